@@ -1,0 +1,95 @@
+"""The competency framework: domains, their service items (事项) and the rating scale."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .content import ContentError, casebank_root, parse, read_yaml
+
+__all__ = ["Domain", "Framework", "Level", "ServiceItem", "load_framework"]
+
+ASCII_ID = r"^[a-z][a-z0-9_]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServiceItem(_Strict):
+    id: str = Field(pattern=ASCII_ID)
+    title: str
+    area: str | None = None
+
+
+class Area(_Strict):
+    id: str = Field(pattern=ASCII_ID)
+    title: str
+
+
+class Domain(_Strict):
+    id: str = Field(pattern=ASCII_ID)
+    title: str
+    items: tuple[ServiceItem, ...] = Field(min_length=1)
+    areas: tuple[Area, ...] = ()
+
+
+class Level(_Strict):
+    id: str = Field(pattern=ASCII_ID)
+    title: str
+    proficient: bool = False
+
+
+class Framework(_Strict):
+    schema_version: int = 1
+    title: str
+    domains: tuple[Domain, ...] = Field(min_length=1)
+    scale: tuple[Level, ...] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _ids_unique(self) -> Framework:
+        for kind, ids in (("domains", [d.id for d in self.domains]),
+                          ("items", [i.id for d in self.domains for i in d.items])):
+            dupes = sorted({x for x in ids if ids.count(x) > 1})
+            if dupes:
+                raise ValueError(f"{kind} 中 id 重复：{', '.join(dupes)}")
+        for d in self.domains:
+            areas = {a.id for a in d.areas}
+            for item in d.items:
+                if item.area is not None and item.area not in areas:
+                    raise ValueError(f"事项 {item.id} 的 area '{item.area}' 未在领域 {d.id} 中声明")
+        return self
+
+    def domain(self, domain_id: str) -> Domain:
+        for d in self.domains:
+            if d.id == domain_id:
+                return d
+        raise KeyError(f"未知领域：{domain_id}")
+
+    @property
+    def items(self) -> dict[str, ServiceItem]:
+        return {i.id: i for d in self.domains for i in d.items}
+
+    def domain_of(self, item_id: str) -> str:
+        """The domain id a service item belongs to."""
+        for d in self.domains:
+            if any(i.id == item_id for i in d.items):
+                return d.id
+        raise KeyError(f"未知服务事项：{item_id}")
+
+    def level(self, level_id: str) -> Level:
+        return next(lv for lv in self.scale if lv.id == level_id)
+
+
+@cache
+def _load(path: Path) -> Framework:
+    if not path.is_file():
+        raise ContentError(f"{path}: 文件不存在：能力框架缺失")
+    return parse(Framework, read_yaml(path), path)
+
+
+def load_framework() -> Framework:
+    """Load and validate ``casebank/framework.yaml``."""
+    return _load(casebank_root() / "framework.yaml")

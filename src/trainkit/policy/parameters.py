@@ -1,0 +1,124 @@
+"""Dated policy figures: one YAML file per series under ``casebank/parameters/``.
+
+Each value carries its effective date, publication date where known, status
+(V verified / S secondary / U unverified), reference and the date it was last reviewed.
+A known gap is a value of ``null`` with what is missing; looking up a date before the
+first value raises, it never defaults to zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..content import ContentError, casebank_root, parse, read_yaml, yaml_files
+
+__all__ = [
+    "BeforeFirstDate",
+    "DatedValue",
+    "Parameter",
+    "Reference",
+    "load_parameter",
+    "load_parameters",
+]
+
+Status = Literal["V", "S", "U"]
+STATUS_TITLES = {"V": "已核实", "S": "二手来源", "U": "未核实"}
+
+
+class BeforeFirstDate(LookupError):
+    """The date asked for is before the first value of a series."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Reference(_Strict):
+    """A non-statute source: a notice, a 办法, a news report."""
+
+    title: str
+    href: str | None = None
+    status: Status | None = None
+
+
+class DatedValue(_Strict):
+    effective: dt.date
+    value: Decimal | None
+    status: Status
+    reviewed: dt.date
+    published: dt.date | None = None
+    reference: Reference | None = None
+    missing: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _gap_or_sourced(self) -> DatedValue:
+        if self.value is None and not self.missing:
+            raise ValueError("value 为 null（缺口）时必须用 missing 写明缺什么、去哪里核实")
+        if self.value is not None and self.reference is None:
+            raise ValueError("有数值的条目必须给出 reference（title、href）")
+        if self.value is not None and self.value < 0:
+            raise ValueError("数值不能为负")
+        return self
+
+    @property
+    def source_line(self) -> str:
+        """'1011 元/人/月 · 2025-07-01起 · 已核实(V) · 来源…' without the unit."""
+        ref = self.reference.title if self.reference else "无"
+        return f"{self.effective}起 · {STATUS_TITLES[self.status]}({self.status}) · 来源：{ref}"
+
+
+class Parameter(_Strict):
+    schema_version: Literal[1] = 1
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    title: str
+    program: str
+    unit: str
+    jurisdiction: str
+    description: str | None = None
+    values: tuple[DatedValue, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ascending(self) -> Parameter:
+        dates = [v.effective for v in self.values]
+        if dates != sorted(set(dates)):
+            raise ValueError("values 的 effective 日期必须严格递增且不重复")
+        return self
+
+    def at(self, on: dt.date) -> DatedValue:
+        """The value in force on ``on`` (a gap is returned as a value of ``None``)."""
+        current = None
+        for v in self.values:
+            if v.effective <= on:
+                current = v
+        if current is None:
+            raise BeforeFirstDate(
+                f"{self.title}：{on} 早于本系列最早的生效日期 {self.values[0].effective}，没有可用的标准"
+            )
+        return current
+
+
+@cache
+def _load(path: Path) -> Parameter:
+    param = parse(Parameter, read_yaml(path), path)
+    if param.id != path.stem:
+        raise ContentError(f"{path}: id: 应与文件名一致（{path.stem}）")
+    return param
+
+
+def load_parameters() -> dict[str, Parameter]:
+    """Every parameter series, by id."""
+    return {p.id: p for p in map(_load, yaml_files("parameters"))}
+
+
+def load_parameter(param_id: str) -> Parameter:
+    path = casebank_root() / "parameters" / f"{param_id}.yaml"
+    if not path.is_file():
+        raise ContentError(f"{path}: 文件不存在：未知参数 {param_id}")
+    return _load(path)
