@@ -1,0 +1,34 @@
+# trainkit — two commands: `make lab` (学员/培训师开始学习) and `make test` (运行全部测试).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+LAB_ARGS ?=
+STAMP  := $(VENV)/.installed
+
+.PHONY: lab test bench demo check clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/trainkit lab $(LAB_ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m trainkit.bench
+
+check: $(STAMP)
+	$(BIN)/trainkit check
+
+demo: $(STAMP)
+	$(BIN)/trainkit demo --out demo-course
+
+clean:
+	rm -rf $(VENV) demo-course .pytest_cache

@@ -1,0 +1,206 @@
+"""``trainkit demo``: a whole cycle on synthetic workers — lesson answers, a graded
+exercise through real nbgrader, evidence, ratings and the supervisor report."""
+
+from __future__ import annotations
+
+import csv
+import random
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import nbformat
+
+from .content import exercises_root
+from .evidence import open_store
+from .framework import load_framework
+from .grading import import_grades, nbgrader
+from .quiz import Item, check_answer, load_banks
+from .roster import COLUMNS, load_roster
+
+__all__ = ["DemoError", "DemoResult", "run_demo"]
+
+MARKER = ".trainkit-demo"
+ASSIGNMENT = "social-assistance-dibao"
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = ["秀英", "建华", "丽娟", "志强", "海燕", "国庆", "晓梅", "文博", "雪松", "春燕", "立新", "佳怡"]
+PROFILES = {  # chance of answering a question right, written-answer share of points
+    "strong": (0.92, 0.9), "average": (0.7, 0.6), "weak": (0.4, 0.3), "blank": (0.0, 0.0), "broken": (0.6, 0.5),
+}
+RIGHT = {"人数": "4", "月收入": "2000", "第3题": '"A"', "月补差": "2044", "第5题": '"B"', "第6题": '"C"'}
+WRONG = {"人数": "5", "月收入": "2900", "第3题": '"C"', "月补差": "1144", "第5题": '"A"', "第6题": '"A"'}
+
+
+class DemoError(RuntimeError):
+    """The demo cannot run (a folder it must not touch, or nbgrader failed)."""
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    folder: Path
+    report_html: Path
+    report_xlsx: Path
+    workers: int
+    evidence_rows: int
+
+
+def _prepare(out: Path) -> None:
+    if out.exists() and any(out.iterdir()):
+        if not (out / MARKER).is_file():
+            raise DemoError(f"{out}: 文件夹非空且不是 trainkit demo 创建的，为避免覆盖您的文件，已停止。请换一个空文件夹。")
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("created by trainkit demo\n", encoding="utf-8")
+
+
+def _roster(out: Path, n: int, rng: random.Random) -> Path:
+    path = out / "roster.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(COLUMNS)
+        for i in range(1, n + 1):
+            name = f"{rng.choice(SURNAMES)}{rng.choice(GIVEN)}（示例）"
+            community = f"示例{'一二三四五'[i % 5]}社区"
+            writer.writerow([f"D{i:03d}", name, "示例街道", community, "综合受理窗口", ""])
+        writer.writerow(["S001", "督导员（示例）", "示例街道", "", "街道督导", "示例街道"])
+    return path
+
+
+def _profiles(ids: list[str], rng: random.Random) -> dict[str, str]:
+    names = list(PROFILES)
+    cycle = names + [rng.choices(names, weights=[3, 4, 2, 1, 1])[0] for _ in range(len(ids))]
+    return dict(zip(ids, cycle, strict=False))
+
+
+def _answered(release: Path, profile: str, rng: random.Random) -> nbformat.NotebookNode:
+    nb = nbformat.read(release, as_version=4)
+    p_right, _ = PROFILES[profile]
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if profile == "blank" or not grade_id.endswith(("-answer", "-plan")):
+            continue
+        if grade_id.endswith("-plan"):
+            cell.source = "王阿姨，您家算进来的是您、老李、读本科的儿子和同住的婆婆。婆婆的抚恤金、儿子的助学金不算收入。请写书面申请交街道，街道入户调查、公示后报区民政局审批。"
+            continue
+        name = next(k for k in RIGHT if f"{k} =" in cell.source)
+        value = RIGHT[name] if rng.random() < p_right else WRONG[name]
+        if profile == "broken" and name.startswith("第"):
+            value = value.replace('"', "“", 1).replace('"', "”")  # Chinese quotes: a syntax error
+        cell.source = f"{name} = {value}"
+    return nb
+
+
+def _simulate_submissions(course: Path, profiles: dict[str, str], start: datetime, days: int,
+                          rng: random.Random) -> dict[str, datetime]:
+    release = course / "release" / ASSIGNMENT
+    when: dict[str, datetime] = {}
+    for worker, profile in profiles.items():
+        folder = course / "submitted" / worker / ASSIGNMENT
+        folder.mkdir(parents=True)
+        for nb_path in release.glob("*.ipynb"):
+            nbformat.write(_answered(nb_path, profile, rng), folder / nb_path.name)
+        when[worker] = start + timedelta(days=rng.randrange(days), hours=rng.randrange(8, 18))
+        (folder / "timestamp.txt").write_text(when[worker].strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
+    return when
+
+
+def _grade_written_answers(course: Path, profiles: dict[str, str], rng: random.Random) -> None:
+    """The trainer's manual grading of the written answer, by rubric share."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for worker, profile in profiles.items():
+            for nb in gb.find_submission(ASSIGNMENT, worker).notebooks:
+                for grade in nb.grades:
+                    if grade.needs_manual_grade:
+                        share = PROFILES[profile][1] * rng.uniform(0.8, 1.1)
+                        grade.manual_score = round(min(1.0, share) * grade.max_score)
+        gb.db.commit()
+
+
+def _wrong(item: Item, rng: random.Random) -> object:
+    if item.type == "numeric":
+        return item.answer + Decimal(rng.choice([-100, 100, 1011]))
+    if item.type == "true_false":
+        return not item.answer
+    keys = [o.key for o in item.options]
+    if item.type == "single":
+        return rng.choice([k for k in keys if k != item.answer])
+    return [k for k in keys if k not in item.answer][:1] or keys[:1]
+
+
+def _self_checks(profiles: dict[str, str], start: datetime, days: int, rng: random.Random) -> list[dict]:
+    """Lesson self-check answers over the months, getting better with practice."""
+    fw = load_framework()
+    rows = []
+    banks = list(load_banks().values())
+    for worker, profile in profiles.items():
+        base = max(PROFILES[profile][0], 0.25)
+        sessions = sorted(rng.sample(range(days), k=min(days, rng.randint(3, 6))))
+        for s, day in enumerate(sessions):
+            p = min(0.97, base + 0.06 * s)
+            when = start + timedelta(days=day, hours=rng.randrange(8, 12))
+            for bank in banks:
+                for item in rng.sample(bank.items, k=min(6, len(bank.items))):
+                    answer = item.answer if rng.random() < p else _wrong(item, rng)
+                    marking = check_answer(item, answer)
+                    for service_item in item.items:
+                        rows.append({
+                            "worker_id": worker, "item_id": service_item,
+                            "domain": fw.domain_of(service_item), "source": "self_check",
+                            "ref": f"quiz:{bank.id}:{item.id}", "score": marking.score,
+                            "recorded_at": when, "answer": {"value": str(answer)}, "assessor": worker,
+                        })
+    return rows
+
+
+def run_demo(out: Path, *, workers: int = 30, seed: int = 2026,
+             say: Callable[[str], None] = print) -> DemoResult:
+    """Build the demo course, cohort, evidence and report in ``out``."""
+    from .report import build_report
+
+    if workers < 1:
+        raise DemoError("--workers 至少为 1")
+    out = Path(out).resolve()
+    _prepare(out)
+    rng = random.Random(seed)
+    course = out / "course"
+    template = exercises_root()
+    course.mkdir()
+    shutil.copy(template / "nbgrader_config.py", course)
+    shutil.copytree(template / "source", course / "source")
+    roster = load_roster(_roster(out, workers, rng))
+    learners = [w for w in roster if w.startswith("D")]
+
+    say("1/5 生成考核作业（nbgrader generate_assignment）…")
+    _check(nbgrader("generate_assignment", ASSIGNMENT, course=course))
+    days = 91
+    start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=days)
+    profiles = _profiles(learners, rng)
+    _simulate_submissions(course, profiles, start, days, rng)
+
+    say(f"2/5 自动评分 {len(learners)} 份作业（nbgrader autograde）…")
+    _check(nbgrader("autograde", ASSIGNMENT, course=course))
+    _grade_written_answers(course, profiles, rng)
+
+    say("3/5 导入成绩与自测记录为能力证据…")
+    store = open_store(f"sqlite:///{out / 'evidence.db'}")
+    import_grades(store, course)
+    store.record_many(_self_checks(profiles, start, days, rng))
+
+    say("4/5 生成督导报告…")
+    build_report(store, {w: roster[w] for w in learners},
+                 out_html=out / "report.html", out_xlsx=out / "report.xlsx")
+    rows = len(store.rows())
+    say("5/5 完成。")
+    return DemoResult(out, out / "report.html", out / "report.xlsx", len(learners), rows)
+
+
+def _check(result) -> None:  # noqa: ANN001
+    if result.returncode != 0 or "[AutogradeApp | ERROR]" in result.stderr \
+            or "[GenerateAssignmentApp | ERROR]" in result.stderr:
+        tail = "\n".join(result.stderr.strip().splitlines()[-15:])
+        raise DemoError(f"nbgrader 运行失败：\n{tail}")

@@ -1,0 +1,143 @@
+"""Self-check banks: one YAML file per bank under ``casebank/quiz/``, one schema, one loader.
+
+An item is single choice, multiple choice, true/false or numeric; it names the service
+items it evidences, explains the answer and gives its source (a statute citation or a
+reference). :func:`check_answer` marks an answer and says why, in Chinese.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .content import ContentError, parse, read_yaml, yaml_files
+from .law import Citation
+from .policy.parameters import Reference
+
+__all__ = ["Bank", "Item", "Marking", "as_number", "check_answer", "load_bank", "load_banks"]
+
+ItemType = Literal["single", "multiple", "true_false", "numeric"]
+TYPE_TITLES = {"single": "单选", "multiple": "多选", "true_false": "判断", "numeric": "计算"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Option(_Strict):
+    key: str = Field(pattern=r"^[A-H]$")
+    text: str
+    feedback: str | None = None
+
+
+class Item(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    type: ItemType
+    items: tuple[str, ...] = Field(min_length=1, description="服务事项 id")
+    prompt: str
+    options: tuple[Option, ...] = ()
+    answer: str | list[str] | Decimal | bool
+    tolerance: Decimal = Decimal(0)
+    unit: str | None = None
+    explanation: str
+    sources: tuple[Citation | Reference, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _answer_fits_type(self) -> Item:
+        keys = [o.key for o in self.options]
+        if self.type in ("single", "multiple"):
+            if len(keys) < 2 or len(set(keys)) != len(keys):
+                raise ValueError("选择题至少两个选项，且选项字母不能重复")
+            wanted = [self.answer] if self.type == "single" else self.answer
+            if self.type == "single" and not isinstance(self.answer, str):
+                raise ValueError("单选题的 answer 应是一个选项字母")
+            if self.type == "multiple" and not isinstance(self.answer, list):
+                raise ValueError("多选题的 answer 应是选项字母列表")
+            if not set(wanted) <= set(keys):
+                raise ValueError(f"answer {self.answer} 不在选项 {keys} 中")
+        elif self.type == "true_false" and not isinstance(self.answer, bool):
+            raise ValueError("判断题的 answer 应是 true 或 false")
+        elif self.type == "numeric" and (isinstance(self.answer, (bool, str, list))):
+            raise ValueError("计算题的 answer 应是数字")
+        return self
+
+
+class Bank(_Strict):
+    schema_version: Literal[1] = 1
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    title: str
+    domain: str
+    items: tuple[Item, ...] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Marking:
+    correct: bool
+    message: str
+    score: float
+    answered: bool = True
+
+
+def as_number(text: object) -> Decimal | None:
+    """Read what a learner typed: full-width digits, commas and a trailing 元 are fine."""
+    s = unicodedata.normalize("NFKC", str(text)).strip().replace(",", "").replace(" ", "")
+    for unit in ("元/人/月", "元/月", "元", "人", "天", "岁"):
+        s = s.removesuffix(unit)
+    try:
+        return Decimal(s)
+    except InvalidOperation:
+        return None
+
+
+def check_answer(item: Item, answer: object) -> Marking:
+    """Mark one answer. Multiple choice earns partial credit only when no wrong key is chosen."""
+    if answer is None or answer == "" or answer == [] or answer == ():
+        return Marking(False, "还没有作答：请先选择或填写答案。", 0.0, answered=False)
+    if item.type == "numeric":
+        value = as_number(answer)
+        if value is None:
+            return Marking(False, f"“{answer}”不是一个数字，请只填写数字（如 633）。", 0.0, answered=False)
+        ok = abs(value - item.answer) <= item.tolerance
+        return Marking(ok, "回答正确。" if ok else f"不对，正确答案是 {item.answer}{item.unit or ''}。",
+                       1.0 if ok else 0.0)
+    if item.type == "true_false":
+        ok = bool(answer) == item.answer
+        right = "正确" if item.answer else "错误"
+        return Marking(ok, "回答正确。" if ok else f"不对，这个说法是{right}的。", 1.0 if ok else 0.0)
+    chosen = {answer} if isinstance(answer, str) else set(answer)
+    right = {item.answer} if isinstance(item.answer, str) else set(item.answer)
+    if chosen == right:
+        return Marking(True, "回答正确。", 1.0)
+    keys = "、".join(sorted(right))
+    if item.type == "multiple" and chosen < right:
+        return Marking(False, f"选得不全，正确答案是 {keys}。", len(chosen) / len(right) / 2)
+    return Marking(False, f"不对，正确答案是 {keys}。", 0.0)
+
+
+@cache
+def _load(path: Path) -> Bank:
+    bank = parse(Bank, read_yaml(path), path)
+    if bank.id != path.stem:
+        raise ContentError(f"{path}: id: 应与文件名一致（{path.stem}）")
+    ids = [i.id for i in bank.items]
+    if dupes := sorted({i for i in ids if ids.count(i) > 1}):
+        raise ContentError(f"{path}: items: 题目 id 重复：{', '.join(dupes)}")
+    return bank
+
+
+def load_banks() -> dict[str, Bank]:
+    """Every self-check bank, by id."""
+    return {b.id: b for b in map(_load, yaml_files("quiz"))}
+
+
+def load_bank(bank_id: str) -> Bank:
+    banks = load_banks()
+    if bank_id not in banks:
+        raise ContentError(f"quiz/{bank_id}.yaml: 文件不存在：未知自测题库 {bank_id}")
+    return banks[bank_id]

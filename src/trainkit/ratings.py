@@ -1,0 +1,282 @@
+"""Ratings computed from the evidence log, never stored: one level per worker and domain.
+
+The rules are data (``casebank/rating-rules.yaml``): recent evidence counts more (a
+half-life), only a window of evidence counts at all, too little evidence means 未评估,
+and 合格 or above needs evidence from several kinds of source including at least one
+a trainer or supervisor controls. Criterion-referenced: nobody is compared with anybody.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .content import casebank_root, parse, read_yaml
+from .evidence import SOURCES
+from .framework import Framework, Level, load_framework
+
+__all__ = [
+    "RATING_COLUMNS",
+    "RatingRules",
+    "Thresholds",
+    "current_evidence",
+    "decide_level",
+    "full_post_status",
+    "load_rating_rules",
+    "monthly_trend",
+    "rate",
+    "rating_matrix",
+]
+
+RATING_COLUMNS = ("level", "level_title", "proficient", "score", "n_evidence", "sources", "reason")
+NOT_ASSESSED, NEEDS_IMPROVEMENT = "not_assessed", "needs_improvement"
+_TOLERANCE = 1e-9  # a score exactly at a threshold reaches it despite float rounding
+_NEEDED_COLUMNS = ("id", "source", "recorded_at", "supersedes")
+_SPACE_BESIDE_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+class Thresholds(BaseModel):
+    """Lowest weighted score for each level above 待提高."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    competent: float = Field(gt=0, le=1)
+    skilled: float = Field(gt=0, le=1)
+    expert: float = Field(gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _ascending(self) -> Thresholds:
+        if not self.competent <= self.skilled <= self.expert:
+            raise ValueError("分数线应满足 合格 ≤ 熟练 ≤ 精通")
+        return self
+
+    def ordered(self) -> tuple[tuple[str, float], ...]:
+        """``(level id, threshold)`` from the highest level down."""
+        return (("expert", self.expert), ("skilled", self.skilled), ("competent", self.competent))
+
+
+class RatingRules(BaseModel):
+    """The rating rules of ``casebank/rating-rules.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    schema_version: int = 1
+    explanation: str = Field(min_length=1)
+    half_life_days: float = Field(gt=0)
+    window_days: float = Field(gt=0)
+    min_evidence: int = Field(ge=1)
+    min_source_kinds: int = Field(ge=1)
+    trainer_sources: tuple[str, ...] = Field(min_length=1)
+    thresholds: Thresholds
+
+    @field_validator("trainer_sources")
+    @classmethod
+    def _known_sources(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [s for s in value if s not in SOURCES]
+        if unknown:
+            raise ValueError(f"未知证据来源 {', '.join(unknown)}（可用：{', '.join(SOURCES)}）")
+        return value
+
+    def explanation_text(self) -> str:
+        """The explanation with the rule names replaced by their values, for readers."""
+        text = self.explanation
+        for name in ("half_life_days", "window_days", "min_evidence", "min_source_kinds"):
+            text = text.replace(name, _number(getattr(self, name)))
+        return _SPACE_BESIDE_CJK.sub("", text)
+
+
+def load_rating_rules() -> RatingRules:
+    """Load and validate ``casebank/rating-rules.yaml``."""
+    path = casebank_root() / "rating-rules.yaml"
+    return parse(RatingRules, read_yaml(path), path)
+
+
+def current_evidence(evidence: pd.DataFrame) -> pd.DataFrame:
+    """The rows no later row supersedes (a regrade replaces what it supersedes)."""
+    _require_columns(evidence, ("id", "supersedes"))
+    replaced = set(pd.to_numeric(evidence["supersedes"], errors="coerce").dropna().astype(int))
+    return evidence[~evidence["id"].isin(replaced)]
+
+
+def rate(
+    evidence: pd.DataFrame,
+    *,
+    as_of: datetime,
+    rules: RatingRules | None = None,
+    framework: Framework | None = None,
+    by: Sequence[str] = ("worker_id", "domain"),
+) -> pd.DataFrame:
+    """One rating per group of ``by`` that has evidence in the window ending at ``as_of``.
+
+    Columns: the ``by`` columns, then :data:`RATING_COLUMNS`. Groups with no evidence are
+    absent; :func:`rating_matrix` fills them in as 未评估.
+    """
+    rules = rules or load_rating_rules()
+    framework = framework or load_framework()
+    by = _group_columns(by)
+    _require_columns(evidence, (*by, *_NEEDED_COLUMNS))
+    window = _in_window(evidence, as_of=_naive_utc(as_of), rules=rules)
+    if window.empty:
+        return pd.DataFrame(columns=[*by, *RATING_COLUMNS])
+    groups = window.groupby(by, sort=True).agg(
+        n_evidence=("ratio", "size"),
+        weight=("weight", "sum"),
+        weighted=("weighted", "sum"),
+        source_set=("source", _sorted_sources),
+    )
+    rows = []
+    for key, group in groups.iterrows():
+        keys = key if isinstance(key, tuple) else (key,)
+        score = group["weighted"] / group["weight"]
+        level_id, reason = decide_level(
+            n_evidence=int(group["n_evidence"]), score=score,
+            sources=group["source_set"], rules=rules,
+        )
+        level = _level(framework, level_id)
+        rows.append({
+            **dict(zip(by, keys, strict=True)),
+            "level": level.id,
+            "level_title": level.title,
+            "proficient": bool(level.proficient),
+            "score": math.nan if level_id == NOT_ASSESSED else float(score),
+            "n_evidence": int(group["n_evidence"]),
+            "sources": "、".join(SOURCES[s] for s in group["source_set"]),
+            "reason": reason,
+        })
+    return pd.DataFrame(rows, columns=[*by, *RATING_COLUMNS])
+
+
+def decide_level(
+    *, n_evidence: int, score: float, sources: Iterable[str], rules: RatingRules
+) -> tuple[str, str]:
+    """The level id for one group and a short Chinese sentence saying why."""
+    if n_evidence < rules.min_evidence:
+        return NOT_ASSESSED, f"证据不足{rules.min_evidence}条（现有{n_evidence}条）"
+    pct = f"{score:.0%}"
+    reached = next(
+        ((lv, bar) for lv, bar in rules.thresholds.ordered() if score + _TOLERANCE >= bar), None
+    )
+    if reached is None:
+        return NEEDS_IMPROVEMENT, (
+            f"加权得分率{pct}，低于合格线{rules.thresholds.competent:.0%}"
+        )
+    kinds = set(sources)
+    if kinds == {"self_check"}:
+        return NEEDS_IMPROVEMENT, f"加权得分率{pct}，但只有自测证据，最高评为待提高"
+    if not kinds & set(rules.trainer_sources):
+        trainer = "、".join(SOURCES[s] for s in rules.trainer_sources)
+        return NEEDS_IMPROVEMENT, (
+            f"加权得分率{pct}，但缺少培训师或督导的证据（{trainer}），最高评为待提高"
+        )
+    if len(kinds) < rules.min_source_kinds:
+        return NEEDS_IMPROVEMENT, (
+            f"加权得分率{pct}，但证据只来自{len(kinds)}类来源"
+            f"（至少需要{rules.min_source_kinds}类），最高评为待提高"
+        )
+    level_id, bar = reached
+    title = {"competent": "合格", "skilled": "熟练", "expert": "精通"}[level_id]
+    return level_id, f"加权得分率{pct}，达到{title}线{bar:.0%}（{len(kinds)}类来源）"
+
+
+def rating_matrix(
+    ratings: pd.DataFrame, workers: Sequence[str], framework: Framework | None = None
+) -> pd.DataFrame:
+    """Workers × every framework domain (ids), holding level ids; 未评估 where no rating."""
+    framework = framework or load_framework()
+    _require_columns(ratings, ("worker_id", "domain", "level"))
+    domains = [d.id for d in framework.domains]
+    index = pd.Index(list(dict.fromkeys(workers)), name="worker_id", dtype=object)
+    matrix = pd.DataFrame(NOT_ASSESSED, index=index, columns=pd.Index(domains, dtype=object),
+                          dtype=object)
+    known = ratings[ratings["worker_id"].isin(index) & ratings["domain"].isin(domains)]
+    for worker_id, domain, level in known[["worker_id", "domain", "level"]].itertuples(
+        index=False
+    ):
+        matrix.at[worker_id, domain] = level
+    return matrix
+
+
+def full_post_status(matrix: pd.DataFrame, *, framework: Framework | None = None) -> pd.Series:
+    """全岗通 per worker: proficient (合格 or above) in every domain of the matrix."""
+    framework = framework or load_framework()
+    proficient = {lv.id for lv in framework.scale if lv.proficient}
+    if matrix.shape[1] == 0:
+        return pd.Series(False, index=matrix.index, name="full_post", dtype=bool)
+    status = matrix.isin(proficient).all(axis=1).astype(bool)
+    status.name = "full_post"
+    return status
+
+
+def monthly_trend(evidence: pd.DataFrame, *, by: Sequence[str] = ("domain",)) -> pd.DataFrame:
+    """Mean score ratio per calendar month (``YYYY-MM``), superseded rows left out.
+
+    Columns: the ``by`` columns, ``month``, ``score``, ``n_evidence``.
+    """
+    by = list(by)
+    _require_columns(evidence, (*by, "recorded_at", "id", "supersedes"))
+    rows = _with_ratio(current_evidence(evidence))
+    columns = [*by, "month", "score", "n_evidence"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    rows = rows.assign(month=pd.to_datetime(rows["recorded_at"]).dt.strftime("%Y-%m"))
+    trend = rows.groupby([*by, "month"], sort=True).agg(
+        score=("ratio", "mean"), n_evidence=("ratio", "size")
+    )
+    return trend.reset_index()[columns]
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _in_window(evidence: pd.DataFrame, *, as_of: datetime, rules: RatingRules) -> pd.DataFrame:
+    rows = evidence.assign(recorded_at=pd.to_datetime(evidence["recorded_at"]))
+    rows = current_evidence(rows[rows["recorded_at"] <= as_of])
+    age_days = (pd.Timestamp(as_of) - rows["recorded_at"]).dt.total_seconds() / 86400
+    rows = _with_ratio(rows.assign(age_days=age_days))
+    rows = rows[rows["age_days"] <= rules.window_days]
+    weight = 0.5 ** (rows["age_days"] / rules.half_life_days)
+    return rows.assign(weight=weight, weighted=weight * rows["ratio"])
+
+
+def _with_ratio(rows: pd.DataFrame) -> pd.DataFrame:
+    if "ratio" in rows.columns:
+        return rows.assign(ratio=rows["ratio"].astype(float))
+    _require_columns(rows, ("score", "max_score"))
+    return rows.assign(ratio=rows["score"].astype(float) / rows["max_score"].astype(float))
+
+
+def _sorted_sources(values: pd.Series) -> tuple[str, ...]:
+    order = list(SOURCES)
+    return tuple(sorted(set(values), key=lambda s: order.index(s) if s in order else len(order)))
+
+
+def _level(framework: Framework, level_id: str) -> Level:
+    for level in framework.scale:
+        if level.id == level_id:
+            return level
+    raise ValueError(f"能力框架的评定等级（scale）中缺少 {level_id}，请在 framework.yaml 中补上")
+
+
+def _group_columns(by: Sequence[str]) -> list[str]:
+    if isinstance(by, str) or not by:
+        raise ValueError(f"by 应是一组列名，例如 ('worker_id', 'domain')，收到：{by!r}")
+    return list(by)
+
+
+def _require_columns(frame: pd.DataFrame, columns: Iterable[str]) -> None:
+    missing = [c for c in dict.fromkeys(columns) if c not in frame.columns]
+    if missing:
+        raise ValueError(f"证据表缺少列：{', '.join(missing)}（请用 EvidenceStore.frame() 取数）")
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)

@@ -1,0 +1,455 @@
+"""The supervisor's report: one offline HTML file in Chinese, and optionally an Excel workbook.
+
+Everything is computed from the evidence log at ``as_of``: ratings per worker and domain,
+the competency matrix with 全岗通 status, monthly trends drawn as inline SVG (the browser
+draws the Chinese text, so no font needs shipping), gaps with the lessons that close them,
+and which questions most workers miss. Data strings are escaped in HTML and stored as text,
+never as formulas, in Excel.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, StrictUndefined
+from pydantic import BaseModel, ConfigDict
+
+from .content import casebank_root, parse, read_yaml
+from .evidence import SOURCES, EvidenceStore
+from .framework import Framework, load_framework
+from .ratings import (
+    NOT_ASSESSED,
+    RatingRules,
+    current_evidence,
+    full_post_status,
+    load_rating_rules,
+    monthly_trend,
+    rate,
+    rating_matrix,
+)
+from .roster import Worker
+
+__all__ = ["ReportSummary", "build_report", "question_stats"]
+
+PALETTE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+    "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#ad494a",
+)
+LEVEL_FILLS = {  # Excel fills; the HTML colours live in the template's stylesheet
+    "not_assessed": "EEEEEE", "needs_improvement": "F9D5C0", "competent": "D9F0D3",
+    "skilled": "A6DBA0", "expert": "5AAE61",
+}
+_NO_EVIDENCE = "评定窗口内没有这一领域的证据"
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """What a report covered and where it was written."""
+
+    workers: int
+    domains: int
+    evidence_rows: int
+    full_post: int
+    html: Path
+    xlsx: Path | None = None
+
+
+def build_report(
+    store: EvidenceStore,
+    roster: dict[str, Worker],
+    *,
+    out_html: Path,
+    out_xlsx: Path | None = None,
+    as_of: datetime | None = None,
+    title: str = "社区工作者能力评定报告",
+) -> ReportSummary:
+    """Rate every worker on the roster at ``as_of`` (default: now) and write the report."""
+    if not roster:
+        raise ValueError("花名册为空：请先导入花名册（roster.csv）再生成报告")
+    framework, rules = load_framework(), load_rating_rules()
+    as_of = _naive_utc(as_of or datetime.now(UTC))
+    everything = store.frame(until=as_of)
+    evidence = everything[everything["worker_id"].isin(list(roster))]
+    ratings = rate(evidence, as_of=as_of, rules=rules, framework=framework)
+    matrix = rating_matrix(ratings, list(roster), framework)
+    full_post = full_post_status(matrix, framework=framework)
+    view = _ReportView(
+        framework=framework, rules=rules, roster=roster, evidence=evidence,
+        ratings=ratings, matrix=matrix, full_post=full_post, as_of=as_of,
+    )
+    out_html = Path(out_html)
+    out_html.parent.mkdir(parents=True, exist_ok=True)
+    out_html.write_text(
+        _render(title=title, outside_roster=len(everything) - len(evidence), view=view),
+        encoding="utf-8",
+    )
+    if out_xlsx is not None:
+        out_xlsx = Path(out_xlsx)
+        out_xlsx.parent.mkdir(parents=True, exist_ok=True)
+        _write_workbook(out_xlsx, view.sheets())
+    return ReportSummary(
+        workers=len(roster), domains=len(framework.domains), evidence_rows=len(evidence),
+        full_post=int(full_post.sum()), html=out_html, xlsx=out_xlsx,
+    )
+
+
+def question_stats(evidence: pd.DataFrame, *, framework: Framework | None = None) -> pd.DataFrame:
+    """Per question (``ref``): attempts, workers, share answered fully right, mean score.
+
+    Superseded rows are left out. Sorted worst first: the questions most workers miss.
+    """
+    framework = framework or load_framework()
+    columns = ["ref", "domains", "sources", "attempts", "workers", "correct_rate", "mean_score"]
+    rows = current_evidence(evidence)
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    titles = {d.id: d.title for d in framework.domains}
+    ratio = rows["score"].astype(float) / rows["max_score"].astype(float)
+    rows = rows.assign(ratio=ratio, correct=ratio >= 1 - 1e-9)
+    stats = rows.groupby("ref", sort=True).agg(
+        domains=("domain", lambda s: "、".join(titles.get(d, d) for d in dict.fromkeys(s))),
+        sources=("source", lambda s: "、".join(SOURCES.get(x, x) for x in dict.fromkeys(s))),
+        attempts=("ratio", "size"),
+        workers=("worker_id", "nunique"),
+        correct_rate=("correct", "mean"),
+        mean_score=("ratio", "mean"),
+    ).reset_index()
+    stats = stats.sort_values(
+        ["correct_rate", "mean_score", "attempts", "ref"], ascending=[True, True, False, True]
+    )
+    return stats[columns].reset_index(drop=True)
+
+
+# -- what the report shows ---------------------------------------------------------------
+
+
+class _Lesson(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    id: str
+    title: str
+    domain: str
+    notebook: str | None = None
+    minutes: int | None = None
+    items: tuple[str, ...] = ()
+
+
+class _LessonCatalog(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    lessons: tuple[_Lesson, ...] = ()
+
+
+def _lessons_by_domain(framework: Framework) -> dict[str, list[_Lesson]]:
+    path = casebank_root() / "lessons.yaml"
+    if not path.is_file():
+        return {}
+    catalog = parse(_LessonCatalog, read_yaml(path) or {}, path)
+    items = framework.items
+    found: dict[str, list[_Lesson]] = {}
+    for lesson in catalog.lessons:
+        domains = {lesson.domain} | {framework.domain_of(i) for i in lesson.items if i in items}
+        for domain in sorted(domains):
+            found.setdefault(domain, []).append(lesson)
+    return found
+
+
+@dataclass
+class _ReportView:
+    """Ratings turned into rows, cells and charts for the template and the workbook."""
+
+    framework: Framework
+    rules: RatingRules
+    roster: dict[str, Worker]
+    evidence: pd.DataFrame
+    ratings: pd.DataFrame
+    matrix: pd.DataFrame
+    full_post: pd.Series
+    as_of: datetime
+
+    def __post_init__(self) -> None:
+        self.titles = {d.id: d.title for d in self.framework.domains}
+        self.levels = {lv.id: lv for lv in self.framework.scale}
+        self.by_cell = {
+            (r["worker_id"], r["domain"]): r for r in self.ratings.to_dict(orient="records")
+        }
+        self.trend = monthly_trend(self.evidence, by=("domain",))
+        self.worker_trend = monthly_trend(self.evidence, by=("worker_id",))
+        self.questions = question_stats(self.evidence, framework=self.framework)
+        self.lessons = _lessons_by_domain(self.framework)
+
+    def rating(self, worker_id: str, domain: str) -> dict[str, Any]:
+        """The rating of one cell, a 未评估 row when there is no evidence for it."""
+        if (worker_id, domain) in self.by_cell:
+            return self.by_cell[(worker_id, domain)]
+        level = self.levels[NOT_ASSESSED]
+        return {"level": level.id, "level_title": level.title, "proficient": False,
+                "score": math.nan, "n_evidence": 0, "sources": "", "reason": _NO_EVIDENCE}
+
+    @cached_property
+    def worker_rows(self) -> list[dict[str, Any]]:
+        """One entry per roster worker: matrix cells, gaps with lessons, a small chart."""
+        rows = []
+        for worker in self.roster.values():
+            cells = [self._cell(worker.worker_id, d.id) for d in self.framework.domains]
+            rows.append({
+                "worker": worker,
+                "cells": cells,
+                "full_post": bool(self.full_post[worker.worker_id]),
+                "n_proficient": sum(c["proficient"] for c in cells),
+                "chart": self._worker_chart(worker.worker_id),
+                "gaps": [self._gap(c) for c in cells if not c["proficient"]],
+            })
+        return rows
+
+    def _cell(self, worker_id: str, domain: str) -> dict[str, Any]:
+        r = self.rating(worker_id, domain)
+        return {**r, "domain": domain, "domain_title": self.titles[domain],
+                "score_text": _percent(r["score"])}
+
+    def _gap(self, cell: dict[str, Any]) -> dict[str, Any]:
+        return {**cell, "lessons": self.lessons.get(cell["domain"], [])}
+
+    def overview(self, outside_roster: int) -> dict[str, Any]:
+        dates = pd.to_datetime(self.evidence["recorded_at"])
+        counts = self.matrix.stack().value_counts()
+        return {
+            "workers": len(self.roster),
+            "domains": len(self.framework.domains),
+            "evidence": len(self.evidence),
+            "current": len(current_evidence(self.evidence)),
+            "date_from": _date(dates.min()) if len(dates) else "—",
+            "date_to": _date(dates.max()) if len(dates) else "—",
+            "full_post": int(self.full_post.sum()),
+            "outside_roster": outside_roster,
+            "level_counts": [
+                {"id": lv.id, "title": lv.title, "count": int(counts.get(lv.id, 0))}
+                for lv in self.framework.scale
+            ],
+        }
+
+    def trend_chart(self) -> dict[str, Any]:
+        series = []
+        for index, domain in enumerate(self.framework.domains):
+            points = self.trend[self.trend["domain"] == domain.id]
+            if len(points):
+                series.append((domain.title, PALETTE[index % len(PALETTE)], points))
+        return _line_chart(series, months=_months(self.trend),
+                           competent=self.rules.thresholds.competent, legend=True)
+
+    def _worker_chart(self, worker_id: str) -> dict[str, Any] | None:
+        points = self.worker_trend[self.worker_trend["worker_id"] == worker_id]
+        if points.empty:
+            return None
+        return _line_chart([("月平均得分率", PALETTE[0], points)], months=_months(points),
+                           competent=self.rules.thresholds.competent, legend=False,
+                           width=360, height=150)
+
+    def trend_rows(self) -> list[dict[str, Any]]:
+        return [
+            {"month": r["month"], "domain": self.titles.get(r["domain"], r["domain"]),
+             "score": float(r["score"]), "n_evidence": int(r["n_evidence"])}
+            for r in self.trend.to_dict(orient="records")
+        ]
+
+    def question_rows(self) -> list[dict[str, Any]]:
+        return self.questions.to_dict(orient="records")
+
+    def sheets(self) -> dict[str, tuple[list[str], list[list[Any]]]]:
+        """The workbook: sheet title → (Chinese headers, rows)."""
+        domains = self.framework.domains
+        workers = self.worker_rows
+        matrix = [
+            [w["worker"].worker_id, w["worker"].display_name, w["worker"].street,
+             w["worker"].community, w["worker"].post,
+             *[_Level(c["level"], c["level_title"]) for c in w["cells"]],
+             w["n_proficient"], "是" if w["full_post"] else "否"]
+            for w in workers
+        ]
+        detail = [
+            [w["worker"].worker_id, w["worker"].display_name, c["domain_title"],
+             _Level(c["level"], c["level_title"]), "是" if c["proficient"] else "否",
+             _Percent(c["score"]), c["n_evidence"], c["sources"], c["reason"]]
+            for w in workers for c in w["cells"]
+        ]
+        questions = [
+            [q["ref"], q["domains"], q["sources"], q["attempts"], q["workers"],
+             _Percent(q["correct_rate"]), _Percent(q["mean_score"])]
+            for q in self.question_rows()
+        ]
+        trend = [[t["month"], t["domain"], _Percent(t["score"]), t["n_evidence"]]
+                 for t in self.trend_rows()]
+        rules = [["评定日期", _date(self.as_of)], ["规则说明", self.rules.explanation_text()],
+                 *[[f"{self.levels[lv].title}线", _Percent(bar)]
+                   for lv, bar in self.rules.thresholds.ordered()]]
+        return {
+            "能力矩阵": (["工号", "姓名", "街道", "社区", "岗位", *[d.title for d in domains],
+                      "达标领域数", "全岗通"], matrix),
+            "评定明细": (["工号", "姓名", "领域", "等级", "是否达标", "加权得分率", "证据条数",
+                      "证据来源", "评定说明"], detail),
+            "题目分析": (["题目", "领域", "证据来源", "作答次数", "作答人数", "答对率",
+                      "平均得分率"], questions),
+            "趋势": (["月份", "领域", "平均得分率", "证据条数"], trend),
+            "评定规则": (["项目", "内容"], rules),
+        }
+
+
+# -- charts ------------------------------------------------------------------------------
+
+
+def _months(trend: pd.DataFrame) -> list[str]:
+    return sorted(set(trend["month"])) if len(trend) else []
+
+
+def _line_chart(
+    series: Sequence[tuple[str, str, pd.DataFrame]],
+    *,
+    months: list[str],
+    competent: float,
+    legend: bool,
+    width: int = 880,
+    height: int = 340,
+) -> dict[str, Any]:
+    """Coordinates for an SVG line chart of monthly scores (0–100%); the template draws it."""
+    left, top, bottom = 56, 16, 44
+    right = 300 if legend else 16
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x_of(month: str) -> float:
+        if len(months) == 1:
+            return left + plot_w / 2
+        return left + plot_w * months.index(month) / (len(months) - 1)
+
+    def y_of(value: float) -> float:
+        return top + plot_h * (1 - max(0.0, min(1.0, value)))
+
+    step = max(1, math.ceil(len(months) / (12 if legend else 4)))
+    lines = []
+    for index, (label, colour, points) in enumerate(series):
+        dots = [
+            {"x": round(x_of(r["month"]), 1), "y": round(y_of(r["score"]), 1),
+             "tip": f"{label} {r['month']}：{r['score']:.0%}（{int(r['n_evidence'])}条证据）"}
+            for r in points.sort_values("month").to_dict(orient="records")
+        ]
+        lines.append({
+            "label": label, "colour": colour, "dots": dots,
+            "path": " ".join(f"{d['x']},{d['y']}" for d in dots),
+            "legend_y": top + 8 + index * 22,
+        })
+    return {
+        "width": width, "height": height, "left": left, "top": top,
+        "plot_w": plot_w, "plot_h": plot_h, "bottom_y": top + plot_h,
+        "legend_x": width - right + 24,
+        "y_ticks": [{"y": round(y_of(v), 1), "label": f"{v:.0%}"} for v in (0, .25, .5, .75, 1)],
+        "x_ticks": [{"x": round(x_of(m), 1), "label": m} for m in months[::step]],
+        "competent_y": round(y_of(competent), 1), "competent_label": f"合格线 {competent:.0%}",
+        "series": lines, "empty": not months, "legend": legend,
+    }
+
+
+# -- output ------------------------------------------------------------------------------
+
+
+def _render(*, title: str, outside_roster: int, view: _ReportView) -> str:
+    env = Environment(autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["pct"] = _percent
+    source = resources.files("trainkit").joinpath("templates").joinpath("report.html.j2")
+    template = env.from_string(source.read_text(encoding="utf-8"))
+    return template.render(
+        title=title,
+        as_of=_date(view.as_of),
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        overview=view.overview(outside_roster),
+        domains=view.framework.domains,
+        scale=view.framework.scale,
+        workers=view.worker_rows,
+        trend_chart=view.trend_chart(),
+        trend_rows=view.trend_rows(),
+        questions=view.question_rows(),
+        rules=view.rules,
+        explanation=view.rules.explanation_text(),
+        thresholds=[(view.levels[lv].title, bar) for lv, bar in view.rules.thresholds.ordered()],
+    )
+
+
+@dataclass(frozen=True)
+class _Level:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class _Percent:
+    value: float
+
+
+def _write_workbook(path: Path, sheets: dict[str, tuple[list[str], list[list[Any]]]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, (headers, rows) in sheets.items():
+        sheet = book.create_sheet(title)
+        for col, header in enumerate(headers, start=1):
+            _put(sheet.cell(row=1, column=col), header).font = Font(bold=True)
+        for row_no, row in enumerate(rows, start=2):
+            for col, value in enumerate(row, start=1):
+                cell = sheet.cell(row=row_no, column=col)
+                if isinstance(value, _Level):
+                    _put(cell, value.title)
+                    cell.fill = PatternFill("solid", fgColor=LEVEL_FILLS.get(value.id, "FFFFFF"))
+                elif isinstance(value, _Percent):
+                    _put(cell, None if _missing(value.value) else float(value.value))
+                    cell.number_format = "0%"
+                else:
+                    _put(cell, value)
+        sheet.freeze_panes = "A2"
+        for col, header in enumerate(headers, start=1):
+            sheet.column_dimensions[get_column_letter(col)].width = max(8, min(40, 2 * len(header) + 4))
+    book.save(path)
+
+
+def _put(cell: Any, value: Any) -> Any:
+    """Store a value; a string that a spreadsheet could read as a formula stays text."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = value
+        cell.data_type = "s"
+        if value.startswith(_FORMULA_PREFIXES):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+# -- small formatting helpers -------------------------------------------------------------
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _percent(value: Any) -> str:
+    return "—" if _missing(value) else f"{float(value):.0%}"
+
+
+def _date(moment: Any) -> str:
+    return pd.Timestamp(moment).strftime("%Y-%m-%d")
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)

@@ -1,0 +1,124 @@
+"""Who the learner is: the roster of workers, and the identity of this session.
+
+The roster is a UTF-8 CSV with the columns ``worker_id, display_name, street, community,
+post, supervisor_scope`` (``TRAINKIT_ROSTER``; else ``roster.csv`` in ``TRAINKIT_HOME``;
+else the synthetic example shipped in ``casebank/``). The learner is the JupyterHub user
+when there is one, else ``TRAINKIT_WORKER``, else the worker chosen once and remembered
+in ``TRAINKIT_HOME/identity.json``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .content import ContentError, casebank_root
+
+__all__ = [
+    "COLUMNS",
+    "Worker",
+    "current_worker",
+    "forget_identity",
+    "load_roster",
+    "roster_path",
+    "set_identity",
+    "trainkit_home",
+]
+
+COLUMNS = ("worker_id", "display_name", "street", "community", "post", "supervisor_scope")
+COLUMN_TITLES = {
+    "worker_id": "工号", "display_name": "姓名", "street": "街道", "community": "社区",
+    "post": "岗位", "supervisor_scope": "督导范围",
+}
+
+
+class Worker(BaseModel):
+    """One row of the roster."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    worker_id: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    display_name: str = Field(min_length=1, max_length=40)
+    street: str = Field(min_length=1)
+    community: str = Field(min_length=1)
+    post: str = ""
+    supervisor_scope: str = ""
+
+
+def trainkit_home() -> Path:
+    home = Path(os.environ.get("TRAINKIT_HOME", Path.home() / ".trainkit"))
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def roster_path() -> Path:
+    if env := os.environ.get("TRAINKIT_ROSTER"):
+        return Path(env)
+    local = trainkit_home() / "roster.csv"
+    return local if local.is_file() else casebank_root() / "roster-example.csv"
+
+
+def load_roster(path: Path | None = None) -> dict[str, Worker]:
+    """Read and validate the roster; every bad row is reported as ``file: 第N行: field: …``."""
+    path = path or roster_path()
+    if not path.is_file():
+        raise ContentError(f"{path}: 找不到花名册文件；请设置 TRAINKIT_ROSTER 或放置 roster.csv")
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in COLUMNS[:4] if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ContentError(f"{path}: 表头: 缺少列 {', '.join(missing)}（应有 {', '.join(COLUMNS)}）")
+        workers: dict[str, Worker] = {}
+        problems: list[str] = []
+        for line, row in enumerate(reader, start=2):
+            data = {k: (row.get(k) or "") for k in COLUMNS}
+            try:
+                worker = Worker(**data)
+            except ValidationError as err:
+                problems += [
+                    f"{path}: 第{line}行: {COLUMN_TITLES.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}"
+                    for e in err.errors()
+                ]
+                continue
+            if worker.worker_id in workers:
+                problems.append(f"{path}: 第{line}行: 工号: {worker.worker_id} 重复")
+                continue
+            workers[worker.worker_id] = worker
+    if problems:
+        raise ContentError(problems)
+    return workers
+
+
+def _identity_file() -> Path:
+    return trainkit_home() / "identity.json"
+
+
+def set_identity(worker_id: str) -> Worker:
+    """Remember who uses this machine, once; the worker must be on the roster."""
+    roster = load_roster()
+    if worker_id not in roster:
+        raise KeyError(f"花名册中没有工号 {worker_id}，请联系培训师核对花名册")
+    _identity_file().write_text(json.dumps({"worker_id": worker_id}), encoding="utf-8")
+    return roster[worker_id]
+
+
+def forget_identity() -> None:
+    _identity_file().unlink(missing_ok=True)
+
+
+def current_worker() -> Worker | None:
+    """The learner of this session, or ``None`` when not yet chosen."""
+    roster = load_roster()
+    for candidate in (os.environ.get("JUPYTERHUB_USER"), os.environ.get("TRAINKIT_WORKER")):
+        if candidate:
+            if candidate not in roster:
+                raise KeyError(f"花名册中没有工号 {candidate}，请联系培训师把您加入花名册")
+            return roster[candidate]
+    path = _identity_file()
+    if path.is_file():
+        worker_id = json.loads(path.read_text(encoding="utf-8")).get("worker_id")
+        return roster.get(worker_id)
+    return None

@@ -1,0 +1,16 @@
+"""Widgets for lessons: identity, displays, the calculator and self-check banks."""
+
+from .calculator import DibaoCalculator, dibao_calculator
+from .display import law_article, parameter_table
+from .identity import whoami
+from .quiz import QuizWidget, quiz
+
+__all__ = [
+    "DibaoCalculator",
+    "QuizWidget",
+    "dibao_calculator",
+    "law_article",
+    "parameter_table",
+    "quiz",
+    "whoami",
+]

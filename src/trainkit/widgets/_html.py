@@ -1,0 +1,35 @@
+"""One look for every widget: small HTML helpers with a shared stylesheet. Everything is escaped."""
+
+from __future__ import annotations
+
+from html import escape
+
+STYLE = """<style>
+.tk{font-family:system-ui,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;line-height:1.6;max-width:860px}
+.tk-card{border:1px solid #d0d7de;border-radius:8px;padding:10px 14px;margin:6px 0;background:#fff}
+.tk-ok{color:#1a7f37;font-weight:600}.tk-bad{color:#cf222e;font-weight:600}.tk-wait{color:#9a6700;font-weight:600}
+.tk-muted{color:#57606a;font-size:90%}.tk-badge{display:inline-block;border-radius:4px;padding:0 6px;font-size:85%;border:1px solid #d0d7de}
+.tk-V{background:#dafbe1}.tk-S{background:#fff8c5}.tk-U{background:#ffebe9}
+.tk table{border-collapse:collapse}.tk td,.tk th{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
+.tk th{background:#f6f8fa}
+</style>"""
+
+STATUS_BADGE = {"V": "V 已核实", "S": "S 二手来源", "U": "U 未核实"}
+
+
+def e(text: object) -> str:
+    return escape(str(text))
+
+
+def badge(status: str | None) -> str:
+    if not status:
+        return ""
+    return f'<span class="tk-badge tk-{e(status)}">{e(STATUS_BADGE.get(status, status))}</span>'
+
+
+def card(inner: str) -> str:
+    return f'{STYLE}<div class="tk"><div class="tk-card">{inner}</div></div>'
+
+
+def link(title: str, href: str | None) -> str:
+    return f'<a href="{e(href)}" target="_blank" rel="noopener">{e(title)}</a>' if href else e(title)
