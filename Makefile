@@ -4,6 +4,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 LAB_ARGS ?=
 STAMP  := $(VENV)/.installed
+# nbgrader runs `alembic` and `jupyter` from PATH: use the ones in the virtual environment.
+export PATH := $(abspath $(BIN)):$(PATH)
+PYTEST_ARGS ?= --nbval-lax tests notebooks exercises/source
 
 .PHONY: lab test bench demo check clean venv
 

@@ -118,6 +118,7 @@ def _grade_written_answers(course: Path, profiles: dict[str, str], rng: random.R
                     if grade.needs_manual_grade:
                         share = PROFILES[profile][1] * rng.uniform(0.8, 1.1)
                         grade.manual_score = round(min(1.0, share) * grade.max_score)
+                        grade.needs_manual_grade = False  # as the formgrader does on saving
         gb.db.commit()
 
 

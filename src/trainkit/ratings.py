@@ -37,7 +37,8 @@ RATING_COLUMNS = ("level", "level_title", "proficient", "score", "n_evidence", "
 NOT_ASSESSED, NEEDS_IMPROVEMENT = "not_assessed", "needs_improvement"
 _TOLERANCE = 1e-9  # a score exactly at a threshold reaches it despite float rounding
 _NEEDED_COLUMNS = ("id", "source", "recorded_at", "supersedes")
-_SPACE_BESIDE_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+_CJK = r"[\u3000-\u9fff\uff00-\uffef]"
+_SPACE_BESIDE_CJK = re.compile(rf"(?<={_CJK})\s+|\s+(?={_CJK})")  # YAML folding adds them
 
 
 class Thresholds(BaseModel):
@@ -143,7 +144,7 @@ def rate(
             "proficient": bool(level.proficient),
             "score": math.nan if level_id == NOT_ASSESSED else float(score),
             "n_evidence": int(group["n_evidence"]),
-            "sources": "、".join(SOURCES[s] for s in group["source_set"]),
+            "sources": "、".join(SOURCES.get(s, s) for s in group["source_set"]),
             "reason": reason,
         })
     return pd.DataFrame(rows, columns=[*by, *RATING_COLUMNS])

@@ -10,21 +10,22 @@ never as formulas, in Excel.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import UTC, datetime
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, StrictUndefined
-from pydantic import BaseModel, ConfigDict
 
-from .content import casebank_root, parse, read_yaml
+from .content import casebank_root
 from .evidence import SOURCES, EvidenceStore
 from .framework import Framework, load_framework
+from .lessons import Lesson, load_lessons
 from .ratings import (
     NOT_ASSESSED,
     RatingRules,
@@ -49,6 +50,7 @@ LEVEL_FILLS = {  # Excel fills; the HTML colours live in the template's styleshe
 }
 _NO_EVIDENCE = "评定窗口内没有这一领域的证据"
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl refuses
 
 
 @dataclass(frozen=True)
@@ -132,29 +134,13 @@ def question_stats(evidence: pd.DataFrame, *, framework: Framework | None = None
 # -- what the report shows ---------------------------------------------------------------
 
 
-class _Lesson(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-    id: str
-    title: str
-    domain: str
-    notebook: str | None = None
-    minutes: int | None = None
-    items: tuple[str, ...] = ()
-
-
-class _LessonCatalog(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-    lessons: tuple[_Lesson, ...] = ()
-
-
-def _lessons_by_domain(framework: Framework) -> dict[str, list[_Lesson]]:
-    path = casebank_root() / "lessons.yaml"
-    if not path.is_file():
+def _lessons_by_domain(framework: Framework) -> dict[str, list[Lesson]]:
+    """Lessons that teach each domain: the lesson's own domain and those of its items."""
+    if not (casebank_root() / "lessons.yaml").is_file():
         return {}
-    catalog = parse(_LessonCatalog, read_yaml(path) or {}, path)
     items = framework.items
-    found: dict[str, list[_Lesson]] = {}
-    for lesson in catalog.lessons:
+    found: dict[str, list[Lesson]] = {}
+    for lesson in load_lessons():
         domains = {lesson.domain} | {framework.domain_of(i) for i in lesson.items if i in items}
         for domain in sorted(domains):
             found.setdefault(domain, []).append(lesson)
@@ -181,7 +167,9 @@ class _ReportView:
             (r["worker_id"], r["domain"]): r for r in self.ratings.to_dict(orient="records")
         }
         self.trend = monthly_trend(self.evidence, by=("domain",))
-        self.worker_trend = monthly_trend(self.evidence, by=("worker_id",))
+        self.worker_trend = dict(
+            tuple(monthly_trend(self.evidence, by=("worker_id",)).groupby("worker_id"))
+        )
         self.questions = question_stats(self.evidence, framework=self.framework)
         self.lessons = _lessons_by_domain(self.framework)
 
@@ -205,7 +193,7 @@ class _ReportView:
                 "full_post": bool(self.full_post[worker.worker_id]),
                 "n_proficient": sum(c["proficient"] for c in cells),
                 "chart": self._worker_chart(worker.worker_id),
-                "gaps": [self._gap(c) for c in cells if not c["proficient"]],
+                **self._gaps(cells),
             })
         return rows
 
@@ -214,8 +202,18 @@ class _ReportView:
         return {**r, "domain": domain, "domain_title": self.titles[domain],
                 "score_text": _percent(r["score"])}
 
-    def _gap(self, cell: dict[str, Any]) -> dict[str, Any]:
-        return {**cell, "lessons": self.lessons.get(cell["domain"], [])}
+    def _gaps(self, cells: list[dict[str, Any]]) -> dict[str, Any]:
+        """Domains below 合格 with their lessons; untouched domains with no lesson in one list."""
+        gaps, untouched = [], []
+        for cell in cells:
+            if cell["proficient"]:
+                continue
+            lessons = self.lessons.get(cell["domain"], [])
+            if cell["n_evidence"] == 0 and not lessons:
+                untouched.append(cell["domain_title"])
+            else:
+                gaps.append({**cell, "lessons": lessons})
+        return {"gaps": gaps, "untouched": untouched}
 
     def overview(self, outside_roster: int) -> dict[str, Any]:
         dates = pd.to_datetime(self.evidence["recorded_at"])
@@ -245,18 +243,21 @@ class _ReportView:
                            competent=self.rules.thresholds.competent, legend=True)
 
     def _worker_chart(self, worker_id: str) -> dict[str, Any] | None:
-        points = self.worker_trend[self.worker_trend["worker_id"] == worker_id]
-        if points.empty:
+        points = self.worker_trend.get(worker_id)
+        if points is None:
             return None
         return _line_chart([("月平均得分率", PALETTE[0], points)], months=_months(points),
                            competent=self.rules.thresholds.competent, legend=False,
                            width=360, height=150)
 
     def trend_rows(self) -> list[dict[str, Any]]:
+        order = {domain_id: index for index, domain_id in enumerate(self.titles)}
+        records = sorted(self.trend.to_dict(orient="records"),
+                         key=lambda r: (r["month"], order.get(r["domain"], len(order))))
         return [
             {"month": r["month"], "domain": self.titles.get(r["domain"], r["domain"]),
              "score": float(r["score"]), "n_evidence": int(r["n_evidence"])}
-            for r in self.trend.to_dict(orient="records")
+            for r in records
         ]
 
     def question_rows(self) -> list[dict[str, Any]]:
@@ -361,6 +362,7 @@ def _render(*, title: str, outside_roster: int, view: _ReportView) -> str:
     env = Environment(autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = _percent
+    env.filters["num"] = _number
     source = resources.files("trainkit").joinpath("templates").joinpath("report.html.j2")
     template = env.from_string(source.read_text(encoding="utf-8"))
     return template.render(
@@ -396,18 +398,21 @@ def _write_workbook(path: Path, sheets: dict[str, tuple[list[str], list[list[Any
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    bold = Font(bold=True)
+    fills = {level: PatternFill("solid", fgColor=colour) for level, colour in LEVEL_FILLS.items()}
     book = Workbook()
     book.remove(book.active)
     for title, (headers, rows) in sheets.items():
         sheet = book.create_sheet(title)
         for col, header in enumerate(headers, start=1):
-            _put(sheet.cell(row=1, column=col), header).font = Font(bold=True)
+            _put(sheet.cell(row=1, column=col), header).font = bold
         for row_no, row in enumerate(rows, start=2):
             for col, value in enumerate(row, start=1):
                 cell = sheet.cell(row=row_no, column=col)
                 if isinstance(value, _Level):
                     _put(cell, value.title)
-                    cell.fill = PatternFill("solid", fgColor=LEVEL_FILLS.get(value.id, "FFFFFF"))
+                    if value.id in fills:
+                        cell.fill = fills[value.id]
                 elif isinstance(value, _Percent):
                     _put(cell, None if _missing(value.value) else float(value.value))
                     cell.number_format = "0%"
@@ -415,20 +420,19 @@ def _write_workbook(path: Path, sheets: dict[str, tuple[list[str], list[list[Any
                     _put(cell, value)
         sheet.freeze_panes = "A2"
         for col, header in enumerate(headers, start=1):
-            sheet.column_dimensions[get_column_letter(col)].width = max(8, min(40, 2 * len(header) + 4))
+            width = max(8, min(40, 2 * len(header) + 4))
+            sheet.column_dimensions[get_column_letter(col)].width = width
     book.save(path)
 
 
 def _put(cell: Any, value: Any) -> Any:
     """Store a value; a string that a spreadsheet could read as a formula stays text."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = _ILLEGAL_IN_XLSX.sub("", value)
         cell.value = value
-        cell.data_type = "s"
+        cell.data_type = "s"  # never "f": data is never a formula
         if value.startswith(_FORMULA_PREFIXES):
-            cell.quotePrefix = True
+            cell.quotePrefix = True  # and stays text if someone edits the cell in Excel
     else:
         cell.value = value
     return cell
@@ -443,6 +447,10 @@ def _missing(value: Any) -> bool:
 
 def _percent(value: Any) -> str:
     return "—" if _missing(value) else f"{float(value):.0%}"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
 
 
 def _date(moment: Any) -> str:

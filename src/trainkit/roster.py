@@ -43,7 +43,7 @@ class Worker(BaseModel):
     worker_id: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")
     display_name: str = Field(min_length=1, max_length=40)
     street: str = Field(min_length=1)
-    community: str = Field(min_length=1)
+    community: str = ""
     post: str = ""
     supervisor_scope: str = ""
 

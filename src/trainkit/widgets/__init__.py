@@ -3,6 +3,7 @@
 from .calculator import DibaoCalculator, dibao_calculator
 from .display import law_article, parameter_table
 from .identity import whoami
+from .learning_map import learning_map
 from .quiz import QuizWidget, quiz
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "QuizWidget",
     "dibao_calculator",
     "law_article",
+    "learning_map",
     "parameter_table",
     "quiz",
     "whoami",

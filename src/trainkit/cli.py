@@ -1,0 +1,168 @@
+"""The ``trainkit`` command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .content import ContentError
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """社区工作者“全岗通”训练工具包 trainkit。"""
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def lab(ctx: click.Context) -> None:
+    """在中文 JupyterLab 中打开学习地图（其余参数原样传给 jupyter lab）。"""
+    from .labapp import lab_command
+
+    os.execvp(sys.executable, lab_command(ctx.args))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出清单")
+def check(as_json: bool) -> None:
+    """校验全部内容并列出清单；有问题时以状态 1 退出。"""
+    from .check import run_check
+
+    inv = run_check()
+    if as_json:
+        click.echo(json.dumps(inv.to_json(), ensure_ascii=False, indent=2))
+    else:
+        for key, value in {**inv.counts, **inv.by}.items():
+            click.echo(f"{key}: {value}")
+    for line in inv.problems:
+        click.echo(line, err=True)
+    if inv.problems:
+        click.echo(f"发现 {len(inv.problems)} 个问题。", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="演示文件夹（须为空或由 demo 创建）")
+@click.option("--workers", type=click.IntRange(1, 2000), default=30, show_default=True)
+@click.option("--seed", type=int, default=2026, show_default=True)
+def demo(out: Path, workers: int, seed: int) -> None:
+    """生成演示：nbgrader 课程、模拟学员作答、自动评分、能力证据和督导报告。"""
+    from .demo import DemoError, run_demo
+
+    try:
+        result = run_demo(out, workers=workers, seed=seed, say=click.echo)
+    except DemoError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"学员 {result.workers} 人，证据 {result.evidence_rows} 条。")
+    click.echo(f"报告（HTML）：{result.report_html}")
+    click.echo(f"报告（Excel）：{result.report_xlsx}")
+    click.echo(f"nbgrader 课程：{result.folder / 'course'}")
+
+
+@main.command()
+@click.argument("worker_id", required=False)
+def whoami(worker_id: str | None) -> None:
+    """显示当前学员；给出工号则记住它（只需设置一次）。"""
+    from .roster import current_worker, set_identity
+
+    try:
+        worker = set_identity(worker_id) if worker_id else current_worker()
+    except (KeyError, ContentError) as err:
+        raise click.ClickException(str(err).strip("'\"")) from err
+    if worker is None:
+        raise click.ClickException("还没有设置学员身份：请运行 trainkit whoami 工号")
+    click.echo(f"{worker.worker_id} {worker.display_name}（{worker.street} {worker.community}）")
+
+
+@main.group()
+def policy() -> None:
+    """政策规则：参数与资格判断。"""
+
+
+@policy.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def policy_list(as_json: bool) -> None:
+    """列出所有政策参数及其日期、状态、来源和核对日期。"""
+    from .policy import load_parameters
+
+    params = load_parameters()
+    if as_json:
+        click.echo(json.dumps({k: p.model_dump(mode="json") for k, p in params.items()},
+                              ensure_ascii=False, indent=2))
+        return
+    for p in params.values():
+        click.echo(f"{p.id}  {p.title}（{p.program}，{p.unit}）")
+        for v in p.values:
+            figure = v.value if v.value is not None else "待核实"
+            click.echo(f"  {v.effective}  {figure}  [{v.status}]  核对于 {v.reviewed}")
+
+
+@policy.command("evaluate")
+@click.argument("program")
+@click.option("--household", type=click.Path(path_type=Path), required=True, help="家庭文件（YAML 或 JSON）")
+@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="判断日期 YYYY-MM-DD")
+@click.option("--json", "as_json", is_flag=True)
+def policy_evaluate(program: str, household: Path, on: dt.datetime, as_json: bool) -> None:
+    """按某一日期判断一个家庭是否符合某项政策。"""
+    from .policy import PROGRAMS, BeforeFirstDate, load_household
+
+    if program not in PROGRAMS:
+        raise click.ClickException(f"未知项目 {program}（可用：{', '.join(PROGRAMS)}）")
+    try:
+        decision = PROGRAMS[program].evaluate(load_household(household), on.date())
+    except (ContentError, BeforeFirstDate, ValueError) as err:
+        raise click.ClickException(str(err)) from err
+    if as_json:
+        click.echo(json.dumps(decision.to_json(), ensure_ascii=False, indent=2))
+        return
+    amount = f"，{decision.amount} 元/月" if decision.amount is not None else ""
+    click.echo(f"{decision.on} {decision.verdict}{amount}")
+    for r in decision.reasons:
+        click.echo(f"  - {r.text}")
+    for m in decision.missing:
+        click.echo(f"  待核实：{m}")
+
+
+@main.group()
+def evidence() -> None:
+    """能力证据：导入成绩。"""
+
+
+@evidence.command("import-grades")
+@click.option("--course", type=click.Path(path_type=Path, file_okay=False), default=Path("exercises"),
+              show_default=True, help="nbgrader 课程目录")
+@click.option("--gradebook", help="成绩库 URL（默认：课程目录下的 gradebook.db）")
+@click.option("--db", help="证据库 URL（默认：TRAINKIT_DB 或 ~/.trainkit/evidence.db）")
+def import_grades_cmd(course: Path, gradebook: str | None, db: str | None) -> None:
+    """把 nbgrader 成绩库中的评分导入为能力证据（重复导入不会重复记录）。"""
+    from .evidence import open_store
+    from .grading import import_grades
+
+    s = import_grades(open_store(db), course, db_url=gradebook)
+    click.echo(f"新增 {s.added} 条（其中复评 {s.superseding} 条），已存在 {s.unchanged} 条，待人工评分 {s.awaiting_manual} 项。")
+
+
+@main.command()
+@click.option("--db", help="证据库 URL（默认：TRAINKIT_DB 或 ~/.trainkit/evidence.db）")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="HTML 报告路径")
+@click.option("--xlsx", type=click.Path(path_type=Path), help="同时导出 Excel")
+@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help="花名册 CSV")
+def report(db: str | None, out: Path, xlsx: Path | None, roster: Path | None) -> None:
+    """生成督导用的能力评定报告（HTML，可选 Excel）。"""
+    from .evidence import open_store
+    from .report import build_report
+    from .roster import load_roster
+
+    try:
+        workers = load_roster(roster)
+    except ContentError as err:
+        raise click.ClickException(str(err)) from err
+    build_report(open_store(db), workers, out_html=out, out_xlsx=xlsx)
+    click.echo(f"报告：{out}" + (f"；Excel：{xlsx}" if xlsx else ""))

@@ -1,0 +1,119 @@
+"""The graded exercise through real nbgrader, and grades imported as evidence."""
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from trainkit.content import exercises_root
+from trainkit.evidence import open_store
+from trainkit.grading import grade_cell_items, import_grades, nbgrader
+
+ASSIGNMENT = "social-assistance-dibao"
+RIGHT = {"人数": "4", "月收入": "2000", "第3题": '"A"', "月补差": "2044", "第5题": '"B"', "第6题": '"C"'}
+
+
+def test_every_grade_cell_is_tagged_with_declared_service_items():
+    cells = grade_cell_items(exercises_root(), ASSIGNMENT)
+    assert len(cells) == 7
+    assert cells[("dibao-exercise", "q4-check")] == ("dibao_income",)
+    assert ("dibao-exercise", "q7-plan") in cells
+
+
+def test_exercise_has_at_least_five_autograded_points_and_a_rubric():
+    nb = nbformat.read(exercises_root() / "source" / ASSIGNMENT / "dibao-exercise.ipynb", as_version=4)
+    graded = [c.metadata["nbgrader"] for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    auto = sum(m["points"] for m in graded if not m["solution"])
+    manual = [m for m in graded if m["solution"]]
+    assert auto >= 5
+    assert len(manual) == 1 and manual[0]["points"] == 7
+    rubric = next(c.source for c in nb.cells if c.metadata["nbgrader"]["grade_id"] == "q7")
+    assert rubric.count("|") > 20 and "评分细则" in rubric
+
+
+def test_untagged_grade_cell_is_refused(tmp_path):
+    course = tmp_path / "course"
+    shutil.copytree(exercises_root(), course)
+    path = course / "source" / ASSIGNMENT / "dibao-exercise.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.pop("trainkit", None)
+    nbformat.write(nb, path)
+    with pytest.raises(ValueError, match="服务事项"):
+        grade_cell_items(course, ASSIGNMENT)
+
+
+@pytest.fixture(scope="module")
+def graded_course(tmp_path_factory):
+    """A course with two submissions (all right; all wrong) autograded by nbgrader."""
+    course = tmp_path_factory.mktemp("course")
+    shutil.copy(exercises_root() / "nbgrader_config.py", course)
+    shutil.copytree(exercises_root() / "source", course / "source")
+    assert nbgrader("generate_assignment", ASSIGNMENT, course=course).returncode == 0
+    release = course / "release" / ASSIGNMENT / "dibao-exercise.ipynb"
+    for student, answers in (("W001", RIGHT), ("W002", {k: "0" for k in RIGHT})):
+        nb = nbformat.read(release, as_version=4)
+        for cell in nb.cells:
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+            if gid.endswith("-answer"):
+                name = next(k for k in answers if f"{k} =" in cell.source)
+                cell.source = f"{name} = {answers[name]}"
+            if gid == "q7-plan" and student == "W001":
+                cell.source = "王阿姨，您家计入四个人，助学金和抚恤金不算收入，请写书面申请交街道。"
+        folder = course / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / "dibao-exercise.ipynb")
+        (folder / "timestamp.txt").write_text("2026-10-08 09:30:00.000000 UTC")
+    result = nbgrader("autograde", ASSIGNMENT, course=course)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return course
+
+
+@pytest.mark.slow
+def test_release_holds_no_solution_or_hidden_test(graded_course):
+    text = (graded_course / "release" / ASSIGNMENT / "dibao-exercise.ipynb").read_text(encoding="utf-8")
+    for secret in ("BEGIN SOLUTION", "HIDDEN TESTS", "人数 == 4", "2044", "参考要点"):
+        assert secret not in text
+
+
+@pytest.mark.slow
+def test_import_turns_grades_into_evidence_once(graded_course, tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    first = import_grades(store, graded_course)
+    # W001 wrote an answer that awaits the trainer; W002 left it blank, which nbgrader scores 0
+    assert first.added > 0 and first.awaiting_manual == 1
+    right = {r.ref.rsplit(":", 1)[1]: r.score for r in store.rows(worker_id="W001")}
+    wrong = {r.ref.rsplit(":", 1)[1]: r.score for r in store.rows(worker_id="W002")}
+    assert right["q4-check"] == 2 and right["q1-check"] == 2 and right["q6-check"] == 1
+    assert set(wrong.values()) == {0.0} and "q7-plan" in wrong and "q7-plan" not in right
+    assert all(r.source == "graded_exercise" and r.recorded_at.year == 2026
+               for r in store.rows())
+    again = import_grades(store, graded_course)
+    assert again.added == 0 and again.unchanged == first.added
+
+
+@pytest.mark.slow
+def test_a_regrade_adds_a_row_that_supersedes_the_first(graded_course, tmp_path):
+    from nbgrader.api import Gradebook
+
+    store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    import_grades(store, graded_course)
+    db = f"sqlite:///{Path(graded_course) / 'gradebook.db'}"
+    with Gradebook(db) as gb:
+        grade = gb.find_grade("q7-plan", "dibao-exercise", ASSIGNMENT, "W001")
+        grade.manual_score, grade.needs_manual_grade = 6, False  # as the formgrader does
+        gb.db.commit()
+    summary = import_grades(store, graded_course)
+    assert summary.added == 2  # one row per service item the written answer evidences
+    rows = store.rows(worker_id="W001", ref=f"exercise:{ASSIGNMENT}:dibao-exercise:q7-plan")
+    assert [r.score for r in rows] == [6.0, 6.0]
+    with Gradebook(db) as gb:
+        grade = gb.find_grade("q7-plan", "dibao-exercise", ASSIGNMENT, "W001")
+        grade.manual_score, grade.needs_manual_grade = 5, False
+        gb.db.commit()
+    import_grades(store, graded_course)
+    rows = store.rows(worker_id="W001", ref=f"exercise:{ASSIGNMENT}:dibao-exercise:q7-plan")
+    latest = [r for r in rows if r.score == 5.0]
+    assert len(latest) == 2 and all(r.supersedes is not None for r in latest)
+    assert {r.id for r in rows if r.score == 6.0} == {r.supersedes for r in latest}

@@ -1,0 +1,209 @@
+"""The supervisor's report: offline HTML in Chinese, escaped data, an Excel without formulas."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import datetime, timedelta
+from importlib import resources
+
+import openpyxl
+import pytest
+
+from trainkit.content import casebank_root
+from trainkit.evidence import open_store
+from trainkit.framework import load_framework
+from trainkit.report import build_report, question_stats
+from trainkit.roster import Worker
+
+AS_OF = datetime(2025, 7, 1, 12, 0)
+HOSTILE_NAME = "<script>alert(1)</script>"
+
+
+def worker(worker_id, name, community="示例一社区"):
+    return Worker(worker_id=worker_id, display_name=name, street="示例街道",
+                  community=community, post="综合受理窗口")
+
+
+@pytest.fixture
+def roster():
+    return {
+        "W001": worker("W001", "林晓雨（示例）"),
+        "W002": worker("W002", "赵建国（示例）"),
+        "W003": worker("W003", HOSTILE_NAME, community="=HYPERLINK(\"x\")"),
+    }
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    yield store
+    store.engine.dispose()
+
+
+def add(store, *, worker, domain, source, ratio, days_ago=1, ref="q1"):
+    item = load_framework().domain(domain).items[0].id
+    return store.record(worker_id=worker, domain=domain, item_id=item, source=source, ref=ref,
+                        score=ratio, recorded_at=AS_OF - timedelta(days=days_ago))
+
+
+def make_full_post(store, worker_id):
+    """Evidence that makes a worker proficient in every domain, spread over two months."""
+    for domain in load_framework().domains:
+        for days_ago, source in ((40, "self_check"), (10, "graded_exercise"),
+                                 (5, "supervisor_review")):
+            add(store, worker=worker_id, domain=domain.id, source=source, ratio=1.0,
+                days_ago=days_ago, ref=f"{domain.id}-q1")
+
+
+@pytest.fixture
+def report(tmp_path, store, roster):
+    make_full_post(store, "W001")
+    for ref, ratio in (("=cmd|' /C calc'!A0", 0.0), ("dibao-easy", 1.0)):
+        for who in ("W002", "W003"):
+            add(store, worker=who, domain="social_assistance", source="self_check",
+                ratio=ratio, ref=ref)
+    summary = build_report(store, roster, out_html=tmp_path / "out" / "report.html",
+                           out_xlsx=tmp_path / "out" / "report.xlsx", as_of=AS_OF)
+    return summary, summary.html.read_text(encoding="utf-8")
+
+
+def test_summary_counts(report):
+    summary, _ = report
+    assert (summary.workers, summary.domains, summary.full_post) == (3, 12, 1)
+    assert summary.evidence_rows == 12 * 3 + 4
+    assert summary.html.is_file() and summary.xlsx.is_file()
+
+
+def test_html_names_every_worker_and_every_domain(report, roster):
+    _, html = report
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<html lang="zh-CN">' in html
+    for w in roster.values():
+        if w.display_name != HOSTILE_NAME:
+            assert w.display_name in html
+    for domain in load_framework().domains:
+        assert domain.title in html
+    for heading in ("概览", "能力矩阵", "趋势", "差距与建议", "题目分析", "评定规则说明"):
+        assert f"<h2>{heading}</h2>" in html
+
+
+def test_matrix_row_per_worker_with_a_cell_per_domain(report):
+    _, html = report
+    matrix = html.split('<table class="matrix">')[1].split("</table>")[0]
+    rows = re.findall(r"<tr><td>(W\d+)</td>(.*?)</tr>", matrix, flags=re.S)
+    assert [worker_id for worker_id, _ in rows] == ["W001", "W002", "W003"]
+    for _, cells in rows:
+        assert len(re.findall(r'<td class="lv lv-', cells)) == 12
+    assert rows[0][1].count("未评估") == 0 and '<td class="yes">是</td>' in rows[0][1]
+    assert rows[1][1].count("未评估") == 12 and '<td class="no">否</td>' in rows[1][1]
+
+
+def test_html_is_self_contained(report):
+    _, html = report
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, flags=re.I)
+    assert "<script src" not in html.lower() and "<link" not in html.lower()
+    assert "@import" not in html and "url(" not in html
+    assert "@media print" in html
+    assert "<svg" in html and "平均得分率" in html and "月份" in html
+
+
+def test_hostile_strings_are_escaped(report):
+    _, html = report
+    assert HOSTILE_NAME not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert html.count("<script") == 1  # only the inline print helper: open details to print
+
+
+def test_trend_chart_has_a_point_per_domain_month(report):
+    _, html = report
+    chart = html.split('<section id="trend">')[1].split("</svg>")[0]
+    assert chart.count("<polyline") == 12  # every domain has evidence
+    assert "2025-05" in chart and "2025-06" in chart
+    assert "合格线 60%" in chart
+
+
+def test_question_analysis_lists_the_most_missed_first(report):
+    _, html = report
+    section = html.split('<section id="questions">')[1].split("</section>")[0]
+    assert section.index("=cmd|") < section.index("dibao-easy")
+
+
+def test_question_stats_counts_attempts_and_correct_rate(store):
+    for who, ratio in (("W001", 1.0), ("W002", 0.0), ("W003", 0.0)):
+        add(store, worker=who, domain="employment", source="self_check", ratio=ratio, ref="hard")
+    add(store, worker="W001", domain="employment", source="self_check", ratio=1.0, ref="easy")
+    stats = question_stats(store.frame())
+    assert list(stats["ref"]) == ["hard", "easy"]
+    hard = stats.iloc[0]
+    assert (hard["attempts"], hard["workers"]) == (3, 3)
+    assert hard["correct_rate"] == pytest.approx(1 / 3)
+    assert hard["domains"] == "社区就业"
+
+
+def test_per_worker_details_are_collapsed(report, roster):
+    _, html = report
+    section = html.split('<section id="workers">')[1].split("</section>")[0]
+    assert section.count("<details>") == len(roster)
+    assert "<details open" not in section
+    assert "全岗通" in section.split("</summary>")[0]
+
+
+def test_workbook_has_chinese_sheets_and_no_formulas(report):
+    summary, _ = report
+    book = openpyxl.load_workbook(summary.xlsx)
+    assert {"能力矩阵", "评定明细", "题目分析", "趋势"} <= set(book.sheetnames)
+    matrix = book["能力矩阵"]
+    headers = [c.value for c in matrix[1]]
+    assert headers[:2] == ["工号", "姓名"] and "全岗通" in headers
+    assert all(d.title in headers for d in load_framework().domains)
+    assert matrix.max_row == 1 + 3
+    assert book["评定明细"].max_row == 1 + 3 * 12
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    values = {c.value for c in cells}
+    assert '=HYPERLINK("x")' in values and "=cmd|' /C calc'!A0" in values
+    assert HOSTILE_NAME in values
+
+
+def test_gaps_suggest_lessons_from_the_catalogue(tmp_path, store, roster, monkeypatch):
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    for name in ("framework.yaml", "rating-rules.yaml"):
+        shutil.copy(casebank_root() / name, bank / name)
+    (bank / "lessons.yaml").write_text(
+        "schema_version: 1\nlessons:\n"
+        "  - {id: employment-basics, title: 失业登记与就业援助, domain: employment,"
+        " notebook: 20-employment.ipynb, minutes: 30, items: [unemployment_registration]}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("TRAINKIT_CASEBANK", str(bank))
+    add(store, worker="W002", domain="employment", source="self_check", ratio=0.2)
+    summary = build_report(store, roster, out_html=tmp_path / "r.html", as_of=AS_OF)
+    html = summary.html.read_text(encoding="utf-8")
+    gaps = html.split('<section id="gaps">')[1].split("</section>")[0]
+    assert "《失业登记与就业援助》" in gaps
+    assert summary.xlsx is None
+
+
+def test_report_without_evidence_still_lists_everyone(tmp_path, store, roster):
+    summary = build_report(store, roster, out_html=tmp_path / "r.html", as_of=AS_OF)
+    html = summary.html.read_text(encoding="utf-8")
+    assert (summary.evidence_rows, summary.full_post) == (0, 0)
+    assert "暂无证据" in html and "林晓雨（示例）" in html
+
+
+def test_evidence_after_as_of_is_left_out(tmp_path, store, roster):
+    add(store, worker="W001", domain="employment", source="self_check", ratio=1.0, days_ago=-1)
+    summary = build_report(store, roster, out_html=tmp_path / "r.html", as_of=AS_OF)
+    assert summary.evidence_rows == 0
+
+
+def test_empty_roster_is_refused(tmp_path, store):
+    with pytest.raises(ValueError, match="花名册为空"):
+        build_report(store, {}, out_html=tmp_path / "r.html")
+
+
+def test_template_ships_inside_the_package():
+    template = resources.files("trainkit").joinpath("templates").joinpath("report.html.j2")
+    assert template.is_file()

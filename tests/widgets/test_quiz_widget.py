@@ -1,0 +1,107 @@
+"""Drive the self-check widget as a learner would and check the evidence it writes."""
+
+import pytest
+
+from trainkit.evidence import open_store
+from trainkit.roster import load_roster
+from trainkit.widgets import quiz
+from trainkit.widgets.quiz import ItemCard
+
+
+@pytest.fixture
+def store(tmp_path):
+    return open_store(f"sqlite:///{tmp_path / 'e.db'}")
+
+
+@pytest.fixture
+def worker():
+    return load_roster()["W003"]
+
+
+def _card(widget, kind):
+    return next(c for c in widget.cards if c.item.type == kind)
+
+
+def _right(card):
+    item = card.item
+    if item.type == "multiple":
+        for opt, box in zip(item.options, card.input.children, strict=True):
+            box.value = opt.key in item.answer
+    elif item.type == "numeric":
+        card.input.value = f"{item.answer}元"
+    else:
+        card.input.value = item.answer
+
+
+def test_correct_answer_shows_feedback_and_records_one_row_per_service_item(store, worker):
+    widget = quiz("social-assistance-dibao", worker=worker, store=store)
+    card = _card(widget, "single")
+    _right(card)
+    card.submit.click()
+    assert "回答正确" in card.feedback.value
+    assert "来源" in card.feedback.value
+    rows = store.rows(worker_id="W003")
+    assert len(rows) == len(card.item.items)
+    assert {r.item_id for r in rows} == set(card.item.items)
+    assert all(r.source == "self_check" and r.score == 1.0 for r in rows)
+    assert rows[0].ref == f"quiz:social-assistance-dibao:{card.item.id}"
+    assert rows[0].domain == "social_assistance"
+
+
+def test_wrong_answer_scores_zero_and_explains(store, worker):
+    widget = quiz("social-assistance-dibao", worker=worker, store=store)
+    card = _card(widget, "single")
+    card.input.value = next(o.key for o in card.item.options if o.key != card.item.answer)
+    card.submit.click()
+    assert "不对" in card.feedback.value
+    assert card.item.explanation[:10] in card.feedback.value.replace("&quot;", '"')
+    assert {r.score for r in store.rows(worker_id="W003")} == {0.0}
+
+
+def test_numeric_item_accepts_what_an_input_method_types(store, worker):
+    widget = quiz("social-assistance-dibao", worker=worker, store=store)
+    card = _card(widget, "numeric")
+    card.input.value = str(card.item.answer).translate(str.maketrans("0123456789", "０１２３４５６７８９")) + "元"
+    card.submit.click()
+    assert "回答正确" in card.feedback.value
+
+
+def test_unanswered_or_unreadable_input_is_not_recorded(store, worker):
+    widget = quiz("social-assistance-dibao", worker=worker, store=store)
+    card = _card(widget, "numeric")
+    card.submit.click()
+    assert "还没有作答" in card.feedback.value
+    card.input.value = "六百"
+    card.submit.click()
+    assert "不是一个数字" in card.feedback.value
+    assert store.rows() == []
+
+
+def test_repeated_attempts_are_all_kept(store, worker):
+    widget = quiz("social-assistance-dibao", worker=worker, store=store)
+    card = _card(widget, "true_false")
+    card.input.value = not card.item.answer
+    card.submit.click()
+    _right(card)
+    card.submit.click()
+    rows = store.rows(worker_id="W003")
+    per_attempt = len(card.item.items)
+    assert [r.score for r in rows] == [0.0] * per_attempt + [1.0] * per_attempt
+    assert [r.answer["attempt"] for r in rows][-1] == 2
+
+
+def test_without_a_known_learner_nothing_is_recorded_and_the_learner_is_told(store, monkeypatch):
+    monkeypatch.delenv("TRAINKIT_WORKER", raising=False)
+    monkeypatch.setenv("TRAINKIT_HOME", str(store.url).removeprefix("sqlite:///").rsplit("/", 1)[0])
+    widget = quiz("social-assistance-dibao", store=store)
+    card = widget.cards[0]
+    _right(card)
+    card.submit.click()
+    assert "工号" in card.feedback.value
+    assert store.rows() == []
+
+
+def test_every_item_of_the_bank_gets_a_card():
+    widget = quiz("social-assistance-dibao", store=open_store("sqlite://"))
+    assert isinstance(widget.cards[0], ItemCard)
+    assert len(widget.cards) >= 8
