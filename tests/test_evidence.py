@@ -38,7 +38,8 @@ def test_record_returns_increasing_ids(store):
 
 
 def test_rows_filter_by_worker_domain_source_and_ref(store):
-    store.record(**_base(worker_id="W001", domain="social_assistance", source="self_check", ref="a"))
+    store.record(**_base(worker_id="W001", domain="social_assistance", source="self_check",
+                         ref="a"))
     store.record(**_base(worker_id="W002", domain="social_assistance", source="graded_exercise",
                          ref="b"))
     store.record(**_base(worker_id="W001", domain="mediation", item_id="mediate_inheritance",

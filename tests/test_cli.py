@@ -1,0 +1,125 @@
+"""The trainkit command line, run as a trainer would run it."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from trainkit.content import casebank_root
+
+KEYS_INT = ["domains", "service_items", "lessons", "quiz_items", "cases", "programs", "scenarios",
+            "exercises", "citations", "distinct_articles", "references"]
+KEYS_OBJ = ["lessons_by_domain", "quiz_items_by_domain", "exercises_by_domain", "scenarios_by_program",
+            "cases_by_area"]
+
+
+def trainkit(*args, env=None, cwd=None):
+    import os
+
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "trainkit", *args], capture_output=True, text=True,
+                          env=full_env, cwd=cwd, check=False)
+
+
+def test_check_json_reports_every_key_and_passes_on_the_shipped_content():
+    result = trainkit("check", "--json")
+    assert result.returncode == 0, result.stderr
+    inv = json.loads(result.stdout)
+    for key in KEYS_INT:
+        assert isinstance(inv[key], int), key
+    for key in KEYS_OBJ:
+        assert isinstance(inv[key], dict), key
+    assert inv["domains"] == 12 and len(inv["quiz_items_by_domain"]) == 12
+    assert inv["quiz_items_by_domain"]["social_assistance"] >= 8
+    assert inv["scenarios_by_program"]["dibao"] >= 10
+    assert inv["exercises_by_domain"]["social_assistance"] == 1
+    assert inv["citations"] >= 10 and inv["problems"] == []
+
+
+@pytest.fixture
+def bank_copy(tmp_path):
+    root = tmp_path / "casebank"
+    shutil.copytree(casebank_root(), root)
+    return root
+
+
+def test_a_broken_parameter_file_exits_1_naming_file_and_field(bank_copy):
+    path = bank_copy / "parameters" / "dibao-urban-standard-dalian.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["values"][1]["status"] = "X"
+    del data["values"][2]["reference"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = trainkit("check", env={"TRAINKIT_CASEBANK": str(bank_copy)})
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert any(str(path) in line and "values.1.status" in line for line in lines)
+    assert any(str(path) in line and "values.2" in line and "reference" in line for line in lines)
+
+
+def test_a_wrong_quote_and_a_wrong_scenario_are_both_reported(bank_copy):
+    quiz = bank_copy / "quiz" / "social-assistance-dibao.yaml"
+    quiz.write_text(quiz.read_text(encoding="utf-8").replace("低于当地最低生活保障标准", "少于当地最低生活保障标准", 1),
+                    encoding="utf-8")
+    scen = bank_copy / "scenarios" / "dibao.yaml"
+    scen.write_text(scen.read_text(encoding="utf-8").replace("amount: 633", "amount: 634"), encoding="utf-8")
+    result = trainkit("check", env={"TRAINKIT_CASEBANK": str(bank_copy)})
+    assert result.returncode == 1
+    assert "引文与法条原文不符" in result.stderr and str(quiz) in result.stderr
+    assert "金额应为 634" in result.stderr
+
+
+def test_policy_evaluate_gives_the_documented_json():
+    household = casebank_root() / "households" / "dibao-wang-family.yaml"
+    result = trainkit("policy", "evaluate", "dibao", "--household", str(household), "--on", "2025-09-01", "--json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["eligible"] is True and out["amount"] == "2044.00" and out["period"] == "month"
+    assert out["program"] == "dibao" and out["on"] == "2025-09-01" and out["missing"] == []
+    assert any(r.get("citation", {}).get("article") == 12 for r in out["reasons"])
+    gap = json.loads(trainkit("policy", "evaluate", "dibao", "--household", str(household),
+                              "--on", "2024-10-01", "--json").stdout)
+    assert gap["eligible"] is None and gap["amount"] is None and gap["missing"]
+
+
+def test_policy_evaluate_explains_bad_input(tmp_path):
+    household = tmp_path / "h.yaml"
+    household.write_text("members:\n  - {relation: applicant, age: 40, incomes: [{kind: wages, monthly: -5}]}\n",
+                         encoding="utf-8")
+    result = trainkit("policy", "evaluate", "dibao", "--household", str(household), "--on", "2025-09-01")
+    assert result.returncode == 1 and "members.0.incomes.0.monthly" in result.stderr
+    early = trainkit("policy", "evaluate", "dibao", "--household",
+                     str(casebank_root() / "households" / "dibao-wang-family.yaml"), "--on", "2020-01-01")
+    assert early.returncode == 1 and "早于" in early.stderr
+    unknown = trainkit("policy", "evaluate", "nosuch", "--household", str(household), "--on", "2025-09-01")
+    assert unknown.returncode == 1 and "未知项目" in unknown.stderr
+
+
+def test_policy_list_shows_status_and_review_date_of_every_value():
+    out = json.loads(trainkit("policy", "list", "--json").stdout)
+    urban = out["dibao-urban-standard-dalian"]
+    assert all(v["status"] in "VSU" and v["reviewed"] for v in urban["values"])
+    assert [v["value"] for v in urban["values"]][-2:] == [None, "1011"]
+
+
+def test_whoami_is_set_once_and_remembered(tmp_path):
+    env = {"TRAINKIT_HOME": str(tmp_path), "TRAINKIT_WORKER": ""}
+    assert trainkit("whoami", env=env).returncode == 1
+    assert "W002" in trainkit("whoami", "W002", env=env).stdout
+    assert "赵建国" in trainkit("whoami", env=env).stdout
+    assert trainkit("whoami", "NOPE", env=env).returncode == 1
+
+
+def test_report_command_writes_html_and_xlsx(tmp_path):
+    from trainkit.evidence import open_store
+
+    db = f"sqlite:///{tmp_path / 'e.db'}"
+    open_store(db).record(worker_id="W001", item_id="dibao_income", domain="social_assistance",
+                          source="self_check", ref="quiz:x:y", score=1)
+    result = trainkit("report", "--db", db, "--out", str(tmp_path / "r.html"), "--xlsx", str(tmp_path / "r.xlsx"))
+    assert result.returncode == 0, result.stderr
+    assert "林晓雨" in Path(tmp_path / "r.html").read_text(encoding="utf-8")
+    assert (tmp_path / "r.xlsx").stat().st_size > 0

@@ -1,0 +1,39 @@
+"""`trainkit demo` end to end: course, cohort, autograding, evidence, report."""
+
+import re
+
+import openpyxl
+import pytest
+
+from trainkit.demo import DemoError, run_demo
+from trainkit.framework import load_framework
+
+
+@pytest.mark.slow
+def test_demo_builds_a_report_for_every_worker_and_domain(tmp_path):
+    out = tmp_path / "demo"
+    said = []
+    result = run_demo(out, workers=6, say=said.append)
+    assert result.workers == 6 and len(said) == 5
+    html = result.report_html.read_text(encoding="utf-8")
+    roster = (out / "roster.csv").read_text(encoding="utf-8").splitlines()[1:7]
+    for line in roster:
+        assert line.split(",")[1] in html
+    for domain in load_framework().domains:
+        assert domain.title in html
+    assert "未评估" in html
+    months = set(re.findall(r"20\d\d-\d\d", html))
+    assert len(months) >= 3
+    assert "<script src" not in html and "<link" not in html
+    book = openpyxl.load_workbook(result.report_xlsx)
+    assert "能力矩阵" in book.sheetnames
+    graded = sorted((out / "course" / "autograded").iterdir())
+    assert [p.name for p in graded] == [f"D{i:03d}" for i in range(1, 7)]
+    assert result.evidence_rows > 6 * 10
+
+
+def test_demo_refuses_a_folder_it_did_not_create(tmp_path):
+    (tmp_path / "mine.txt").write_text("重要文件")
+    with pytest.raises(DemoError, match="非空"):
+        run_demo(tmp_path, workers=2, say=lambda _: None)
+    assert (tmp_path / "mine.txt").read_text() == "重要文件"

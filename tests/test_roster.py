@@ -1,0 +1,162 @@
+"""The roster of workers and who the learner of this session is."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from trainkit.content import ContentError
+from trainkit.roster import (
+    COLUMNS,
+    current_worker,
+    forget_identity,
+    load_roster,
+    roster_path,
+    set_identity,
+)
+
+CASEBANK = Path(__file__).resolve().parents[1] / "casebank"
+EXAMPLE = CASEBANK / "roster-example.csv"
+HEADER = ",".join(COLUMNS)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch, tmp_path):
+    """A fresh home, the example roster, and no identity from the environment."""
+    monkeypatch.setenv("TRAINKIT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("TRAINKIT_ROSTER", str(EXAMPLE))
+    monkeypatch.setenv("TRAINKIT_CASEBANK", str(CASEBANK))
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    monkeypatch.delenv("TRAINKIT_WORKER", raising=False)
+
+
+def _csv(tmp_path: Path, name: str, *lines: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding=encoding)
+    return path
+
+
+# ── loading ─────────────────────────────────────────────────────────────────
+
+
+def test_example_roster():
+    roster = load_roster(EXAMPLE)
+    assert list(roster) == ["W001", "W002", "W003", "W004", "W005", "S001"]
+    w = roster["W003"]
+    assert (w.display_name, w.street, w.community, w.post) == (
+        "孙丽娟（示例）", "示例街道", "示例二社区", "社会救助岗",
+    )
+    assert w.supervisor_scope == ""
+    assert roster["S001"].supervisor_scope == "示例街道"
+
+
+def test_missing_column(tmp_path):
+    path = _csv(tmp_path, "no-street.csv", "worker_id,display_name,community", "W001,林晓雨,一社区")
+    with pytest.raises(ContentError) as err:
+        load_roster(path)
+    assert str(err.value).startswith(f"{path}: 表头: 缺少列 street")
+
+
+def test_optional_columns_may_be_absent(tmp_path):
+    path = _csv(tmp_path, "short.csv", "worker_id,display_name,street,community",
+                "W001,林晓雨,示例街道,一社区")
+    assert load_roster(path)["W001"].post == ""
+
+
+def test_every_bad_row_is_reported_with_its_line(tmp_path):
+    path = _csv(
+        tmp_path, "bad.csv",
+        HEADER,
+        "W001,林晓雨,示例街道,一社区,窗口,",        # line 2: fine
+        "W 002,赵建国,示例街道,一社区,网格员,",      # line 3: bad worker_id
+        "W003,,示例街道,二社区,社会救助岗,",         # line 4: empty display_name
+        "W001,林晓雨二,示例街道,一社区,窗口,",       # line 5: duplicate id
+        "W005,吴秀兰,示例街道,三社区,老龄工作岗,",   # line 6: fine
+    )
+    with pytest.raises(ContentError) as err:
+        load_roster(path)
+    problems = err.value.problems
+    assert len(problems) == 3
+    assert problems[0].startswith(f"{path}: 第3行: 工号: ")
+    assert problems[1].startswith(f"{path}: 第4行: 姓名: ")
+    assert problems[2] == f"{path}: 第5行: 工号: W001 重复"
+
+
+def test_bom_prefixed_file_reads(tmp_path):
+    path = _csv(tmp_path, "excel.csv", HEADER, "W001,林晓雨,示例街道,一社区,窗口,",
+                encoding="utf-8-sig")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert load_roster(path)["W001"].display_name == "林晓雨"
+
+
+def test_whitespace_is_stripped(tmp_path):
+    path = _csv(tmp_path, "spaces.csv", HEADER, " W001 , 林晓雨 ,示例街道,一社区,,")
+    assert load_roster(path)["W001"].display_name == "林晓雨"
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ContentError, match="找不到花名册文件"):
+        load_roster(tmp_path / "absent.csv")
+
+
+def test_roster_path_prefers_env_then_home_then_example(monkeypatch, tmp_path):
+    assert roster_path() == EXAMPLE
+    monkeypatch.delenv("TRAINKIT_ROSTER")
+    assert roster_path() == CASEBANK / "roster-example.csv"
+    local = _csv(tmp_path / "home", "roster.csv", HEADER, "W009,林晓雨,示例街道,一社区,,")
+    assert roster_path() == local
+
+
+# ── who is learning ─────────────────────────────────────────────────────────
+
+
+def test_no_identity_yet():
+    assert current_worker() is None
+
+
+def test_current_worker_from_jupyterhub_user(monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_USER", "W002")
+    monkeypatch.setenv("TRAINKIT_WORKER", "W003")  # the hub user wins
+    assert current_worker().worker_id == "W002"
+
+
+def test_current_worker_from_trainkit_worker(monkeypatch):
+    monkeypatch.setenv("TRAINKIT_WORKER", "W004")
+    assert current_worker().display_name == "周海波（示例）"
+
+
+def test_unknown_hub_user_raises(monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_USER", "stranger")
+    with pytest.raises(KeyError, match="花名册中没有工号 stranger"):
+        current_worker()
+
+
+def test_hub_user_beats_a_remembered_identity(monkeypatch):
+    set_identity("W001")
+    monkeypatch.setenv("JUPYTERHUB_USER", "W005")
+    assert current_worker().worker_id == "W005"
+
+
+def test_set_identity_is_remembered(tmp_path):
+    worker = set_identity("W003")
+    assert worker.worker_id == "W003"
+    stored = json.loads((tmp_path / "home" / "identity.json").read_text(encoding="utf-8"))
+    assert stored == {"worker_id": "W003"}
+    assert current_worker() == worker
+
+
+def test_set_identity_with_unknown_id_raises(tmp_path):
+    with pytest.raises(KeyError, match="花名册中没有工号 W999"):
+        set_identity("W999")
+    assert not (tmp_path / "home" / "identity.json").exists()
+    assert current_worker() is None
+
+
+def test_forget_identity(tmp_path):
+    set_identity("W001")
+    forget_identity()
+    assert not (tmp_path / "home" / "identity.json").exists()
+    assert current_worker() is None
+    forget_identity()  # forgetting twice is fine
