@@ -255,3 +255,17 @@ def test_frame_passes_filters(store):
     store.record(**_base(worker_id="W001", ref="a"))
     store.record(**_base(worker_id="W002", ref="b"))
     assert list(store.frame(worker_id="W002")["ref"]) == ["b"]
+
+
+def test_aware_since_and_until_are_compared_in_utc(tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    from trainkit.evidence import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'tz.db'}")
+    beijing = timezone(timedelta(hours=8))
+    store.record(worker_id="W1", item_id="dibao_income", domain="social_assistance", source="self_check",
+                 ref="r", score=1, recorded_at=datetime(2026, 3, 1, 8, 30, tzinfo=beijing))
+    assert len(store.rows(since=datetime(2026, 3, 1, 8, 0, tzinfo=beijing))) == 1
+    assert store.rows(since=datetime(2026, 3, 1, 9, 0, tzinfo=beijing)) == []
+    assert len(store.rows(until=datetime(2026, 3, 1, 8, 31, tzinfo=beijing))) == 1

@@ -132,7 +132,7 @@ def test_duplicate_item_id_rejected(framework_data):
 def test_duplicate_domain_id_rejected(framework_data):
     data, write = framework_data
     data["domains"].append(
-        {"id": "elderly", "title": "重复", "items": [{"id": "x_item", "title": "x"}]}
+        {"id": "elderly", "title": "重复", "short": "重复", "items": [{"id": "x_item", "title": "x"}]}
     )
     write(data)
     with pytest.raises(ContentError, match="domains 中 id 重复：elderly"):

@@ -140,13 +140,16 @@ def test_empty_answer_is_not_answered(item, empty):
     assert "还没有作答" in m.message
 
 
-@pytest.mark.xfail(
-    strict=True, reason="quiz.as_number 接受 NaN，check_answer 比较时抛出 decimal.InvalidOperation"
-)
-@pytest.mark.parametrize("typed", ["nan", "NaN", "sNaN"])
+@pytest.mark.parametrize("typed", ["nan", "NaN", "sNaN", "Infinity"])
 def test_numeric_nan_is_not_answered(typed):
     m = check_answer(NUMERIC, typed)
     assert m.answered is False
+
+
+@pytest.mark.parametrize("typed", ["false", "错误", 0])
+def test_true_false_needs_a_real_choice(typed):
+    m = check_answer(TRUE, typed)
+    assert m.answered is False and m.score == 0.0
 
 
 def test_as_number():

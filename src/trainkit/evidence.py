@@ -71,6 +71,11 @@ class EvidenceRow:
         return self.score / self.max_score if self.max_score else 0.0
 
 
+def _utc_naive(moment: datetime) -> datetime:
+    """Times are stored as naive UTC; an aware time is converted first."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo is not None else moment
+
+
 def default_url() -> str:
     """``TRAINKIT_DB`` if set, else a SQLite file in ``TRAINKIT_HOME`` (``~/.trainkit``)."""
     if url := os.environ.get("TRAINKIT_DB"):
@@ -167,9 +172,7 @@ class EvidenceStore:
         if max_score <= 0 or not 0 <= score <= max_score:
             raise ValueError(f"得分 {score} 不在 0 到满分 {max_score} 之间（{values['ref']}）")
         answer = values.get("answer")
-        recorded_at = values.get("recorded_at") or datetime.now(UTC)
-        if recorded_at.tzinfo is not None:
-            recorded_at = recorded_at.astimezone(UTC).replace(tzinfo=None)
+        recorded_at = _utc_naive(values.get("recorded_at") or datetime.now(UTC))
         return {
             "worker_id": values["worker_id"],
             "domain": values["domain"],
@@ -207,9 +210,9 @@ class EvidenceStore:
             if value is not None:
                 q = q.where(col == value)
         if since is not None:
-            q = q.where(t.c.recorded_at >= since)
+            q = q.where(t.c.recorded_at >= _utc_naive(since))
         if until is not None:
-            q = q.where(t.c.recorded_at <= until)
+            q = q.where(t.c.recorded_at <= _utc_naive(until))
         with self.engine.connect() as conn:
             for r in conn.execute(q).mappings():
                 data = dict(r)

@@ -32,6 +32,7 @@ class Area(_Strict):
 class Domain(_Strict):
     id: str = Field(pattern=ASCII_ID)
     title: str
+    short: str = Field(max_length=6, description="表头等窄处使用的简称")
     items: tuple[ServiceItem, ...] = Field(min_length=1)
     areas: tuple[Area, ...] = ()
 

@@ -57,8 +57,10 @@ class Citation(BaseModel):
 
     @property
     def label(self) -> str:
-        title = law_title(self.law, version=self.version)
-        return f"《{title}》{article(self.law, self.article, version=self.version).label}"
+        number = article(self.law, self.article, version=self.version).label
+        if self.version is None:
+            return f"《{law_title(self.law)}》{number}"
+        return f"《{_law(_slug(self.law))['title']}》（{self.version}年版，已废止）{number}"
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ reference). :func:`check_answer` marks an answer and says why, in Chinese.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -90,9 +90,10 @@ def as_number(text: object) -> Decimal | None:
     for unit in ("元/人/月", "元/月", "元", "人", "天", "岁"):
         s = s.removesuffix(unit)
     try:
-        return Decimal(s)
+        value = Decimal(s)
     except InvalidOperation:
         return None
+    return value if value.is_finite() else None
 
 
 def check_answer(item: Item, answer: object) -> Marking:
@@ -107,7 +108,9 @@ def check_answer(item: Item, answer: object) -> Marking:
         return Marking(ok, "回答正确。" if ok else f"不对，正确答案是 {item.answer}{item.unit or ''}。",
                        1.0 if ok else 0.0)
     if item.type == "true_false":
-        ok = bool(answer) == item.answer
+        if not isinstance(answer, bool):
+            return Marking(False, "请选择“正确”或“错误”。", 0.0, answered=False)
+        ok = answer == item.answer
         right = "正确" if item.answer else "错误"
         return Marking(ok, "回答正确。" if ok else f"不对，这个说法是{right}的。", 1.0 if ok else 0.0)
     chosen = {answer} if isinstance(answer, str) else set(answer)

@@ -278,7 +278,6 @@ def test_to_json_pending_and_ineligible():
     assert evaluate(alone(2000), AUG_2025).to_json()["eligible"] is False
 
 
-@pytest.mark.xfail(strict=True, reason="dibao.evaluate: 人数与收入合计一条理由没有 citation/reference")
 def test_every_reason_carries_a_source():
     h = household(member(incomes={"wages": 1389}), member("child", 10))
     out = evaluate(h, AUG_2025).to_json()
@@ -328,3 +327,9 @@ def test_shipped_household_example_loads_and_evaluates():
     for path in paths:
         d = evaluate(load_household(path), AUG_2025)
         assert d.eligible in (True, False, None)
+
+
+def test_failed_property_check_is_not_eligible_even_in_the_2024_gap():
+    h = Household(property_check="failed", members=(Member(relation="applicant", age=60),))
+    decision = evaluate(h, dt.date(2024, 10, 1))
+    assert decision.eligible is False and decision.amount is None

@@ -87,9 +87,13 @@ def evaluate(household: Household, on: dt.date) -> Decision:
                     reference=vocab.income_reference,
                 ))
     n = len(counted)
-    reasons.append(Reason(f"共同生活的家庭成员 {n} 人，月可计收入合计 {income} 元"))
+    reasons.append(Reason(f"共同生活的家庭成员 {n} 人，月可计收入合计 {income} 元",
+                          reference=vocab.income_reference))
 
     if standard.value is None:
+        if household.property_check == "failed":
+            reasons.append(Reason("家庭财产状况不符合当地规定，无论标准是多少都不符合条件", citation=ART_9))
+            return Decision(PROGRAM, on, False, reasons=tuple(reasons))
         return Decision(PROGRAM, on, None, reasons=tuple(reasons), missing=(standard.missing,))
 
     line = standard.value * n

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..content import ContentError, casebank_root, parse, read_yaml, yaml_files
 
@@ -84,12 +84,13 @@ class Parameter(_Strict):
     description: str | None = None
     values: tuple[DatedValue, ...] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _ascending(self) -> Parameter:
-        dates = [v.effective for v in self.values]
+    @field_validator("values")
+    @classmethod
+    def _ascending(cls, values: tuple[DatedValue, ...]) -> tuple[DatedValue, ...]:
+        dates = [v.effective for v in values]
         if dates != sorted(set(dates)):
-            raise ValueError("values 的 effective 日期必须严格递增且不重复")
-        return self
+            raise ValueError("effective 日期必须严格递增且不重复")
+        return values
 
     def at(self, on: dt.date) -> DatedValue:
         """The value in force on ``on`` (a gap is returned as a value of ``None``)."""
