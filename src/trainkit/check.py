@@ -143,7 +143,8 @@ def run_check() -> Inventory:
             inv.problems.append(f"{path}: program: 未知项目 {program}")
             continue
         for i, s in enumerate(sf.scenarios):
-            outcome = _attempt(inv, lambda s=s: mismatch(s, PROGRAMS[program].evaluate(s.household, s.date)))
+            rule = PROGRAMS[program]
+            outcome = _attempt(inv, lambda s=s, rule=rule: mismatch(s, rule.evaluate(s.household, s.date)))
             if outcome:
                 inv.problems.append(f"{path}: scenarios.{i}: {s.name}：{outcome}")
         inv.by["scenarios_by_program"][program] = len(sf.scenarios)

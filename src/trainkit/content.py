@@ -19,6 +19,7 @@ __all__ = [
     "ContentError",
     "casebank_root",
     "exercises_root",
+    "load_named",
     "parse",
     "read_yaml",
     "yaml_files",
@@ -77,6 +78,14 @@ def parse(model: type[M], data: Any, path: Path) -> M:
         raise ContentError(
             [f"{path}: {'.'.join(map(str, e['loc'])) or '(文件)'}: {e['msg']}" for e in err.errors()]
         ) from err
+
+
+def load_named(model: type[M], path: Path, *, name_field: str = "id") -> M:
+    """Parse one content file whose ``name_field`` must equal its file name."""
+    obj = parse(model, read_yaml(path), path)
+    if getattr(obj, name_field) != path.stem:
+        raise ContentError(f"{path}: {name_field}: 应与文件名一致（{path.stem}）")
+    return obj
 
 
 def yaml_files(kind: str) -> tuple[Path, ...]:

@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .content import ContentError, parse, read_yaml, yaml_files
+from .content import ContentError, load_named, yaml_files
 from .law import Citation
 from .policy.parameters import Reference
 
@@ -125,9 +125,7 @@ def check_answer(item: Item, answer: object) -> Marking:
 
 @cache
 def _load(path: Path) -> Bank:
-    bank = parse(Bank, read_yaml(path), path)
-    if bank.id != path.stem:
-        raise ContentError(f"{path}: id: 应与文件名一致（{path.stem}）")
+    bank = load_named(Bank, path)
     ids = [i.id for i in bank.items]
     if dupes := sorted({i for i in ids if ids.count(i) > 1}):
         raise ContentError(f"{path}: items: 题目 id 重复：{', '.join(dupes)}")

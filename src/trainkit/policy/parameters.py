@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..content import ContentError, casebank_root, parse, read_yaml, yaml_files
+from ..content import ContentError, casebank_root, load_named, yaml_files
 
 __all__ = [
     "BeforeFirstDate",
@@ -107,10 +107,7 @@ class Parameter(_Strict):
 
 @cache
 def _load(path: Path) -> Parameter:
-    param = parse(Parameter, read_yaml(path), path)
-    if param.id != path.stem:
-        raise ContentError(f"{path}: id: 应与文件名一致（{path.stem}）")
-    return param
+    return load_named(Parameter, path)
 
 
 def load_parameters() -> dict[str, Parameter]:

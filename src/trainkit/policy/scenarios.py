@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..content import ContentError, parse, read_yaml, yaml_files
+from ..content import load_named, yaml_files
 from .decision import Decision
 from .household import Household
 
@@ -46,10 +46,7 @@ class ScenarioFile(_Strict):
 
 @cache
 def _load(path: Path) -> ScenarioFile:
-    data = parse(ScenarioFile, read_yaml(path), path)
-    if data.program != path.stem:
-        raise ContentError(f"{path}: program: 应与文件名一致（{path.stem}）")
-    return data
+    return load_named(ScenarioFile, path, name_field="program")
 
 
 def load_scenarios() -> dict[str, ScenarioFile]:
