@@ -31,6 +31,8 @@ def test_chinese_is_the_default_language_of_this_environment():
     overrides = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     settings = json.loads(overrides.read_text(encoding="utf-8"))
     assert settings["@jupyterlab/translation-extension:plugin"]["locale"] == "zh_CN"
+    # community centres are often offline: no pop-up asking to fetch Jupyter news
+    assert settings["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
     import jupyterlab_language_pack_zh_CN  # noqa: F401  (the language pack is installed)
 
 
