@@ -1,12 +1,10 @@
 """The trainkit command line, run as a trainer would run it."""
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
 from trainkit.content import casebank_root
@@ -40,33 +38,26 @@ def test_check_json_reports_every_key_and_passes_on_the_shipped_content():
     assert inv["citations"] >= 10 and inv["problems"] == []
 
 
-@pytest.fixture
-def bank_copy(tmp_path):
-    root = tmp_path / "casebank"
-    shutil.copytree(casebank_root(), root)
-    return root
-
-
-def test_a_broken_parameter_file_exits_1_naming_file_and_field(bank_copy):
-    path = bank_copy / "parameters" / "dibao-urban-standard-dalian.yaml"
+def test_a_broken_parameter_file_exits_1_naming_file_and_field(casebank):
+    path = casebank / "parameters" / "dibao-urban-standard-dalian.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["values"][1]["status"] = "X"
     del data["values"][2]["reference"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = trainkit("check", env={"TRAINKIT_CASEBANK": str(bank_copy)})
+    result = trainkit("check", env={"TRAINKIT_CASEBANK": str(casebank)})
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert any(str(path) in line and "values.1.status" in line for line in lines)
     assert any(str(path) in line and "values.2" in line and "reference" in line for line in lines)
 
 
-def test_a_wrong_quote_and_a_wrong_scenario_are_both_reported(bank_copy):
-    quiz = bank_copy / "quiz" / "social-assistance-dibao.yaml"
+def test_a_wrong_quote_and_a_wrong_scenario_are_both_reported(casebank):
+    quiz = casebank / "quiz" / "social-assistance-dibao.yaml"
     quiz.write_text(quiz.read_text(encoding="utf-8").replace("低于当地最低生活保障标准", "少于当地最低生活保障标准", 1),
                     encoding="utf-8")
-    scen = bank_copy / "scenarios" / "dibao.yaml"
+    scen = casebank / "scenarios" / "dibao.yaml"
     scen.write_text(scen.read_text(encoding="utf-8").replace("amount: 633", "amount: 634"), encoding="utf-8")
-    result = trainkit("check", env={"TRAINKIT_CASEBANK": str(bank_copy)})
+    result = trainkit("check", env={"TRAINKIT_CASEBANK": str(casebank)})
     assert result.returncode == 1
     assert "引文与法条原文不符" in result.stderr and str(quiz) in result.stderr
     assert "金额应为 634" in result.stderr

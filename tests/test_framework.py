@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -92,11 +91,8 @@ def test_scale():
 
 
 @pytest.fixture
-def framework_data(tmp_path, monkeypatch):
-    root = tmp_path / "casebank"
-    shutil.copytree(CASEBANK, root)
-    monkeypatch.setenv("TRAINKIT_CASEBANK", str(root))
-    path = root / "framework.yaml"
+def framework_data(casebank):
+    path = casebank / "framework.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
 
     def write(changed: dict) -> Path:

@@ -117,3 +117,21 @@ def test_a_regrade_adds_a_row_that_supersedes_the_first(graded_course, tmp_path)
     latest = [r for r in rows if r.score == 5.0]
     assert len(latest) == 2 and all(r.supersedes is not None for r in latest)
     assert {r.id for r in rows if r.score == 6.0} == {r.supersedes for r in latest}
+
+
+@pytest.mark.slow
+def test_a_regrade_back_to_an_earlier_score_is_still_recorded(graded_course, tmp_path):
+    from nbgrader.api import Gradebook
+
+    store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    db = f"sqlite:///{Path(graded_course) / 'gradebook.db'}"
+    ref = f"exercise:{ASSIGNMENT}:dibao-exercise:q7-plan"
+    for score in (6, 4, 6):
+        with Gradebook(db) as gb:
+            grade = gb.find_grade("q7-plan", "dibao-exercise", ASSIGNMENT, "W001")
+            grade.manual_score, grade.needs_manual_grade = score, False
+            gb.db.commit()
+        import_grades(store, graded_course)
+    rows = store.rows(worker_id="W001", ref=ref)
+    assert [r.score for r in rows] == [6.0, 6.0, 4.0, 4.0, 6.0, 6.0]
+    assert import_grades(store, graded_course).added == 0

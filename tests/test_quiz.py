@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -206,14 +205,6 @@ def test_numeric_answer_is_a_decimal():
 def _bank(bank_id: str, *items: dict) -> dict:
     return {"schema_version": 1, "id": bank_id, "title": "测试题库", "domain": "social_assistance",
             "items": list(items)}
-
-
-@pytest.fixture
-def casebank(tmp_path, monkeypatch):
-    root = tmp_path / "casebank"
-    shutil.copytree(CASEBANK, root)
-    monkeypatch.setenv("TRAINKIT_CASEBANK", str(root))
-    return root
 
 
 def _write(root: Path, name: str, data: dict) -> Path:

@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-__all__ = ["SOURCES", "EvidenceRow", "EvidenceStore", "default_url", "open_store"]
+__all__ = ["SOURCES", "EvidenceRow", "EvidenceStore", "default_url", "open_store", "utc_naive"]
 
 SOURCES = {
     "self_check": "自测题",
@@ -71,7 +71,7 @@ class EvidenceRow:
         return self.score / self.max_score if self.max_score else 0.0
 
 
-def _utc_naive(moment: datetime) -> datetime:
+def utc_naive(moment: datetime) -> datetime:
     """Times are stored as naive UTC; an aware time is converted first."""
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo is not None else moment
 
@@ -172,7 +172,7 @@ class EvidenceStore:
         if max_score <= 0 or not 0 <= score <= max_score:
             raise ValueError(f"得分 {score} 不在 0 到满分 {max_score} 之间（{values['ref']}）")
         answer = values.get("answer")
-        recorded_at = _utc_naive(values.get("recorded_at") or datetime.now(UTC))
+        recorded_at = utc_naive(values.get("recorded_at") or datetime.now(UTC))
         return {
             "worker_id": values["worker_id"],
             "domain": values["domain"],
@@ -210,9 +210,9 @@ class EvidenceStore:
             if value is not None:
                 q = q.where(col == value)
         if since is not None:
-            q = q.where(t.c.recorded_at >= _utc_naive(since))
+            q = q.where(t.c.recorded_at >= utc_naive(since))
         if until is not None:
-            q = q.where(t.c.recorded_at <= _utc_naive(until))
+            q = q.where(t.c.recorded_at <= utc_naive(until))
         with self.engine.connect() as conn:
             for r in conn.execute(q).mappings():
                 data = dict(r)

@@ -81,7 +81,10 @@ class Framework(_Strict):
         raise KeyError(f"未知服务事项：{item_id}")
 
     def level(self, level_id: str) -> Level:
-        return next(lv for lv in self.scale if lv.id == level_id)
+        for lv in self.scale:
+            if lv.id == level_id:
+                return lv
+        raise ValueError(f"能力框架的评定等级（scale）中缺少 {level_id}，请在 framework.yaml 中补上")
 
 
 @cache

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 
-from .evidence import EvidenceStore
+from .evidence import EvidenceRow, EvidenceStore
 from .framework import load_framework
 
 __all__ = ["ImportSummary", "grade_cell_items", "import_grades", "nbgrader"]
@@ -65,6 +65,9 @@ def import_grades(store: EvidenceStore, course: Path, *, db_url: str | None = No
     db_url = db_url or f"sqlite:///{course / 'gradebook.db'}"
     fw = load_framework()
     summary = ImportSummary()
+    latest: dict[tuple[str, str, str], EvidenceRow] = {}
+    for row in store.rows(source="graded_exercise"):  # oldest first: the last one wins
+        latest[(row.worker_id, row.ref, row.item_id)] = row
     with Gradebook(db_url) as gb:
         for assignment in gb.assignments:
             cell_items = grade_cell_items(course, assignment.name)
@@ -76,26 +79,31 @@ def import_grades(store: EvidenceStore, course: Path, *, db_url: str | None = No
                         if grade.score is None or grade.needs_manual_grade:
                             summary.awaiting_manual += 1
                             continue
+                        ref = f"exercise:{assignment.name}:{nb.name}:{grade.name}"
                         for item in cell_items.get((nb.name, grade.name), ()):
-                            _import_one(store, summary, worker=sub.student.id, item=item,
-                                        domain=fw.domain_of(item),
-                                        ref=f"exercise:{assignment.name}:{nb.name}:{grade.name}",
+                            _import_one(store, summary, latest, worker=sub.student.id, item=item,
+                                        domain=fw.domain_of(item), ref=ref,
                                         score=float(grade.score), max_score=float(grade.max_score),
                                         when=when, manual=grade.manual_score is not None)
     return summary
 
 
-def _import_one(store: EvidenceStore, summary: ImportSummary, *, worker: str, item: str, domain: str,
-                ref: str, score: float, max_score: float, when, manual: bool) -> None:  # noqa: ANN001
-    key = f"nbgrader:{worker}:{ref}:{item}:{when.isoformat() if when else ''}:{score:g}/{max_score:g}"
-    earlier = [r for r in store.rows(worker_id=worker, ref=ref, source="graded_exercise")
-               if r.item_id == item]
-    if any(r.key == key for r in earlier):
+def _import_one(store: EvidenceStore, summary: ImportSummary, latest: dict, *, worker: str, item: str,
+                domain: str, ref: str, score: float, max_score: float, when, manual: bool) -> None:  # noqa: ANN001
+    """Record one graded cell unless the latest row for it already says the same."""
+    before = latest.get((worker, ref, item))
+    if before is not None and (before.score, before.max_score) == (score, max_score):
         summary.unchanged += 1
         return
-    store.record(worker_id=worker, item_id=item, domain=domain, source="graded_exercise", ref=ref,
-                 score=score, max_score=max_score, recorded_at=when, key=key,
-                 assessor="trainer" if manual else "nbgrader-autograde",
-                 supersedes=earlier[-1].id if earlier else None)
+    key = f"nbgrader:{worker}:{ref}:{item}:{score:g}/{max_score:g}:after:{before.id if before else '-'}"
+    new_id = store.record(worker_id=worker, item_id=item, domain=domain, source="graded_exercise", ref=ref,
+                          score=score, max_score=max_score, recorded_at=when, key=key,
+                          assessor="trainer" if manual else "nbgrader-autograde",
+                          supersedes=before.id if before else None)
+    if new_id is None:  # another import recorded the same change a moment ago
+        summary.unchanged += 1
+        return
+    latest[(worker, ref, item)] = EvidenceRow(new_id, worker, domain, item, "graded_exercise", ref, score,
+                                              max_score, when, None, None, None, before and before.id, key)
     summary.added += 1
-    summary.superseding += bool(earlier)
+    summary.superseding += before is not None

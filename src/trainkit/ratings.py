@@ -11,14 +11,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .content import casebank_root, parse, read_yaml
-from .evidence import SOURCES
-from .framework import Framework, Level, load_framework
+from .evidence import SOURCES, utc_naive
+from .framework import Framework, load_framework
 
 __all__ = [
     "RATING_COLUMNS",
@@ -119,7 +119,7 @@ def rate(
     framework = framework or load_framework()
     by = _group_columns(by)
     _require_columns(evidence, (*by, *_NEEDED_COLUMNS))
-    window = _in_window(evidence, as_of=_naive_utc(as_of), rules=rules)
+    window = _in_window(evidence, as_of=utc_naive(as_of), rules=rules)
     if window.empty:
         return pd.DataFrame(columns=[*by, *RATING_COLUMNS])
     groups = window.groupby(by, sort=True).agg(
@@ -136,7 +136,7 @@ def rate(
             n_evidence=int(group["n_evidence"]), score=score,
             sources=group["source_set"], rules=rules,
         )
-        level = _level(framework, level_id)
+        level = framework.level(level_id)
         rows.append({
             **dict(zip(by, keys, strict=True)),
             "level": level.id,
@@ -254,13 +254,6 @@ def _sorted_sources(values: pd.Series) -> tuple[str, ...]:
     return tuple(sorted(set(values), key=lambda s: order.index(s) if s in order else len(order)))
 
 
-def _level(framework: Framework, level_id: str) -> Level:
-    for level in framework.scale:
-        if level.id == level_id:
-            return level
-    raise ValueError(f"能力框架的评定等级（scale）中缺少 {level_id}，请在 framework.yaml 中补上")
-
-
 def _group_columns(by: Sequence[str]) -> list[str]:
     if isinstance(by, str) or not by:
         raise ValueError(f"by 应是一组列名，例如 ('worker_id', 'domain')，收到：{by!r}")
@@ -272,11 +265,6 @@ def _require_columns(frame: pd.DataFrame, columns: Iterable[str]) -> None:
     if missing:
         raise ValueError(f"证据表缺少列：{', '.join(missing)}（请用 EvidenceStore.frame() 取数）")
 
-
-def _naive_utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        return moment
-    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def _number(value: float) -> str:

@@ -23,7 +23,7 @@ import pandas as pd
 from jinja2 import Environment, StrictUndefined
 
 from .content import casebank_root
-from .evidence import SOURCES, EvidenceStore
+from .evidence import SOURCES, EvidenceStore, utc_naive
 from .framework import Framework, load_framework
 from .lessons import Lesson, load_lessons
 from .ratings import (
@@ -78,7 +78,7 @@ def build_report(
     if not roster:
         raise ValueError("花名册为空：请先导入花名册（roster.csv）再生成报告")
     framework, rules = load_framework(), load_rating_rules()
-    as_of = _naive_utc(as_of or datetime.now(UTC))
+    as_of = utc_naive(as_of or datetime.now(UTC))
     everything = store.frame(until=as_of)
     evidence = everything[everything["worker_id"].isin(list(roster))]
     ratings = rate(evidence, as_of=as_of, rules=rules, framework=framework)
@@ -456,8 +456,3 @@ def _number(value: float) -> str:
 def _date(moment: Any) -> str:
     return pd.Timestamp(moment).strftime("%Y-%m-%d")
 
-
-def _naive_utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        return moment
-    return moment.astimezone(UTC).replace(tzinfo=None)

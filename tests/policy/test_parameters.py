@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,15 +20,6 @@ RURAL = "dibao-rural-standard-dalian"
 @pytest.fixture(autouse=True)
 def _repo_casebank(monkeypatch):
     monkeypatch.setenv("TRAINKIT_CASEBANK", str(CASEBANK))
-
-
-@pytest.fixture
-def casebank(tmp_path, monkeypatch):
-    """A private copy of the casebank, in use for this test."""
-    root = tmp_path / "casebank"
-    shutil.copytree(CASEBANK, root)
-    monkeypatch.setenv("TRAINKIT_CASEBANK", str(root))
-    return root
 
 
 def _urban_data() -> dict:
