@@ -171,9 +171,9 @@ def test_gaps_suggest_lessons_from_the_catalogue(tmp_path, store, roster, monkey
     bank.mkdir()
     for name in ("framework.yaml", "rating-rules.yaml"):
         shutil.copy(casebank_root() / name, bank / name)
-    (bank / "lessons.yaml").write_text(
-        "schema_version: 1\nlessons:\n"
-        "  - {id: employment-basics, title: 失业登记与就业援助, domain: employment,"
+    (bank / "lessons").mkdir()
+    (bank / "lessons" / "employment-basics.yaml").write_text(
+        "{id: employment-basics, order: 110, title: 失业登记与就业援助, domain: employment,"
         " notebook: 20-employment.ipynb, minutes: 30, items: [unemployment_registration]}\n",
         encoding="utf-8",
     )

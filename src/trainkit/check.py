@@ -87,6 +87,28 @@ def _exercises(inv: Inventory, domains: set[str]) -> None:
     inv.by["exercises_by_domain"] = {d: by_domain.get(d, 0) for d in sorted(domains)}
 
 
+def _cases(inv: Inventory, fw) -> None:  # noqa: ANN001
+    """Each case file on its own: schema, declared area and items, no real-looking personal data."""
+    from .cases import _load, personal_data_warnings
+
+    areas = {a.id: d.id for d in fw.domains for a in d.areas}
+    by_area: Counter[str] = Counter()
+    for path in yaml_files("cases"):
+        inv.problems += [f"{path}: 个人信息: {w}" for w in personal_data_warnings(path.read_text(encoding="utf-8"))]
+        case = _attempt(inv, lambda p=path: _load(p))
+        if case is None:
+            continue
+        if case.area not in areas:
+            inv.problems.append(f"{path}: area: 未声明的调解领域 {case.area}")
+            continue
+        for item in case.items:
+            if item not in fw.items or fw.domain_of(item) != areas[case.area]:
+                inv.problems.append(f"{path}: items: {item} 不是 {areas[case.area]} 领域已声明的服务事项")
+        by_area[case.area] += 1
+    inv.counts["cases"] = sum(by_area.values())
+    inv.by["cases_by_area"] = {a: by_area.get(a, 0) for a in areas}
+
+
 def run_check() -> Inventory:
     """Validate everything under the content root and count it."""
     from .lessons import load_lessons
@@ -122,14 +144,14 @@ def run_check() -> Inventory:
     lessons = _attempt(inv, load_lessons) or ()
     notebooks = casebank_root().parent / "notebooks"
     lessons_by: Counter[str] = Counter()
-    for i, lesson in enumerate(lessons):
-        where = f"{casebank_root() / 'lessons.yaml'}: lessons.{i}"
+    for lesson in lessons:
+        where = f"{casebank_root() / 'lessons' / (lesson.id + '.yaml')}: "
         if lesson.domain not in domains:
-            inv.problems.append(f"{where}.domain: 未知领域 {lesson.domain}")
-        inv.problems += [f"{where}.banks: 未知题库 {b}" for b in lesson.banks if b not in banks]
-        inv.problems += [f"{where}.items: 未声明的服务事项 {x}" for x in lesson.items if x not in items]
+            inv.problems.append(f"{where}domain: 未知领域 {lesson.domain}")
+        inv.problems += [f"{where}banks: 未知题库 {b}" for b in lesson.banks if b not in banks]
+        inv.problems += [f"{where}items: 未声明的服务事项 {x}" for x in lesson.items if x not in items]
         if notebooks.is_dir() and not (notebooks / lesson.notebook).is_file():
-            inv.problems.append(f"{where}.notebook: 找不到 notebooks/{lesson.notebook}")
+            inv.problems.append(f"{where}notebook: 找不到 notebooks/{lesson.notebook}")
         lessons_by[lesson.domain] += 1
     inv.counts["lessons"] = len(lessons)
     inv.by["lessons_by_domain"] = {d: lessons_by.get(d, 0) for d in sorted(domains)}
@@ -150,11 +172,7 @@ def run_check() -> Inventory:
         inv.by["scenarios_by_program"][program] = len(sf.scenarios)
     inv.counts["scenarios"] = sum(inv.by["scenarios_by_program"].values())
 
-    cases = yaml_files("cases")
-    inv.counts["cases"] = len(cases)
-    areas = [a.id for d in fw.domains for a in d.areas]
-    found = Counter(p.parent.name for p in cases)
-    inv.by["cases_by_area"] = {a: found.get(a, 0) for a in areas}
+    _cases(inv, fw)
     _exercises(inv, domains)
     _sources(inv, [p for p in casebank_root().rglob("*.yaml")])
     return inv

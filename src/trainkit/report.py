@@ -22,7 +22,6 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment, StrictUndefined
 
-from .content import casebank_root
 from .evidence import SOURCES, EvidenceStore, utc_naive
 from .framework import Framework, load_framework
 from .lessons import Lesson, load_lessons
@@ -136,8 +135,6 @@ def question_stats(evidence: pd.DataFrame, *, framework: Framework | None = None
 
 def _lessons_by_domain(framework: Framework) -> dict[str, list[Lesson]]:
     """Lessons that teach each domain: the lesson's own domain and those of its items."""
-    if not (casebank_root() / "lessons.yaml").is_file():
-        return {}
     items = framework.items
     found: dict[str, list[Lesson]] = {}
     for lesson in load_lessons():

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from trainkit.content import ContentError, read_yaml
 from trainkit.law import check_quote
 from trainkit.policy import BeforeFirstDate, Household, Income, Member, dibao, load_household
-from trainkit.policy.dibao import counts_in_household, evaluate
+from trainkit.policy.programs.dibao import counts_in_household, evaluate
 from trainkit.policy.scenarios import ScenarioFile, mismatch
 
 CASEBANK = Path(__file__).resolve().parents[2] / "casebank"

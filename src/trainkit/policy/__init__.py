@@ -1,11 +1,11 @@
 """Policy rules as code: dated parameters, households, decisions, one module per program."""
 
-from . import dibao
 from .decision import PENDING, Decision, Reason
 from .household import Household, Income, Member, load_household, vocabulary
 from .parameters import BeforeFirstDate, Parameter, Reference, load_parameter, load_parameters
+from .programs import dibao, load_programs
 
-PROGRAMS = {"dibao": dibao}
+PROGRAMS = load_programs()
 
 __all__ = [
     "PENDING",

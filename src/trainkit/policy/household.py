@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -12,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ..content import ContentError, casebank_root, parse, read_yaml
 from .parameters import Reference
 
-__all__ = ["Household", "Income", "IncomeKind", "Member", "load_household", "vocabulary"]
+__all__ = ["Disability", "FamilyPlanning", "Household", "Income", "IncomeKind", "Member", "load_household", "vocabulary"]
 
 Relation = Literal[
     "applicant", "spouse", "child", "parent", "parent_in_law",
@@ -51,16 +52,49 @@ class Income(_Strict):
         return kind
 
 
+class Disability(_Strict):
+    """残疾人证上的类别与等级（一级最重）。"""
+
+    kind: Literal["physical", "intellectual", "psychiatric", "visual", "hearing", "speech", "multiple"]
+    grade: int = Field(ge=1, le=4)
+
+
 class Member(_Strict):
+    # who, and whether they count for 低保 (审核确认办法第八条)
     name: str = ""
     relation: Relation
-    age: int = Field(ge=0, le=120)
+    age: int = Field(ge=0, le=120, description="判断日期当天的周岁")
+    birth_date: dt.date | None = Field(default=None, description="需要精确日期时填写（高龄津贴登记、儿童体检）")
+    sex: Literal["female", "male"] | None = None
+    hukou_dalian: bool = Field(default=True, description="户籍在大连市")
     lives_together: bool = True
     cannot_live_independently: bool = False
     full_time_study: Study = "none"
     statutory_duty: bool = False
     excluded_as: Exclusion | None = None
     incomes: tuple[Income, ...] = ()
+    # health and disability
+    disability: Disability | None = None
+    severe_illness: bool = Field(default=False, description="患重特大疾病")
+    chronic_illness: bool = False
+    pregnant_weeks: int | None = Field(default=None, ge=0, le=45, description="孕周；未怀孕为空")
+    # support: for 特困 (无法定义务人或义务人无能力)
+    supporters: Literal["able", "unable", "none"] = Field(
+        default="able", description="法定赡养、抚养、扶养义务人：有能力 / 无能力 / 没有")
+    # work
+    employment: Literal["employed", "flexible", "unemployed", "retired", "none"] = "none"
+    registered_unemployed_months: int = Field(default=0, ge=0, description="连续登记失业的月数")
+    landless_farmer: bool = False
+    released_from_custody: bool = Field(default=False, description="刑满释放或解除强制隔离戒毒")
+    graduated_within_2y: bool = Field(default=False, description="离校两年内的高校毕业生")
+    # social insurance
+    employee_pension: bool = Field(default=False, description="参加或领取职工基本养老保险")
+    resident_pension_years: int = Field(default=0, ge=0, le=80, description="城乡居民养老保险累计缴费年限")
+    employee_medical: bool = Field(default=False, description="参加职工基本医疗保险")
+    resident_medical_enrolled: bool = Field(default=False, description="本年度已参加城乡居民医保")
+    medical_lapsed_years: int = Field(default=0, ge=0, le=80, description="居民医保断缴或未参保的年数")
+    flexible_insurance_paid_monthly: Decimal = Field(default=Decimal(0), ge=0, description="灵活就业每月实缴社保费，元")
+    flexible_subsidy_first_approved: dt.date | None = Field(default=None, description="灵活就业社保补贴首次核准日期")
 
     @property
     def label(self) -> str:
@@ -68,11 +102,29 @@ class Member(_Strict):
         return f"{self.name}（{title}，{self.age}岁）" if self.name else f"{title}（{self.age}岁）"
 
 
+class FamilyPlanning(_Strict):
+    """计划生育特别扶助所需的家庭情况。"""
+
+    only_child: bool = Field(description="夫妻只生育或合法收养一个子女")
+    child_outcome: Literal["living", "died", "disabled"]
+    child_disability_grade: int | None = Field(default=None, ge=1, le=4)
+    later_child: bool = Field(default=False, description="此后又生育或合法收养子女")
+    certificate: bool = Field(default=False, description="持有《独生子女父母光荣证》")
+
+
 class Household(_Strict):
     id: str = ""
     rural_standard: bool = False
     property_check: Literal["passed", "failed", "unknown"] = "unknown"
+    receives: tuple[str, ...] = Field(default=(), description="正在享受的项目 id，如 dibao、tekun")
+    emergency: Literal["fire", "traffic_accident", "sudden_illness", "spending_surge", "other"] | None = Field(
+        default=None, description="临时救助的急难情形")
+    family_planning: FamilyPlanning | None = None
     members: tuple[Member, ...] = Field(min_length=1)
+
+    @property
+    def applicant(self) -> Member:
+        return next((m for m in self.members if m.relation == "applicant"), self.members[0])
 
 
 class IncomeKind(_Strict):

@@ -12,14 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ..law import Citation
-from .decision import Decision, Reason
-from .household import EXCLUSION_TITLES, Household, Member, vocabulary
-from .parameters import STATUS_TITLES, load_parameter
+from ...law import Citation
+from ..decision import Decision, Reason
+from ..household import EXCLUSION_TITLES, Household, Member, vocabulary
+from ..parameters import STATUS_TITLES, load_parameter
 
 __all__ = ["counts_in_household", "evaluate", "standard_for"]
 
 PROGRAM = "dibao"
+TITLE = "最低生活保障（低保）"
+DOMAIN = "social_assistance"
+ITEMS = ("dibao_application", "dibao_household", "dibao_income")
 ART_9 = Citation(
     law="社会救助暂行办法", article=9,
     quote="国家对共同生活的家庭成员人均收入低于当地最低生活保障标准，且符合当地最低生活保障家庭财产状况规定的家庭，给予最低生活保障。",
