@@ -114,3 +114,24 @@ def test_report_command_writes_html_and_xlsx(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "林晓雨" in Path(tmp_path / "r.html").read_text(encoding="utf-8")
     assert (tmp_path / "r.xlsx").stat().st_size > 0
+
+
+def test_policy_stale_lists_figures_not_reviewed_within_the_period(casebank):
+    path = casebank / "parameters" / "dibao-rural-standard-dalian.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["values"][0]["reviewed"] = "2024-01-15"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = trainkit("policy", "stale", "--months", "12", env={"TRAINKIT_CASEBANK": str(casebank)})
+    assert result.returncode == 0
+    lines = [line for line in result.stdout.splitlines() if line.startswith("dibao-")]
+    assert lines == ["dibao-rural-standard-dalian  2021-07-01  580  [V]  上次核对 2024-01-15"]
+    assert "共 1 个数字" in result.stdout
+
+
+def test_a_template_item_whose_answer_disagrees_with_the_rule_is_reported(casebank):
+    path = casebank / "quiz" / "social-assistance-dibao.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("base: {income: 1389}", "base: {income: 1390}"),
+                    encoding="utf-8")
+    result = trainkit("check", env={"TRAINKIT_CASEBANK": str(casebank)})
+    assert result.returncode == 1
+    assert "template" in result.stderr and "632" in result.stderr

@@ -18,7 +18,16 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from .content import ContentError, casebank_root, load_named, yaml_files
 from .law import Citation
 
-__all__ = ["Case", "Option", "Step", "load_case", "load_cases", "personal_data_warnings", "walk_score"]
+__all__ = [
+    "Case",
+    "Option",
+    "Step",
+    "load_case",
+    "load_cases",
+    "new_case_template",
+    "personal_data_warnings",
+    "walk_score",
+]
 
 END = "end"
 Referral = Literal["诉讼", "仲裁", "公安", "妇联", "法律援助", "人民法院", "行政机关", "其他"]
@@ -169,3 +178,19 @@ def personal_data_warnings(text: str) -> list[str]:
         for match in pattern.finditer(text):
             found.append(f"疑似{what}“{match.group(0)}”：请去标识化（改为虚构或删除）")
     return found
+
+
+def new_case_template(area: str, case_id: str) -> str:
+    """A commented YAML template for an experienced worker's case in ``area``."""
+    from importlib import resources
+
+    from .framework import load_framework
+
+    mediation = next((d for d in load_framework().domains if any(a.id == area for a in d.areas)), None)
+    if mediation is None:
+        areas = [a.id for d in load_framework().domains for a in d.areas]
+        raise ValueError(f"未知调解领域 {area}（可用：{', '.join(areas)}）")
+    item = next(i.id for i in mediation.items if i.area == area)
+    title = next(a.title for a in mediation.areas if a.id == area)
+    text = (resources.files("trainkit") / "templates" / "case-template.yaml").read_text(encoding="utf-8")
+    return text.format(area=area, area_title=title, item=item, case_id=case_id)

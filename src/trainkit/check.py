@@ -115,7 +115,7 @@ def run_check() -> Inventory:
     from .policy import PROGRAMS, load_parameters
     from .policy.household import vocabulary
     from .policy.scenarios import load_scenarios, mismatch
-    from .quiz import load_banks
+    from .quiz import load_banks, template_problems
     from .ratings import load_rating_rules
 
     inv = Inventory()
@@ -137,6 +137,8 @@ def run_check() -> Inventory:
             for service_item in item.items:
                 if service_item not in items:
                     inv.problems.append(f"{path}: items.{i}.items: 未声明的服务事项 {service_item}")
+            if item.template is not None:
+                inv.problems += [f"{path}: items.{i}.template: {p}" for p in template_problems(item)]
         quiz_by[bank.domain] += len(bank.items)
     inv.counts["quiz_items"] = sum(quiz_by.values())
     inv.by["quiz_items_by_domain"] = {d: quiz_by.get(d, 0) for d in sorted(domains)}

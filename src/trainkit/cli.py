@@ -130,6 +130,88 @@ def policy_evaluate(program: str, household: Path, on: dt.datetime, as_json: boo
         click.echo(f"  待核实：{m}")
 
 
+@policy.command("stale")
+@click.option("--months", type=click.IntRange(1, 120), default=12, show_default=True)
+def policy_stale(months: int) -> None:
+    """列出超过期限未重新核对的政策数字（每年 7 月调标前后请逐条核实）。"""
+    from .policy import load_parameters
+
+    today = dt.date.today()
+    cutoff = today.replace(year=today.year - months // 12)
+    month = cutoff.month - months % 12
+    cutoff = cutoff.replace(year=cutoff.year - (month <= 0), month=month % 12 or 12, day=min(cutoff.day, 28))
+    stale = [(p, v) for p in load_parameters().values() for v in p.values if v.reviewed < cutoff]
+    for p, v in stale:
+        figure = v.value if v.value is not None else "待核实"
+        click.echo(f"{p.id}  {v.effective}  {figure}  [{v.status}]  上次核对 {v.reviewed}")
+    click.echo(f"共 {len(stale)} 个数字超过 {months} 个月未核对（截止 {cutoff}）。")
+
+
+@main.group()
+def quiz() -> None:
+    """自测题库：导入局里的 Excel 题库。"""
+
+
+@quiz.command("import")
+@click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="写入的文件夹（默认：casebank/quiz/）")
+@click.option("--prefix", default="imported", show_default=True, help="题库与题目 id 的前缀")
+def quiz_import_cmd(workbook: Path, out: Path | None, prefix: str) -> None:
+    """校验每一行，把有效的题写成题库文件，并逐行列出被拒绝的原因。"""
+    import yaml
+
+    from .content import casebank_root
+    from .quiz_import import import_workbook
+
+    result = import_workbook(workbook, prefix=prefix)
+    folder = out or casebank_root() / "quiz"
+    folder.mkdir(parents=True, exist_ok=True)
+    for bank_id, bank in result.banks.items():
+        data = bank.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+        data["schema_version"] = 1
+        for item in data["items"]:
+            if item["type"] == "numeric":
+                item["answer"] = float(item["answer"]) if "." in item["answer"] else int(item["answer"])
+        (folder / f"{bank_id}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                                                encoding="utf-8")
+        click.echo(f"写入 {folder / (bank_id + '.yaml')}：{len(bank.items)} 题")
+    for line in result.notes:
+        click.echo(f"提示 {line}")
+    for line in result.rejected:
+        click.echo(f"拒绝 {line}", err=True)
+    click.echo(f"导入 {sum(len(b.items) for b in result.banks.values())} 题，拒绝 {len(result.rejected)} 行。")
+
+
+@main.group()
+def case() -> None:
+    """调解案例：投稿模板。"""
+
+
+@case.command("new")
+@click.argument("area")
+@click.option("--id", "case_id", default=None, help="案例 id（默认：new-<领域>-<日期>）")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="保存到的文件夹（默认：casebank/cases/<领域>/）")
+def case_new(area: str, case_id: str | None, out: Path | None) -> None:
+    """为经验丰富的社区工作者生成一份带中文注释的案例模板。"""
+    from .cases import new_case_template
+    from .content import casebank_root
+
+    case_id = case_id or f"new-{area.replace('_', '-')}-{dt.date.today():%Y%m%d}"
+    try:
+        text = new_case_template(area, case_id)
+    except ValueError as err:
+        raise click.ClickException(str(err)) from err
+    folder = out or casebank_root() / "cases" / area
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{case_id}.yaml"
+    if path.exists():
+        raise click.ClickException(f"{path} 已存在，换一个 --id")
+    path.write_text(text, encoding="utf-8")
+    click.echo(f"已生成模板：{path}\n填写后运行 trainkit check 校验（它也会提示疑似真实个人信息）。")
+
+
 @main.group()
 def evidence() -> None:
     """能力证据：导入成绩。"""

@@ -7,12 +7,14 @@ reference). :func:`check_answer` marks an answer and says why, in Chinese.
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -20,7 +22,7 @@ from .content import ContentError, load_named, yaml_files
 from .law import Citation
 from .policy.parameters import Reference
 
-__all__ = ["Bank", "Item", "Marking", "as_number", "check_answer", "load_bank", "load_banks"]
+__all__ = ["Bank", "Item", "Marking", "Template", "as_number", "check_answer", "load_bank", "load_banks", "variant"]
 
 ItemType = Literal["single", "multiple", "true_false", "numeric"]
 TYPE_TITLES = {"single": "单选", "multiple": "多选", "true_false": "判断", "numeric": "计算"}
@@ -36,6 +38,23 @@ class Option(_Strict):
     feedback: str | None = None
 
 
+class Template(_Strict):
+    """How to make fresh variants of a household item: the same skill, other figures.
+
+    ``prompt`` and ``household`` hold ``{name}`` placeholders; ``vary`` gives each name a
+    range ``[low, high, step]``; ``base`` the values of the item's own prompt and answer.
+    The answer of a variant comes from the program's rule.
+    """
+
+    prompt: str
+    program: str
+    date: dt.date
+    household: dict[str, Any]
+    vary: dict[str, tuple[Decimal, Decimal, Decimal]] = Field(min_length=1)
+    base: dict[str, Decimal]
+    ask: Literal["amount", "eligible"] = "amount"
+
+
 class Item(_Strict):
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     type: ItemType
@@ -47,6 +66,9 @@ class Item(_Strict):
     unit: str | None = None
     explanation: str
     sources: tuple[Citation | Reference, ...] = Field(min_length=1)
+    template: Template | None = None
+    answer_map: dict[str, bool | None] | None = Field(
+        default=None, description="判断类模板题：选项字母 → 符合(true)/不符合(false)/待核实(null)")
 
     @model_validator(mode="after")
     def _answer_fits_type(self) -> Item:
@@ -142,3 +164,68 @@ def load_bank(bank_id: str) -> Bank:
     if bank_id not in banks:
         raise ContentError(f"quiz/{bank_id}.yaml: 文件不存在：未知自测题库 {bank_id}")
     return banks[bank_id]
+
+
+def _fill(node: Any, values: dict[str, Decimal]) -> Any:
+    if isinstance(node, str):
+        return node.format(**{k: f"{v:f}" for k, v in values.items()})
+    if isinstance(node, dict):
+        return {k: _fill(v, values) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_fill(v, values) for v in node]
+    return node
+
+
+def template_problems(item: Item) -> list[str]:
+    """Whether the item's own prompt and answer are the template filled with ``base``."""
+    t = item.template
+    problems = []
+    if _fill(t.prompt, t.base) != item.prompt:
+        problems.append("prompt 与 template.prompt 代入 base 后的文字不一致")
+    try:
+        if template_answer(item, t.base) != item.answer:
+            problems.append(f"answer {item.answer} 与规则算出的 {template_answer(item, t.base)} 不一致")
+    except (ValueError, KeyError) as err:
+        problems.append(str(err))
+    return problems
+
+
+def _decide(item: Item, values: dict[str, Decimal]):  # noqa: ANN202
+    from .policy import PROGRAMS, Household
+
+    t = item.template
+    return PROGRAMS[t.program].evaluate(Household.model_validate(_fill(t.household, values)), t.date)
+
+
+def template_answer(item: Item, values: dict[str, Decimal]) -> str | Decimal:
+    """The answer the program's rule gives for the template filled with ``values``."""
+    decision = _decide(item, values)
+    if item.template.ask == "amount":
+        if decision.amount is None:
+            raise ValueError(f"{item.id}: 这组数值下没有金额（结论：{decision.verdict}）")
+        return decision.amount
+    keys = [k for k, v in (item.answer_map or {}).items() if v == decision.eligible]
+    if len(keys) != 1:
+        raise ValueError(f"{item.id}: answer_map 中没有唯一对应“{decision.verdict}”的选项")
+    return keys[0]
+
+
+def variant(item: Item, rng: random.Random, *, tries: int = 50) -> Item:
+    """A fresh variant of a template item: new figures in the prompt, the answer from the rule."""
+    if item.template is None:
+        raise ValueError(f"{item.id} 没有模板，不能生成变式题")
+    for _ in range(tries):
+        values = {}
+        for name, (low, high, step) in item.template.vary.items():
+            steps = int((high - low) / step)
+            values[name] = low + step * rng.randint(0, steps)
+        if values == item.template.base:
+            continue
+        try:
+            answer = template_answer(item, values)
+        except ValueError:
+            continue
+        steps = "；".join(r.text for r in _decide(item, values).reasons)
+        return item.model_copy(update={"prompt": _fill(item.template.prompt, values), "answer": answer,
+                                       "explanation": f"按规则逐步判断：{steps}。"})
+    raise ValueError(f"{item.id}: {tries} 次都没有生成有效的变式，请检查 vary 的范围")

@@ -105,3 +105,23 @@ def test_every_item_of_the_bank_gets_a_card():
     widget = quiz("social-assistance-dibao", store=open_store("sqlite://"))
     assert isinstance(widget.cards[0], ItemCard)
     assert len(widget.cards) >= 8
+
+
+def test_a_wrong_answer_on_a_template_item_offers_a_fresh_variant_with_new_figures(store, worker):
+    widget = quiz("social-assistance-dibao", worker=worker, store=store)
+    card = next(c for c in widget.cards if c.item.template is not None)
+    first_prompt, first_answer = card.item.prompt, card.item.answer
+    assert card.another.layout.display == "none"
+    card.input.value = str(first_answer + 1)
+    card.submit.click()
+    assert card.another.layout.display is None
+    card.another.click()
+    assert card.item.prompt != first_prompt and card.feedback.value == ""
+    # the variant's answer is the rule's answer for the new figures, worked here by hand
+    income = int(card.item.prompt.split("月可计收入合计 ")[1].split(" 元")[0])
+    assert card.item.answer == 2 * 1011 - income
+    card.input.value = str(card.item.answer)
+    card.submit.click()
+    assert "回答正确" in card.feedback.value and card.another.layout.display == "none"
+    rows = store.rows(worker_id="W003", ref=f"quiz:social-assistance-dibao:{card.item.id}")
+    assert [r.score for r in rows] == [0.0, 1.0]

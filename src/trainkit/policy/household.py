@@ -119,6 +119,8 @@ class Household(_Strict):
     receives: tuple[str, ...] = Field(default=(), description="正在享受的项目 id，如 dibao、tekun")
     emergency: Literal["fire", "traffic_accident", "sudden_illness", "spending_surge", "other"] | None = Field(
         default=None, description="临时救助的急难情形")
+    emergency_hardship: bool | None = Field(
+        default=None, description="急难情形是否导致基本生活暂时出现严重困难（入户核查结论）；未核查为空")
     family_planning: FamilyPlanning | None = None
     members: tuple[Member, ...] = Field(min_length=1)
 

@@ -1,12 +1,17 @@
 """Widgets for lessons: identity, displays, the calculator and self-check banks."""
 
 from .calculator import DibaoCalculator, dibao_calculator
+from .case import CaseWalkthrough, case_walkthrough
 from .display import law_article, parameter_table
 from .identity import whoami
+from .law_lookup import law_lookup
 from .learning_map import learning_map
 from .quiz import QuizWidget, quiz
 
 __all__ = [
+    "CaseWalkthrough",
+    "case_walkthrough",
+    "law_lookup",
     "DibaoCalculator",
     "QuizWidget",
     "dibao_calculator",

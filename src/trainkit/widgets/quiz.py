@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
 import ipywidgets as w
 
 from ..evidence import EvidenceStore
 from ..law import Citation
-from ..quiz import TYPE_TITLES, Item, check_answer, load_bank
+from ..quiz import TYPE_TITLES, Item, check_answer, load_bank, variant
 from ..roster import Worker
 from ._html import STYLE, badge, e, link
 from ._session import NO_LEARNER, Session
@@ -28,15 +30,32 @@ class ItemCard(w.VBox):
     """One self-check item: the question, an input, a 提交 button and the feedback."""
 
     def __init__(self, item: Item, *, number: int, bank_id: str, session: Session):
-        self.item, self.bank_id, self.session = item, bank_id, session
+        self.item, self.bank_id, self.session, self.number = item, bank_id, session, number
         self.attempts = 0
+        self.rng = random.Random()
+        self.prompt = w.HTML()
         self.input = self._input(item)
         self.submit = w.Button(description="提交", button_style="primary", tooltip="提交答案")
+        self.another = w.Button(description="换一道同类题", icon="refresh",
+                                tooltip="同一技能、换一组家庭数字再练一次", layout=w.Layout(display="none"))
         self.feedback = w.HTML()
         self.submit.on_click(lambda _b: self.answer())
-        prompt = w.HTML(f"{STYLE}<div class='tk'><b>{number}. [{TYPE_TITLES[item.type]}]</b> {e(item.prompt)}</div>")
-        super().__init__([prompt, self.input, self.submit, self.feedback],
+        self.another.on_click(lambda _b: self.new_variant())
+        self._show_prompt()
+        super().__init__([self.prompt, self.input, w.HBox([self.submit, self.another]), self.feedback],
                          layout=w.Layout(border="1px solid #d0d7de", padding="8px", margin="6px 0"))
+
+    def _show_prompt(self) -> None:
+        self.prompt.value = (f"{STYLE}<div class='tk'><b>{self.number}. [{TYPE_TITLES[self.item.type]}]</b> "
+                             f"{e(self.item.prompt)}</div>")
+
+    def new_variant(self) -> None:
+        """Replace the item by a fresh variant of the same skill (template items only)."""
+        self.item = variant(self.item, self.rng)
+        self._show_prompt()
+        self.input.value = ""
+        self.feedback.value = ""
+        self.another.layout.display = "none"
 
     @staticmethod
     def _input(item: Item) -> w.Widget:
@@ -74,6 +93,7 @@ class ItemCard(w.VBox):
             answer={"value": self.value, "attempt": self.attempts},
         )
         mark = "tk-ok" if marking.correct else "tk-bad"
+        self.another.layout.display = "none" if marking.correct or self.item.template is None else None
         self.feedback.value = (
             f"{STYLE}<div class='tk'><div class='{mark}'>{e(marking.message)}</div>"
             f"{f'<ul>{option_notes}</ul>' if option_notes else ''}"

@@ -1,0 +1,35 @@
+"""法条查询 in a lesson: choose a law, type an article number, read the official text."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ..law import LawError, laws
+from ._html import STYLE, e
+from .display import law_article
+
+__all__ = ["law_lookup"]
+
+
+def law_lookup(law: str = "civil_code", number: int = 1) -> w.VBox:
+    """A small search box over the shipped statute texts."""
+    choice = w.Dropdown(options=[(title, slug) for slug, title in laws().items()], value=law, description="法律")
+    box = w.Text(value=str(number), description="第几条", placeholder="如 1067", continuous_update=False)
+    go = w.Button(description="查询", button_style="primary")
+    out = w.HTML()
+
+    def _look(_b=None) -> None:  # noqa: ANN001
+        text = box.value.strip().removeprefix("第").removesuffix("条")
+        if not text.isdigit():
+            out.value = f"{STYLE}<div class='tk tk-wait'>请输入条文序号的阿拉伯数字，例如 1067。</div>"
+            return
+        try:
+            out.value = law_article(choice.value, int(text)).data
+        except LawError as err:
+            out.value = f"{STYLE}<div class='tk tk-wait'>{e(err)}</div>"
+
+    go.on_click(_look)
+    box.observe(lambda _change: _look(), "value")
+    choice.observe(lambda _change: _look(), "value")
+    _look()
+    return w.VBox([w.HBox([choice, box, go]), out])
