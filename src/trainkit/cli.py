@@ -231,20 +231,152 @@ def import_grades_cmd(course: Path, gradebook: str | None, db: str | None) -> No
     click.echo(f"新增 {s.added} 条（其中复评 {s.superseding} 条），已存在 {s.unchanged} 条，待人工评分 {s.awaiting_manual} 项。")
 
 
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@evidence.command("erase")
+@click.argument("worker_id")
+@click.option("--by", "erased_by", required=True, help="执行删除的督导工号")
+@click.option("--db", help="证据库 URL")
+@click.option("--yes", is_flag=True, help="确认删除（不可撤销）")
+def erase_cmd(worker_id: str, erased_by: str, db: str | None, yes: bool) -> None:
+    """按个人信息删除请求，清除已离岗人员的个人信息（统计数字保持不变）。"""
+    from .evidence import open_store
+
+    if not yes:
+        raise click.ClickException("删除不可撤销：确认后请加 --yes 再运行。之后请把此人从花名册和 nbgrader 成绩库中删除。")
+    pseudonym = open_store(db).erase_worker(worker_id, erased_by=erased_by)
+    click.echo(f"已清除 {worker_id} 的个人信息，其记录改以 {pseudonym} 保留用于统计。"
+               "请同时从花名册删除此人，并运行 nbgrader db student remove 删除成绩库中的记录。")
+
+
+@main.group()
+def appeal() -> None:
+    """申诉：登记、处理、查看。"""
+
+
+def _roster_and_store(roster: Path | None, db: str | None):  # noqa: ANN202
+    from .evidence import open_store
+    from .roster import load_roster
+
+    return load_roster(roster), open_store(db)
+
+
+@appeal.command("file")
+@click.option("--worker", required=True, help="申诉人工号")
+@click.option("--domain", required=True, help="涉及的领域 id")
+@click.option("--reason", required=True, help="申诉理由")
+@click.option("--deadline", type=DATE, required=True, help="公示期截止日（YYYY-MM-DD）")
+@click.option("--by", "recorded_by", required=True, help="登记人工号")
+@click.option("--db", help="证据库 URL")
+@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False))
+def appeal_file(worker: str, domain: str, reason: str, deadline: dt.datetime, recorded_by: str,
+                db: str | None, roster: Path | None) -> None:
+    """登记一份申诉。"""
+    from .appeals import file_appeal
+
+    workers, store = _roster_and_store(roster, db)
+    try:
+        appeal_id = file_appeal(store, workers, worker_id=worker, domain=domain, reason=reason,
+                                deadline=deadline.date(), recorded_by=recorded_by)
+    except (ValueError, KeyError) as err:
+        raise click.ClickException(str(err).strip("'\"")) from err
+    click.echo(f"已登记申诉 {appeal_id}。")
+
+
+@appeal.command("decide")
+@click.argument("appeal_id", type=int)
+@click.option("--by", "decided_by", required=True, help="处理人（督导）工号")
+@click.option("--outcome", type=click.Choice(["upheld", "revised"]), required=True, help="upheld 维持 / revised 改变")
+@click.option("--note", required=True, help="处理理由（会告知申诉人）")
+@click.option("--score", type=click.FloatRange(0, 1), help="改变评定时的复核得分（0–1）")
+@click.option("--item", "item_id", help="复核针对的服务事项（默认：该领域第一个事项）")
+@click.option("--db", help="证据库 URL")
+@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False))
+def appeal_decide(appeal_id: int, decided_by: str, outcome: str, note: str, score: float | None,
+                  item_id: str | None, db: str | None, roster: Path | None) -> None:
+    """处理一份申诉：维持，或以新的证据改变评定。"""
+    from .appeals import decide_appeal
+
+    workers, store = _roster_and_store(roster, db)
+    try:
+        result = decide_appeal(store, workers, appeal_id=appeal_id, decided_by=decided_by, outcome=outcome,
+                               note=note, score=score, item_id=item_id)
+    except (ValueError, KeyError) as err:
+        raise click.ClickException(str(err).strip("'\"")) from err
+    click.echo(f"申诉 {appeal_id}：{result.status}。")
+
+
+@appeal.command("list")
+@click.option("--worker", help="只看这位工作人员的申诉")
+@click.option("--db", help="证据库 URL")
+def appeal_list(worker: str | None, db: str | None) -> None:
+    """列出申诉及处理情况。"""
+    from .appeals import list_appeals
+    from .evidence import open_store
+
+    for a in list_appeals(open_store(db), worker_id=worker):
+        click.echo(f"{a.id}  {a.worker_id}  {a.domain}  登记于 {a.filed_at:%Y-%m-%d}  截止 {a.deadline}  "
+                   f"{a.status}{'（' + a.note + '）' if a.note else ''}")
+
+
+@main.group()
+def review() -> None:
+    """督导评议：记录为培训师控制的证据。"""
+
+
+@review.command("add")
+@click.argument("worker_id")
+@click.argument("item_id")
+@click.option("--score", type=click.FloatRange(0, 1), required=True, help="评议得分（0–1）")
+@click.option("--by", "reviewer", required=True, help="督导工号")
+@click.option("--note", required=True, help="评议依据（如 窗口观察、入户陪同）")
+@click.option("--db", help="证据库 URL")
+@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False))
+def review_add(worker_id: str, item_id: str, score: float, reviewer: str, note: str, db: str | None,
+               roster: Path | None) -> None:
+    """记录一次督导评议。"""
+    from .appeals import record_review
+
+    workers, store = _roster_and_store(roster, db)
+    try:
+        record_review(store, workers, worker_id=worker_id, item_id=item_id, score=score, reviewer=reviewer,
+                      note=note)
+    except (ValueError, KeyError) as err:
+        raise click.ClickException(str(err).strip("'\"")) from err
+    click.echo(f"已记录 {worker_id} 在 {item_id} 的督导评议。")
+
+
 @main.command()
 @click.option("--db", help="证据库 URL（默认：TRAINKIT_DB 或 ~/.trainkit/evidence.db）")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="HTML 报告路径")
 @click.option("--xlsx", type=click.Path(path_type=Path), help="同时导出 Excel")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help="花名册 CSV")
-def report(db: str | None, out: Path, xlsx: Path | None, roster: Path | None) -> None:
-    """生成督导用的能力评定报告（HTML，可选 Excel）。"""
+@click.option("--since", type=DATE, help="只计入此日及以后的证据（YYYY-MM-DD）")
+@click.option("--until", type=DATE, help="评定日期：只计入此日及以前的证据（默认今天）")
+@click.option("--worker", help="只生成这一位工作人员本人的报告")
+@click.option("--domain", "domains", multiple=True, help="只看这些领域（可重复）")
+@click.option("--scope", help="只看这个街道或社区的工作人员")
+@click.option("--publish", is_flag=True, help="生成公示版：只有姓名、等级和全岗通，附申诉方式")
+@click.option("--appeal-days", type=click.IntRange(1, 90), default=7, show_default=True, help="公示与申诉期（天）")
+def report(db: str | None, out: Path, xlsx: Path | None, roster: Path | None, since: dt.datetime | None,
+           until: dt.datetime | None, worker: str | None, domains: tuple[str, ...], scope: str | None,
+           publish: bool, appeal_days: int) -> None:
+    """生成督导用的能力评定报告（HTML，可选 Excel），或 --publish 公示版。"""
     from .evidence import open_store
-    from .report import build_report
+    from .report import build_publication, build_report, select_workers
     from .roster import load_roster
 
+    as_of = until + dt.timedelta(days=1, microseconds=-1) if until else None
     try:
-        workers = load_roster(roster)
-    except ContentError as err:
+        workers = select_workers(load_roster(roster), worker=worker, scope=scope)
+        if publish:
+            path = build_publication(open_store(db), workers, out_html=out, appeal_days=appeal_days,
+                                     as_of=as_of, since=since)
+            click.echo(f"公示：{path}")
+            return
+        build_report(open_store(db), workers, out_html=out, out_xlsx=xlsx, as_of=as_of, since=since,
+                     domains=domains or None)
+    except (ContentError, ValueError) as err:
         raise click.ClickException(str(err)) from err
-    build_report(open_store(db), workers, out_html=out, out_xlsx=xlsx)
     click.echo(f"报告：{out}" + (f"；Excel：{xlsx}" if xlsx else ""))

@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-__all__ = ["SOURCES", "EvidenceRow", "EvidenceStore", "default_url", "open_store", "utc_naive"]
+__all__ = ["SOURCES", "EvidenceRow", "EvidenceStore", "default_url", "metadata", "open_store", "utc_naive"]
 
 SOURCES = {
     "self_check": "自测题",
@@ -28,10 +28,10 @@ SOURCES = {
     "appeal_outcome": "申诉复核",
 }
 
-_meta = sa.MetaData()
+metadata = sa.MetaData()
 evidence_table = sa.Table(
     "evidence",
-    _meta,
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("worker_id", sa.String(64), nullable=False, index=True),
     sa.Column("domain", sa.String(64), nullable=False, index=True),
@@ -46,6 +46,16 @@ evidence_table = sa.Table(
     sa.Column("note", sa.Text),
     sa.Column("supersedes", sa.Integer),
     sa.Column("key", sa.String(300), unique=True),
+)
+
+
+erasures_table = sa.Table(
+    "erasures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("pseudonym", sa.String(64), nullable=False),
+    sa.Column("erased_at", sa.DateTime, nullable=False),
+    sa.Column("erased_by", sa.String(64), nullable=False),
 )
 
 
@@ -112,7 +122,7 @@ class EvidenceStore:
     def __init__(self, url: str):
         self.url = url
         self.engine = _engine(url)
-        _meta.create_all(self.engine)
+        metadata.create_all(self.engine)
 
     def record(
         self,
@@ -218,6 +228,31 @@ class EvidenceStore:
                 data = dict(r)
                 data["answer"] = None if data["answer"] is None else json.loads(data["answer"])
                 yield EvidenceRow(**data)
+
+    def erase_worker(self, worker_id: str, *, erased_by: str) -> str:
+        """Remove a departed worker's personal data (个人信息保护法第四十七条), keeping aggregates.
+
+        The one deliberate exception to insert-only: the worker's id becomes a random
+        pseudonym that nothing links back, and free text they wrote (answers, notes,
+        appeal reasons) is cleared. Scores, dates, items and sources stay, so cohort and
+        item statistics are unchanged. Returns the pseudonym.
+        """
+        import secrets
+
+        from .appeals import appeals_table
+
+        metadata.create_all(self.engine)
+        pseudonym = f"erased-{secrets.token_hex(6)}"
+        t = evidence_table
+        with self.engine.begin() as conn:
+            conn.execute(t.update().where(t.c.worker_id == worker_id).values(
+                worker_id=pseudonym, answer=None, note=None, key=None))
+            conn.execute(t.update().where(t.c.assessor == worker_id).values(assessor=pseudonym))
+            conn.execute(appeals_table.update().where(appeals_table.c.worker_id == worker_id).values(
+                worker_id=pseudonym, reason="（已按个人信息删除请求清除）"))
+            conn.execute(erasures_table.insert().values(
+                pseudonym=pseudonym, erased_at=datetime.now(UTC).replace(tzinfo=None), erased_by=erased_by))
+        return pseudonym
 
     def frame(self, **filters: Any):  # noqa: ANN201
         """The same rows as a pandas DataFrame (with a ``ratio`` column)."""

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -37,7 +37,7 @@ from .ratings import (
 )
 from .roster import Worker
 
-__all__ = ["ReportSummary", "build_report", "question_stats"]
+__all__ = ["ReportSummary", "build_publication", "build_report", "question_stats", "select_workers"]
 
 PALETTE = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
@@ -64,6 +64,50 @@ class ReportSummary:
     xlsx: Path | None = None
 
 
+def select_workers(roster: dict[str, Worker], *, worker: str | None = None,
+                   scope: str | None = None) -> dict[str, Worker]:
+    """The part of the roster one reader may see: one worker, or a 街道 or 社区 (scope)."""
+    if worker is not None:
+        if worker not in roster:
+            raise ValueError(f"花名册中没有工号 {worker}")
+        return {worker: roster[worker]}
+    if scope is not None:
+        chosen = {k: w for k, w in roster.items() if scope in (w.street, w.community)}
+        if not chosen:
+            raise ValueError(f"花名册中没有属于“{scope}”的工作人员（按街道或社区名称匹配）")
+        return chosen
+    return dict(roster)
+
+
+def _assess(store: EvidenceStore, roster: dict[str, Worker], *, as_of: datetime | None,
+            since: datetime | None, domains: Sequence[str] | None) -> tuple[_ReportView, int]:
+    if not roster:
+        raise ValueError("花名册为空：请先导入花名册（roster.csv）再生成报告")
+    framework, rules = load_framework(), load_rating_rules()
+    unknown = [d for d in domains or () if d not in {x.id for x in framework.domains}]
+    if unknown:
+        raise ValueError(f"未知领域：{', '.join(unknown)}")
+    as_of = utc_naive(as_of or datetime.now(UTC))
+    since = utc_naive(since) if since else None
+    one = next(iter(roster)) if len(roster) == 1 else None
+    everything = store.frame(worker_id=one, since=since, until=as_of)
+    evidence = everything[everything["worker_id"].isin(list(roster))]
+    ratings = rate(evidence, as_of=as_of, rules=rules, framework=framework)
+    matrix = rating_matrix(ratings, list(roster), framework)
+    full_post = full_post_status(matrix, framework=framework)
+    if domains:
+        shown = tuple(d for d in framework.domains if d.id in domains)
+        framework = framework.model_copy(update={"domains": shown})
+        evidence = evidence[evidence["domain"].isin(list(domains))]
+        ratings = ratings[ratings["domain"].isin(list(domains))]
+        matrix = matrix[[d.id for d in shown]]
+    view = _ReportView(
+        framework=framework, rules=rules, roster=roster, evidence=evidence,
+        ratings=ratings, matrix=matrix, full_post=full_post, as_of=as_of,
+    )
+    return view, len(everything) - len(everything[everything["worker_id"].isin(list(roster))])
+
+
 def build_report(
     store: EvidenceStore,
     roster: dict[str, Worker],
@@ -71,28 +115,21 @@ def build_report(
     out_html: Path,
     out_xlsx: Path | None = None,
     as_of: datetime | None = None,
+    since: datetime | None = None,
+    domains: Sequence[str] | None = None,
     title: str = "社区工作者能力评定报告",
 ) -> ReportSummary:
-    """Rate every worker on the roster at ``as_of`` (default: now) and write the report."""
-    if not roster:
-        raise ValueError("花名册为空：请先导入花名册（roster.csv）再生成报告")
-    framework, rules = load_framework(), load_rating_rules()
-    as_of = utc_naive(as_of or datetime.now(UTC))
-    everything = store.frame(until=as_of)
-    evidence = everything[everything["worker_id"].isin(list(roster))]
-    ratings = rate(evidence, as_of=as_of, rules=rules, framework=framework)
-    matrix = rating_matrix(ratings, list(roster), framework)
-    full_post = full_post_status(matrix, framework=framework)
-    view = _ReportView(
-        framework=framework, rules=rules, roster=roster, evidence=evidence,
-        ratings=ratings, matrix=matrix, full_post=full_post, as_of=as_of,
-    )
+    """Rate the workers of ``roster`` on evidence from ``since`` to ``as_of`` and write the report.
+
+    Pass only the workers the reader may see (:func:`select_workers`); nothing about other
+    workers reaches the output. ``domains`` narrows the columns; 全岗通 still counts all twelve.
+    """
+    view, outside = _assess(store, roster, as_of=as_of, since=since, domains=domains)
+    framework, full_post, evidence = view.framework, view.full_post, view.evidence
     out_html = Path(out_html)
     out_html.parent.mkdir(parents=True, exist_ok=True)
-    out_html.write_text(
-        _render(title=title, outside_roster=len(everything) - len(evidence), view=view),
-        encoding="utf-8",
-    )
+    out_html.write_text(_render(title=title, outside_roster=outside if len(roster) > 1 else 0, view=view),
+                        encoding="utf-8")
     if out_xlsx is not None:
         out_xlsx = Path(out_xlsx)
         out_xlsx.parent.mkdir(parents=True, exist_ok=True)
@@ -453,3 +490,34 @@ def _number(value: float) -> str:
 def _date(moment: Any) -> str:
     return pd.Timestamp(moment).strftime("%Y-%m-%d")
 
+
+
+def build_publication(
+    store: EvidenceStore,
+    roster: dict[str, Worker],
+    *,
+    out_html: Path,
+    appeal_days: int,
+    as_of: datetime | None = None,
+    since: datetime | None = None,
+    title: str = "社区工作者能力评定结果公示",
+) -> Path:
+    """The 公示: display names, levels and 全岗通 only, with the notice period and how to appeal."""
+    if appeal_days < 1:
+        raise ValueError("公示期（--appeal-days）至少 1 天")
+    view, _ = _assess(store, roster, as_of=as_of, since=since, domains=None)
+    start = datetime.now(UTC).date()
+    rows = [{"name": w["worker"].display_name, "unit": f"{w['worker'].street} {w['worker'].community}".strip(),
+             "levels": [c["level_title"] for c in w["cells"]], "full_post": w["full_post"]}
+            for w in view.worker_rows]
+    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    source = resources.files("trainkit").joinpath("templates").joinpath("publication.html.j2")
+    html = env.from_string(source.read_text(encoding="utf-8")).render(
+        title=title, as_of=_date(view.as_of), start=start.isoformat(),
+        deadline=(start + timedelta(days=appeal_days)).isoformat(), days=appeal_days,
+        domains=view.framework.domains, rows=rows, explanation=view.rules.explanation_text(),
+    )
+    out_html = Path(out_html)
+    out_html.parent.mkdir(parents=True, exist_ok=True)
+    out_html.write_text(html, encoding="utf-8")
+    return out_html

@@ -95,6 +95,8 @@ class Member(_Strict):
     medical_lapsed_years: int = Field(default=0, ge=0, le=80, description="居民医保断缴或未参保的年数")
     flexible_insurance_paid_monthly: Decimal = Field(default=Decimal(0), ge=0, description="灵活就业每月实缴社保费，元")
     flexible_subsidy_first_approved: dt.date | None = Field(default=None, description="灵活就业社保补贴首次核准日期")
+    employment_difficulty_recognised: bool = Field(default=False, description="已被人社部门认定为就业困难人员")
+    medical_enrol_late: bool = Field(default=False, description="在居民医保集中参保期以外参保")
 
     @property
     def label(self) -> str:

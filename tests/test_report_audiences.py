@@ -1,0 +1,93 @@
+"""Who sees what: a supervisor their scope, a worker only themself, the 公示 names and levels only."""
+
+import csv
+from datetime import UTC, datetime, timedelta
+
+import openpyxl
+import pytest
+
+from trainkit.evidence import open_store
+from trainkit.report import build_publication, build_report, select_workers
+from trainkit.roster import COLUMNS, load_roster
+
+NOW = datetime.now(UTC).replace(tzinfo=None)
+RESIDENT = "居民李某某家月收入1389元"
+
+
+@pytest.fixture
+def roster(tmp_path):
+    path = tmp_path / "roster.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(COLUMNS)
+        writer.writerow(["A01", "甲一（示例）", "东街道", "东一社区", "窗口", ""])
+        writer.writerow(["A02", "甲二（示例）", "东街道", "东二社区", "窗口", ""])
+        writer.writerow(["B01", "乙一（示例）", "西街道", "西一社区", "窗口", ""])
+    return load_roster(path)
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    for worker in ("A01", "A02", "B01"):
+        for days, source in ((5, "self_check"), (15, "graded_exercise"), (200, "self_check")):
+            store.record(worker_id=worker, item_id="dibao_income", domain="social_assistance", source=source,
+                         ref=f"ref-{worker}-{days}", score=0.9, recorded_at=NOW - timedelta(days=days),
+                         answer={"value": RESIDENT})
+    return store
+
+
+def _texts(path):
+    if path.suffix == ".xlsx":
+        book = openpyxl.load_workbook(path)
+        return " ".join(str(c.value) for s in book for row in s.iter_rows() for c in row if c.value is not None)
+    return path.read_text(encoding="utf-8")
+
+
+def test_scope_keeps_other_streets_out_of_html_and_excel(tmp_path, store, roster):
+    east = select_workers(roster, scope="东街道")
+    build_report(store, east, out_html=tmp_path / "r.html", out_xlsx=tmp_path / "r.xlsx")
+    for path in (tmp_path / "r.html", tmp_path / "r.xlsx"):
+        text = _texts(path)
+        assert "A01" in text and "A02" in text
+        assert "B01" not in text and "乙一" not in text and "ref-B01" not in text
+        assert RESIDENT not in text
+
+
+def test_a_worker_sees_only_themself(tmp_path, store, roster):
+    me = select_workers(roster, worker="A02")
+    build_report(store, me, out_html=tmp_path / "me.html", out_xlsx=tmp_path / "me.xlsx")
+    for path in (tmp_path / "me.html", tmp_path / "me.xlsx"):
+        text = _texts(path)
+        assert "A02" in text and "甲二" in text
+        for other in ("A01", "B01", "甲一", "乙一", "ref-A01", "ref-B01"):
+            assert other not in text, (path, other)
+        assert "不在花名册" not in text
+
+
+def test_the_publication_shows_names_levels_and_how_to_appeal_only(tmp_path, store, roster):
+    path = build_publication(store, roster, out_html=tmp_path / "pub.html", appeal_days=7)
+    text = path.read_text(encoding="utf-8")
+    deadline = (datetime.now(UTC).date() + timedelta(days=7)).isoformat()
+    assert deadline in text and "申诉" in text and "@media print" in text
+    assert all(name in text for name in ("甲一（示例）", "甲二（示例）", "乙一（示例）"))
+    assert "精通" in text                                   # 0.9 from two kinds of source
+    body = text.split("<body>")[1]
+    for hidden in ("A01", "B01", "%", "ref-", RESIDENT, "证据条数"):
+        assert hidden not in body, hidden
+
+
+def test_since_and_domain_narrow_what_is_counted(tmp_path, store, roster):
+    summary = build_report(store, roster, out_html=tmp_path / "r.html", since=NOW - timedelta(days=30),
+                           domains=["social_assistance"])
+    assert summary.evidence_rows == 6                        # the 200-day-old rows are left out
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    matrix = html.split('class="matrix"')[1].split("</table>")[0]
+    assert "救助" in matrix and "就业" not in matrix
+
+
+def test_select_workers_explains_an_unknown_worker_or_scope(roster):
+    with pytest.raises(ValueError, match="没有工号"):
+        select_workers(roster, worker="Z99")
+    with pytest.raises(ValueError, match="南街道"):
+        select_workers(roster, scope="南街道")
