@@ -14,8 +14,8 @@ TODAY = NOW.date()
 
 
 @pytest.fixture
-def store(tmp_path):
-    return open_store(f"sqlite:///{tmp_path / 'e.db'}")
+def store(db_url):
+    return open_store(db_url)
 
 
 @pytest.fixture

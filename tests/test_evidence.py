@@ -25,8 +25,8 @@ def _base(**overrides):
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = open_store(f"sqlite:///{tmp_path / 'evidence.db'}")
+def store(db_url):
+    store = open_store(db_url)
     yield store
     store.engine.dispose()
 
@@ -162,7 +162,8 @@ def test_default_recorded_at_is_now_in_utc(store):
 
 def test_public_api_is_insert_only():
     public = {name for name in dir(EvidenceStore) if not name.startswith("_")}
-    assert public == {"record", "record_many", "rows", "frame"}
+    # erase_worker is the one documented exception: the legal erasure of a departed worker
+    assert public == {"record", "record_many", "rows", "frame", "erase_worker"}
     for verb in ("update", "delete", "remove", "edit", "clear", "drop"):
         assert not [name for name in public if verb in name]
 
@@ -173,7 +174,8 @@ def test_sources_are_the_five_kinds():
     }
 
 
-def test_sqlite_file_store_uses_wal(store):
+def test_sqlite_file_store_uses_wal(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'wal.db'}")
     store.record(**_base())
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -135,3 +135,33 @@ def test_a_regrade_back_to_an_earlier_score_is_still_recorded(graded_course, tmp
     rows = store.rows(worker_id="W001", ref=ref)
     assert [r.score for r in rows] == [6.0, 6.0, 4.0, 4.0, 6.0, 6.0]
     assert import_grades(store, graded_course).added == 0
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_the_gradebook_and_the_evidence_store_work_on_postgresql(tmp_path, pg_url):
+    course = tmp_path / "course"
+    course.mkdir()
+    shutil.copy(exercises_root() / "nbgrader_config.py", course)
+    shutil.copytree(exercises_root() / "source", course / "source")
+    db = f"--CourseDirectory.db_url={pg_url}"
+    assert nbgrader("generate_assignment", ASSIGNMENT, db, course=course).returncode == 0
+    release = course / "release" / ASSIGNMENT / "dibao-exercise.ipynb"
+    nb = nbformat.read(release, as_version=4)
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if gid.endswith("-answer"):
+            name = next(k for k in RIGHT if f"{k} =" in cell.source)
+            cell.source = f"{name} = {RIGHT[name]}"
+    folder = course / "submitted" / "W001" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    nbformat.write(nb, folder / "dibao-exercise.ipynb")
+    (folder / "timestamp.txt").write_text("2026-10-08 09:30:00.000000 UTC")
+    result = nbgrader("autograde", ASSIGNMENT, db, course=course)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not (course / "gradebook.db").exists()          # the grades went to PostgreSQL
+    store = open_store(pg_url)
+    summary = import_grades(store, course, db_url=pg_url)
+    # 6 autograded cells (q3 evidences two items) and the blank written answer (two items): 9 rows
+    assert summary.added == 9 and store.rows(worker_id="W001")[0].source == "graded_exercise"
+    assert {r.ref.rsplit(":", 1)[1]: r.score for r in store.rows(worker_id="W001")}["q4-check"] == 2

@@ -34,8 +34,8 @@ RULES = RatingRules(
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
+def store(db_url):
+    store = open_store(db_url)
     yield store
     store.engine.dispose()
 

@@ -35,8 +35,8 @@ def roster():
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
+def store(db_url):
+    store = open_store(db_url)
     yield store
     store.engine.dispose()
 

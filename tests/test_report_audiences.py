@@ -27,8 +27,8 @@ def roster(tmp_path):
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
+def store(db_url):
+    store = open_store(db_url)
     for worker in ("A01", "A02", "B01"):
         for days, source in ((5, "self_check"), (15, "graded_exercise"), (200, "self_check")):
             store.record(worker_id=worker, item_id="dibao_income", domain="social_assistance", source=source,
