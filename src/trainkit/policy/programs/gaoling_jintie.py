@@ -16,7 +16,7 @@ import datetime as dt
 from ...law import Citation
 from ..decision import Decision, Reason
 from ..household import Household, Member
-from ..parameters import STATUS_TITLES, DatedValue, load_parameter
+from ..parameters import STATUS_TITLES, DatedValue, Reference, load_parameter
 
 __all__ = ["age_on", "evaluate", "eightieth_birthday", "registration_opens"]
 
@@ -74,7 +74,7 @@ def _age(member: Member, on: dt.date) -> int:
     return exact
 
 
-def _window(member: Member, on: dt.date, ref) -> Reason:  # noqa: ANN001
+def _window(member: Member, on: dt.date, ref: Reference | None) -> Reason:
     if member.birth_date is None:
         return Reason(f"登记时间：满{START_AGE}周岁前{REGISTER_MONTHS_BEFORE}个月内可以登记；"
                       "未登记出生日期（birth_date），无法判断今天是否在登记期内", reference=ref)

@@ -168,7 +168,7 @@ def evaluate(household: Household, on: dt.date) -> Decision:
         missing = [local_gap, f"请到{WINDOW}核实「{titles}」是否列入本地目录及认定条件"]
         missing += [f"「{c.title}」：请核实{c.confirm}" for c in found if c.confirm]
         if member.employment != "unemployed":
-            missing.append(f"本人目前未登记失业（{status}）：请核实本地认定是否要求先办理失业登记")
+            missing.append(f"本人目前不是失业状态（{status}）：请核实本地认定是否要求先办理失业登记")
         return Decision(PROGRAM, on, None, reasons=tuple(reasons), missing=tuple(missing))
 
     if member.employment == "unemployed":

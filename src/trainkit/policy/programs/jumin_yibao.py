@@ -35,6 +35,11 @@ ASSISTANCE = Reference(
     title="特困人员个人缴费全额资助、低保对象定额资助（国办发〔2021〕42号等，经第三方研究笔记转引）",
     status="S",
 )
+WAITING_DOC = Reference(
+    title="国务院办公厅《关于健全基本医疗保险参保长效机制的指导意见》（国办发〔2024〕38号），央视网 2024-08-07 报道转载",
+    href="http://m.yhxzz.com/zcjd/2024-8/7/244064.html",
+    status="S",
+)
 
 INDIVIDUAL = "jumin-yibao-individual-min-national"
 SUBSIDY = "jumin-yibao-subsidy-min-national"
@@ -83,7 +88,8 @@ def evaluate(household: Household, on: dt.date) -> Decision:
     reasons.append(Reason("未参加职工基本医疗保险，可以参加城乡居民基本医疗保险", citation=ART_25))
     if member.resident_medical_enrolled:
         reasons.append(Reason("本年度已参保，无需重复参保；下一年度请在集中参保期内按时续保", citation=ART_25))
-    reasons.append(Reason(f"{individual}；{subsidy}；大连市实际个人缴费标准以当年通知为准", reference=ind_ref))
+    reasons.append(Reason(f"{individual}；{subsidy}；大连市实际个人缴费标准以当年通知为准",
+                          citation=ART_25, reference=ind_ref))
     missing.append(f"大连市当年居民医保个人缴费标准（不低于全国最低标准）：请向{WINDOW}核实")
 
     if "tekun" in household.receives:
@@ -97,10 +103,10 @@ def evaluate(household: Household, on: dt.date) -> Decision:
     wait = waiting_months(late, lapsed, on)
     fixed_p, fixed = _lookup(WAIT_FIXED, on)
     if wait == 0:
-        reasons.append(Reason("在集中参保期内参保且连续参保，没有待遇等待期", reference=fixed.reference))
+        reasons.append(Reason("在集中参保期内参保且连续参保，没有待遇等待期", reference=WAITING_DOC))
     elif wait is None:
         reasons.append(Reason("集中参保期外参保或断保后再参保：待遇等待期在本日期的规定未收录",
-                              reference=fixed.reference))
+                              reference=WAITING_DOC))
         missing.append(fixed.missing)
     else:
         _, per_year = _lookup(WAIT_PER_YEAR, on)
@@ -109,6 +115,6 @@ def evaluate(household: Household, on: dt.date) -> Decision:
             f"{why}：固定待遇等待期 {fixed.value} 个月，断保 {lapsed} 年 × {per_year.value} 个月，"
             f"共 {wait} 个月，等待期满后才开始享受医保待遇"
             f"（{fixed_p.title}，{STATUS_TITLES[fixed.status]}·{fixed.status}）",
-            reference=fixed.reference,
+            reference=WAITING_DOC,
         ))
     return Decision(PROGRAM, on, True, reasons=tuple(reasons), missing=tuple(missing))

@@ -102,8 +102,11 @@ def _retirement_source(member: Member, on: dt.date) -> Reason:
 def evaluate(household: Household, on: dt.date) -> Decision:
     """Decide for the applicant on ``on``; raises before the first dated figure (2025-07-02)."""
     member = household.applicant
-    share_p, share = _lookup(SHARE, on)
-    reasons = [Reason(f"{_shown(share_p, share)}", reference=share.reference)]
+    _, share = _lookup(SHARE, on)
+    reasons = [Reason(
+        f"补贴上限：实缴社会保险费的 {share.value}/3（{share.effective}起，{STATUS_TITLES[share.status]}·{share.status}）",
+        reference=share.reference,
+    )]
 
     if member.employment != "flexible":
         reasons.append(Reason("本人不是灵活就业人员，不属于灵活就业社会保险补贴对象", citation=SI_ART_10))
