@@ -106,11 +106,17 @@ class Marking:
     answered: bool = True
 
 
+UNITS = ("元/人/月", "元/月", "元", "个小时", "小时", "个月", "周岁", "岁", "人次", "人", "户", "天", "日", "周", "年",
+         "次", "项", "个", "份", "名", "位", "%")
+
+
 def as_number(text: object) -> Decimal | None:
     """Read what a learner typed: full-width digits, commas and a trailing 元 are fine."""
     s = unicodedata.normalize("NFKC", str(text)).strip().replace(",", "").replace(" ", "")
-    for unit in ("元/人/月", "元/月", "元", "人", "天", "岁"):
-        s = s.removesuffix(unit)
+    for unit in UNITS:
+        if s.endswith(unit):
+            s = s.removesuffix(unit)
+            break
     try:
         value = Decimal(s)
     except InvalidOperation:
