@@ -16,18 +16,22 @@ RIGHT = {"人数": "4", "月收入": "2000", "第3题": '"A"', "月补差": "204
 
 def test_every_grade_cell_is_tagged_with_declared_service_items():
     cells = grade_cell_items(exercises_root(), ASSIGNMENT)
-    assert len(cells) == 7
+    assert len(cells) == 10  # 6 autograded checks, the written answer and 3 more rubric criteria
     assert cells[("dibao-exercise", "q4-check")] == ("dibao_income",)
     assert ("dibao-exercise", "q7-plan") in cells
 
 
 def test_exercise_has_at_least_five_autograded_points_and_a_rubric():
     nb = nbformat.read(exercises_root() / "source" / ASSIGNMENT / "dibao-exercise.ipynb", as_version=4)
-    graded = [c.metadata["nbgrader"] for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
-    auto = sum(m["points"] for m in graded if not m["solution"])
-    manual = [m for m in graded if m["solution"]]
+    graded = [c.metadata for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")
+              or c.metadata.get("nbgrader", {}).get("task")]
+    auto = sum(m["nbgrader"]["points"] for m in graded if not m["nbgrader"]["solution"]
+               and not m["nbgrader"].get("task"))
+    criteria = [m for m in graded if m["nbgrader"]["solution"] or m["nbgrader"].get("task")]
     assert auto >= 5
-    assert len(manual) == 1 and manual[0]["points"] == 7
+    # one score box per rubric criterion, each naming what it looks for
+    assert [m["nbgrader"]["points"] for m in criteria] == [2, 2, 2, 1]
+    assert all(m["trainkit"]["criterion"] and m["trainkit"]["looks_for"] for m in criteria)
     rubric = next(c.source for c in nb.cells if c.metadata["nbgrader"]["grade_id"] == "q7")
     assert rubric.count("|") > 20 and "评分细则" in rubric
 
@@ -81,8 +85,9 @@ def test_release_holds_no_solution_or_hidden_test(graded_course):
 def test_import_turns_grades_into_evidence_once(graded_course, tmp_path):
     store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
     first = import_grades(store, graded_course)
-    # W001 wrote an answer that awaits the trainer; W002 left it blank, which nbgrader scores 0
-    assert first.added > 0 and first.awaiting_manual == 1
+    # W001's written answer and each worker's 3 task criteria await the trainer; W002's blank
+    # written answer is scored 0 by nbgrader
+    assert first.added > 0 and first.awaiting_manual == 1 + 2 * 3
     right = {r.ref.rsplit(":", 1)[1]: r.score for r in store.rows(worker_id="W001")}
     wrong = {r.ref.rsplit(":", 1)[1]: r.score for r in store.rows(worker_id="W002")}
     assert right["q4-check"] == 2 and right["q1-check"] == 2 and right["q6-check"] == 1
@@ -102,21 +107,20 @@ def test_a_regrade_adds_a_row_that_supersedes_the_first(graded_course, tmp_path)
     db = f"sqlite:///{Path(graded_course) / 'gradebook.db'}"
     with Gradebook(db) as gb:
         grade = gb.find_grade("q7-plan", "dibao-exercise", ASSIGNMENT, "W001")
-        grade.manual_score, grade.needs_manual_grade = 6, False  # as the formgrader does
+        grade.manual_score, grade.needs_manual_grade = 2, False  # as the formgrader does
         gb.db.commit()
     summary = import_grades(store, graded_course)
-    assert summary.added == 2  # one row per service item the written answer evidences
+    assert summary.added == 1  # the written answer's first criterion evidences one item
     rows = store.rows(worker_id="W001", ref=f"exercise:{ASSIGNMENT}:dibao-exercise:q7-plan")
-    assert [r.score for r in rows] == [6.0, 6.0]
+    assert [r.score for r in rows] == [2.0]
     with Gradebook(db) as gb:
         grade = gb.find_grade("q7-plan", "dibao-exercise", ASSIGNMENT, "W001")
-        grade.manual_score, grade.needs_manual_grade = 5, False
+        grade.manual_score, grade.needs_manual_grade = 1, False
         gb.db.commit()
     import_grades(store, graded_course)
     rows = store.rows(worker_id="W001", ref=f"exercise:{ASSIGNMENT}:dibao-exercise:q7-plan")
-    latest = [r for r in rows if r.score == 5.0]
-    assert len(latest) == 2 and all(r.supersedes is not None for r in latest)
-    assert {r.id for r in rows if r.score == 6.0} == {r.supersedes for r in latest}
+    assert [r.score for r in rows] == [2.0, 1.0]
+    assert rows[1].supersedes == rows[0].id
 
 
 @pytest.mark.slow
@@ -126,14 +130,14 @@ def test_a_regrade_back_to_an_earlier_score_is_still_recorded(graded_course, tmp
     store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
     db = f"sqlite:///{Path(graded_course) / 'gradebook.db'}"
     ref = f"exercise:{ASSIGNMENT}:dibao-exercise:q7-plan"
-    for score in (6, 4, 6):
+    for score in (2, 1, 2):
         with Gradebook(db) as gb:
             grade = gb.find_grade("q7-plan", "dibao-exercise", ASSIGNMENT, "W001")
             grade.manual_score, grade.needs_manual_grade = score, False
             gb.db.commit()
         import_grades(store, graded_course)
     rows = store.rows(worker_id="W001", ref=ref)
-    assert [r.score for r in rows] == [6.0, 6.0, 4.0, 4.0, 6.0, 6.0]
+    assert [r.score for r in rows] == [2.0, 1.0, 2.0]
     assert import_grades(store, graded_course).added == 0
 
 
@@ -162,6 +166,6 @@ def test_the_gradebook_and_the_evidence_store_work_on_postgresql(tmp_path, pg_ur
     assert not (course / "gradebook.db").exists()          # the grades went to PostgreSQL
     store = open_store(pg_url)
     summary = import_grades(store, course, db_url=pg_url)
-    # 6 autograded cells (q3 evidences two items) and the blank written answer (two items): 9 rows
-    assert summary.added == 9 and store.rows(worker_id="W001")[0].source == "graded_exercise"
+    # 6 autograded cells (q3 evidences two items) and the blank written answer: 8 rows
+    assert summary.added == 8 and store.rows(worker_id="W001")[0].source == "graded_exercise"
     assert {r.ref.rsplit(":", 1)[1]: r.score for r in store.rows(worker_id="W001")}["q4-check"] == 2

@@ -39,7 +39,8 @@ def grade_cell_items(course: Path, assignment: str) -> dict[tuple[str, str], tup
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:
             meta = cell.metadata
-            if meta.get("nbgrader", {}).get("grade"):
+            nbg = meta.get("nbgrader", {})
+            if nbg.get("grade") or nbg.get("task"):  # task cells carry a rubric criterion each
                 tagged = tuple(meta.get("trainkit", {}).get("items", ()))
                 unknown = [i for i in tagged if i not in items]
                 if not tagged or unknown:

@@ -45,7 +45,7 @@ def _write(root: Path, name: str, data: dict) -> Path:
         (dt.date(2023, 7, 1), Decimal(925)),
         (dt.date(2024, 6, 30), Decimal(925)),
         (dt.date(2025, 7, 1), Decimal(1011)),
-        (dt.date(2030, 1, 1), Decimal(1011)),
+        (dt.date(2026, 6, 30), Decimal(1011)),
     ],
 )
 def test_urban_value_on_and_around_effective_dates(on, expected):
@@ -196,3 +196,8 @@ def test_bad_file_breaks_load_parameters(casebank):
     path = _write(casebank, "broken", data)
     with pytest.raises(ContentError, match=f"{path}: values: "):
         load_parameters()
+
+
+def test_a_date_after_the_unconfirmed_2026_change_is_a_gap_not_the_2025_figure():
+    value = load_parameter(URBAN).at(dt.date(2026, 11, 26))
+    assert value.value is None and "2026" in value.missing

@@ -228,7 +228,7 @@ def test_2024_gap_is_pending(on):
 def test_amount_is_read_from_the_tekun_series_not_derived(casebank):
     path = casebank / "parameters" / "tekun-urban-standard-dalian.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["values"][-1]["value"] = 2000  # not 2 × 1011
+    data["values"][-2]["value"] = 2000  # the 2025 value, not 2 × 1011
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     assert evaluate(alone(), AUG_2025).amount == Decimal(2000)  # the copy is a fresh path, not cached
 

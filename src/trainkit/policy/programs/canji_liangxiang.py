@@ -25,7 +25,7 @@ TITLE = "残疾人两项补贴"
 # casebank/framework.yaml has no item for the two disability subsidies; the closest is the
 # 低保 application (生活补贴 follows from 低保 status, both are taken at the 街道 window).
 DOMAIN = "social_assistance"
-ITEMS = ("dibao_application",)
+ITEMS = ("disability_subsidies",)
 
 LIVING = "canji-shenghuo-butie-dalian"
 CARE = {1: "canji-huli-butie-grade1-dalian", 2: "canji-huli-butie-grade2-dalian"}
