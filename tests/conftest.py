@@ -1,9 +1,9 @@
 """Fixtures shared by the test modules."""
 
 import os
-from contextlib import contextmanager
 import shutil
 import uuid
+from contextlib import contextmanager
 
 import pytest
 

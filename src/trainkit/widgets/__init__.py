@@ -2,6 +2,7 @@
 
 from .calculator import DibaoCalculator, dibao_calculator
 from .case import CaseWalkthrough, case_walkthrough
+from .decision import DecisionWidget, decision_widget
 from .display import law_article, parameter_table
 from .identity import whoami
 from .law_lookup import law_lookup
@@ -9,6 +10,8 @@ from .learning_map import learning_map
 from .quiz import QuizWidget, quiz
 
 __all__ = [
+    "DecisionWidget",
+    "decision_widget",
     "CaseWalkthrough",
     "case_walkthrough",
     "law_lookup",
