@@ -7,9 +7,12 @@ from .display import law_article, parameter_table
 from .identity import whoami
 from .law_lookup import law_lookup
 from .learning_map import learning_map
+from .planners import committee_check, health_schedule
 from .quiz import QuizWidget, quiz
 
 __all__ = [
+    "committee_check",
+    "health_schedule",
     "DecisionWidget",
     "decision_widget",
     "CaseWalkthrough",
