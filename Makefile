@@ -25,7 +25,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python -m trainkit.bench
+	@for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
 
 check: $(STAMP)
 	$(BIN)/trainkit check

@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 END = "end"
-Referral = Literal["诉讼", "仲裁", "公安", "妇联", "法律援助", "人民法院", "行政机关", "其他"]
+Referral = Literal["诉讼", "仲裁", "公安", "妇联", "法律援助", "人民法院", "行政机关", "公证", "其他"]
 
 
 class _Strict(BaseModel):

@@ -30,6 +30,7 @@ __all__ = [
     "load_rating_rules",
     "monthly_trend",
     "rate",
+    "rate_sums",
     "rating_matrix",
 ]
 
@@ -116,35 +117,66 @@ def rate(
     absent; :func:`rating_matrix` fills them in as 未评估.
     """
     rules = rules or load_rating_rules()
-    framework = framework or load_framework()
     by = _group_columns(by)
     _require_columns(evidence, (*by, *_NEEDED_COLUMNS))
     window = _in_window(evidence, as_of=utc_naive(as_of), rules=rules)
-    if window.empty:
+    sums = window.groupby([*by, "source"], sort=True).agg(
+        n=("ratio", "size"), weight=("weight", "sum"), weighted=("weighted", "sum")
+    ).reset_index()
+    return rate_sums(sums, by=by, rules=rules, framework=framework)
+
+
+def rate_sums(
+    sums: pd.DataFrame,
+    *,
+    by: Sequence[str],
+    rules: RatingRules | None = None,
+    framework: Framework | None = None,
+) -> pd.DataFrame:
+    """Ratings from per-source sums (columns ``by…, source, n, weight, weighted``).
+
+    :func:`rate` computes the sums in pandas; a report over a large store has the
+    database compute them (:mod:`trainkit.aggregate`). Both end here.
+    """
+    rules = rules or load_rating_rules()
+    framework = framework or load_framework()
+    by = _group_columns(by)
+    if sums.empty:
         return pd.DataFrame(columns=[*by, *RATING_COLUMNS])
-    groups = window.groupby(by, sort=True).agg(
-        n_evidence=("ratio", "size"),
-        weight=("weight", "sum"),
-        weighted=("weighted", "sum"),
-        source_set=("source", _sorted_sources),
-    )
+    groups = sums.groupby(by, sort=True).agg(
+        n_evidence=("n", "sum"), weight=("weight", "sum"), weighted=("weighted", "sum"))
+    seen = set(sums["source"].unique())
+    order = [s for s in SOURCES if s in seen] + sorted(seen - set(SOURCES))
+    present = (sums.pivot_table(index=by, columns="source", values="n", aggfunc="sum", fill_value=0)
+               .reindex(index=groups.index, columns=order, fill_value=0) > 0)
+    levels = {lv.id: lv for lv in framework.scale}
+    bars = [bar for _, bar in rules.thresholds.ordered()]
+    decided: dict[tuple, tuple[str, str]] = {}  # same count band, percent, threshold band, sources → same words
     rows = []
-    for key, group in groups.iterrows():
+    for key, n, weight, weighted, flags in zip(groups.index.tolist(), groups["n_evidence"].tolist(),
+                                               groups["weight"].tolist(), groups["weighted"].tolist(),
+                                               present.to_numpy(), strict=True):
         keys = key if isinstance(key, tuple) else (key,)
-        score = group["weighted"] / group["weight"]
-        level_id, reason = decide_level(
-            n_evidence=int(group["n_evidence"]), score=score,
-            sources=group["source_set"], rules=rules,
-        )
-        level = framework.level(level_id)
+        score = weighted / weight
+        memo = (min(int(n), rules.min_evidence), int(n) if n < rules.min_evidence else 0, f"{score:.0%}",
+                sum(score + _TOLERANCE >= bar for bar in bars), flags.tobytes())
+        if memo not in decided:
+            kinds = tuple(source for source, flag in zip(order, flags, strict=True) if flag)
+            decided[memo] = decide_level(n_evidence=int(n), score=score, sources=kinds, rules=rules)
+        level_id, reason = decided[memo]
+        kinds_text = decided.setdefault(("kinds", flags.tobytes()), ("", "、".join(
+            SOURCES.get(k, k) for k, flag in zip(order, flags, strict=True) if flag)))[1]
+        if level_id not in levels:
+            framework.level(level_id)  # raises the clear "missing from the scale" error
+        level = levels[level_id]
         rows.append({
             **dict(zip(by, keys, strict=True)),
             "level": level.id,
             "level_title": level.title,
             "proficient": bool(level.proficient),
             "score": math.nan if level_id == NOT_ASSESSED else float(score),
-            "n_evidence": int(group["n_evidence"]),
-            "sources": "、".join(SOURCES.get(s, s) for s in group["source_set"]),
+            "n_evidence": int(n),
+            "sources": kinds_text,
             "reason": reason,
         })
     return pd.DataFrame(rows, columns=[*by, *RATING_COLUMNS])
@@ -193,11 +225,10 @@ def rating_matrix(
     matrix = pd.DataFrame(NOT_ASSESSED, index=index, columns=pd.Index(domains, dtype=object),
                           dtype=object)
     known = ratings[ratings["worker_id"].isin(index) & ratings["domain"].isin(domains)]
-    for worker_id, domain, level in known[["worker_id", "domain", "level"]].itertuples(
-        index=False
-    ):
-        matrix.at[worker_id, domain] = level
-    return matrix
+    if known.empty:
+        return matrix
+    found = known.pivot(index="worker_id", columns="domain", values="level")
+    return found.reindex(index=index, columns=matrix.columns).astype(object).fillna(NOT_ASSESSED)
 
 
 def full_post_status(matrix: pd.DataFrame, *, framework: Framework | None = None) -> pd.Series:
@@ -247,11 +278,6 @@ def _with_ratio(rows: pd.DataFrame) -> pd.DataFrame:
         return rows.assign(ratio=rows["ratio"].astype(float))
     _require_columns(rows, ("score", "max_score"))
     return rows.assign(ratio=rows["score"].astype(float) / rows["max_score"].astype(float))
-
-
-def _sorted_sources(values: pd.Series) -> tuple[str, ...]:
-    order = list(SOURCES)
-    return tuple(sorted(set(values), key=lambda s: order.index(s) if s in order else len(order)))
 
 
 def _group_columns(by: Sequence[str]) -> list[str]:

@@ -21,7 +21,9 @@ from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, StrictUndefined
+from markupsafe import Markup, escape
 
+from .aggregate import Aggregates, aggregate
 from .evidence import SOURCES, EvidenceStore, utc_naive
 from .framework import Framework, load_framework
 from .lessons import Lesson, load_lessons
@@ -31,8 +33,6 @@ from .ratings import (
     current_evidence,
     full_post_status,
     load_rating_rules,
-    monthly_trend,
-    rate,
     rating_matrix,
 )
 from .roster import Worker
@@ -47,6 +47,9 @@ LEVEL_FILLS = {  # Excel fills; the HTML colours live in the template's styleshe
     "not_assessed": "EEEEEE", "needs_improvement": "F9D5C0", "competent": "D9F0D3",
     "skilled": "A6DBA0", "expert": "5AAE61",
 }
+REPORT_COLUMNS = ("id", "worker_id", "domain", "item_id", "source", "ref", "score", "max_score", "recorded_at",
+                  "supersedes")
+DETAIL_LIMIT = 300  # above this many workers, per-worker detail is a report of its own (--worker)
 _NO_EVIDENCE = "评定窗口内没有这一领域的证据"
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl refuses
@@ -88,24 +91,20 @@ def _assess(store: EvidenceStore, roster: dict[str, Worker], *, as_of: datetime 
     if unknown:
         raise ValueError(f"未知领域：{', '.join(unknown)}")
     as_of = utc_naive(as_of or datetime.now(UTC))
-    since = utc_naive(since) if since else None
-    one = next(iter(roster)) if len(roster) == 1 else None
-    everything = store.frame(worker_id=one, since=since, until=as_of)
-    evidence = everything[everything["worker_id"].isin(list(roster))]
-    ratings = rate(evidence, as_of=as_of, rules=rules, framework=framework)
-    matrix = rating_matrix(ratings, list(roster), framework)
+    detailed = len(roster) <= DETAIL_LIMIT
+    agg = aggregate(store, workers=list(roster), as_of=as_of, since=since, rules=rules, framework=framework,
+                    with_worker_trend=detailed)
+    matrix = rating_matrix(agg.ratings, list(roster), framework)
     full_post = full_post_status(matrix, framework=framework)
     if domains:
+        agg = aggregate(store, workers=list(roster), as_of=as_of, since=since, rules=rules, framework=framework,
+                        domains=domains, with_worker_trend=detailed)
         shown = tuple(d for d in framework.domains if d.id in domains)
         framework = framework.model_copy(update={"domains": shown})
-        evidence = evidence[evidence["domain"].isin(list(domains))]
-        ratings = ratings[ratings["domain"].isin(list(domains))]
         matrix = matrix[[d.id for d in shown]]
-    view = _ReportView(
-        framework=framework, rules=rules, roster=roster, evidence=evidence,
-        ratings=ratings, matrix=matrix, full_post=full_post, as_of=as_of,
-    )
-    return view, len(everything) - len(everything[everything["worker_id"].isin(list(roster))])
+    view = _ReportView(framework=framework, rules=rules, roster=roster, agg=agg, matrix=matrix,
+                       full_post=full_post, as_of=as_of)
+    return view, agg.outside
 
 
 def build_report(
@@ -125,7 +124,6 @@ def build_report(
     workers reaches the output. ``domains`` narrows the columns; 全岗通 still counts all twelve.
     """
     view, outside = _assess(store, roster, as_of=as_of, since=since, domains=domains)
-    framework, full_post, evidence = view.framework, view.full_post, view.evidence
     out_html = Path(out_html)
     out_html.parent.mkdir(parents=True, exist_ok=True)
     out_html.write_text(_render(title=title, outside_roster=outside if len(roster) > 1 else 0, view=view),
@@ -135,8 +133,8 @@ def build_report(
         out_xlsx.parent.mkdir(parents=True, exist_ok=True)
         _write_workbook(out_xlsx, view.sheets())
     return ReportSummary(
-        workers=len(roster), domains=len(framework.domains), evidence_rows=len(evidence),
-        full_post=int(full_post.sum()), html=out_html, xlsx=out_xlsx,
+        workers=len(roster), domains=len(view.framework.domains), evidence_rows=view.agg.rows,
+        full_post=int(view.full_post.sum()), html=out_html, xlsx=out_xlsx,
     )
 
 
@@ -188,8 +186,7 @@ class _ReportView:
     framework: Framework
     rules: RatingRules
     roster: dict[str, Worker]
-    evidence: pd.DataFrame
-    ratings: pd.DataFrame
+    agg: Aggregates
     matrix: pd.DataFrame
     full_post: pd.Series
     as_of: datetime
@@ -198,13 +195,12 @@ class _ReportView:
         self.titles = {d.id: d.title for d in self.framework.domains}
         self.levels = {lv.id: lv for lv in self.framework.scale}
         self.by_cell = {
-            (r["worker_id"], r["domain"]): r for r in self.ratings.to_dict(orient="records")
+            (r["worker_id"], r["domain"]): r for r in self.agg.ratings.to_dict(orient="records")
         }
-        self.trend = monthly_trend(self.evidence, by=("domain",))
-        self.worker_trend = dict(
-            tuple(monthly_trend(self.evidence, by=("worker_id",)).groupby("worker_id"))
-        )
-        self.questions = question_stats(self.evidence, framework=self.framework)
+        self.trend = self.agg.trend
+        self.detailed = len(self.roster) <= DETAIL_LIMIT
+        self.worker_trend = dict(tuple(self.agg.worker_trend.groupby("worker_id"))) if self.detailed else {}
+        self.questions = self.agg.questions
         self.lessons = _lessons_by_domain(self.framework)
 
     def rating(self, worker_id: str, domain: str) -> dict[str, Any]:
@@ -224,9 +220,13 @@ class _ReportView:
             rows.append({
                 "worker": worker,
                 "cells": cells,
+                "cells_html": Markup("".join(  # built here: tens of thousands of cells render fast
+                    f'<td class="lv lv-{escape(c["level"])}" title="{escape(c["domain_title"])}：'
+                    f'{escape(c["reason"])}">{escape(c["level_title"])}<small>{escape(c["score_text"])}</small></td>'
+                    for c in cells)),
                 "full_post": bool(self.full_post[worker.worker_id]),
                 "n_proficient": sum(c["proficient"] for c in cells),
-                "chart": self._worker_chart(worker.worker_id),
+                "chart": self._worker_chart(worker.worker_id) if self.detailed else None,
                 **self._gaps(cells),
             })
         return rows
@@ -250,15 +250,14 @@ class _ReportView:
         return {"gaps": gaps, "untouched": untouched}
 
     def overview(self, outside_roster: int) -> dict[str, Any]:
-        dates = pd.to_datetime(self.evidence["recorded_at"])
         counts = self.matrix.stack().value_counts()
         return {
             "workers": len(self.roster),
             "domains": len(self.framework.domains),
-            "evidence": len(self.evidence),
-            "current": len(current_evidence(self.evidence)),
-            "date_from": _date(dates.min()) if len(dates) else "—",
-            "date_to": _date(dates.max()) if len(dates) else "—",
+            "evidence": self.agg.rows,
+            "current": self.agg.current,
+            "date_from": _date(self.agg.date_from) if self.agg.date_from else "—",
+            "date_to": _date(self.agg.date_to) if self.agg.date_to else "—",
             "full_post": int(self.full_post.sum()),
             "outside_roster": outside_roster,
             "level_counts": [
@@ -266,6 +265,12 @@ class _ReportView:
                 for lv in self.framework.scale
             ],
         }
+
+    def domain_gaps(self) -> list[dict[str, Any]]:
+        """Per domain: how many workers are below 合格, and the lessons that close the gap."""
+        below = (~self.matrix.isin([lv.id for lv in self.framework.scale if lv.proficient])).sum()
+        return [{"title": d.title, "below": int(below[d.id]), "lessons": self.lessons.get(d.id, [])}
+                for d in self.framework.domains]
 
     def trend_chart(self) -> dict[str, Any]:
         series = []
@@ -408,6 +413,8 @@ def _render(*, title: str, outside_roster: int, view: _ReportView) -> str:
         scale=view.framework.scale,
         workers=view.worker_rows,
         trend_chart=view.trend_chart(),
+        detailed=view.detailed,
+        domain_gaps=view.domain_gaps(),
         trend_rows=view.trend_rows(),
         questions=view.question_rows(),
         rules=view.rules,
