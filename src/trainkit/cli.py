@@ -147,6 +147,45 @@ def policy_stale(months: int) -> None:
     click.echo(f"共 {len(stale)} 个数字超过 {months} 个月未核对（截止 {cutoff}）。")
 
 
+@main.command()
+@click.option("--households", type=click.IntRange(1, 2_000_000), required=True, help="户数")
+@click.option("--seed", type=int, default=2026, show_default=True)
+@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default="2026-06-01", show_default=True,
+              help="年龄和记录以这一天为准")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
+@click.option("--csv", is_flag=True, help="同时写 CSV")
+def synth(households: int, seed: int, on: dt.datetime, out: Path, csv: bool) -> None:
+    """生成一个虚构的街区居民台账（姓名、证件号均为明显的虚构值）。"""
+    from .district.synth import synthesize, write
+
+    tables = synthesize(households, seed=seed, on=on.date())
+    for path in write(tables, out, csv=csv):
+        click.echo(f"写入 {path}")
+    click.echo(f"{len(tables['households'])} 户，{len(tables['residents'])} 人，234 个网格。")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="按这一天的政策判断")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="走访名单：.xlsx、.csv 或 .parquet")
+def screen(folder: Path, on: dt.datetime, out: Path) -> None:
+    """对台账中每户、每人逐项政策筛查，列出符合（或待核实）但尚未享受的人。"""
+    from .district.register import read_register
+    from .district.screen import screen_register, write_outreach
+    from .policy import BeforeFirstDate
+
+    try:
+        households, residents = read_register(folder)
+        result = screen_register(households, residents, on.date())
+    except (ContentError, BeforeFirstDate) as err:
+        raise click.ClickException(str(err)) from err
+    path = write_outreach(result, out)
+    counts = result.outreach["verdict"].value_counts()
+    click.echo(f"走访名单：{path}（符合条件 {counts.get('符合条件', 0)} 项，待核实 {counts.get('待核实', 0)} 项，"
+               f"涉及 {result.outreach['household_id'].nunique()} 户）")
+
+
 @main.group()
 def quiz() -> None:
     """自测题库：导入局里的 Excel 题库。"""

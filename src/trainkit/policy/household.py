@@ -130,6 +130,15 @@ class Household(_Strict):
     def applicant(self) -> Member:
         return next((m for m in self.members if m.relation == "applicant"), self.members[0])
 
+    def as_applicant(self, index: int) -> Household:
+        """The same household seen from member ``index``: person-level programs decide for them."""
+        if self.members[index].relation == "applicant":
+            return self
+        members = [m.model_copy(update={"relation": "applicant"}) if i == index
+                   else m.model_copy(update={"relation": "other"}) if m.relation == "applicant" else m
+                   for i, m in enumerate(self.members)]
+        return self.model_copy(update={"members": tuple(members)})
+
 
 class IncomeKind(_Strict):
     id: str

@@ -1,0 +1,51 @@
+"""最低生活保障 over the whole register: who counts, countable income, the line, the gap."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ._common import counted_income, result, value_on
+
+PROGRAM = "dibao"
+
+
+def _counts(r: pd.DataFrame) -> pd.Series:
+    """审核确认办法第八条, as in ``counts_in_household``."""
+    rel, age, together = r["relation"], r["age"], r["lives_together"].astype(bool)
+    study = r["full_time_study"]
+    child_counts = (rel == "child") & ((age < 18) | r["cannot_live_independently"].astype(bool)
+                                       | study.isin(["secondary", "undergraduate"]))
+    kin = rel.isin(["child", "parent", "parent_in_law"]) & together
+    duty = rel.isin(["grandparent", "grandchild", "sibling"]) & together & r["statutory_duty"].astype(bool)
+    counted = rel.isin(["applicant", "spouse"]) | child_counts | kin | duty
+    return counted & r["excluded_as"].isna()
+
+
+def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFrame:  # noqa: ANN001
+    counted = _counts(residents)
+    income = counted_income(residents).where(counted, 0.0)
+    per_household = pd.DataFrame({"household_id": residents["household_id"], "n": counted.astype(int),
+                                  "income": income}).groupby("household_id", sort=False).sum()
+    h = households.set_index("household_id").join(per_household)
+    standard = np.where(h["rural_standard"].astype(bool), value_on("dibao-rural-standard-dalian", on) or np.nan,
+                        value_on("dibao-urban-standard-dalian", on) or np.nan)
+    line = standard * h["n"].to_numpy()
+    income = np.round(h["income"].to_numpy(), 2)
+    prop = h["property_check"].to_numpy()
+    gap = np.isnan(standard)
+    over = ~gap & (income >= line - 1e-9)
+    eligible = np.full(len(h), None, dtype=object)
+    eligible[gap & (prop == "failed")] = False
+    eligible[over] = False
+    under = ~gap & ~over
+    eligible[under & (prop == "failed")] = False
+    eligible[under & (prop == "passed")] = True
+    amount = np.where(under & (prop == "passed"), np.round(line - income, 2), np.nan)
+    eligible[h["n"].to_numpy() == 0] = "n/a"  # nobody counts: the rule does not apply
+    reason = [f"共同生活 {n} 人，月可计收入 {i:.2f} 元，" + ("标准待核实" if g else f"保障线 {ln:.2f} 元")
+              + ("" if e is not None or g else "，家庭财产尚未核查")
+              for n, i, g, ln, e in zip(h["n"], income, gap, line, eligible, strict=True)]
+    applicants = residents[residents["relation"] == "applicant"].set_index("household_id")["member_no"]
+    frame = pd.DataFrame({"household_id": h.index, "member_no": applicants.reindex(h.index).to_numpy()})
+    return result(frame, eligible, amount, reason)

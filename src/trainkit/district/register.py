@@ -1,0 +1,76 @@
+"""The register's shape: one row per resident (the household record's member fields), one row
+per household (its household fields), and the way back to :class:`~trainkit.policy.Household`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from ..content import ContentError
+from ..policy import Household
+from ..policy.household import FamilyPlanning, Member, vocabulary
+
+__all__ = ["HOUSEHOLD_COLUMNS", "MEMBER_COLUMNS", "households_from_register", "read_register"]
+
+# Member fields kept as register columns (incomes are one column per income kind: income_<kind>).
+MEMBER_COLUMNS = tuple(name for name in Member.model_fields if name not in ("incomes", "disability"))
+HOUSEHOLD_COLUMNS = ("rural_standard", "property_check", "receives", "emergency", "emergency_hardship")
+FP_COLUMNS = tuple(f"fp_{name}" for name in FamilyPlanning.model_fields)
+
+
+def read_register(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``households`` and ``residents`` from a folder written by ``trainkit synth`` (Parquet or CSV)."""
+    folder = Path(folder)
+    tables = []
+    for name in ("households", "residents"):
+        parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
+        if parquet.is_file():
+            tables.append(pd.read_parquet(parquet))
+        elif csv.is_file():
+            tables.append(pd.read_csv(csv, dtype={"household_id": str}, keep_default_na=False, na_values=[""]))
+        else:
+            raise ContentError(f"{folder}: 找不到 {name}.parquet 或 {name}.csv：请先运行 trainkit synth --out {folder}")
+    return tables[0], tables[1]
+
+
+def _value(value: object) -> object:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def household_record(household: pd.Series, members: pd.DataFrame) -> Household:
+    """One register household as the record the rules read."""
+    kinds = [k.id for k in vocabulary().income_kinds]
+    people = []
+    for row in members.itertuples(index=False):
+        data = {name: _value(getattr(row, name)) for name in MEMBER_COLUMNS}
+        data = {k: v for k, v in data.items() if v is not None}
+        data["incomes"] = [{"kind": k, "monthly": str(getattr(row, f"income_{k}"))} for k in kinds
+                           if _value(getattr(row, f"income_{k}")) not in (None, 0, 0.0)]
+        if _value(row.disability_kind) is not None:
+            data["disability"] = {"kind": row.disability_kind, "grade": int(row.disability_grade)}
+        people.append(data)
+    record = {name: _value(household[name]) for name in HOUSEHOLD_COLUMNS}
+    record["receives"] = tuple(x for x in (record["receives"] or "").split(",") if x)
+    record = {k: v for k, v in record.items() if v is not None}
+    if _value(household.get("fp_only_child")) is not None:
+        record["family_planning"] = {name.removeprefix("fp_"): _value(household[name]) for name in FP_COLUMNS
+                                     if _value(household[name]) is not None}
+    return Household(id=str(household["household_id"]), members=people, **record)
+
+
+def households_from_register(households: pd.DataFrame, residents: pd.DataFrame,
+                             ids: list[str] | None = None) -> Iterator[Household]:
+    """Household records for the given ids (all by default), in register order."""
+    chosen = households if ids is None else households[households["household_id"].isin(ids)]
+    grouped = dict(tuple(residents.groupby("household_id", sort=False)))
+    for _, household in chosen.iterrows():
+        yield household_record(household, grouped[household["household_id"]].sort_values("member_no"))
+
