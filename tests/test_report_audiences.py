@@ -91,3 +91,12 @@ def test_select_workers_explains_an_unknown_worker_or_scope(roster):
         select_workers(roster, worker="Z99")
     with pytest.raises(ValueError, match="南街道"):
         select_workers(roster, scope="南街道")
+
+
+def test_each_worker_gets_a_radar_over_all_twelve_domains(tmp_path, store, roster):
+    build_report(store, select_workers(roster, worker="A01"), out_html=tmp_path / "me.html")
+    html = (tmp_path / "me.html").read_text(encoding="utf-8")
+    radar = html.split('<svg class="radar"')[1].split("</svg>")[0]
+    assert radar.count("<line") == 12 and "<polygon" in radar
+    points = radar.split('points="')[1].split('"')[0].split()
+    assert len(points) == 12 and len(set(points)) > 1     # one domain has a score, the rest sit at the centre

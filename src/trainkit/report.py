@@ -227,6 +227,7 @@ class _ReportView:
                 "full_post": bool(self.full_post[worker.worker_id]),
                 "n_proficient": sum(c["proficient"] for c in cells),
                 "chart": self._worker_chart(worker.worker_id) if self.detailed else None,
+                "radar": _radar(cells) if self.detailed else None,
                 **self._gaps(cells),
             })
         return rows
@@ -392,6 +393,22 @@ def _line_chart(
         "competent_y": round(y_of(competent), 1), "competent_label": f"合格线 {competent:.0%}",
         "series": lines, "empty": not months, "legend": legend,
     }
+
+
+def _radar(cells: list[dict[str, Any]], *, size: int = 300) -> dict[str, Any]:
+    """An SVG radar of one worker's weighted score per domain (未评估 at the centre)."""
+    centre, radius = size / 2, size / 2 - 60
+    spokes, points = [], []
+    for index, cell in enumerate(cells):
+        angle = -math.pi / 2 + 2 * math.pi * index / len(cells)
+        dx, dy = math.cos(angle), math.sin(angle)
+        value = 0.0 if _missing(cell["score"]) else max(0.0, min(1.0, float(cell["score"])))
+        spokes.append({"x": round(centre + radius * dx, 1), "y": round(centre + radius * dy, 1),
+                       "lx": round(centre + (radius + 22) * dx, 1), "ly": round(centre + (radius + 22) * dy + 4, 1),
+                       "label": cell["domain_title"][:4], "title": cell["domain_title"]})
+        points.append(f"{centre + radius * value * dx:.1f},{centre + radius * value * dy:.1f}")
+    rings = [{"r": round(radius * f, 1), "label": f"{f:.0%}"} for f in (0.25, 0.5, 0.75, 1.0)]
+    return {"size": size, "c": centre, "spokes": spokes, "points": " ".join(points), "rings": rings}
 
 
 # -- output ------------------------------------------------------------------------------
