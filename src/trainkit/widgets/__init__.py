@@ -9,8 +9,11 @@ from .law_lookup import law_lookup
 from .learning_map import learning_map
 from .planners import committee_check, health_schedule
 from .quiz import QuizWidget, quiz
+from .supervisor import appeal_form, evidence_query
 
 __all__ = [
+    "appeal_form",
+    "evidence_query",
     "committee_check",
     "health_schedule",
     "DecisionWidget",

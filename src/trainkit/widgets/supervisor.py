@@ -1,0 +1,102 @@
+"""The supervisor's notebook forms: ask about any person, period or domain; record an appeal
+and its decision. Both write through the same functions as the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import ipywidgets as w
+
+from ..appeals import decide_appeal, file_appeal, list_appeals
+from ..evidence import EvidenceStore, open_store
+from ..framework import load_framework
+from ..query import query
+from ..roster import Worker, load_roster
+from ._html import STYLE, e
+
+__all__ = ["appeal_form", "evidence_query"]
+
+
+def _domains() -> list[tuple[str, str | None]]:
+    return [("全部领域", None), *((d.title, d.id) for d in load_framework().domains)]
+
+
+def evidence_query(*, store: EvidenceStore | None = None, roster: dict[str, Worker] | None = None) -> w.VBox:
+    """Pick a worker, a domain and a period; see the ratings and the evidence behind them."""
+    roster = roster or load_roster()
+    who = w.Dropdown(description="工作人员", options=[("全部", None), *((f"{k} {v.display_name}", k)
+                                                                    for k, v in roster.items())])
+    domain = w.Dropdown(description="领域", options=_domains())
+    since = w.DatePicker(description="起始日期")
+    until = w.DatePicker(description="截止日期", value=dt.date.today())
+    go = w.Button(description="查询", button_style="primary")
+    out = w.HTML()
+
+    def _run(_b=None) -> None:  # noqa: ANN001
+        if since.value and until.value and since.value > until.value:
+            out.value = f"{STYLE}<div class='tk tk-wait'>起始日期晚于截止日期，请重新选择。</div>"
+            return
+        result = query(worker=who.value, domain=domain.value, store=store or open_store(),
+                       since=dt.datetime.combine(since.value, dt.time()) if since.value else None,
+                       until=dt.datetime.combine(until.value, dt.time.max) if until.value else None)
+        out.value = f"{STYLE}<div class='tk'>{result._repr_html_()}</div>"
+
+    go.on_click(_run)
+    return w.VBox([w.HBox([who, domain]), w.HBox([since, until]), go, out])
+
+
+def appeal_form(*, supervisor: str, store: EvidenceStore | None = None,
+                roster: dict[str, Worker] | None = None) -> w.VBox:
+    """Record an appeal within the notice period, and decide open appeals (as supervisor ``supervisor``)."""
+    roster = roster or load_roster()
+    worker = w.Dropdown(description="申诉人", options=[(f"{k} {v.display_name}", k) for k, v in roster.items()])
+    domain = w.Dropdown(description="领域", options=_domains()[1:])
+    reason = w.Textarea(description="申诉理由", layout=w.Layout(width="90%"))
+    deadline = w.DatePicker(description="公示截止", value=dt.date.today() + dt.timedelta(days=7))
+    file_button = w.Button(description="登记申诉", button_style="primary")
+    pending = w.Dropdown(description="待处理")
+    outcome = w.ToggleButtons(options=[("维持原评定", "upheld"), ("改变评定", "revised")], value="upheld")
+    score = w.FloatSlider(description="复核得分", min=0, max=1, step=0.05, value=0.6)
+    note = w.Textarea(description="处理理由", layout=w.Layout(width="90%"))
+    decide_button = w.Button(description="作出处理", button_style="warning")
+    message = w.HTML()
+
+    def _refresh() -> None:
+        open_ones = [a for a in list_appeals(store or open_store()) if a.outcome is None]
+        pending.options = [(f"#{a.id} {a.worker_id} {a.domain}：{a.reason[:20]}", a.id) for a in open_ones]
+        pending.value = open_ones[0].id if open_ones else None
+
+    def _say(text: str, css: str = "tk-ok") -> None:
+        message.value = f"{STYLE}<div class='tk {css}'>{e(text)}</div>"
+
+    def _file(_b) -> None:  # noqa: ANN001
+        try:
+            appeal_id = file_appeal(store or open_store(), roster, worker_id=worker.value, domain=domain.value,
+                                    reason=reason.value, deadline=deadline.value, recorded_by=supervisor)
+        except (ValueError, KeyError) as err:
+            _say(str(err).strip("'\""), "tk-wait")
+            return
+        reason.value = ""
+        _refresh()
+        _say(f"已登记申诉 #{appeal_id}。")
+
+    def _decide(_b) -> None:  # noqa: ANN001
+        if pending.value is None:
+            _say("没有待处理的申诉。", "tk-wait")
+            return
+        try:
+            result = decide_appeal(store or open_store(), roster, appeal_id=pending.value, decided_by=supervisor,
+                                   outcome=outcome.value, note=note.value,
+                                   score=score.value if outcome.value == "revised" else None)
+        except (ValueError, KeyError) as err:
+            _say(str(err).strip("'\""), "tk-wait")
+            return
+        note.value = ""
+        _refresh()
+        _say(f"申诉 #{result.id}：{result.status}。")
+
+    file_button.on_click(_file)
+    decide_button.on_click(_decide)
+    _refresh()
+    return w.VBox([w.HTML("<b>登记申诉</b>"), worker, domain, reason, deadline, file_button,
+                   w.HTML("<b>处理申诉</b>"), pending, outcome, score, note, decide_button, message])

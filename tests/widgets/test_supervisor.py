@@ -1,0 +1,46 @@
+"""The supervisor's forms write appeals and decisions like the command line does."""
+
+from trainkit.appeals import list_appeals
+from trainkit.evidence import open_store
+from trainkit.roster import load_roster
+from trainkit.widgets import appeal_form, evidence_query
+
+
+def _form(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    return appeal_form(supervisor="S001", store=store, roster=load_roster()), store
+
+
+def test_an_appeal_is_filed_and_revised_into_new_evidence(tmp_path):
+    form, store = _form(tmp_path)
+    worker, domain, reason, _deadline, file_button = form.children[1:6]
+    pending, outcome, score, note, decide_button, message = form.children[7:13]
+    worker.value, domain.value, reason.value = "W002", "elderly", "高龄津贴登记一直是我在办"
+    file_button.click()
+    assert "已登记申诉" in message.value and len(pending.options) == 1
+    outcome.value, score.value, note.value = "revised", 0.8, "督导陪同入户两次，登记规范"
+    decide_button.click()
+    assert "改变评定" in message.value and pending.options == ()
+    [row] = store.rows(worker_id="W002")
+    assert (row.source, row.score, row.domain) == ("appeal_outcome", 0.8, "elderly")
+    assert list_appeals(store)[0].decided_by == "S001"
+
+
+def test_bad_input_is_a_message_not_a_traceback(tmp_path):
+    form, store = _form(tmp_path)
+    file_button, message = form.children[5], form.children[12]
+    file_button.click()                               # no reason written
+    assert "理由" in message.value
+    form.children[11].click()                         # nothing pending
+    assert "没有待处理" in message.value
+
+
+def test_the_query_form_shows_ratings_and_evidence(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    store.record(worker_id="W001", item_id="dibao_income", domain="social_assistance", source="self_check",
+                 ref="quiz:x:y", score=1)
+    box = evidence_query(store=store, roster=load_roster())
+    box.children[0].children[0].value = "W001"
+    box.children[2].click()
+    shown = box.children[3].value
+    assert "社会救助" in shown and "quiz:x:y" in shown
