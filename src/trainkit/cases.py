@@ -192,5 +192,5 @@ def new_case_template(area: str, case_id: str) -> str:
         raise ValueError(f"未知调解领域 {area}（可用：{', '.join(areas)}）")
     item = next(i.id for i in mediation.items if i.area == area)
     title = next(a.title for a in mediation.areas if a.id == area)
-    text = (resources.files("trainkit") / "templates" / "case-template.yaml").read_text(encoding="utf-8")
+    text = (resources.files("trainkit") / "templates" / "case-template.yaml.in").read_text(encoding="utf-8")
     return text.format(area=area, area_title=title, item=item, case_id=case_id)
