@@ -29,6 +29,27 @@ def lab(ctx: click.Context) -> None:
     os.execvp(sys.executable, lab_command(ctx.args))
 
 
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.option("--port", type=click.IntRange(1, 65535), default=8866, show_default=True, help="端口（被占用时自动换一个）")
+@click.option("--no-browser", is_flag=True, help="不自动打开浏览器")
+@click.option("--worker", "worker_id", help="学员工号（默认：JupyterHub 用户、TRAINKIT_WORKER 或记住的身份）")
+@click.option("--notebooks", type=click.Path(path_type=Path, file_okay=False, exists=True), help="课程文件夹")
+@click.option("--pool-size", type=click.IntRange(0, 8), default=1, show_default=True, help="预热内核数（2 核机器用 1）")
+@click.option("--idle-minutes", type=click.IntRange(1, 24 * 60), default=30, show_default=True,
+              help="课程页空闲多少分钟后回收其内核")
+@click.pass_context
+def app(ctx: click.Context, port: int, no_browser: bool, worker_id: str | None, notebooks: Path | None,
+        pool_size: int, idle_minutes: int) -> None:
+    """以无代码页面打开全部课程（Voilà），首页是学习地图；其余参数原样传给 Voilà。"""
+    from .app import AppError, run_app
+
+    try:
+        run_app(notebooks=notebooks, worker_id=worker_id, port=port, open_browser=not no_browser,
+                pool_size=pool_size, idle_minutes=idle_minutes, extra=tuple(ctx.args))
+    except AppError as err:
+        raise click.ClickException(str(err)) from err
+
+
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出清单")
 def check(as_json: bool) -> None:
@@ -173,13 +194,14 @@ def screen(folder: Path, on: dt.datetime, out: Path) -> None:
     """对台账中每户、每人逐项政策筛查，列出符合（或待核实）但尚未享受的人。"""
     from .district.register import read_register
     from .district.screen import screen_register, write_outreach
-    from .policy import BeforeFirstDate
 
     try:
         households, residents = read_register(folder)
         result = screen_register(households, residents, on.date())
-    except (ContentError, BeforeFirstDate) as err:
+    except ContentError as err:
         raise click.ClickException(str(err)) from err
+    for program, why in result.not_in_force.items():
+        click.echo(f"未筛查 {program}：{why}", err=True)
     path = write_outreach(result, out)
     counts = result.outreach["verdict"].value_counts()
     click.echo(f"走访名单：{path}（符合条件 {counts.get('符合条件', 0)} 项，待核实 {counts.get('待核实', 0)} 项，"
@@ -419,3 +441,47 @@ def report(db: str | None, out: Path, xlsx: Path | None, roster: Path | None, si
     except (ContentError, ValueError) as err:
         raise click.ClickException(str(err)) from err
     click.echo(f"报告：{out}" + (f"；Excel：{xlsx}" if xlsx else ""))
+
+
+@main.command("autograde")
+@click.argument("assignment")
+@click.option("--course", type=click.Path(path_type=Path, file_okay=False), default=Path("exercises"),
+              show_default=True, help="nbgrader 课程目录")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="并行进程数（默认：CPU 核数）")
+@click.option("--student", "students", multiple=True, help="只评这位学员（可重复）")
+@click.option("--force", is_flag=True, help="重新评分已评过且没有重新提交的作业")
+@click.option("--timeout", type=click.FloatRange(1, 3600), default=120, show_default=True,
+              help="每份 notebook 的总时间限制（秒）；每格另受课程配置 Execute.timeout 限制")
+@click.option("--memory-mb", type=click.IntRange(256, 65536), default=2048, show_default=True,
+              help="学员代码可用的内存上限（MB）")
+def autograde_cmd(assignment: str, course: Path, jobs: int | None, students: tuple[str, ...], force: bool,
+                  timeout: float, memory_mb: int) -> None:
+    """并行自动评分（与 nbgrader autograde 同分，写入同一成绩库）；损坏的提交自动修复或注明原因。"""
+    from .autograde import AutogradeError, autograde, render_summary
+
+    try:
+        summary = autograde(course, assignment, jobs=jobs, students=students, force=force, timeout=timeout,
+                            memory_mb=memory_mb)
+    except AutogradeError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(render_summary(summary))
+    if summary.interrupted:
+        sys.exit(130)
+
+
+@main.command("feedback")
+@click.argument("assignment")
+@click.option("--course", type=click.Path(path_type=Path, file_okay=False), default=Path("exercises"),
+              show_default=True, help="nbgrader 课程目录")
+@click.option("--student", "students", multiple=True, help="只生成这位学员的反馈（可重复）")
+def feedback_cmd(assignment: str, course: Path, students: tuple[str, ...]) -> None:
+    """为每位学员生成中文反馈页（feedback/学员/作业/），不含隐藏检查。"""
+    from .feedback import FeedbackError, write_feedback
+
+    try:
+        pages = write_feedback(course, assignment, students=students)
+    except FeedbackError as err:
+        raise click.ClickException(str(err)) from err
+    for page in pages:
+        click.echo(f"反馈：{page}")
+    click.echo(f"共生成 {len(pages)} 份反馈。可用 nbgrader release_feedback {assignment} 发给学员。")

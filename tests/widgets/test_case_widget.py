@@ -31,7 +31,8 @@ def test_a_poor_first_choice_takes_the_repair_branch_and_every_step_is_evidence(
     widget.buttons[0].click()                      # hold a mediation meeting
     assert widget.finished
     rows = store.rows(worker_id="W001")
-    assert [r.ref.rsplit(":", 1)[1] for r in rows] == ["s1", "s2b", "s2", "s3"]
+    assert [r.ref.split(":")[2] for r in rows] == ["s1", "s2b", "s2", "s3"]
+    assert [r.ref.endswith(":end") for r in rows] == [False, False, False, True]   # the finished walk
     assert [r.score for r in rows] == [0.0, 0.8, 1.0, 1.0]
     assert all(r.source == "case_walkthrough" and r.item_id == "mediate_property_service" for r in rows)
     debrief = widget.current.children[0].value

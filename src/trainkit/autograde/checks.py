@@ -17,7 +17,6 @@ from nbformat import NotebookNode
 from nbgrader import utils
 
 from .execute import STOPPED
-from .repair import role
 from .snapshot import NotebookSource
 
 __all__ = ["CheckResult", "check_results", "visible_messages"]
@@ -111,6 +110,3 @@ def _error_message(error: NotebookNode, visible: str) -> str:
         return "检查运行超过时间限制，被中断"
     return f"检查没有通过（运行出错：{ename}）" if re.fullmatch(r"[A-Za-z_][\w.]*", ename) else "检查没有通过"
 
-
-def describe_role(source: NotebookSource, gid: str) -> str:
-    return role(source, gid)

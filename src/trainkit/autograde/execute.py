@@ -107,10 +107,12 @@ class GuardedExecute(Execute):
     stderr_chars = Integer(8_000)
     runtime_dir = Unicode("")
 
-    def __init__(self, *args, on_incident: Callable[[str], None] | None = None, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, on_incident: Callable[[str], None] | None = None,  # noqa: ANN002
+                 where: Callable[[NotebookNode, int], str] | None = None, **kwargs) -> None:  # noqa: ANN003
         kwargs.setdefault("kernel_manager_class", LimitedKernelManager)
         super().__init__(*args, **kwargs)
         self.on_incident = on_incident or (lambda text: None)
+        self.where = where or (lambda cell, index: f"第 {index + 1} 格")
         self.deadline: float | None = None
         self.restarts = 0
         self.gave_up: str | None = None
@@ -173,17 +175,17 @@ class GuardedExecute(Execute):
             return self._not_run(cell, resources, f"整本作业运行超过 {self.notebook_timeout:g} 秒的时间限制，本格没有运行")
         if self.km is None or not run_sync(self.km.is_alive)():
             why = f"上一格运行后{exit_reason(self.km)}"
-            self.on_incident(f"第 {index + 1} 格运行前发现{why}，已换用新内核继续")
+            self.on_incident(f"{self.where(cell, index)}运行前发现{why}，已换用新内核继续")
             if not self._replace_kernel(why):
                 return self._not_run(cell, resources, self.gave_up)
         try:
             return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
             why = exit_reason(self.km)
-            self.on_incident(f"第 {index + 1} 格运行时{why}，本格记为出错，已换用新内核继续")
+            self.on_incident(f"{self.where(cell, index)}运行时{why}，这一格记为出错，已换用新内核运行后面的格子")
         except CellTimeoutError:
             why = "内核对中断没有响应"
-            self.on_incident(f"第 {index + 1} 格运行超时且{why}，本格记为出错，已换用新内核继续")
+            self.on_incident(f"{self.where(cell, index)}运行超时且{why}，这一格记为出错，已换用新内核运行后面的格子")
         cell.outputs.append(_stopped(f"本格运行时{why}"))
         self._replace_kernel(why)
         return cell, resources

@@ -15,6 +15,7 @@ import warnings
 from dataclasses import dataclass, field
 
 import nbformat
+import nbformat.reader
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell
 
@@ -110,7 +111,7 @@ def _to_v4(data: dict, notes: list[str]) -> NotebookNode:
         if major == 3 or "worksheets" in data:
             notes.append("notebook 是旧版格式（v3），已转换为 v4")
             try:
-                data = nbformat.convert(nbformat.from_dict(data), 4)
+                data = nbformat.convert(nbformat.reader.reads(json.dumps(data)), 4)
             except Exception as err:  # noqa: BLE001  (nbformat raises many kinds on bad v3 files)
                 raise Unreadable(f"旧版（v3）notebook 无法转换：{err}") from err
         elif major not in (4, None):

@@ -20,7 +20,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from .snapshot import NotebookSource
 
-__all__ = ["repair_structure", "role"]
+__all__ = ["describe", "repair_structure", "role"]
 
 _CELL_ID = re.compile(r"^[a-zA-Z0-9-_]{1,64}$")
 
@@ -37,9 +37,9 @@ def role(source: NotebookSource, gid: str) -> str:
     return "题目说明格"
 
 
-def _where(source: NotebookSource, gid: str) -> str:
+def describe(source: NotebookSource, gid: str) -> str:
     label = source.label(gid).split("：")[0].strip()
-    return f"{label} 的{role(source, gid)}" if label else role(source, gid)
+    return f"{label}的{role(source, gid)}" if label else role(source, gid)
 
 
 def _gid(cell: NotebookNode) -> str | None:
@@ -85,7 +85,7 @@ def _retag_lost_cells(nb: NotebookNode, source: NotebookSource, notes: list[str]
             if _gid(cell) is None and cell.source.strip() == src.visible.strip():
                 cell.metadata["nbgrader"] = source.canonical_metadata(gid)
                 present.add(gid)
-                notes.append(f"{_where(source, gid)}丢失了评分标记，已按原题恢复")
+                notes.append(f"{describe(source, gid)}丢失了评分标记，已按原题恢复")
                 break
     for i, gid in enumerate(source.order[:-1]):
         if gid in present or not source.is_solution(gid) or role(source, gid) != "答案格":
@@ -95,7 +95,7 @@ def _retag_lost_cells(nb: NotebookNode, source: NotebookSource, notes: list[str]
         if at and nb.cells[at - 1].cell_type == "code" and _gid(nb.cells[at - 1]) is None:
             nb.cells[at - 1].metadata["nbgrader"] = source.canonical_metadata(gid)
             present.add(gid)
-            notes.append(f"{_where(source, gid)}丢失了评分标记，已按位置恢复")
+            notes.append(f"{describe(source, gid)}丢失了评分标记，已按位置恢复")
 
 
 def _dedupe(nb: NotebookNode, source: NotebookSource, notes: list[str]) -> None:
@@ -110,7 +110,7 @@ def _dedupe(nb: NotebookNode, source: NotebookSource, notes: list[str]) -> None:
         src = source.cell(gid)
         if src is not None and src.locked:
             drop.update(where[:-1])
-            notes.append(f"{_where(source, gid)}出现了 {len(where)} 次，已删除多余的副本")
+            notes.append(f"{describe(source, gid)}出现了 {len(where)} 次，已删除多余的副本")
             continue
         stub = src.visible.strip() if src is not None else ""
         answered = [i for i in where if nb.cells[i].source.strip() != stub]
@@ -118,7 +118,7 @@ def _dedupe(nb: NotebookNode, source: NotebookSource, notes: list[str]) -> None:
         for i in where:
             if i != keep:
                 del nb.cells[i].metadata["nbgrader"]
-        notes.append(f"{_where(source, gid)}出现了 {len(where)} 次，以第 {where.index(keep) + 1} 个"
+        notes.append(f"{describe(source, gid)}出现了 {len(where)} 次，以第 {where.index(keep) + 1} 个"
                      f"{'（最后一个作答的）' if answered else ''}为准，其余当作普通格运行")
     if drop:
         nb.cells = [c for i, c in enumerate(nb.cells) if i not in drop]
@@ -133,27 +133,30 @@ def _canonical(nb: NotebookNode, source: NotebookSource, notes: list[str]) -> No
             continue
         src = source.cell(gid)
         if src is not None and cell.cell_type != src.cell_type:
-            notes.append(f"{_where(source, gid)}被改成了{kinds.get(cell.cell_type, cell.cell_type)}，"
+            notes.append(f"{describe(source, gid)}被改成了{kinds.get(cell.cell_type, cell.cell_type)}，"
                          f"已改回{kinds[src.cell_type]}")
             nb.cells[i] = cell = _retyped(cell, src.cell_type)
         canonical = source.canonical_metadata(gid)
-        current = {k: v for k, v in cell.metadata["nbgrader"].items() if k not in ("checksum", "cell_type")}
-        expected = {k: v for k, v in canonical.items() if k != "checksum"}
-        if current.get("points") is not None:
-            try:
-                current["points"] = float(current["points"])
-            except (TypeError, ValueError):
-                pass
-        if expected.get("points") is not None:
-            expected["points"] = float(expected["points"])
-        if current != expected:
+        if _comparable(cell.metadata["nbgrader"]) != _comparable(canonical):
             changed_meta.append(gid)
-        cell.metadata["nbgrader"] = canonical
+            cell.metadata["nbgrader"] = canonical  # an intact cell keeps its metadata exactly
         if src is not None and src.locked and cell.source.strip() != src.visible.strip():
-            notes.append(f"{_where(source, gid)}被改动过，已恢复为原题")
+            notes.append(f"{describe(source, gid)}被改动过，已恢复为原题")
     if changed_meta:
-        names = "、".join(_where(source, g) for g in changed_meta[:3]) + ("等" if len(changed_meta) > 3 else "")
+        names = "、".join(describe(source, g) for g in changed_meta[:3]) + ("等" if len(changed_meta) > 3 else "")
         notes.append(f"{names}的评分标记（分值、锁定等）被改动过，已恢复")
+
+
+def _comparable(meta: dict) -> dict:
+    """nbgrader metadata without the fields nbgrader recomputes, points as numbers."""
+    out = {k: v for k, v in meta.items() if k not in ("checksum", "cell_type")}
+    out.setdefault("task", False)
+    if out.get("points") is not None:
+        try:
+            out["points"] = float(out["points"])
+        except (TypeError, ValueError):
+            pass
+    return out
 
 
 def _retyped(cell: NotebookNode, kind: str) -> NotebookNode:
@@ -193,9 +196,9 @@ def _restore_missing(nb: NotebookNode, source: NotebookSource, notes: list[str])
         return
     for gid in restored:
         if gid in answers:
-            notes.append(f"{_where(source, gid)}被删除，已补回空白的格子（本题按未作答评分）")
+            notes.append(f"{describe(source, gid)}被删除，已补回空白的格子（本题按未作答评分）")
         else:
-            notes.append(f"{_where(source, gid)}被删除，已按原题补回")
+            notes.append(f"{describe(source, gid)}被删除，已按原题补回")
 
 
 def _unique_cell_ids(nb: NotebookNode, notes: list[str]) -> None:

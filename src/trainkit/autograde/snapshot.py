@@ -81,8 +81,10 @@ class NotebookSource:
             meta["task"] = True
         if self.points(name) is not None:
             meta["points"] = self.points(name)
-        if cell is not None and cell.checksum:
-            meta["checksum"] = cell.checksum
+        if cell is not None:
+            meta["cell_type"] = cell.cell_type
+            if cell.checksum:
+                meta["checksum"] = cell.checksum
         return meta
 
     def label(self, name: str) -> str:

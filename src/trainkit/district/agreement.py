@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..policy import PROGRAMS
 from .columnar import load_screens
-from .register import households_from_register
+from .register import households_from_register, residents_on
 
 __all__ = ["Mismatch", "compare"]
 
@@ -38,16 +38,19 @@ def compare(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date, *, s
     """Screen the whole register, then decide a random sample one by one; list every difference."""
     screens = load_screens()
     programs = programs or list(screens)
+    residents = residents_on(residents, on)
     ids = random.Random(seed).sample(list(households["household_id"]), min(sample, len(households)))
     records = {h.id: h for h in households_from_register(households, residents, ids)}
+    ordered = residents[residents["household_id"].isin(ids)].sort_values(["household_id", "member_no"])
+    position = {key: i for _, group in ordered.groupby("household_id", sort=False)
+                for i, key in enumerate(zip(group["household_id"], group["member_no"], strict=True))}
     found = []
     for program in programs:
         screened = screens[program](households, residents, on)
         screened = screened[screened["household_id"].isin(ids)]
         for row in screened.itertuples(index=False):
             household = records[row.household_id]
-            index = [m.relation for m in household.members].index("applicant") if row.member_no is None \
-                else int(row.member_no)
+            index = position[(row.household_id, row.member_no)]
             amount = None if row.amount is None or (isinstance(row.amount, float) and math.isnan(row.amount)) \
                 else round(float(row.amount), 2)
             mine, theirs = (row.eligible, amount), _rule_outcome(program, household, index, on)

@@ -12,7 +12,7 @@ from ..content import ContentError
 from ..policy import Household
 from ..policy.household import FamilyPlanning, Member, vocabulary
 
-__all__ = ["HOUSEHOLD_COLUMNS", "MEMBER_COLUMNS", "households_from_register", "read_register"]
+__all__ = ["HOUSEHOLD_COLUMNS", "MEMBER_COLUMNS", "households_from_register", "read_register", "residents_on"]
 
 # Member fields kept as register columns (incomes are one column per income kind: income_<kind>).
 MEMBER_COLUMNS = tuple(name for name in Member.model_fields if name not in ("incomes", "disability"))
@@ -33,6 +33,21 @@ def read_register(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         else:
             raise ContentError(f"{folder}: 找不到 {name}.parquet 或 {name}.csv：请先运行 trainkit synth --out {folder}")
     return tables[0], tables[1]
+
+
+def residents_on(residents: pd.DataFrame, on) -> pd.DataFrame:  # noqa: ANN001
+    """The register seen on date ``on``: each age recomputed from the birth date.
+
+    A register is written on one day; screened months later, its ages would be stale; screened
+    years earlier, some residents were not yet born and are left out.
+    """
+    if "birth_date" not in residents:
+        return residents
+    born = pd.to_datetime(residents["birth_date"], errors="coerce")
+    before_birthday = (born.dt.month > on.month) | ((born.dt.month == on.month) & (born.dt.day > on.day))
+    computed = on.year - born.dt.year - before_birthday.astype(int)
+    aged = residents.assign(age=computed.where(born.notna(), residents["age"]).astype(int))  # no date: as given
+    return aged[aged["age"] >= 0]  # screening an earlier date: people not yet born are not there
 
 
 def _value(value: object) -> object:
@@ -72,5 +87,6 @@ def households_from_register(households: pd.DataFrame, residents: pd.DataFrame,
     chosen = households if ids is None else households[households["household_id"].isin(ids)]
     grouped = dict(tuple(residents.groupby("household_id", sort=False)))
     for _, household in chosen.iterrows():
-        yield household_record(household, grouped[household["household_id"]].sort_values("member_no"))
+        if household["household_id"] in grouped:  # a household whose members were all born later has none
+            yield household_record(household, grouped[household["household_id"]].sort_values("member_no"))
 

@@ -2,23 +2,31 @@
 
 The outreach list holds each person or household that qualifies (or is 待核实) for a
 program they do not yet receive — "让所有应该享受政策的人全都享受到" — with the reason and
-the service item, plus a summary per grid for planning visits.
+the service item, plus a summary per grid for planning visits. Ages are taken on the
+screening date, from the birth dates in the register.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from ..policy import PROGRAMS
+from ..policy import PROGRAMS, BeforeFirstDate
 from .columnar import load_screens
+from .register import residents_on
 
 __all__ = ["ScreenResult", "screen_register", "write_outreach"]
 
-VERDICT = {True: "符合条件", None: "待核实"}
+# Person-level programs whose take-up the register records on the person, not in ``receives``.
+ALREADY_COVERED = {
+    "jumin_yibao": lambda r: r["resident_medical_enrolled"].astype(bool),
+    "jumin_yanglao": lambda r: r["resident_pension_years"].fillna(0).astype(int) > 0,
+    "jiuye_kunnan": lambda r: r["employment_difficulty_recognised"].astype(bool),
+}
 
 
 @dataclass(frozen=True)
@@ -26,30 +34,46 @@ class ScreenResult:
     decisions: pd.DataFrame   # every program × household or person
     outreach: pd.DataFrame    # qualifies or 待核实, not yet receiving
     by_grid: pd.DataFrame     # outreach counts per grid and program
+    not_in_force: dict[str, str] = field(default_factory=dict)  # program → why it was left out
 
 
 def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> ScreenResult:
     """Run every columnar screen over the register on date ``on``."""
-    parts = []
+    residents = residents_on(residents, on)
+    receives = households["receives"].fillna("").astype(str)
+    parts, open_parts, not_in_force = [], [], {}
     for program, screen in load_screens().items():
-        part = screen(households, residents, on)
-        parts.append(part.assign(program=program))
-    decisions = pd.concat(parts, ignore_index=True)
-    receives = households.set_index("household_id")["receives"].fillna("")
-    receiving = [program in receives.get(hid, "").split(",")
-                 for program, hid in zip(decisions["program"], decisions["household_id"], strict=True)]
-    open_case = decisions["eligible"].map(lambda v: v is True or v is None) & ~pd.Series(receiving)
-    people = residents.set_index(["household_id", "member_no"])[["name", "age", "grid"]]
-    outreach = decisions[open_case].join(people, on=["household_id", "member_no"])
+        try:
+            part = screen(households, residents, on).assign(program=program)
+        except BeforeFirstDate as err:
+            not_in_force[program] = str(err)
+            continue
+        parts.append(part)
+        verdict = part["eligible"].to_numpy(dtype=object)
+        open_case = np.fromiter((v is True or v is None for v in verdict), dtype=bool, count=len(verdict))
+        taking = set(households["household_id"][receives.str.contains(rf"(?:^|,)\s*{program}\s*(?:,|$)")])
+        covered = part["household_id"].isin(taking).to_numpy().copy()
+        if program in ALREADY_COVERED:
+            people = residents[ALREADY_COVERED[program](residents)][["household_id", "member_no"]]
+            keys = set(zip(people["household_id"], people["member_no"], strict=True))
+            covered |= np.fromiter(((h, m) in keys for h, m in zip(part["household_id"], part["member_no"],
+                                                                   strict=True)), dtype=bool, count=len(part))
+        open_parts.append(part[open_case & ~covered])
+    decisions = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    outreach = pd.concat(open_parts, ignore_index=True) if open_parts else pd.DataFrame(
+        columns=["household_id", "member_no", "eligible", "amount", "reason", "program"])
+    people = residents[["household_id", "member_no", "name", "age", "grid"]]
+    outreach = outreach.merge(people, on=["household_id", "member_no"], how="left")
     outreach = outreach.assign(
         program_title=outreach["program"].map({p: m.TITLE for p, m in PROGRAMS.items()}),
         service_item=outreach["program"].map({p: m.ITEMS[0] for p, m in PROGRAMS.items()}),
-        verdict=outreach["eligible"].map(lambda v: VERDICT[v]),
+        verdict=np.where(outreach["eligible"].to_numpy(dtype=object) == True, "符合条件", "待核实"),  # noqa: E712
     )[["grid", "household_id", "member_no", "name", "age", "program", "program_title", "verdict", "amount",
        "reason", "service_item"]].sort_values(["grid", "household_id", "member_no", "program"])
     by_grid = (outreach.groupby(["grid", "program_title", "verdict"]).size().unstack("verdict", fill_value=0)
                .reset_index())
-    return ScreenResult(decisions=decisions, outreach=outreach.reset_index(drop=True), by_grid=by_grid)
+    return ScreenResult(decisions=decisions, outreach=outreach.reset_index(drop=True), by_grid=by_grid,
+                        not_in_force=not_in_force)
 
 
 def write_outreach(result: ScreenResult, out: Path) -> Path:

@@ -138,6 +138,7 @@ def synthesize(households: int, *, seed: int = 2026, on: dt.date | None = None) 
     people["flexible_subsidy_first_approved"] = None
     people["employment_difficulty_recognised"] = (employment == "flexible") & (rng.random(n) < 0.25)
     people["medical_enrol_late"] = False
+    _work_insurance_dates(np.random.default_rng([seed, 7]), people, on)
 
     kinds = [k.id for k in vocabulary().income_kinds]
     for kind in kinds:
@@ -174,6 +175,7 @@ def synthesize(households: int, *, seed: int = 2026, on: dt.date | None = None) 
     hh["emergency"] = np.where(rng.random(households) < 0.01, _pick(rng, ["fire", "traffic_accident", "sudden_illness",
                                                                           "spending_surge"], [1, 2, 5, 2], households), None)
     hh["emergency_hardship"] = np.where(pd.notna(hh["emergency"]), rng.random(households) < 0.7, None)
+    _emergency_checks(np.random.default_rng([seed, 11]), hh)
     shidu = (heads["age"].to_numpy() >= 49) & (heads["age"].to_numpy() <= 80) & (rng.random(households) < 0.015)
     hh["fp_only_child"] = np.where(shidu, True, None)
     hh["fp_child_outcome"] = np.where(shidu, _pick(rng, ["died", "disabled"], [65, 35], households), None)
@@ -189,6 +191,32 @@ def synthesize(households: int, *, seed: int = 2026, on: dt.date | None = None) 
                             "supporters": int(rng.integers(3, 60))}
                            for g in range(1, GRIDS + 1) for _ in range(int(rng.integers(0, 4)))])
     return {"households": hh, "residents": people, "services": services, "survey": survey, "topics": topics}
+
+
+def _work_insurance_dates(rng: np.random.Generator, people: pd.DataFrame, on: dt.date) -> None:
+    """First approvals of the 灵活就业 subsidy (most subsidised workers already have one, some long
+    ago) and 居民医保 enrolments outside the collection period. A separate random stream, so the
+    other columns stay as they were for every seed."""
+    n = len(people)
+    subsidised = ((people["employment"] == "flexible").to_numpy()
+                  & (people["employment_difficulty_recognised"] | people["graduated_within_2y"]).to_numpy())
+    back = np.where(people["employment_difficulty_recognised"], rng.integers(0, 1800, n), rng.integers(0, 800, n))
+    approved = np.flatnonzero(subsidised & (rng.random(n) < 0.7))
+    first = np.full(n, None, dtype=object)
+    first[approved] = [on - dt.timedelta(days=int(d)) for d in back[approved]]
+    people["flexible_subsidy_first_approved"] = first
+    people["medical_enrol_late"] = people["resident_medical_enrolled"].to_numpy() & (rng.random(n) < 0.05)
+
+
+def _emergency_checks(rng: np.random.Generator, hh: pd.DataFrame) -> None:
+    """Some 急难情形 are "other special difficulty" and some are not yet checked at home (临时救助
+    待核实). A separate random stream, so the other columns stay as they were for every seed."""
+    n = len(hh)
+    emergency = pd.notna(hh["emergency"]).to_numpy()
+    other = emergency & (rng.random(n) < 0.1)
+    unchecked = emergency & (rng.random(n) < 0.2)
+    hh["emergency"] = np.where(other, "other", hh["emergency"].astype(object))
+    hh["emergency_hardship"] = np.where(unchecked, None, hh["emergency_hardship"].astype(object))
 
 
 def _services(rng: np.random.Generator, hh: pd.DataFrame, on: dt.date) -> pd.DataFrame:

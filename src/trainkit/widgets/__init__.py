@@ -1,13 +1,16 @@
-"""Widgets for lessons: identity, displays, the calculator and self-check banks."""
+"""Widgets for lessons: identity, displays, the calculator, self-check banks, the learning map,
+每日15分钟 and 练兵比武."""
 
 from .calculator import DibaoCalculator, dibao_calculator
 from .case import CaseWalkthrough, case_walkthrough
+from .contest import ContestWidget, contest
 from .decision import DecisionWidget, decision_widget
 from .display import law_article, parameter_table
 from .identity import whoami
 from .law_lookup import law_lookup
-from .learning_map import learning_map
+from .learning_map import assignments_help, learning_map
 from .planners import committee_check, health_schedule
+from .practice import DailyPractice, daily_practice
 from .quiz import QuizWidget, quiz
 from .supervisor import appeal_form, evidence_query
 
@@ -29,4 +32,9 @@ __all__ = [
     "parameter_table",
     "quiz",
     "whoami",
+    "assignments_help",
+    "ContestWidget",
+    "contest",
+    "DailyPractice",
+    "daily_practice",
 ]

@@ -18,8 +18,8 @@ from ..evidence import EvidenceRow, EvidenceStore
 from ..law import article
 from ..roster import Worker
 from ._html import STYLE, card, e
-from ._session import NO_LEARNER, Session
-from .quiz import local_time, session_rows
+from ._session import NO_LEARNER
+from .quiz import local_time, resolve_session, session_rows
 
 __all__ = ["CaseWalkthrough", "case_ref", "case_walkthrough", "finished_cases", "last_finished_path"]
 
@@ -86,7 +86,7 @@ class CaseWalkthrough(w.VBox):
 
     def __init__(self, case_id: str, *, worker: Worker | None = None, store: EvidenceStore | None = None):
         self.case = load_case(case_id)
-        self.session = Session.resolve(worker, store)
+        self.session, problem = resolve_session(worker, store)
         self.path: list[tuple[str, str, float]] = []
         self.step: Step | None = self.case.steps[0]
         self.restored_at: datetime | None = None
@@ -97,7 +97,8 @@ class CaseWalkthrough(w.VBox):
         self.restart = w.Button(description="重新演练", icon="refresh", tooltip="从第一步重新开始演练")
         self.restart.add_class("tk-restart")
         self.restart.on_click(lambda _b: self.reset())
-        super().__init__([w.HTML(_intro(self.case)), self.history, self.current])
+        intro = _intro(self.case) + (f"<div class='tk tk-wait'>{e(problem)}</div>" if problem else "")
+        super().__init__([w.HTML(intro), self.history, self.current])
         self.add_class("tk-case")
         found = last_finished_path(session_rows(self.session, source="case_walkthrough"), self.case.id)
         if found is None or not self._replay(*found):

@@ -17,6 +17,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..content import ContentError
 from ..evidence import EvidenceRow, EvidenceStore, open_store
 from ..law import Citation
 from ..quiz import TYPE_TITLES, Item, Marking, as_number, check_answer, load_bank, variant
@@ -29,12 +30,16 @@ __all__ = [
     "LastAnswer",
     "QuizWidget",
     "answer_text",
+    "fill_input",
     "input_problem",
     "last_answers",
     "local_time",
+    "make_input",
     "question_key",
     "quiz",
     "quiz_ref",
+    "read_input",
+    "resolve_session",
 ]
 
 AGE_UNITS = ("岁", "周岁")
@@ -107,6 +112,45 @@ def _source_html(item: Item) -> str:
     return "来源：" + "；".join(parts)
 
 
+def make_input(item: Item) -> w.Widget:
+    """The input for an item: radio buttons, check boxes, or a number box that submits on Enter."""
+    if item.type == "single":
+        return w.RadioButtons(options=[(f"{o.key}. {o.text}", o.key) for o in item.options],
+                              value=None, layout=w.Layout(width="auto"))
+    if item.type == "true_false":
+        return w.RadioButtons(options=[("正确", True), ("错误", False)], value=None)
+    if item.type == "multiple":
+        return w.VBox([w.Checkbox(description=f"{o.key}. {o.text}", indent=False,
+                                  layout=w.Layout(width="auto")) for o in item.options])
+    return w.Text(placeholder=f"填写数字{('，单位：' + item.unit) if item.unit else ''}，按回车提交",
+                  continuous_update=False)
+
+
+def read_input(item: Item, box: w.Widget) -> object:
+    """What the input holds: a key, a list of keys, True/False or the typed text."""
+    if item.type == "multiple":
+        return [o.key for o, check in zip(item.options, box.children, strict=True) if check.value]
+    return box.value
+
+
+def fill_input(item: Item, box: w.Widget, value: object) -> None:
+    """Put an answer into the input (unknown keys leave it empty)."""
+    if item.type == "multiple":
+        chosen = set(value or [])
+        for o, check in zip(item.options, box.children, strict=True):
+            check.value = o.key in chosen
+    elif item.type == "numeric":
+        box.value = "" if value is None else str(value)
+    else:
+        keys = [v for _, v in box.options]
+        box.value = value if value in keys else None
+
+
+def disable_input(item: Item, box: w.Widget, disabled: bool = True) -> None:
+    for part in (box.children if item.type == "multiple" else (box,)):
+        part.disabled = disabled
+
+
 def _canonical(item: Item, value: object) -> object:
     """The same answer typed two ways compares equal (Enter, then a click on 提交)."""
     if isinstance(value, list):
@@ -142,6 +186,15 @@ def last_answers(rows: Iterable[EvidenceRow]) -> dict[str, LastAnswer]:
         out[ref] = LastAnswer(value=answer.get("value"), score=row.ratio, when=row.recorded_at,
                               attempts=len(moments[ref]), variant_prompt=answer.get("variant"), extra=answer)
     return out
+
+
+def resolve_session(worker: Worker | None, store: EvidenceStore | None) -> tuple[Session, str | None]:
+    """The learner's session, and a friendly message instead of a traceback when the
+    JupyterHub user or ``TRAINKIT_WORKER`` is not on the roster (answers are then not kept)."""
+    try:
+        return Session.resolve(worker, store), None
+    except (KeyError, ContentError) as err:
+        return Session(None, store), str(err.args[0] if isinstance(err, KeyError) and err.args else err)
 
 
 def session_rows(session: Session, **filters: Any) -> list[EvidenceRow]:
@@ -214,16 +267,7 @@ class ItemCard(w.VBox):
 
     @staticmethod
     def _input(item: Item) -> w.Widget:
-        if item.type == "single":
-            return w.RadioButtons(options=[(f"{o.key}. {o.text}", o.key) for o in item.options],
-                                  value=None, layout=w.Layout(width="auto"))
-        if item.type == "true_false":
-            return w.RadioButtons(options=[("正确", True), ("错误", False)], value=None)
-        if item.type == "multiple":
-            return w.VBox([w.Checkbox(description=f"{o.key}. {o.text}", indent=False,
-                                      layout=w.Layout(width="auto")) for o in item.options])
-        return w.Text(placeholder=f"填写数字{('，单位：' + item.unit) if item.unit else ''}，按回车提交",
-                      continuous_update=False)
+        return make_input(item)
 
     def _on_enter(self, change: dict) -> None:
         """Enter (or leaving the box) in a number box submits; programmatic fills do not."""
@@ -232,22 +276,12 @@ class ItemCard(w.VBox):
 
     @property
     def value(self) -> object:
-        if self.item.type == "multiple":
-            return [o.key for o, box in zip(self.item.options, self.input.children, strict=True) if box.value]
-        return self.input.value
+        return read_input(self.item, self.input)
 
     def _set_value(self, value: object) -> None:
         self._quiet = True
         try:
-            if self.item.type == "multiple":
-                chosen = set(value or [])
-                for o, box in zip(self.item.options, self.input.children, strict=True):
-                    box.value = o.key in chosen
-            elif self.item.type == "numeric":
-                self.input.value = "" if value is None else str(value)
-            else:
-                keys = [v for _, v in self.input.options]
-                self.input.value = value if value in keys else None
+            fill_input(self.item, self.input, value)
         finally:
             self._quiet = False
 
@@ -256,8 +290,7 @@ class ItemCard(w.VBox):
         self.locked = True
         self.submit.disabled = True
         self.another.disabled = True
-        for box in (self.input.children if self.item.type == "multiple" else (self.input,)):
-            box.disabled = True
+        disable_input(self.item, self.input)
 
     def _wait(self, message: str) -> None:
         self.feedback.value = f"{STYLE}<div class='tk tk-wait'>{e(message)}</div>"
@@ -349,7 +382,7 @@ class QuizWidget(w.VBox):
 
     def __init__(self, bank_id: str, *, worker: Worker | None = None, store: EvidenceStore | None = None):
         bank = load_bank(bank_id)
-        session = Session.resolve(worker, store)
+        session, problem = resolve_session(worker, store)
         self.bank = bank
         self.cards = [ItemCard(item, number=i, bank_id=bank.id, session=session)
                       for i, item in enumerate(bank.items, start=1)]
@@ -361,8 +394,9 @@ class QuizWidget(w.VBox):
         self.restored = sum(card.ref in last for card in self.cards)
         again = (f"您已作答其中 {self.restored} 题：下面显示的是每题最近一次的答案和解析，可以改答再提交。"
                  if self.restored else "每题提交后立即给出解析和出处；可以反复作答，每次作答都记入学习记录。")
+        problem = f"<div class='tk-wait'>{e(problem)}</div>" if problem else ""
         head = w.HTML(f"{STYLE}<div class='tk'><h3>{e(bank.title)}（{len(self.cards)} 题）</h3>"
-                      f"<div class='tk-muted'>{again}</div></div>")
+                      f"<div class='tk-muted'>{again}</div>{problem}</div>")
         super().__init__([head, *self.cards])
         self.add_class("tk-quiz")
 

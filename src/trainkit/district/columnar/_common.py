@@ -29,4 +29,5 @@ def verdicts(n: int) -> np.ndarray:
 
 def result(frame: pd.DataFrame, eligible: np.ndarray, amount: np.ndarray, reason: list[str] | np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"household_id": frame["household_id"].to_numpy(), "member_no": frame["member_no"].to_numpy(),
-                         "eligible": eligible, "amount": amount, "reason": reason})
+                         "eligible": pd.Series(eligible, dtype=object).to_numpy(),  # None stays None
+                         "amount": amount, "reason": reason})

@@ -1,0 +1,324 @@
+"""``trainkit app``: every lesson as a code-free page (Voilà), with the learning map as home page.
+
+How it is put together:
+
+- Voilà serves the ``notebooks/`` folder with ``strip_sources`` on, so a learner sees only
+  text and widgets; ``.ipynb`` and ``.py`` files are never served as files.
+- The home page (``/``) is the learning map, drawn by the server without a kernel: who the
+  learner is, each lesson with its progress, the rating in every domain. Lessons open at
+  ``/voila/render/<notebook>``; Voilà's English file tree redirects home.
+- The learner is the JupyterHub user, else ``TRAINKIT_WORKER``, else the remembered identity
+  (``trainkit whoami``), else chosen once on the home page. The choice is passed to every
+  kernel as ``TRAINKIT_WORKER``.
+- Kernels: Voilà starts one per page and runs the whole lesson. Voilà's own ``preheat_kernel``
+  runs each lesson *ahead* of the visit, so what the lesson reads from the evidence store
+  (progress, earlier answers) would be as old as the pool, and it fills a pool for every
+  notebook at start-up (17 kernels on a 2-core machine). Here a small shared pool instead
+  keeps kernels started with the kit already imported (the slow part), and the lesson itself
+  runs when it is opened. Kernels idle past ``idle_minutes`` are culled; closing the tab shuts
+  its kernel down (Voilà).
+
+Voilà does not refuse to run as root, so no ``--allow-root`` is needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+__all__ = ["APP_TEMPLATE", "WARM_CODE", "AppError", "app_argv", "home_page", "notebooks_dir", "run_app"]
+
+APP_TEMPLATE = "trainkit"
+WARM_CODE = (
+    "import trainkit.widgets\n"
+    "from trainkit.framework import load_framework as _f\n"
+    "from trainkit.lessons import load_lessons as _l\n"
+    "from trainkit.quiz import load_banks as _b\n"
+    "_f(); _l(); _b()\n"
+    "del _f, _l, _b\n"
+)
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
+_REPO = Path(__file__).resolve().parents[2]
+_STATUS = {"done": "已完成", "started": "学习中", "new": "未开始"}
+
+
+class AppError(RuntimeError):
+    """The app cannot start; the message says why and what to do, in Chinese."""
+
+
+def notebooks_dir(path: Path | None = None) -> Path:
+    """The lessons folder: ``path``, else the project's ``notebooks/``, else ``./notebooks``."""
+    candidates = [path] if path else [_REPO / "notebooks", Path.cwd() / "notebooks"]
+    for candidate in candidates:
+        if candidate.is_dir() and any(candidate.glob("*.ipynb")):
+            return candidate.resolve()
+    raise AppError(f"{candidates[0]}: 找不到课程文件夹（应含 .ipynb 课程）；请在项目根目录运行，或用 --notebooks 指定")
+
+
+def app_argv(*, port: int | None = None, open_browser: bool = True, pool_size: int = 1,
+             idle_minutes: int = 30, extra: tuple[str, ...] | list[str] = ()) -> list[str]:
+    """The Voilà options ``trainkit app`` runs with (``extra`` comes last, so it wins)."""
+    argv = [
+        f"--VoilaConfiguration.template={APP_TEMPLATE}",
+        "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.preheat_kernel=False",
+        "--VoilaConfiguration.multi_kernel_manager_class=trainkit.app.LessonKernelManager",
+        f"--LessonKernelManager.pool_size={pool_size}",
+        f"--LessonKernelManager.cull_idle_timeout={idle_minutes * 60}",
+        f"--LessonKernelManager.cull_interval={max(30, min(300, idle_minutes * 15))}",
+        "--LessonKernelManager.cull_connected=True",
+    ]
+    if port is not None:
+        argv.append(f"--port={port}")
+    if not open_browser:
+        argv.append("--no-browser")
+    return argv + list(extra)
+
+
+# ---------------------------------------------------------------- the learner and the home page
+
+
+def _learner():  # noqa: ANN202  (Worker | None)
+    from .roster import current_worker
+
+    return current_worker()
+
+
+def home_page(*, base_url: str = "/", xsrf_form_html: str = "", problem: str = "") -> str:
+    """The learning map as a complete HTML page, read fresh from the store on every visit."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from markupsafe import Markup
+
+    from .evidence import open_store
+    from .framework import load_framework
+    from .lessons import load_lessons
+    from .roster import load_roster
+    from .widgets.learning_map import lesson_progress
+
+    fw = load_framework()
+    worker = _learner()
+    answered: set[str] = set()
+    level: dict[str, str] = {}
+    if worker is not None:
+        mine = open_store().frame(worker_id=worker.worker_id)
+        if len(mine):
+            from .ratings import rate
+
+            answered = set(mine["ref"])
+            ratings = rate(mine, as_of=datetime.now(UTC).replace(tzinfo=None))
+            level = dict(zip(ratings["domain"], ratings["level_title"], strict=True))
+    rows, suggestion = [], None
+    for lesson in load_lessons():
+        status = lesson_progress(lesson, answered) if worker is not None else "new"
+        row = {"title": lesson.title, "domain": fw.domain(lesson.domain).title, "minutes": lesson.minutes,
+               "href": f"{base_url}voila/render/{lesson.notebook}", "status": status,
+               "status_title": _STATUS[status]}
+        rows.append(row)
+        if worker is not None and suggestion is None and status != "done":
+            suggestion = row
+    env = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("app-home.html.j2").render(
+        worker=worker, roster=list(load_roster().values()) if worker is None else [],
+        lessons=rows, suggestion=suggestion, base_url=base_url, problem=problem,
+        domains=[{"title": d.title, "level": level.get(d.id, "未评估")} for d in fw.domains],
+        xsrf_form_html=Markup(xsrf_form_html),  # noqa: S704 (tornado's own hidden input)
+    )
+
+
+# ---------------------------------------------------------------- kernels
+
+
+def _kernel_manager_class():  # noqa: ANN202
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from traitlets import Float, Int, Unicode
+
+    class LessonKernelManager(AsyncMappingKernelManager):
+        """Voilà's kernels, with ``pool_size`` kernels started ahead and the kit imported.
+
+        A lesson page takes a pooled kernel when there is one (same kernel name, same folder);
+        the pool refills ``fill_delay`` seconds later, so refilling does not compete with the
+        page being drawn. Pooled kernels are never culled.
+        """
+
+        pool_size = Int(1, config=True, help="预先启动并导入工具包的内核数（2 核机器建议 1）")
+        fill_delay = Float(2.0, config=True, help="取走一个预热内核后，隔多少秒再补一个")
+        warm_code = Unicode(WARM_CODE, config=True, help="预热时在内核里运行的代码（不涉及学员数据）")
+        pool_kernel_name = Unicode("python3", config=True)
+
+        def __init__(self, **kwargs: Any):
+            super().__init__(**kwargs)
+            self._pool: list[asyncio.Task] = []
+            self._pooled: set[str] = set()
+            self._closing = False
+
+        def fill_pool(self, delay: float = 0.0) -> None:
+            """Start kernels until the pool holds ``pool_size`` (ready or warming)."""
+            if self._closing:
+                return
+            self._pool = [t for t in self._pool if not (t.done() and (t.cancelled() or t.exception() is not None))]
+            for _ in range(self.pool_size - len(self._pool)):
+                self._pool.append(asyncio.ensure_future(self._warm_kernel(delay)))
+
+        async def _warm_kernel(self, delay: float) -> str:
+            if delay:
+                await asyncio.sleep(delay)
+            kernel_id = await super().start_kernel(kernel_name=self.pool_kernel_name, path="")
+            self._pooled.add(kernel_id)
+            client = self.get_kernel(kernel_id).client()
+            client.start_channels()
+            try:
+                await client.wait_for_ready(timeout=120)
+                reply = await client.execute_interactive(self.warm_code, silent=True, store_history=False,
+                                                         timeout=120, output_hook=lambda _msg: None)
+                if reply["content"]["status"] != "ok":
+                    self.log.warning("预热代码出错（内核 %s）：%s", kernel_id, reply["content"].get("evalue"))
+            finally:
+                client.stop_channels()
+            self.log.info("预热内核已就绪：%s", kernel_id)
+            return kernel_id
+
+        def _take_from_pool(self) -> str | None:
+            """A ready pooled kernel; one still warming is left for the next visitor."""
+            for task in [t for t in self._pool if t.done()]:
+                self._pool.remove(task)
+                if task.cancelled() or task.exception() is not None:
+                    self.log.warning("预热内核不可用：%s", None if task.cancelled() else task.exception())
+                    continue
+                kernel_id = task.result()
+                self._pooled.discard(kernel_id)
+                if kernel_id in self:
+                    self.get_kernel(kernel_id).last_activity = datetime.now(UTC)
+                    return kernel_id
+            return None
+
+        async def start_kernel(self, *, kernel_name: str | None = None, kernel_id: str | None = None,
+                               path: str | None = None, **kwargs: Any) -> str:
+            taken = None
+            if kernel_id is None and not path and kernel_name in (None, self.pool_kernel_name):
+                taken = self._take_from_pool()
+            self.fill_pool(delay=self.fill_delay)
+            if taken is not None:
+                self.log.info("课程使用预热内核 %s", taken)
+                return taken
+            return await super().start_kernel(kernel_name=kernel_name, kernel_id=kernel_id, path=path, **kwargs)
+
+        async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+            if kernel_id in self._pooled:
+                return
+            await super().cull_kernel_if_idle(kernel_id)
+
+        async def shutdown_all(self, now: bool = False) -> None:
+            self._closing = True
+            for task in self._pool:
+                task.cancel()
+            await asyncio.gather(*self._pool, return_exceptions=True)
+            self._pool = []
+            await super().shutdown_all(now=now)
+
+    return LessonKernelManager
+
+
+def __getattr__(name: str) -> Any:
+    # ``trainkit.app.LessonKernelManager`` is built on first use, so importing this module
+    # (the CLI, a kernel's warm-up) does not import jupyter_server.
+    if name == "LessonKernelManager":
+        cls = _kernel_manager_class()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(name)
+
+
+# ---------------------------------------------------------------- the Voilà application
+
+
+def _application_class():  # noqa: ANN202
+    import tornado.web
+    from tornado.ioloop import IOLoop
+    from voila.app import Voila
+
+    from .content import ContentError
+    from .roster import set_identity
+
+    class HomeHandler(tornado.web.RequestHandler):
+        def get(self) -> None:
+            self._page()
+
+        def post(self) -> None:
+            self.check_xsrf_cookie()
+            worker_id = self.get_body_argument("worker_id", "").strip()
+            try:
+                worker = set_identity(worker_id)
+            except (KeyError, ContentError) as err:
+                self._page(problem=str(err).strip("'\""))
+                return
+            os.environ["TRAINKIT_WORKER"] = worker.worker_id
+            self.redirect(self.settings["base_url"])
+
+        def _page(self, problem: str = "") -> None:
+            self.set_header("Cache-Control", "no-store")
+            self.finish(home_page(base_url=self.settings["base_url"], xsrf_form_html=self.xsrf_form_html(),
+                                  problem=problem))
+
+    class TreeRedirect(tornado.web.RequestHandler):
+        def get(self, *_args: str) -> None:
+            self.redirect(self.settings["base_url"])
+
+    class TrainkitApp(Voila):
+        """Voilà with the learning map as home page and a warm kernel pool."""
+
+        name = "trainkit-app"
+        description = "社区工作者“全岗通”学习：以无代码页面打开全部课程"
+
+        def init_settings(self) -> dict:
+            settings = super().init_settings()
+            fill = getattr(self.kernel_manager, "fill_pool", None)
+            if fill is not None:
+                IOLoop.current().add_callback(fill)
+            return settings
+
+        def init_handlers(self) -> list:
+            from jupyter_server.utils import url_path_join
+
+            ours = [
+                (self.server_url, HomeHandler),
+                (url_path_join(self.server_url, r"/voila/tree(.*)"), TreeRedirect),
+            ]
+            return ours + super().init_handlers()
+
+    return TrainkitApp
+
+
+def run_app(*, notebooks: Path | None = None, worker_id: str | None = None, port: int | None = None,
+            open_browser: bool = True, pool_size: int = 1, idle_minutes: int = 30,
+            extra: tuple[str, ...] = ()) -> None:
+    """Serve the lessons until interrupted (Ctrl+C)."""
+    from .content import ContentError
+    from .roster import current_worker, load_roster
+
+    folder = notebooks_dir(notebooks)
+    try:
+        if worker_id is not None and worker_id not in load_roster():
+            raise AppError(f"花名册中没有工号 {worker_id}，请核对花名册或去掉 --worker")
+        if worker_id is not None:
+            os.environ["TRAINKIT_WORKER"] = worker_id
+        worker = current_worker()
+    except (KeyError, ContentError) as err:
+        raise AppError(str(err).strip("'\"")) from err
+    if worker is not None:
+        os.environ["TRAINKIT_WORKER"] = worker.worker_id
+        print(f"学员：{worker.display_name}（工号 {worker.worker_id}）", file=sys.stderr)
+    else:
+        print("还不知道学员是谁：打开学习地图后先选择工号（或运行 trainkit whoami 工号）。", file=sys.stderr)
+    # Voilà finds templates in the Jupyter data path; ours is shipped inside the package.
+    jupyter_path = str(_TEMPLATES / "jupyter")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (jupyter_path, os.environ.get("JUPYTER_PATH")) if p)
+    argv = [*app_argv(port=port, open_browser=open_browser, pool_size=pool_size, idle_minutes=idle_minutes,
+                      extra=extra), str(folder)]
+    _application_class().launch_instance(argv=argv)
+

@@ -1,0 +1,81 @@
+"""Every kind of damaged submission in one batch next to good ones (runs kernels)."""
+
+import json
+
+import nbformat
+import pytest
+from autograde_corpus import ASSIGNMENT, EXPECTED_AUTO, NOTEBOOK, auto_total, good, grades
+
+from trainkit.autograde import render_summary
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_batch_completes_and_every_submission_has_a_result(corpus):
+    course, summary, expected = corpus
+    students = {r.student for r in summary.results}
+    assert students == set(expected) | set(good(course))
+    assert not summary.interrupted
+
+
+def test_each_damaged_submission_is_repaired_or_failed_with_its_reason(corpus):
+    course, summary, expected = corpus
+    by_student = {r.student: r for r in summary.results}
+    for student, (status, phrase) in expected.items():
+        result = by_student[student]
+        said = " ".join(result.repairs + result.problems)
+        assert result.status == status, (student, result)
+        assert phrase in said, (student, said)
+
+
+def test_damage_costs_only_the_damaged_answers(corpus):
+    course, _, _ = corpus
+    for student, points in EXPECTED_AUTO.items():
+        assert auto_total(course, student) == points, student
+
+
+def test_good_submissions_score_exactly_as_nbgrader_scores_them(corpus, reference):
+    course, summary, _ = corpus
+    ours = grades(course, students=set(good(course)))
+    theirs = grades(reference)
+    assert ours == theirs and len(theirs) == 5 * 10
+    assert {r.status for r in summary.results if r.student in good(course)} == {"已评分"}
+
+
+def test_a_warning_on_stderr_does_not_zero_a_right_answer(corpus):
+    course, _, _ = corpus
+    assert grades(course)[("G-warning", "q4-check")][0] == 2.0
+    executed = nbformat.read(course / "autograded" / "G-warning" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4)
+    check = next(c for c in executed.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q4-check")
+    assert check.outputs == []  # the warning was printed, and nbgrader's IgnorePattern removed it
+
+
+def test_damaged_files_are_published_only_when_their_grades_are_recorded(corpus):
+    course, _, _ = corpus
+    autograded = course / "autograded"
+    assert (autograded / "D-gbk" / ASSIGNMENT / f"{NOTEBOOK}.ipynb").is_file()
+    assert (autograded / "D-renamed" / ASSIGNMENT / f"{NOTEBOOK}.ipynb").is_file()
+    assert (autograded / "D-missing" / ASSIGNMENT).is_dir()  # zeros recorded, nothing to show
+    assert not (autograded / "D-kills-worker").exists()  # not recorded: graded again next run
+    assert grades(course)[("D-kills-worker", "q1-check")][0] is None
+    assert not list((course / ".trainkit" / "autograde" / "staging").rglob("*.ipynb"))
+
+
+def test_the_report_explains_unparseable_answers_and_never_shows_hidden_tests(corpus):
+    course, _, _ = corpus
+    reports = course / ".trainkit" / "autograde" / "reports" / ASSIGNMENT
+    report = json.loads((reports / "D-unparseable.json").read_text(encoding="utf-8"))
+    checks = {c["grade_id"]: c for c in report["notebooks"][NOTEBOOK]["checks"]}
+    assert "阿拉伯数字" in checks["q4-check"]["message"] and checks["q4-check"]["score"] == 0
+    every = " ".join(p.read_text(encoding="utf-8") for p in reports.glob("*.json"))
+    for hidden in ("HIDDEN TESTS", "计入人数不对", "补差不对", "结论不对", "可计入收入不对"):
+        assert hidden not in every
+
+
+def test_the_summary_table_counts_and_explains(corpus):
+    _, summary, expected = corpus
+    text = render_summary(summary)
+    print(text)
+    failed = sum(status == "失败" for status, _ in expected.values())
+    assert f"失败    {failed}" in text and "失败（原因）：" in text and "已修复（" in text
+    assert "D-os-exit" in text and "os._exit" in text and "GBK" in text

@@ -1,0 +1,60 @@
+"""Feedback pages: results, rubric comments, lessons — and never a hidden test (runs kernels)."""
+
+import pytest
+from autograde_corpus import ASSIGNMENT, NOTEBOOK, hidden_texts
+
+from trainkit.feedback import write_feedback
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def pages(corpus):
+    course, _, _ = corpus
+    return {p.parent.parent.name: p for p in write_feedback(course, ASSIGNMENT)}
+
+
+def test_every_recorded_submission_gets_a_page_where_release_feedback_looks(corpus, pages):
+    course, _, _ = corpus
+    assert "G-right" in pages and "D-gbk" in pages and "D-kills-worker" not in pages
+    assert pages["G-right"] == course / "feedback" / "G-right" / ASSIGNMENT / f"{NOTEBOOK}.html"
+    assert (pages["G-right"].parent / "timestamp.txt").is_file()
+
+
+def test_no_page_shows_hidden_test_text(corpus, pages):
+    course, _, _ = corpus
+    secrets = hidden_texts(course)
+    assert len(secrets) >= 12
+    for student, page in pages.items():
+        text = page.read_text(encoding="utf-8")
+        for secret in secrets:
+            assert secret not in text, (student, secret)
+        assert "HIDDEN" not in text and "assert" not in text
+
+
+def test_a_page_has_points_messages_repairs_and_lessons(pages):
+    wrong = pages["G-wrong"].read_text(encoding="utf-8")
+    assert "0 / 2" in wrong and "答案不正确" in wrong and "城市低保：从窗口受理到补差计算" in wrong
+    assert "<script" not in wrong and "http" not in wrong.split("<body>")[1].split("</style>")[0]
+    assert "GBK" in pages["D-gbk"].read_text(encoding="utf-8")
+    loop = pages["D-loop"].read_text(encoding="utf-8")
+    assert "死循环" in loop and "评分时遇到的问题" in loop
+    unparseable = pages["D-unparseable"].read_text(encoding="utf-8")
+    assert "阿拉伯数字" in unparseable
+
+
+def test_rubric_scores_and_comments_come_from_the_gradebook(corpus):
+    from nbgrader.api import Gradebook
+
+    course, _, _ = corpus
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for gid, score, comment in (("q7-plan", 2, "四个人说得很清楚。"), ("q7-income", 1, "漏了助学金不计入。")):
+            grade = gb.find_grade(gid, NOTEBOOK, ASSIGNMENT, "G-right")
+            grade.manual_score, grade.needs_manual_grade = score, False
+            gb.find_comment(gid, NOTEBOOK, ASSIGNMENT, "G-right").manual_comment = comment
+        gb.db.commit()
+    [page] = write_feedback(course, ASSIGNMENT, students=("G-right",))
+    text = page.read_text(encoding="utf-8")
+    assert "四个人说得很清楚。" in text and "漏了助学金不计入。" in text
+    assert "成员认定" in text and "收入核算" in text and "待评分" in text  # two criteria still open
+    assert "王阿姨，您家计入四个人" in text  # the learner's own written answer

@@ -1,0 +1,228 @@
+"""Browser tests: Debian's Chromium driven by Playwright, against JupyterLab and ``trainkit app``.
+
+Playwright's own browser download is never used: the tests launch the system's Chromium
+(``TRAINKIT_CHROMIUM``, else ``chromium`` on PATH). Without it (or without the ``playwright``
+package) they skip with a reason; under CI (``CI=true``) that is a failure — ``.ci/browser.sh``
+installs Chromium and the CJK fonts. Every server listens on 127.0.0.1 and writes to a
+temporary evidence database. Screenshots go to ``tests/browser/screenshots/`` (ignored by git)
+or to ``TRAINKIT_SCREENSHOTS``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--lang=zh-CN",
+]
+LAB_TOKEN = "trainkit-browser-test"
+WORKER = "W001"
+
+
+def _missing(what: str, hint: str) -> None:
+    """Skip locally; fail under CI, where .ci/run must provide it (the service_url rule)."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI 中缺少{what}：{hint}（.ci/run 通过 .ci/browser.sh 安装）")
+    pytest.skip(f"没有{what}：{hint}")
+
+
+def chromium_path() -> str:
+    path = os.environ.get("TRAINKIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path or not Path(path).is_file():
+        _missing(" Chromium", "安装 Debian 的 chromium（apt-get install chromium fonts-noto-cjk），或设置 TRAINKIT_CHROMIUM")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = chromium_path()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing(" playwright", 'pip install -e ".[browser]"')
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):  # noqa: ANN001, ANN201
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def page(browser, request, screenshots):
+    """A fresh tab; when the test fails, a screenshot and the browser console go beside the others."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(60_000)
+    tab = context.new_page()
+    console: list[str] = []
+    tab.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
+    tab.on("pageerror", lambda err: console.append(f"pageerror: {err}"))
+    yield tab
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        name = f"failed-{request.node.name}"
+        tab.screenshot(path=str(screenshots / f"{name}.png"), full_page=False)
+        (screenshots / f"{name}.console.txt").write_text("\n".join(console), encoding="utf-8")
+        print(f"失败截图：{screenshots / name}.png")
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    folder = Path(os.environ.get("TRAINKIT_SCREENSHOTS", Path(__file__).parent / "screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def shoot(screenshots):
+    """``shoot(page, name)`` saves ``<name>.png`` and prints where."""
+
+    def _shoot(page, name: str, *, full_page: bool = False) -> Path:
+        path = screenshots / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        print(f"截图：{path}")
+        return path
+
+    return _shoot
+
+
+@pytest.fixture(scope="session")
+def dibao():
+    """The 低保 lesson and the first single-choice item of its self-check bank."""
+    from trainkit.lessons import load_lessons
+    from trainkit.quiz import load_bank
+
+    lesson = next(x for x in load_lessons() if x.id == "social-assistance-dibao")
+    bank = load_bank("social-assistance-dibao")
+    number, item = next((n, i) for n, i in enumerate(bank.items, start=1) if i.type == "single")
+    option = next(o for o in item.options if o.key == item.answer)
+    return Dibao(lesson.notebook, lesson.title, bank.id, item.id, number, item.prompt, f"{option.key}. {option.text}")
+
+
+class Dibao:
+    def __init__(self, notebook, title, bank, item, number, prompt, right_label):  # noqa: ANN001
+        self.notebook, self.title, self.bank, self.item, self.number = notebook, title, bank, item, number
+        self.prompt, self.right_label = prompt, right_label
+
+    @property
+    def ref(self) -> str:
+        return f"quiz:{self.bank}:{self.item}"
+
+    def card(self, page):  # noqa: ANN001, ANN201
+        """The bordered box of this item: the innermost widget box holding its prompt and a 提交 button."""
+        return (page.locator(".widget-vbox")
+                .filter(has_text=self.prompt[:30])
+                .filter(has=page.get_by_role("button", name="提交"))
+                .last)
+
+
+def evidence_rows(db_url: str, worker: str, ref: str) -> list:
+    from trainkit.evidence import open_store
+
+    store = open_store(db_url)
+    try:
+        return store.rows(worker_id=worker, ref=ref)
+    finally:
+        store.engine.dispose()
+
+
+@pytest.fixture
+def recorded():
+    """``recorded(server, ref)``: the evidence rows of the test learner for one ref."""
+    return lambda server, ref: evidence_rows(server.db_url, WORKER, ref)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(argv: list[str], ready_url: str, log_path: Path, env: dict[str, str], what: str):
+    log = log_path.open("w")
+    proc = subprocess.Popen(argv, stdout=log, stderr=log, env=env)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(ready_url, timeout=10):  # noqa: S310 (loopback only)
+                return proc
+        except OSError:
+            if proc.poll() is not None:
+                log.close()
+                pytest.fail(f"{what} 已退出：见 {log_path}\n{log_path.read_text(encoding='utf-8')[-3000:]}")
+            time.sleep(0.5)
+    proc.kill()
+    pytest.fail(f"{what} 在 180 秒内没有响应：见 {log_path}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+def _learner_env(folder: Path) -> dict[str, str]:
+    env = {**os.environ, "TRAINKIT_HOME": str(folder), "TRAINKIT_DB": f"sqlite:///{folder / 'evidence.db'}",
+           "TRAINKIT_WORKER": WORKER, "PYTHONUNBUFFERED": "1"}
+    env.pop("JUPYTERHUB_USER", None)
+    return env
+
+
+class Server:
+    def __init__(self, base: str, db_url: str, log: Path, token: str = ""):
+        self.base, self.db_url, self.log, self.token = base, db_url, log, token
+
+    def url(self, path: str) -> str:
+        return f"{self.base}{path}" + (f"?token={self.token}" if self.token else "")
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory):
+    """``trainkit app`` on loopback, learner W001, its own evidence database."""
+    home = tmp_path_factory.mktemp("app-home")
+    env = _learner_env(home)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    log = home / "app.log"
+    proc = _serve([sys.executable, "-m", "trainkit", "app", "--no-browser", f"--port={port}",
+                   "--Voila.ip=127.0.0.1", "--Voila.port_retries=0"], base, log, env, "trainkit app")
+    yield Server(base, env["TRAINKIT_DB"], log)
+    _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory):
+    """JupyterLab as ``trainkit lab`` starts it (tests/test_lab.py), on loopback, fresh settings."""
+    home = tmp_path_factory.mktemp("lab-home")
+    env = {**_learner_env(home),
+           "JUPYTER_CONFIG_DIR": str(tmp_path_factory.mktemp("cfg")),
+           "JUPYTERLAB_SETTINGS_DIR": str(tmp_path_factory.mktemp("settings")),
+           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces"))}
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    log = home / "lab.log"
+    proc = _serve([sys.executable, "-m", "trainkit", "lab", "--no-browser", f"--port={port}",
+                   "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={LAB_TOKEN}"],
+                  f"{base}api/status?token={LAB_TOKEN}", log, env, "JupyterLab")
+    yield Server(base, env["TRAINKIT_DB"], log, LAB_TOKEN)
+    _stop(proc)

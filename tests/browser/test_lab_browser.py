@@ -1,0 +1,69 @@
+"""JupyterLab in a real browser: Chinese menus, and the 低保 lesson's self-check writing evidence."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+MENUS = ("文件", "编辑", "查看", "运行", "内核", "设置", "帮助")
+
+
+def _run_all_cells(page) -> None:  # noqa: ANN001
+    """运行 → 运行所有单元格. Clicked before the kernel's session is connected, JupyterLab runs
+    nothing, so the click is repeated until the first code cell shows an execution count."""
+    from playwright.sync_api import expect
+
+    first_prompt = page.locator(".jp-CodeCell .jp-InputPrompt").first
+    for _attempt in range(4):
+        page.locator("#jp-MainMenu").get_by_text("运行", exact=True).click()
+        page.locator(".lm-Menu").get_by_text("运行所有单元格", exact=True).click()
+        try:
+            expect(first_prompt).to_have_text(re.compile(r"\[[0-9*]+\]"), timeout=15_000)
+            return
+        except AssertionError:
+            continue
+    pytest.fail("JupyterLab 没有运行课程的单元格（内核未就绪？）")
+
+
+def test_lab_menus_are_chinese(lab_server, page, shoot):
+    from playwright.sync_api import expect
+
+    page.goto(lab_server.url("lab"))
+    bar = page.locator("#jp-MainMenu")
+    expect(bar).to_contain_text("文件", timeout=120_000)
+    labels = [t.strip() for t in bar.locator(".lm-MenuBar-itemLabel").all_inner_texts()]
+    assert set(MENUS) <= set(labels), labels
+    bar.get_by_text("文件", exact=True).click()
+    expect(page.locator(".lm-Menu").first).to_contain_text("新建")
+    shoot(page, "lab-menu-file")
+    page.keyboard.press("Escape")
+
+
+def test_lab_lesson_answer_is_recorded(lab_server, page, dibao, recorded, shoot):
+    from playwright.sync_api import expect
+
+    page.goto(lab_server.url(f"lab/tree/notebooks/{dibao.notebook}"))
+    expect(page.locator(".jp-NotebookPanel .jp-Notebook").first).to_be_visible(timeout=120_000)
+    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first).to_be_attached(timeout=120_000)
+    started = time.monotonic()
+    _run_all_cells(page)
+    card = dibao.card(page)
+    error = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    expect(card.or_(error).first).to_be_attached(timeout=120_000)
+    if error.count():
+        shoot(page, "lab-error")
+        pytest.fail("课程运行出错：" + "\n".join(error.all_inner_texts())[-2000:])
+    print(f"JupyterLab 中运行低保课程全部单元格用时 {time.monotonic() - started:.1f} 秒")
+    card.scroll_into_view_if_needed()
+    card.get_by_label(dibao.right_label).check()
+    card.get_by_role("button", name="提交").click()
+    expect(card).to_contain_text("回答正确")
+    shoot(page, "lab-answered")
+    deadline = time.monotonic() + 10
+    while not (rows := recorded(lab_server, dibao.ref)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [(r.worker_id, r.source, r.score) for r in rows] == [("W001", "self_check", 1.0)]

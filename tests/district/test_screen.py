@@ -1,0 +1,80 @@
+"""The outreach list: who qualifies or is 待核实 for what they do not yet receive."""
+
+import datetime as dt
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from trainkit.district.register import read_register, residents_on
+from trainkit.district.screen import screen_register
+from trainkit.district.synth import GRIDS, synthesize, write
+
+ON = dt.date(2025, 12, 1)
+
+
+@pytest.fixture(scope="module")
+def district():
+    return synthesize(1500, seed=11, on=dt.date(2025, 11, 1))
+
+
+def test_the_synthetic_district_is_deterministic_and_visibly_fake(district):
+    again = synthesize(1500, seed=11, on=dt.date(2025, 11, 1))
+    pd.testing.assert_frame_equal(district["residents"], again["residents"])
+    residents = district["residents"]
+    assert residents["name"].str.startswith("【虚构】").all()
+    assert residents["id_number"].str.startswith("虚构-").all()
+    assert district["households"]["grid"].nunique() <= GRIDS and district["households"]["grid"].str.match(r"G\d{3}").all()
+    for table in ("services", "survey", "topics"):
+        assert len(district[table]) > 0
+
+
+def test_outreach_leaves_out_what_a_household_already_receives(district):
+    result = screen_register(district["households"], district["residents"], ON)
+    receives = district["households"].set_index("household_id")["receives"].fillna("")
+    for row in result.outreach.itertuples(index=False):
+        assert row.program not in receives[row.household_id].split(",")
+    dibao = result.decisions[result.decisions["program"] == "dibao"]
+    taking = set(receives[receives.str.contains("dibao")].index)
+    eligible = dibao[dibao["eligible"].map(lambda v: v is True)]
+    assert len(eligible) > 0 and set(eligible["household_id"]) & taking      # some already receive it
+    listed = set(result.outreach[result.outreach["program"] == "dibao"]["household_id"])
+    assert listed == set(eligible["household_id"]) - taking | set(
+        dibao[dibao["eligible"].map(lambda v: v is None)]["household_id"]) - taking
+    assert set(result.outreach["verdict"]) <= {"符合条件", "待核实"}
+    assert result.by_grid["grid"].str.match(r"G\d{3}").all()
+
+
+def test_enrolled_residents_are_not_asked_to_enrol_again(district):
+    result = screen_register(district["households"], district["residents"], ON)
+    enrolled = district["residents"][district["residents"]["resident_medical_enrolled"]]
+    keys = set(zip(enrolled["household_id"], enrolled["member_no"], strict=True))
+    listed = result.outreach[result.outreach["program"] == "jumin_yibao"]
+    assert listed.shape[0] > 0 and not keys & set(zip(listed["household_id"], listed["member_no"], strict=True))
+
+
+def test_a_program_not_yet_in_force_is_left_out_with_its_reason(district):
+    result = screen_register(district["households"], district["residents"], dt.date(2025, 6, 1))
+    assert "gaoling_jintie" in result.not_in_force and "2025-10-01" in result.not_in_force["gaoling_jintie"]
+    assert "gaoling_jintie" not in set(result.decisions["program"])
+
+
+def test_ages_are_taken_on_the_screening_day(district):
+    later = residents_on(district["residents"], dt.date(2027, 10, 31))  # two years less a day
+    assert (later["age"] - district["residents"]["age"]).between(1, 2).all()
+
+
+def test_synth_then_screen_from_the_command_line(tmp_path):
+    run = lambda *a: subprocess.run([sys.executable, "-m", "trainkit", *a], capture_output=True,  # noqa: E731
+                                    text=True, check=False)
+    made = run("synth", "--households", "300", "--seed", "4", "--out", str(tmp_path / "d"), "--csv")
+    assert made.returncode == 0 and (tmp_path / "d" / "residents.parquet").is_file()
+    households, residents = read_register(tmp_path / "d")
+    assert len(households) == 300
+    screened = run("screen", str(tmp_path / "d"), "--on", "2025-12-01", "--out", str(tmp_path / "list.xlsx"))
+    assert screened.returncode == 0, screened.stderr
+    sheets = pd.read_excel(tmp_path / "list.xlsx", sheet_name=None)
+    assert set(sheets) == {"走访名单", "网格汇总"} and "服务事项" in sheets["走访名单"].columns
+    missing = run("screen", str(tmp_path / "nowhere"), "--on", "2025-12-01", "--out", str(tmp_path / "x.csv"))
+    assert missing.returncode != 0

@@ -1,0 +1,116 @@
+"""The 学习地图 from the evidence: who I am, my level per domain, each lesson's state, what next."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from trainkit.framework import load_framework
+from trainkit.lessons import load_lessons
+from trainkit.quiz import load_banks
+from trainkit.roster import load_roster
+from trainkit.widgets import assignments_help, case_walkthrough, learning_map
+from trainkit.widgets.learning_map import lesson_progress, map_data
+
+LESSON = "elderly-longevity-allowance"          # one bank and one case
+
+
+@pytest.fixture
+def worker():
+    return load_roster()["W004"]
+
+
+def _lesson(lesson_id):
+    return next(x for x in load_lessons() if x.id == lesson_id)
+
+
+def _answer_bank(store, worker, bank_id, score=1.0, when=None, skip=0):
+    """Answer every item of a bank (but the last ``skip``) with ``score``."""
+    fw = load_framework()
+    items = load_banks()[bank_id].items
+    store.record_many(
+        {"worker_id": worker.worker_id, "item_id": s, "domain": fw.domain_of(s), "source": "self_check",
+         "ref": f"quiz:{bank_id}:{item.id}", "score": score, "recorded_at": when or datetime.now(UTC)}
+        for item in items[: len(items) - skip] for s in item.items)
+
+
+def _row(data, lesson_id):
+    return next(r for r in data.lessons if r.lesson.id == lesson_id)
+
+
+def test_a_new_learner_sees_every_domain_unassessed_and_every_lesson_not_started(evidence, worker):
+    box = learning_map(worker=worker, store=evidence)
+    assert box._dom_classes == ("tk-learning-map",)
+    greeting, view, help_panel = box.children
+    assert worker.display_name in greeting.value and worker.worker_id in greeting.value
+    html = view.value
+    for d in load_framework().domains:
+        assert f"data-domain='{d.id}'" in html
+    assert html.count("tk-status-new") == len(load_lessons()) and "tk-status-done" not in html
+    first = min(load_lessons(), key=lambda x: x.order)
+    assert f"建议下一课：<a class='tk-lesson-link' href='{first.notebook}'" in html
+    assert "01-daily-practice.ipynb" in html and "02-contest.ipynb" in html
+    assert help_panel is not None and "Fetch" in help_panel.children[0].value
+
+
+def test_a_lesson_is_done_only_when_every_item_is_answered_and_every_case_walked_to_the_end(evidence, worker):
+    lesson = _lesson(LESSON)
+    assert lesson.banks and lesson.cases
+    _answer_bank(evidence, worker, lesson.banks[0])
+    data = map_data(worker, evidence)
+    row = _row(data, LESSON)
+    assert (row.status, row.quiz_done, row.quiz_total, row.cases_done) == ("started", row.quiz_total, row.quiz_total, 0)
+
+    walk = case_walkthrough(lesson.cases[0], worker=worker, store=evidence)
+    for key in ("A", "A", "A"):
+        walk.choose(key)
+    assert not walk.finished and _row(map_data(worker, evidence), LESSON).status == "started"
+    walk.choose("A")
+    walk.choose("A")                                   # the last step: recorded with its :end ref
+    assert walk.finished
+    row = _row(map_data(worker, evidence), LESSON)
+    assert (row.status, row.cases_done) == ("done", 1)
+    html = learning_map(worker=worker, store=evidence).children[1].value
+    assert f"data-lesson='{LESSON}'" in html and f"自测 {row.quiz_total}/{row.quiz_total} · 案例 1/1" in html
+    refs = {r.ref for r in evidence.rows(worker_id=worker.worker_id)}
+    assert lesson_progress(lesson, refs) == "done"
+    assert lesson_progress(lesson, {r for r in refs if not r.endswith(":end")}) == "started"
+
+
+def test_the_suggestion_is_an_unfinished_lesson_of_my_lowest_rated_domain(evidence, worker):
+    when = datetime.now(UTC) - timedelta(days=1)
+    for bank in load_banks().values():              # every domain: self-check evidence, all right …
+        if bank.domain != "employment":
+            _answer_bank(evidence, worker, bank.id, score=1.0, when=when)
+    _answer_bank(evidence, worker, "employment", score=0.0, when=when, skip=1)   # … but wrong in 社区就业
+    data = map_data(worker, evidence)
+    levels = {d.id: d.level_title for d in data.domains}
+    assert levels["employment"] == "待提高" and levels["elderly"] == "待提高"
+    assert data.suggestion is not None and data.suggestion.lesson.id == "employment-difficulty-subsidy"
+    assert "社区就业" in data.why and "待提高" in data.why
+    last = load_banks()["employment"].items[-1]
+    evidence.record(worker_id=worker.worker_id, item_id=last.items[0], domain="employment", source="self_check",
+                    ref=f"quiz:employment:{last.id}", score=0.0)
+    data = map_data(worker, evidence)               # its lesson is now done (answered, if badly): the next gap
+    assert _row(data, "employment-difficulty-subsidy").status == "done"
+    assert data.suggestion.lesson.domain != "employment" and data.suggestion.status != "done"
+
+
+def test_a_learner_missing_from_the_roster_gets_a_message(evidence, monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_USER", "nobody")
+    box = learning_map(store=evidence)
+    assert "花名册中没有工号 nobody" in box.children[0].value
+
+
+def test_the_hub_user_is_the_learner(evidence, monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_USER", "W002")
+    box = learning_map(store=evidence)
+    assert "赵建国" in box.children[0].value
+
+
+def test_the_assignments_help_explains_the_english_buttons_in_chinese():
+    panel = assignments_help()
+    text = panel.children[0].value
+    for english, chinese in (("Fetch", "领取"), ("Validate", "检查"), ("Submit", "提交"), ("Fetch Feedback", "领取反馈"),
+                             ("Assignment List", "作业列表")):
+        assert f"{english}</b>（{chinese}）" in text
+    assert panel.selected_index is None and "Assignments" in panel.titles[0]
