@@ -34,7 +34,7 @@ def build(db: Path, roster: Path) -> None:
     store = open_store(f"sqlite:///{db}")
     start = datetime(2025, 11, 26)
     batch = []
-    for n in range(ROWS):
+    for _ in range(ROWS):
         item, domain = rng.choice(items)
         batch.append({"worker_id": f"B{rng.randrange(WORKERS):05d}", "domain": domain, "item_id": item,
                       "source": rng.choice(SOURCES), "ref": f"q{rng.randrange(400)}", "score": rng.random(),

@@ -21,6 +21,10 @@ QUESTION = {"人数": "q1", "月收入": "q2", "第3题": "q3", "月补差": "q4
 WARNS = ("import warnings\nclass 元(int):\n    def __eq__(self, other):\n        warnings.warn('示例：比较金额时的警告')\n"
          "        return int(self) == other\n    __hash__ = int.__hash__\n月补差 = 元(2044)")
 
+# An explanation and its source on one check, as a trainer may add them (metadata.trainkit).
+EXPLAINED = {"q1-check": {"explanation": "共同生活的家庭成员看户籍和实际居住：读研究生且不同住的女儿不计入。",
+                          "citation": {"law": "social_assistance_measures", "article": 9}}}
+
 # A timestamp for every submission (no due date is set, so nothing is late).
 STAMP = "2026-10-08 09:30:00.000000 UTC"
 

@@ -7,14 +7,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from autograde_corpus import ASSIGNMENT, NOTEBOOK, damaged, good, new_course, submit
+from autograde_corpus import ASSIGNMENT, EXPLAINED, NOTEBOOK, damaged, good, new_course, submit
 
 from trainkit.grading import nbgrader
 
 
 @pytest.fixture(scope="session")
 def template_course(tmp_path_factory) -> Path:
-    return new_course(tmp_path_factory.mktemp("ag") / "template")
+    return new_course(tmp_path_factory.mktemp("ag") / "template", trainkit_metadata=EXPLAINED)
 
 
 @pytest.fixture

@@ -48,7 +48,9 @@ def test_lab_lesson_answer_is_recorded(lab_server, page, dibao, recorded, shoot)
 
     page.goto(lab_server.url(f"lab/tree/notebooks/{dibao.notebook}"))
     expect(page.locator(".jp-NotebookPanel .jp-Notebook").first).to_be_visible(timeout=120_000)
-    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first).to_be_attached(timeout=120_000)
+    # the status bar names the kernel once it is connected (the toolbar says "idle" before that,
+    # and 运行所有单元格 clicked then starts a second kernel and runs nothing)
+    expect(page.locator(".jp-StatusBar-TextItem", has_text="| 空闲").first).to_be_visible(timeout=120_000)
     started = time.monotonic()
     _run_all_cells(page)
     card = dibao.card(page)

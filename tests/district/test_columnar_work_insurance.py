@@ -76,7 +76,7 @@ _REGISTERS: dict[tuple[int, dt.date], tuple[pd.DataFrame, pd.DataFrame]] = {}
 
 def _synthetic(seed: int, written: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     if (seed, written) not in _REGISTERS:
-        tables = synthesize(1500, seed=seed, on=written)
+        tables = synthesize(1000, seed=seed, on=written)
         _REGISTERS[seed, written] = tables["households"], tables["residents"]
     return _REGISTERS[seed, written]
 
@@ -206,12 +206,13 @@ def decide(program: str, tables: tuple[pd.DataFrame, pd.DataFrame], on: dt.date)
     """(eligible, amount or None) per resident, after checking the rule agrees on every one."""
     households, residents = tables
     assert compare(households, residents, on, sample=len(households), programs=[program]) == []
-    out = load_screens()[program](households, residents, on)
+    out = load_screens()[program](households, _residents_on(residents, on), on)
     return [(e, None if np.isnan(a) else a) for e, a in zip(out["eligible"], out["amount"], strict=True)]
 
 
 def reasons(program: str, tables: tuple[pd.DataFrame, pd.DataFrame], on: dt.date) -> list[str]:
-    return load_screens()[program](*tables, on)["reason"].tolist()
+    households, residents = tables
+    return load_screens()[program](households, _residents_on(residents, on), on)["reason"].tolist()
 
 
 def test_jiuye_kunnan_by_hand():

@@ -40,7 +40,9 @@ class ScreenResult:
 def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> ScreenResult:
     """Run every columnar screen over the register on date ``on``."""
     residents = residents_on(residents, on)
-    receives = households["receives"].fillna("").astype(str)
+    receiving = (households[["household_id", "receives"]].assign(
+        program=households["receives"].fillna("").astype(str).str.split(",")).explode("program"))
+    receiving = receiving.assign(program=receiving["program"].str.strip())
     parts, open_parts, not_in_force = [], [], {}
     for program, screen in load_screens().items():
         try:
@@ -50,14 +52,13 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
             continue
         parts.append(part)
         verdict = part["eligible"].to_numpy(dtype=object)
-        open_case = np.fromiter((v is True or v is None for v in verdict), dtype=bool, count=len(verdict))
-        taking = set(households["household_id"][receives.str.contains(rf"(?:^|,)\s*{program}\s*(?:,|$)")])
-        covered = part["household_id"].isin(taking).to_numpy().copy()
+        open_case = pd.isna(verdict) | (verdict == True)  # noqa: E712  (True, or None for 待核实)
+        taking = receiving.loc[receiving["program"] == program, "household_id"]
+        covered = part["household_id"].isin(taking).to_numpy()
         if program in ALREADY_COVERED:
-            people = residents[ALREADY_COVERED[program](residents)][["household_id", "member_no"]]
-            keys = set(zip(people["household_id"], people["member_no"], strict=True))
-            covered |= np.fromiter(((h, m) in keys for h, m in zip(part["household_id"], part["member_no"],
-                                                                   strict=True)), dtype=bool, count=len(part))
+            people = residents[ALREADY_COVERED[program](residents)]
+            who = pd.MultiIndex.from_arrays([people["household_id"], people["member_no"]])
+            covered = covered | pd.MultiIndex.from_arrays([part["household_id"], part["member_no"]]).isin(who)
         open_parts.append(part[open_case & ~covered])
     decisions = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     outreach = pd.concat(open_parts, ignore_index=True) if open_parts else pd.DataFrame(
