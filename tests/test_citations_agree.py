@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from trainkit.check import run_check
-from trainkit.content import casebank_root
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOL = ROOT.parent / "shared" / "tools" / "check_citations.py"

@@ -9,7 +9,7 @@ import pytest
 
 from trainkit.district.register import read_register, residents_on
 from trainkit.district.screen import screen_register
-from trainkit.district.synth import GRIDS, synthesize, write
+from trainkit.district.synth import GRIDS, synthesize
 
 ON = dt.date(2025, 12, 1)
 
