@@ -30,6 +30,11 @@ bench: $(STAMP)
 check: $(STAMP)
 	$(BIN)/trainkit check
 
+# A local trial of the district deployment on 127.0.0.1 (root: it creates Unix accounts); deploy/README.md.
+.PHONY: hub
+hub:
+	bash deploy/trial.sh
+
 demo: $(STAMP)
 	$(BIN)/trainkit demo --out demo-course
 

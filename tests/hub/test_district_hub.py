@@ -2,8 +2,7 @@
 to JupyterHub, each works in their own single-user server (their own Unix account) with their
 own API token, and the kit's graded exercise ``social-assistance-dibao`` goes round the whole
 nbgrader multi-course loop into a PostgreSQL evidence store and a competency report.
-
-A real district deployment on loopback, set up by the deployment guide's own scripts.
+The deployment is real, on loopback, and set up by the deployment guide's own scripts.
 
 ``TRAINKIT_HUB_PREFIX`` names a prefix where ``deploy/install.sh`` has installed the software
 (.ci/run does this and sets it); ``TRAINKIT_TEST_PG_URL`` names the PostgreSQL server
@@ -14,12 +13,13 @@ The fixture then does what deploy/README.md tells an operator to do: write a sit
 a roster, run ``deploy/setup.py --site`` (Unix accounts, PostgreSQL roles and databases,
 nbgrader course, lessons repository, hub configuration) and start ``{{ prefix }}/bin/trainkit-hub``.
 Everything it made — accounts and their homes, database roles and databases, the state
-folder, the git safe.directory entry — is removed afterwards.
+folder, the git safe.directory entry, setup.py's groups when empty — is removed afterwards.
 """
 
 from __future__ import annotations
 
 import asyncio
+import grp
 import json
 import os
 import pwd
@@ -116,6 +116,13 @@ def _remove_accounts() -> None:
                 pass
         time.sleep(0.2)
         subprocess.run(["userdel", "--remove", name], capture_output=True)
+    for group in ("trainkit-learners", "trainkit-trainers"):  # setup.py's groups, unless a deployment uses them
+        try:
+            members = grp.getgrnam(group).gr_mem
+        except KeyError:
+            continue
+        if not members:
+            subprocess.run(["groupdel", group], capture_output=True)
 
 
 def _drop_databases(pg_port: int) -> None:
