@@ -13,7 +13,7 @@ How it is put together:
 - Kernels: Voilà starts one per page and runs the whole lesson. Voilà's own ``preheat_kernel``
   runs each lesson *ahead* of the visit, so what the lesson reads from the evidence store
   (progress, earlier answers) would be as old as the pool, and it fills a pool for every
-  notebook at start-up (17 kernels on a 2-core machine). Here a small shared pool instead
+  notebook at start-up (about twenty kernels on a 2-core machine). Here a small shared pool instead
   keeps kernels started with the kit already imported (the slow part), and the lesson itself
   runs when it is opened. Kernels idle past ``idle_minutes`` are culled; closing the tab shuts
   its kernel down (Voilà).
@@ -27,8 +27,12 @@ import asyncio
 import os
 import sys
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .evidence import EvidenceStore
 
 __all__ = ["APP_TEMPLATE", "WARM_CODE", "AppError", "app_argv", "home_page", "notebooks_dir", "run_app"]
 
@@ -89,8 +93,20 @@ def _learner():  # noqa: ANN202  (Worker | None)
     return current_worker()
 
 
-def home_page(*, base_url: str = "/", xsrf_form_html: str = "", problem: str = "") -> str:
-    """The learning map as a complete HTML page, read fresh from the store on every visit."""
+def _progress_detail(row) -> str:  # noqa: ANN001  (widgets.learning_map.LessonRow)
+    parts = [f"自测 {row.quiz_done}/{row.quiz_total}"] if row.quiz_total else []
+    if row.cases_total:
+        parts.append(f"案例 {row.cases_done}/{row.cases_total}")
+    return " · ".join(parts)
+
+
+def home_page(*, base_url: str = "/", notebooks: Path | None = None, store: EvidenceStore | None = None,
+              xsrf_form_html: str = "", problem: str = "") -> str:
+    """The learning map as a complete HTML page, read fresh from the store on every visit.
+
+    Progress, ratings and the suggested lesson come from the same ``map_data`` as the learning
+    map widget in JupyterLab, so both views always agree.
+    """
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
     from markupsafe import Markup
 
@@ -98,35 +114,32 @@ def home_page(*, base_url: str = "/", xsrf_form_html: str = "", problem: str = "
     from .framework import load_framework
     from .lessons import load_lessons
     from .roster import load_roster
-    from .widgets.learning_map import lesson_progress
+    from .widgets.learning_map import CONTEST_NOTEBOOK, PRACTICE_NOTEBOOK, map_data
 
     fw = load_framework()
     worker = _learner()
-    answered: set[str] = set()
-    level: dict[str, str] = {}
-    if worker is not None:
-        mine = open_store().frame(worker_id=worker.worker_id)
-        if len(mine):
-            from .ratings import rate
+    data = map_data(worker, store or open_store()) if worker is not None else None
 
-            answered = set(mine["ref"])
-            ratings = rate(mine, as_of=datetime.now(UTC).replace(tzinfo=None))
-            level = dict(zip(ratings["domain"], ratings["level_title"], strict=True))
-    rows, suggestion = [], None
-    for lesson in load_lessons():
-        status = lesson_progress(lesson, answered) if worker is not None else "new"
-        row = {"title": lesson.title, "domain": fw.domain(lesson.domain).title, "minutes": lesson.minutes,
-               "href": f"{base_url}voila/render/{lesson.notebook}", "status": status,
-               "status_title": _STATUS[status]}
-        rows.append(row)
-        if worker is not None and suggestion is None and status != "done":
-            suggestion = row
+    def row(lesson, status: str = "new", detail: str = "") -> dict:  # noqa: ANN001
+        return {"id": lesson.id, "title": lesson.title, "domain": fw.domain(lesson.domain).title,
+                "minutes": lesson.minutes, "href": f"{base_url}voila/render/{lesson.notebook}", "status": status,
+                "status_title": _STATUS[status], "detail": detail}
+
+    if data is None:
+        rows, suggestion, domains = [row(x) for x in load_lessons()], None, []
+    else:
+        rows = [row(r.lesson, r.status, _progress_detail(r)) for r in data.lessons]
+        suggestion = next((x for x in rows if data.suggestion and x["id"] == data.suggestion.lesson.id), None)
+        domains = [{"title": d.title, "level": d.level_title, "reason": d.reason} for d in data.domains]
+    folder = notebooks or _REPO / "notebooks"
+    extra = [(title, f"{base_url}voila/render/{name}") for title, name in
+             (("每日15分钟", PRACTICE_NOTEBOOK), ("练兵比武（培训师组织）", CONTEST_NOTEBOOK)) if (folder / name).is_file()]
     env = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     return env.get_template("app-home.html.j2").render(
         worker=worker, roster=list(load_roster().values()) if worker is None else [],
-        lessons=rows, suggestion=suggestion, base_url=base_url, problem=problem,
-        domains=[{"title": d.title, "level": level.get(d.id, "未评估")} for d in fw.domains],
+        lessons=rows, suggestion=suggestion, why=data.why if data else "", domains=domains, extra=extra,
+        base_url=base_url, problem=problem,
         xsrf_form_html=Markup(xsrf_form_html),  # noqa: S704 (tornado's own hidden input)
     )
 
@@ -168,6 +181,8 @@ def _kernel_manager_class():  # noqa: ANN202
         async def _warm_kernel(self, delay: float) -> str:
             if delay:
                 await asyncio.sleep(delay)
+            if self._closing:
+                raise asyncio.CancelledError
             kernel_id = await super().start_kernel(kernel_name=self.pool_kernel_name, path="")
             self._pooled.add(kernel_id)
             client = self.get_kernel(kernel_id).client()
@@ -214,10 +229,12 @@ def _kernel_manager_class():  # noqa: ANN202
             await super().cull_kernel_if_idle(kernel_id)
 
         async def shutdown_all(self, now: bool = False) -> None:
+            # A kernel half-started is waited for, then shut down with the others. Voilà calls this
+            # from a new event loop once the server's loop has stopped: tasks of that loop cannot
+            # be awaited; a kernel they were starting exits with its parent (ipykernel's watch).
             self._closing = True
-            for task in self._pool:
-                task.cancel()
-            await asyncio.gather(*self._pool, return_exceptions=True)
+            loop = asyncio.get_running_loop()
+            await asyncio.gather(*(t for t in self._pool if t.get_loop() is loop), return_exceptions=True)
             self._pool = []
             await super().shutdown_all(now=now)
 
@@ -239,33 +256,51 @@ def __getattr__(name: str) -> Any:
 
 def _application_class():  # noqa: ANN202
     import tornado.web
+    from jupyter_server.base.handlers import JupyterHandler
     from tornado.ioloop import IOLoop
     from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler as VoilaHandler
 
     from .content import ContentError
+    from .evidence import open_store
     from .roster import set_identity
 
-    class HomeHandler(tornado.web.RequestHandler):
-        def get(self) -> None:
-            self._page()
+    class HomeHandler(JupyterHandler):
+        """The learning map. Same login as the lesson pages (a token when Voilà is given one);
+        the form's _xsrf is checked by jupyter_server before ``post`` runs."""
 
-        def post(self) -> None:
-            self.check_xsrf_cookie()
+        @tornado.web.authenticated
+        async def get(self) -> None:
+            await self._page()
+
+        @tornado.web.authenticated
+        async def post(self) -> None:
             worker_id = self.get_body_argument("worker_id", "").strip()
             try:
                 worker = set_identity(worker_id)
             except (KeyError, ContentError) as err:
-                self._page(problem=str(err).strip("'\""))
+                await self._page(problem=str(err).strip("'\""))
                 return
             os.environ["TRAINKIT_WORKER"] = worker.worker_id
             self.redirect(self.settings["base_url"])
 
-        def _page(self, problem: str = "") -> None:
+        async def _page(self, problem: str = "") -> None:
+            page = partial(home_page, base_url=self.settings["base_url"], store=self.settings["trainkit_store"],
+                           notebooks=Path(self.settings["trainkit_notebooks"]),
+                           xsrf_form_html=self.xsrf_form_html(), problem=problem)
+            html = await IOLoop.current().run_in_executor(None, page)  # reading the store: off the event loop
             self.set_header("Cache-Control", "no-store")
-            self.finish(home_page(base_url=self.settings["base_url"], xsrf_form_html=self.xsrf_form_html(),
-                                  problem=problem))
+            self.finish(html)
 
-    class TreeRedirect(tornado.web.RequestHandler):
+    class LessonHandler(VoilaHandler):
+        async def get(self, path: str | None = None) -> None:
+            # Voilà's page asks the server to shut its kernel down when the tab closes, sending the
+            # _xsrf cookie back; a lesson opened straight from a bookmark has none yet.
+            _ = self.xsrf_token
+            return await super().get(path)
+
+    class TreeRedirect(JupyterHandler):
+        @tornado.web.authenticated
         def get(self, *_args: str) -> None:
             self.redirect(self.settings["base_url"])
 
@@ -277,6 +312,8 @@ def _application_class():  # noqa: ANN202
 
         def init_settings(self) -> dict:
             settings = super().init_settings()
+            settings["trainkit_notebooks"] = self.root_dir
+            settings["trainkit_store"] = open_store()
             fill = getattr(self.kernel_manager, "fill_pool", None)
             if fill is not None:
                 IOLoop.current().add_callback(fill)
@@ -289,7 +326,8 @@ def _application_class():  # noqa: ANN202
                 (self.server_url, HomeHandler),
                 (url_path_join(self.server_url, r"/voila/tree(.*)"), TreeRedirect),
             ]
-            return ours + super().init_handlers()
+            theirs = [(h[0], LessonHandler, *h[2:]) if h[1] is VoilaHandler else h for h in super().init_handlers()]
+            return ours + theirs
 
     return TrainkitApp
 
@@ -299,10 +337,19 @@ def run_app(*, notebooks: Path | None = None, worker_id: str | None = None, port
             extra: tuple[str, ...] = ()) -> None:
     """Serve the lessons until interrupted (Ctrl+C)."""
     from .content import ContentError
+    from .framework import load_framework
+    from .lessons import load_lessons
+    from .quiz import load_banks
     from .roster import current_worker, load_roster
 
     folder = notebooks_dir(notebooks)
     try:
+        # read the content once now: a broken file is reported before any page is served
+        load_framework()
+        load_banks()
+        missing = [x.notebook for x in load_lessons() if not (folder / x.notebook).is_file()]
+        if missing:
+            raise AppError(f"{folder}: 课程目录中缺少这些课程文件：{'、'.join(missing)}（见 casebank/lessons/）")
         if worker_id is not None and worker_id not in load_roster():
             raise AppError(f"花名册中没有工号 {worker_id}，请核对花名册或去掉 --worker")
         if worker_id is not None:

@@ -448,7 +448,7 @@ def report(db: str | None, out: Path, xlsx: Path | None, roster: Path | None, si
 @click.option("--course", type=click.Path(path_type=Path, file_okay=False), default=Path("exercises"),
               show_default=True, help="nbgrader 课程目录")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="并行进程数（默认：CPU 核数）")
-@click.option("--student", "students", multiple=True, help="只评这位学员（可重复）")
+@click.option("--student", "students", multiple=True, help="只评这些学员（可重复，或用逗号分隔）")
 @click.option("--force", is_flag=True, help="重新评分已评过且没有重新提交的作业")
 @click.option("--timeout", type=click.FloatRange(1, 3600), default=120, show_default=True,
               help="每份 notebook 的总时间限制（秒）；每格另受课程配置 Execute.timeout 限制")
@@ -459,6 +459,7 @@ def autograde_cmd(assignment: str, course: Path, jobs: int | None, students: tup
     """并行自动评分（与 nbgrader autograde 同分，写入同一成绩库）；损坏的提交自动修复或注明原因。"""
     from .autograde import AutogradeError, autograde, render_summary
 
+    students = tuple(s.strip() for given in students for s in given.split(",") if s.strip())
     try:
         summary = autograde(course, assignment, jobs=jobs, students=students, force=force, timeout=timeout,
                             memory_mb=memory_mb)
@@ -473,11 +474,12 @@ def autograde_cmd(assignment: str, course: Path, jobs: int | None, students: tup
 @click.argument("assignment")
 @click.option("--course", type=click.Path(path_type=Path, file_okay=False), default=Path("exercises"),
               show_default=True, help="nbgrader 课程目录")
-@click.option("--student", "students", multiple=True, help="只生成这位学员的反馈（可重复）")
+@click.option("--student", "students", multiple=True, help="只生成这些学员的反馈（可重复，或用逗号分隔）")
 def feedback_cmd(assignment: str, course: Path, students: tuple[str, ...]) -> None:
     """为每位学员生成中文反馈页（feedback/学员/作业/），不含隐藏检查。"""
     from .feedback import FeedbackError, write_feedback
 
+    students = tuple(s.strip() for given in students for s in given.split(",") if s.strip())
     try:
         pages = write_feedback(course, assignment, students=students)
     except FeedbackError as err:

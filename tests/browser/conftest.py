@@ -27,6 +27,7 @@ CHROMIUM_ARGS = [
     "--lang=zh-CN",
 ]
 LAB_TOKEN = "trainkit-browser-test"
+REPO = Path(__file__).resolve().parents[2]
 WORKER = "W001"
 
 
@@ -44,8 +45,10 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # module scope: Playwright's sync API keeps an event loop running in this thread while it
+    # is open, which would break later tests that call asyncio.run()
     executable = chromium_path()
     try:
         from playwright.sync_api import sync_playwright
@@ -196,17 +199,52 @@ class Server:
         return f"{self.base}{path}" + (f"?token={self.token}" if self.token else "")
 
 
-@pytest.fixture(scope="module")
-def app_server(tmp_path_factory):
-    """``trainkit app`` on loopback, learner W001, its own evidence database."""
+LAB_ONLY_MARK = "【只在 JupyterLab 中显示的说明】"
+
+
+def _lessons_with_a_lab_only_cell(folder: Path) -> Path:
+    """A copy of the lessons where the 低保 lesson has one more cell, tagged ``lab-only``
+    (instructions such as "press Shift+Enter"): the app runs such a cell but does not show it."""
+    import json
+
+    from trainkit.lessons import load_lessons
+
+    shutil.copytree(REPO / "notebooks", folder)
+    path = folder / next(x.notebook for x in load_lessons() if x.id == "social-assistance-dibao")
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb["cells"].insert(1, {"cell_type": "markdown", "id": "lab-only-test", "metadata": {"tags": ["lab-only"]},
+                           "source": [f"{LAB_ONLY_MARK}选中代码格，按 Shift+Enter 运行。"]})
+    path.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
+    return folder
+
+
+def _app(tmp_path_factory, *, worker: str | None):  # noqa: ANN202
     home = tmp_path_factory.mktemp("app-home")
     env = _learner_env(home)
+    if worker is None:
+        env.pop("TRAINKIT_WORKER")
+    lessons = _lessons_with_a_lab_only_cell(home / "notebooks")
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
     log = home / "app.log"
-    proc = _serve([sys.executable, "-m", "trainkit", "app", "--no-browser", f"--port={port}",
+    proc = _serve([sys.executable, "-m", "trainkit", "app", "--no-browser", f"--port={port}", f"--notebooks={lessons}",
                    "--Voila.ip=127.0.0.1", "--Voila.port_retries=0"], base, log, env, "trainkit app")
-    yield Server(base, env["TRAINKIT_DB"], log)
+    return proc, Server(base, env["TRAINKIT_DB"], log)
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory):
+    """``trainkit app`` on loopback, learner W001, its own evidence database."""
+    proc, server = _app(tmp_path_factory, worker=WORKER)
+    yield server
+    _stop(proc)
+
+
+@pytest.fixture
+def app_server_no_learner(tmp_path_factory):
+    """``trainkit app`` on a machine where nobody has said who they are yet."""
+    proc, server = _app(tmp_path_factory, worker=None)
+    yield server
     _stop(proc)
 
 
@@ -218,11 +256,15 @@ def lab_server(tmp_path_factory):
            "JUPYTER_CONFIG_DIR": str(tmp_path_factory.mktemp("cfg")),
            "JUPYTERLAB_SETTINGS_DIR": str(tmp_path_factory.mktemp("settings")),
            "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces"))}
+    # a copy of the lessons: JupyterLab saves the notebooks it runs, the repository's stay as they are
+    root = tmp_path_factory.mktemp("lab-root")
+    shutil.copytree(REPO / "notebooks", root / "notebooks")
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
     log = home / "lab.log"
     proc = _serve([sys.executable, "-m", "trainkit", "lab", "--no-browser", f"--port={port}",
-                   "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={LAB_TOKEN}"],
+                   "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={LAB_TOKEN}",
+                   f"--ServerApp.root_dir={root}"],
                   f"{base}api/status?token={LAB_TOKEN}", log, env, "JupyterLab")
     yield Server(base, env["TRAINKIT_DB"], log, LAB_TOKEN)
     _stop(proc)

@@ -56,6 +56,21 @@ def test_home_page_is_the_learning_map_in_chinese(app_server, page, shoot):
     expect(page.locator("#tk-lessons")).to_be_visible()
 
 
+def test_first_visit_asks_who_the_learner_is_once(app_server_no_learner, page, shoot):
+    from playwright.sync_api import expect
+
+    page.goto(app_server_no_learner.base)
+    form = page.locator("#tk-pick")
+    expect(form).to_contain_text("第一次使用")
+    shoot(page, "app-first-visit")
+    form.get_by_label("我的工号").select_option("W002")
+    form.get_by_role("button", name="确认").click()
+    expect(page.locator("#tk-learner")).to_contain_text(load_roster()["W002"].display_name)
+    page.reload()
+    expect(page.locator("#tk-learner")).to_contain_text("W002")
+    expect(page.locator("#tk-pick")).to_have_count(0)
+
+
 def test_lesson_shows_text_and_widgets_not_code(app_server, page, dibao, shoot):
     from playwright.sync_api import expect
 
@@ -72,6 +87,7 @@ def test_lesson_shows_text_and_widgets_not_code(app_server, page, dibao, shoot):
         assert mark not in text, f"课程页面里出现了代码：{mark}"
     assert "Traceback" not in text and "Error" not in text
     assert "第八条" in text  # the lesson's own text is there
+    assert "只在 JupyterLab 中显示" not in text  # the cell tagged lab-only (tests/browser/conftest.py)
     shoot(page, "app-lesson")
     card.scroll_into_view_if_needed()
     shoot(page, "app-lesson-quiz")
@@ -91,6 +107,46 @@ def test_answer_gets_feedback_and_is_recorded(app_server, page, dibao, recorded,
     page.get_by_role("link", name="← 返回学习地图").click()
     expect(page.locator("#tk-lessons tr", has_text=dibao.title)).to_contain_text("学习中")
     shoot(page, "app-home-progress")
+
+
+def test_daily_practice_opens_from_the_learning_map(app_server, page, shoot):
+    from playwright.sync_api import expect
+
+    page.goto(app_server.base)
+    link = page.locator("#tk-extra").get_by_role("link", name="每日15分钟")
+    if not link.count():
+        pytest.skip("课程目录中没有每日15分钟（01-daily-practice.ipynb）")
+    link.click()
+    expect(page.get_by_role("button", name="开始练习")).to_be_visible(timeout=120_000)
+    assert page.locator(".jp-CodeCell .jp-InputArea, .cm-editor").count() == 0
+    shoot(page, "app-daily-practice")
+
+
+def test_closing_the_lesson_tab_shuts_its_kernel_down(app_server, browser, dibao):
+    import json
+    import urllib.error
+    import urllib.request
+
+    context = browser.new_context(locale="zh-CN")
+    try:
+        tab = context.new_page()
+        _open_lesson(tab, app_server, dibao)
+        kernel_id = json.loads(tab.locator("#jupyter-config-data").text_content())["kernelId"]
+        url = f"{app_server.base}api/kernels/{kernel_id}"
+        with urllib.request.urlopen(url, timeout=10) as resp:  # noqa: S310 (loopback)
+            assert resp.status == 200
+        tab.close(run_before_unload=True)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(url, timeout=10).close()  # noqa: S310
+            except urllib.error.HTTPError as err:
+                assert err.code == 404
+                return
+            time.sleep(0.5)
+        pytest.fail(f"关闭课程页 20 秒后内核 {kernel_id} 仍在运行")
+    finally:
+        context.close()
 
 
 def test_reopened_lesson_restores_the_answer(app_server, page, dibao, recorded, shoot):

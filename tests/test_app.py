@@ -1,0 +1,112 @@
+"""``trainkit app``: options, the learning-map home page and the warm kernel pool (no browser)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from click.testing import CliRunner
+
+from trainkit.app import APP_TEMPLATE, AppError, app_argv, home_page, notebooks_dir
+from trainkit.cli import main
+from trainkit.evidence import open_store
+from trainkit.lessons import load_lessons
+from trainkit.quiz import load_bank
+from trainkit.roster import load_roster
+from trainkit.widgets.learning_map import PRACTICE_NOTEBOOK
+
+
+def test_lessons_are_served_without_code_by_our_template_and_a_small_pool():
+    argv = app_argv(port=8899, open_browser=False)
+    assert "--VoilaConfiguration.strip_sources=True" in argv
+    assert "--VoilaConfiguration.show_tracebacks=False" in argv
+    assert f"--VoilaConfiguration.template={APP_TEMPLATE}" in argv
+    assert "--VoilaConfiguration.multi_kernel_manager_class=trainkit.app.LessonKernelManager" in argv
+    assert "--LessonKernelManager.pool_size=1" in argv
+    assert "--LessonKernelManager.cull_idle_timeout=1800" in argv
+    assert {"--port=8899", "--no-browser"} <= set(argv)
+    assert app_argv(extra=["--Voila.ip=0.0.0.0"])[-1] == "--Voila.ip=0.0.0.0"
+
+
+def test_the_lessons_folder_is_found_or_named(tmp_path):
+    assert (notebooks_dir() / load_lessons()[0].notebook).is_file()
+    with pytest.raises(AppError, match="找不到课程文件夹"):
+        notebooks_dir(tmp_path)
+
+
+@pytest.fixture
+def store_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'evidence.db'}"
+    monkeypatch.setenv("TRAINKIT_DB", url)
+    monkeypatch.setenv("TRAINKIT_WORKER", "W001")
+    return url
+
+
+def test_home_page_is_the_learning_map_of_the_learner(store_url):
+    page = home_page()
+    assert load_roster()["W001"].display_name in page
+    for lesson in load_lessons():
+        assert f'<a href="/voila/render/{lesson.notebook}">{lesson.title}</a>' in page
+    assert "未开始" in page and "学习中" not in page
+    assert "未评估" in page and 'name="worker_id"' not in page
+    if (notebooks_dir() / PRACTICE_NOTEBOOK).is_file():
+        assert f'<a href="/voila/render/{PRACTICE_NOTEBOOK}"><b>每日15分钟</b></a>' in page
+
+
+def test_home_page_shows_progress_read_fresh_from_the_evidence(store_url):
+    bank = load_bank("social-assistance-dibao")
+    item = bank.items[0]
+    store = open_store(store_url)
+    store.record(worker_id="W001", item_id=item.items[0], domain="social_assistance", source="self_check",
+                 ref=f"quiz:{bank.id}:{item.id}", score=1.0, max_score=1.0, recorded_at=datetime.now(UTC),
+                 assessor="W001")
+    dibao = next(x for x in load_lessons() if x.id == "social-assistance-dibao")
+    page = home_page(base_url="/user/w001/")
+    row = page.split(f'<a href="/user/w001/voila/render/{dibao.notebook}">')[1].split("</tr>")[0]
+    assert "学习中" in row
+    assert "建议下一课" in page
+
+
+def test_home_page_without_a_learner_offers_the_roster_once(tmp_path, monkeypatch):
+    monkeypatch.delenv("TRAINKIT_WORKER", raising=False)
+    monkeypatch.setenv("TRAINKIT_HOME", str(tmp_path))
+    page = home_page(xsrf_form_html='<input type="hidden" name="_xsrf" value="x">')
+    assert "第一次使用" in page and 'name="_xsrf"' in page
+    for worker_id in load_roster():
+        assert f'<option value="{worker_id}">' in page
+
+
+def test_an_unknown_worker_is_refused_in_chinese():
+    result = CliRunner().invoke(main, ["app", "--no-browser", "--worker", "NOBODY"])
+    assert result.exit_code == 1
+    assert "花名册中没有工号 NOBODY" in result.output
+
+
+@pytest.mark.slow
+def test_the_pool_hands_out_a_kernel_with_the_kit_already_imported():
+    from trainkit.app import LessonKernelManager
+
+    async def scenario() -> None:
+        km = LessonKernelManager(pool_size=1, fill_delay=0.0)
+        try:
+            km.fill_pool()
+            await asyncio.gather(*km._pool)
+            warm = set(km._pooled)
+            kernel_id = await km.start_kernel(kernel_name="python3", path="")
+            assert kernel_id in warm and kernel_id not in km._pooled
+            client = km.get_kernel(kernel_id).client()
+            client.start_channels()
+            try:
+                await client.wait_for_ready(timeout=60)
+                reply = await client.execute_interactive("import sys; assert 'trainkit.widgets' in sys.modules",
+                                                         timeout=60, output_hook=lambda _m: None)
+            finally:
+                client.stop_channels()
+            assert reply["content"]["status"] == "ok"
+            await asyncio.sleep(0.1)
+            assert len(km._pool) == 1  # refilling for the next learner
+        finally:
+            await km.shutdown_all()
+
+    asyncio.run(scenario())
