@@ -7,7 +7,7 @@ if ! command -v pg_lsclusters >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
 read -r version cluster _ < <(pg_lsclusters --no-header | head -n 1)
-pg_ctlcluster "$version" "$cluster" start 2>/dev/null || pg_ctlcluster "$version" "$cluster" status >/dev/null
+pg_ctlcluster "$version" "$cluster" start >/dev/null 2>&1 || pg_ctlcluster "$version" "$cluster" status >/dev/null
 port=$(pg_lsclusters --no-header | awk 'NR==1 {print $3}')
 su postgres -c "psql -q -p $port -tc \"SELECT 1 FROM pg_roles WHERE rolname='trainkit'\" | grep -q 1 || psql -q -p $port -c \"CREATE ROLE trainkit LOGIN PASSWORD 'trainkit' CREATEDB\""
 su postgres -c "psql -q -p $port -tc \"SELECT 1 FROM pg_database WHERE datname='trainkit_test'\" | grep -q 1 || createdb -p $port -O trainkit trainkit_test"
