@@ -3,6 +3,10 @@
 This directory is an nbgrader course: sources live in ``source/<assignment>/``; the
 folders nbgrader creates (``release/``, ``submitted/``, ``autograded/``, ``feedback/``)
 and ``gradebook.db`` are not tracked by git.
+
+``trainkit autograde`` reads this same file (through nbgrader's own loader), so both
+graders give the same scores; it adds a time limit per notebook, a memory cap and an
+output cap (``trainkit autograde --help``).
 """
 
 import os
@@ -16,8 +20,12 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.Execute.timeout = 30
 c.Execute.interrupt_on_timeout = True
 
-# A warning printed by a library is not a wrong answer: ignore the common ones.
+# What learners find in an answer cell of the released notebook.
 c.ClearSolutions.code_stub = {"python": "# 在这里填写答案\n"}
+c.ClearSolutions.text_stub = "请在这里作答。"
+
+# A warning printed by a library is not a wrong answer: nbgrader scores a test cell 0 when it
+# writes anything to stderr, so stderr output that is a warning is removed before scoring
+# (tests/autograde checks that a right answer with a warning keeps its points).
 c.IgnorePattern.pattern = r".*(Warning|warnings\.warn).*"
 c.IgnorePattern.enabled = True
-c.ClearSolutions.text_stub = "请在这里作答。"

@@ -91,6 +91,7 @@ def good(course: Path) -> dict[str, nbformat.NotebookNode]:
         "G-mixed": answered(course, {**mixed, "月补差": "1011 * 4 - 2000", "人数": '"4"'}),
         "G-blank": release_nb(course),
         "G-warning": answered(course, {**RIGHT, "月补差": WARNS}),
+        "G-pandas": answered(course, {**RIGHT, "月收入": "import pandas as pd\n月收入 = int(pd.Series([2000, 0]).sum())"}),
     }
 
 
@@ -142,7 +143,9 @@ def _v3(course: Path) -> bytes:
 
 
 def _answer_kills_worker(course: Path) -> nbformat.NotebookNode:
-    return answered(course, {**RIGHT, "第5题": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"})
+    """Learner code that finds the grading process (the kernel's JPY_PARENT_PID) and kills it."""
+    kill = "import os, signal\nos.kill(int(os.environ['JPY_PARENT_PID']), signal.SIGKILL)"
+    return answered(course, {**RIGHT, "第5题": kill})
 
 
 def damaged(course: Path) -> dict[str, tuple[dict[str, bytes | nbformat.NotebookNode], str, str]]:
@@ -212,11 +215,11 @@ def new_course(root: Path, *, timeout: int = 4, trainkit_metadata: dict[str, dic
     return root
 
 
-def grades(course: Path, *, students: set[str] | None = None) -> dict:
+def grades(course: Path, *, students: set[str] | None = None, db_url: str | None = None) -> dict:
     from nbgrader.api import Gradebook
 
     found = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+    with Gradebook(db_url or f"sqlite:///{course / 'gradebook.db'}") as gb:
         for sub in gb.assignment_submissions(ASSIGNMENT):
             if students is not None and sub.student.id not in students:
                 continue

@@ -44,6 +44,10 @@ def test_a_second_run_skips_what_is_done(graded):
     again = CliRunner().invoke(main, ["autograde", ASSIGNMENT, "--course", str(course)])
     assert again.exit_code == 0, again.output
     assert "已跳过  3（此前已评分且没有重新提交；加 --force 重新评分）" in again.output
+    chosen = CliRunner().invoke(main, ["autograde", ASSIGNMENT, "--course", str(course), "--force",
+                                       "--student", "W001,W003", "--student", "W404"])
+    assert chosen.exit_code == 0, chosen.output
+    assert "本次评分 2 份 notebook" in chosen.output and "没有找到这些学员的提交：W404" in chosen.output
 
 
 def test_feedback_writes_chinese_pages_with_the_explanation_and_its_source(graded):

@@ -38,8 +38,13 @@ def test_good_submissions_score_exactly_as_nbgrader_scores_them(corpus, referenc
     course, summary, _ = corpus
     ours = grades(course, students=set(good(course)))
     theirs = grades(reference)
-    assert ours == theirs and len(theirs) == 5 * 10
+    assert ours == theirs and len(theirs) == len(good(course)) * 10
     assert {r.status for r in summary.results if r.student in good(course)} == {"已评分"}
+
+
+def test_pandas_imports_under_the_memory_cap(corpus):
+    course, _, _ = corpus
+    assert grades(course)[("G-pandas", "q2-check")][0] == 1.0  # the corpus runs with memory_mb=1024
 
 
 def test_a_warning_on_stderr_does_not_zero_a_right_answer(corpus):
@@ -75,7 +80,6 @@ def test_the_report_explains_unparseable_answers_and_never_shows_hidden_tests(co
 def test_the_summary_table_counts_and_explains(corpus):
     _, summary, expected = corpus
     text = render_summary(summary)
-    print(text)
     failed = sum(status == "失败" for status, _ in expected.values())
     assert f"失败    {failed}" in text and "失败（原因）：" in text and "已修复（" in text
     assert "D-os-exit" in text and "os._exit" in text and "GBK" in text

@@ -58,3 +58,12 @@ def test_rubric_scores_and_comments_come_from_the_gradebook(corpus):
     assert "四个人说得很清楚。" in text and "漏了助学金不计入。" in text
     assert "成员认定" in text and "收入核算" in text and "待评分" in text  # two criteria still open
     assert "王阿姨，您家计入四个人" in text  # the learner's own written answer
+
+
+def test_feedback_also_works_after_plain_nbgrader_autograde(reference):
+    pages = {p.parent.parent.name: p for p in write_feedback(reference, ASSIGNMENT)}
+    secrets = hidden_texts(reference)
+    wrong = pages["G-wrong"].read_text(encoding="utf-8")
+    assert "答案不正确" in wrong and not any(secret in wrong for secret in secrets)
+    right = pages["G-right"].read_text(encoding="utf-8")
+    assert right.count("通过") >= 6 and "8</strong> / 8" in right

@@ -10,8 +10,10 @@ and a summary table at the end. Modules, one job each:
 ``snapshot``  the gradebook's view of the source notebooks    ``intake``    bytes → notebook
 ``repair``    structure back to the source's                  ``normalise`` IME answers → Python
 ``execute``   nbgrader's Execute with guards                  ``launcher``  the kernel's limits
-``checks``    per-check Chinese messages (no hidden text)     ``worker``    one notebook's pipeline
+``checks``    per-check Chinese messages (no hidden text)     ``worker``    a worker process
 ``pool``      worker processes                                ``record``    the one gradebook writer
+``jobs``      what workers are sent and send back             ``pipeline``  one notebook, start to finish
+``zygote``    kernels forked without re-importing             ``files``     staging, publishing, reports
 ``progress``  progress bar and time left                      ``summary``   the closing table
 ``runner``    the whole run
 """

@@ -16,32 +16,52 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from queue import Empty
 
+from jupyter_client.client import KernelClient
 from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.utils import run_sync
+from jupyter_core.utils import ensure_async, run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import run_hook
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Float, Integer, Unicode
+from traitlets import Any, Float, Integer, Unicode
 
 __all__ = ["STOPPED", "GuardedExecute", "LimitedKernelManager", "stop_kernel"]
 
 LAUNCHER = Path(__file__).with_name("launcher.py")
 MAX_OUTPUTS = 2000  # outputs kept per cell
 STOPPED = "评分中止"  # ename of the error output trainkit puts in a cell it could not run
+_UNREAPED: list = []  # killed kernel processes not yet collected
 
 
 class LimitedKernelManager(AsyncKernelManager):
-    """Starts the kernel through :mod:`launcher` (memory cap, output cap) over IPC sockets."""
+    """Starts the kernel through :mod:`launcher` (memory cap, output cap) over IPC sockets,
+    forked from a :class:`~trainkit.autograde.zygote.Zygote` when one is given."""
 
     memory_mb = Integer(0)
     stdout_chars = Integer(0)
     stderr_chars = Integer(0)
+    zygote = Any(None)
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         cmd = super().format_kernel_cmd(extra_arguments)
         return [sys.executable, str(LAUNCHER), f"--memory-mb={self.memory_mb}",
                 f"--stdout-chars={self.stdout_chars}", f"--stderr-chars={self.stderr_chars}", "--", *cmd]
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:  # noqa: ANN003
+        inner = kernel_cmd[kernel_cmd.index("--") + 1:] if "--" in kernel_cmd else []
+        child = None
+        if self.zygote is not None and self.zygote.alive and inner[:1] == [sys.executable] \
+                and inner[1:3] == ["-m", "ipykernel_launcher"]:
+            child = self.zygote.spawn(kernel_cmd, cwd=kw.get("cwd") or os.getcwd(), env=kw.get("env") or os.environ)
+        if child is None:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            return
+        provisioner = self.provisioner
+        provisioner.process, provisioner.pid, provisioner.pgid = child, child.pid, child.pid  # own session
+        provisioner.cwd = kw.get("cwd") or os.getcwd()
+        self._reconcile_connection_info(provisioner.connection_info)
 
 
 def stop_kernel(km: AsyncKernelManager) -> None:
@@ -60,9 +80,6 @@ def stop_kernel(km: AsyncKernelManager) -> None:
     if process is not None:
         _UNREAPED.append(process)
     reap()
-
-
-_UNREAPED: list = []
 
 
 def reap(*, wait: bool = False) -> None:
@@ -113,6 +130,8 @@ class GuardedExecute(Execute):
         super().__init__(*args, **kwargs)
         self.on_incident = on_incident or (lambda text: None)
         self.where = where or (lambda cell, index: f"第 {index + 1} 格")
+        self.zygote = None  # the worker's Zygote, if any
+        self._kernel_stderr = None  # where kernels' own stderr goes (the run's log)
         self.deadline: float | None = None
         self.restarts = 0
         self.gave_up: str | None = None
@@ -122,6 +141,7 @@ class GuardedExecute(Execute):
         km = super().create_kernel_manager()
         if isinstance(km, LimitedKernelManager):
             km.memory_mb, km.stdout_chars, km.stderr_chars = self.memory_mb, self.stdout_chars, self.stderr_chars
+            km.zygote = self.zygote
         if self.runtime_dir and sys.platform != "win32":
             km.transport = "ipc"  # no TCP port races between kernels started at the same moment
             km.connection_file = os.path.join(self.runtime_dir, f"k-{uuid.uuid4().hex[:12]}.json")
@@ -135,6 +155,52 @@ class GuardedExecute(Execute):
         self.start_new_kernel(stdout=stderr, stderr=stderr)
         return self.km
 
+    async def async_start_new_kernel_client(self) -> KernelClient:
+        """nbclient's, with jupyter_client's ``wait_for_ready`` replaced by the same handshake
+        without its closing 0.2 s "flush" of IOPub (paid by every notebook, and not needed:
+        nbclient ignores IOPub messages that are not about the cell it runs)."""
+        self.kc = self.km.client()
+        await ensure_async(self.kc.start_channels())
+        try:
+            await self._until_ready(self.startup_timeout)
+        except Exception:
+            await self._async_cleanup_kernel()
+            raise
+        self.kc.allow_stdin = False
+        await run_hook(self.on_notebook_start, notebook=self.nb)
+        return self.kc
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)  # nbclient's sync name, rebound
+
+    async def _until_ready(self, timeout: float) -> None:
+        """Ready = the kernel answered ``kernel_info`` and IOPub delivered a message the kernel
+        published about that request (so the subscription is live: no output can be missed)."""
+        deadline = time.monotonic() + timeout
+        kc = self.kc
+        while True:
+            msg_id = kc.kernel_info()
+            reply = await self._message(kc.shell_channel, msg_id, 1.0)
+            if reply is not None and await self._message(kc.iopub_channel, msg_id, 0.2) is not None:
+                kc._handle_kernel_info_reply(reply)  # protocol adaptation, as wait_for_ready does
+                return
+            if not await ensure_async(self.km.is_alive()):
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+
+    @staticmethod
+    async def _message(channel, parent_id: str, timeout: float) -> dict | None:  # noqa: ANN001
+        """The next message on ``channel`` about request ``parent_id``; None after ``timeout`` s."""
+        end = time.monotonic() + timeout
+        while (left := end - time.monotonic()) > 0:
+            try:
+                msg = await ensure_async(channel.get_msg(timeout=left))
+            except Empty:
+                return None
+            if msg["parent_header"].get("msg_id") == parent_id:
+                return msg
+        return None
+
     def _replace_kernel(self, why: str) -> bool:
         """Throw the current kernel away and continue in a fresh one; False once out of restarts."""
         if self.km is not None:
@@ -145,11 +211,11 @@ class GuardedExecute(Execute):
         if self.restarts >= self.max_restarts:
             self.km = None
             self.gave_up = f"{why}；已换过 {self.restarts} 次新内核，其余格子不再运行"
+            self.on_incident(self.gave_up)
             return False
         self.restarts += 1
         self.km = self.create_kernel_manager()
-        stderr = getattr(self, "_kernel_stderr", None)
-        self.start_new_kernel(stdout=stderr, stderr=stderr)
+        self.start_new_kernel(stdout=self._kernel_stderr, stderr=self._kernel_stderr)
         self.start_new_kernel_client()
         return True
 
@@ -172,7 +238,10 @@ class GuardedExecute(Execute):
         if self.gave_up:
             return self._not_run(cell, resources, self.gave_up)
         if self.deadline is not None and time.monotonic() >= self.deadline:
-            return self._not_run(cell, resources, f"整本作业运行超过 {self.notebook_timeout:g} 秒的时间限制，本格没有运行")
+            why = f"整本作业运行超过 {self.notebook_timeout:g} 秒的时间限制"
+            self.on_incident(f"{why}：从{self.where(cell, index)}起没有运行，相应的题目不得分")
+            self.gave_up = why
+            return self._not_run(cell, resources, f"{why}，这一格没有运行")
         if self.km is None or not run_sync(self.km.is_alive)():
             why = f"上一格运行后{exit_reason(self.km)}"
             self.on_incident(f"{self.where(cell, index)}运行前发现{why}，已换用新内核继续")

@@ -11,13 +11,14 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import uuid
 import warnings
 from dataclasses import dataclass, field
 
 import nbformat
 import nbformat.reader
 from nbformat import NotebookNode
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell
+from nbformat.v4 import new_notebook
 
 __all__ = ["Intake", "Unreadable", "read_submission"]
 
@@ -143,14 +144,15 @@ def _cell(cell: object) -> NotebookNode | None:
     metadata = cell.get("metadata")
     metadata = dict(metadata) if isinstance(metadata, dict) else {}
     kind = cell.get("cell_type")
-    if kind == "code":
-        new = new_code_cell(source=source, metadata=metadata)
-    elif kind == "markdown" or kind == "heading":
-        new = new_markdown_cell(source=source, metadata=metadata)
-    elif kind == "raw":
-        new = new_raw_cell(source=source, metadata=metadata)
-    else:
+    if kind == "heading":
+        kind = "markdown"
+    if kind not in ("code", "markdown", "raw"):
         return None
+    # built as plain nodes: nbformat's new_*_cell validate each cell against the schema one by
+    # one (slow); the notebook as a whole is valid by construction
+    new = nbformat.from_dict({"cell_type": kind, "id": uuid.uuid4().hex[:8], "metadata": metadata, "source": source})
+    if kind == "code":
+        new["outputs"], new["execution_count"] = [], None
     if kind != "code" and isinstance(cell.get("attachments"), dict):
         new["attachments"] = cell["attachments"]  # pictures pasted into a written answer
     if isinstance(cell.get("id"), str):

@@ -9,6 +9,7 @@ sub-folder): the unclaimed notebook sharing most grade ids with it is used, and 
 from __future__ import annotations
 
 import fnmatch
+import glob
 import json
 import re
 from dataclasses import dataclass, field
@@ -44,12 +45,12 @@ class Plan:
 def plan_submissions(course: Course, source: AssignmentSource, *, students: tuple[str, ...] = (),
                      force: bool = False) -> Plan:
     assignment = source.name
-    pattern = course.path("submitted", "*", assignment)
+    pattern = str(course.path("submitted", "*", assignment))
     excluded = set(filter(None, course.coursedir.student_id_exclude.split(",")))
     chosen = course.coursedir.student_id
     todo, skipped = [], []
     found: set[str] = set()
-    for folder in sorted(pattern.parent.parent.glob(f"*/{assignment}")):
+    for folder in map(Path, sorted(glob.glob(pattern))):
         student = folder.parent.name
         if not folder.is_dir() or student in excluded or not fnmatch.fnmatchcase(student, chosen):
             continue

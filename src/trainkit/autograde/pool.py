@@ -1,7 +1,7 @@
 """Worker processes, fed over pipes; a worker that dies or hangs is replaced.
 
-Each worker holds at most two jobs: the one it runs and the next, whose kernel is booting
-meanwhile. A worker reports ``begin`` before running a job, so when it dies the parent knows
+Each worker holds a few jobs (``WorkerSetup.ahead``): the one it runs and the next ones,
+whose kernels boot meanwhile. A worker reports ``begin`` before running a job, so when it dies the parent knows
 which job was running (that one fails with a reason) and which were only waiting (those go
 back in the queue).
 """
@@ -17,11 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
-from .worker import Job, Outcome, WorkerSetup, worker_main
+from .jobs import Job, Outcome, WorkerSetup
+from .worker import worker_main
 
 __all__ = ["WorkerPool", "default_jobs"]
 
-AHEAD = 2  # jobs held by one worker: the running one and the next
 
 
 def default_jobs() -> int:
@@ -46,7 +46,7 @@ class WorkerPool:
         self.ctx = mp.get_context("fork" if "fork" in methods else "spawn")
         self.setup, self.stall_after = setup, stall_after
         self.workers = [self._start() for _ in range(jobs)]
-        self.deaths = 0
+        self.suspects: dict[tuple, int] = {}  # job → workers that died holding it before it ran
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
@@ -61,17 +61,19 @@ class WorkerPool:
         by_key = {job.key: job for job in jobs}
         while queue or any(w.held for w in self.workers):
             for w in self.workers:
-                while queue and len(w.held) < AHEAD:
+                while queue and len(w.held) < self.setup.ahead and w.process.is_alive():
                     job = queue.popleft()
                     w.held.append(job.key)
-                    w.conn.send(job)
+                    try:
+                        w.conn.send(job)
+                    except OSError:  # it died a moment ago: noticed below
+                        break
             busy = [w for w in self.workers if w.held]
             ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=0.5)
-            for w in busy:
-                if w.conn in ready and self._read(w, on_outcome):
-                    continue
-                if w.process.sentinel in ready or not w.process.is_alive():
-                    self._read(w, on_outcome)
+            for w in self.workers:
+                alive = w.process.is_alive()
+                readable = (w.conn in ready or not alive) and self._read(w, on_outcome)
+                if not alive or (w.conn in ready and not readable):
                     self._replace(w, queue, by_key, on_outcome, "评分进程意外退出（可能是学员代码终止了评分进程）")
                 elif w.running is not None and time.monotonic() - w.began > self.stall_after:
                     self._kill(w)
@@ -96,12 +98,15 @@ class WorkerPool:
 
     def _replace(self, w: _Worker, queue: deque, by_key: dict, on_outcome: Callable[[Outcome], None],
                  why: str) -> None:
-        self.deaths += 1
         w.conn.close()
         w.process.join(timeout=1)
         for key in reversed(w.held):
+            self.suspects[key] = self.suspects.get(key, 0) + (key != w.running)
             if key == w.running:
                 on_outcome(Outcome(key[0], key[1], "error", problems=[f"{why}，成绩未记录"]))
+            elif self.suspects[key] >= 2:  # it kills its worker before it even runs
+                on_outcome(Outcome(key[0], key[1], "error",
+                                   problems=["评分进程两次在读取这份作业时退出，成绩未记录；详见评分日志"]))
             else:
                 queue.appendleft(by_key[key])
         fresh = self._start()

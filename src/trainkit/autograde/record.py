@@ -4,7 +4,8 @@ nbgrader opens a new ``Gradebook`` in each preprocessor for each notebook and co
 every cell. Here one ``Gradebook`` stays open for the whole run: nbgrader's ``SaveAutoGrades``
 and ``AssignLatePenalties`` (and the ``Gradebook`` methods that create students and
 submissions) run unchanged, but their commits become flushes and the batch is committed once
-— every ``batch`` notebooks or ``interval`` seconds. If one notebook's grades cannot be
+— every ``batch`` notebooks or ``interval`` seconds (small batches: a flush checks every
+object the session holds, so a long batch costs more than it saves). If one notebook's grades cannot be
 written, the batch is rolled back and replayed without it, so it costs no one else's grades.
 """
 
@@ -63,8 +64,8 @@ def quiet() -> Iterator[None]:
 
 
 class GradeRecorder:
-    def __init__(self, course, assignment: str, writers: list[type], *, batch: int = 24,  # noqa: ANN001
-                 interval: float = 2.0) -> None:
+    def __init__(self, course, assignment: str, writers: list[type], *, batch: int = 8,  # noqa: ANN001
+                 interval: float = 1.0) -> None:
         from nbgrader.api import Gradebook
 
         self.course, self.assignment, self.writers = course, assignment, writers
@@ -117,9 +118,23 @@ class GradeRecorder:
             self._pending and time.monotonic() - self._last_commit >= self.interval)
 
     def commit(self) -> list[object]:
-        """Commit the batch; return the tags now safely recorded."""
-        with quiet():
-            self.session.commit()
+        """Commit the batch; return the tags now safely recorded. A gradebook busy with
+        another writer (formgrader saving a grade) is waited for a little."""
+        from sqlalchemy.exc import OperationalError
+
+        for attempt in range(5):
+            try:
+                with quiet():
+                    self.session.commit()
+                break
+            except OperationalError:
+                self.session.rollback()
+                if attempt == 4:
+                    raise
+                time.sleep(1 + attempt)
+                with quiet():
+                    for _, write in self._pending:  # the batch again, for the next try
+                        write()
         done = [tag for tag, _ in self._pending]
         self._pending.clear()
         self._last_commit = time.monotonic()

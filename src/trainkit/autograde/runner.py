@@ -9,29 +9,32 @@ its grades are committed, so an interrupted run resumes where it stopped.
 
 from __future__ import annotations
 
-import json
+import contextlib
+import fcntl
 import logging
 import shutil
+import signal
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
 from .course import Course, CourseError, load_course
+from .files import publish, stage, write_report
+from .jobs import Job, Outcome, WorkerSetup
+from .pipeline import split_preprocessors
 from .plan import Submission, plan_submissions
 from .pool import WorkerPool, default_jobs
 from .progress import Progress
 from .record import GradeRecorder, quiet
 from .snapshot import AssignmentSource, read_assignment
 from .summary import FAILED, GRADED, REPAIRED, NotebookResult, RunSummary
-from .worker import Job, Outcome, WorkerSetup, split_preprocessors
 
 __all__ = ["AutogradeError", "autograde"]
 
-log = logging.getLogger("trainkit.autograde")
-NBGRADER_FILES = {"timestamp.txt", "submission_secret.txt"}  # written by nbgrader submit / collect
 
 
 class AutogradeError(RuntimeError):
@@ -63,12 +66,41 @@ def autograde(course_dir: Path, assignment: str, *, jobs: int | None = None, stu
     log_path.parent.mkdir(parents=True, exist_ok=True)
     _log_to(log_path)
     snapshot = _snapshot(course, assignment)
+    with _one_run_at_a_time(course.state(assignment, "run.lock")):
+        return _autograde(course, snapshot, started, log_path, jobs=jobs, students=students, force=force,
+                          timeout=timeout, memory_mb=memory_mb, progress=progress)
+
+
+@contextlib.contextmanager
+def _one_run_at_a_time(path: Path) -> Iterator[None]:
+    """Two runs on one assignment would both write its grades: the second stops with a message."""
+    with path.open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise AutogradeError("这份作业的自动评分已经在运行（另一个终端或另一位培训师）：请等它结束后再运行") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _autograde(course: Course, snapshot: AssignmentSource, started: float, log_path: Path, *, jobs: int | None,
+               students: tuple[str, ...], force: bool, timeout: float, memory_mb: int,
+               progress: TextIO | None) -> RunSummary:
+    assignment = snapshot.name
     plan = plan_submissions(course, snapshot, students=tuple(students), force=force)
     jobs = max(1, jobs or default_jobs())
     summary = RunSummary(assignment, skipped=plan.skipped, unknown=plan.unknown, jobs=jobs, log=str(log_path))
     if plan.todo:
-        _Run(course, snapshot, summary, timeout=timeout, memory_mb=memory_mb, jobs=jobs,
-             progress=progress if progress is not None else sys.stderr).go(plan.todo)
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            _Run(course, snapshot, summary, timeout=timeout, memory_mb=memory_mb, jobs=jobs,
+                 progress=progress if progress is not None else sys.stderr).go(plan.todo)
+        except OperationalError as err:
+            raise AutogradeError(f"成绩库无法写入（{str(err).splitlines()[0][:200]}）：可能正被其他程序占用，"
+                                 "请关闭 formgrader 等后重新运行；已评完的作业不会重复评分") from err
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -110,17 +142,20 @@ class _Run:
     def go(self, todo: list[Submission]) -> None:
         _, _, writers = split_preprocessors(self.course.converter)
         self.recorder = GradeRecorder(self.course, self.assignment, writers)
-        pool = None
+        pool = runtime = None
         try:
             jobs = self._open_submissions(todo)
             self._flush()
             self.progress = Progress(len(jobs), stream=self.stream)
             if jobs:
+                runtime = tempfile.mkdtemp(prefix="tkag-")  # short: IPC socket paths have a length limit
                 setup = WorkerSetup(str(self.course.root), self.assignment, self.snapshot, self.timeout,
-                                    self.memory_mb, str(self.course.state(self.assignment, "autograde.log")))
+                                    self.memory_mb, str(self.course.state(self.assignment, "autograde.log")),
+                                    runtime)
                 pool = WorkerPool(setup, min(self.jobs, len(jobs)), stall_after=self.timeout + 120)
                 try:
-                    pool.run(jobs, self._on_outcome, self._tick)
+                    with _stop_on_sigterm():
+                        pool.run(jobs, self._on_outcome, self._tick)
                 except KeyboardInterrupt:
                     self.summary.interrupted = True
                     pool.close(now=True)
@@ -130,6 +165,8 @@ class _Run:
         finally:
             if pool is not None:
                 pool.close()
+            if runtime is not None:
+                shutil.rmtree(runtime, ignore_errors=True)
             self.recorder.close()
             for entry in self.open.values():
                 shutil.rmtree(entry.stage, ignore_errors=True)
@@ -144,45 +181,17 @@ class _Run:
                 for nb in self.snapshot.notebooks:
                     self.summary.results.append(NotebookResult(sub.student, nb, FAILED, problems=[reason]))
                 continue
-            stage, notes = self._stage(sub)
-            entry = self.open[sub.student] = _Open(sub, stage, set(sub.files))
+            staged, notes = stage(self.course, self.assignment, sub)
+            entry = self.open[sub.student] = _Open(sub, staged, set(sub.files))
             for name, path in sub.files.items():
                 found = [*notes, *sub.notes.get(name, [])]
                 if path is None:
                     reason = f"没有提交 {name}.ipynb：本 notebook 各题记 0 分"
                     self._zeroed(entry, Outcome(sub.student, name, "unreadable", repairs=found, problems=[reason]))
                 else:
-                    jobs.append(Job(sub.student, name, str(path), str(stage), tuple(found)))
+                    jobs.append(Job(sub.student, name, str(path), str(staged), tuple(found)))
                 notes = []  # say it once per submission
         return jobs
-
-    def _stage(self, sub: Submission) -> tuple[Path, list[str]]:
-        """The folder the notebooks run in: the learner's other files, then the source's
-        (overwriting), as ``nbgrader autograde`` builds ``autograded/``."""
-        from nbgrader.utils import find_all_files
-
-        stage = self.course.state("staging", self.assignment, sub.student)
-        shutil.rmtree(stage, ignore_errors=True)
-        stage.mkdir(parents=True)
-        ignore = [*self.course.coursedir.ignore, "*.ipynb"]
-        notes = [f"另外提交的 {name} 不属于本作业，未评分" for name in sub.extra]
-        if sub.timestamp_note:
-            notes.append(sub.timestamp_note)
-        limit = self.course.coursedir.max_file_size * 1024
-        source = self.course.path("source", ".", self.assignment)
-        for file in map(Path, find_all_files(str(sub.folder), ignore)):
-            rel = file.relative_to(sub.folder)
-            if file.stat().st_size > limit:
-                notes.append(f"附带的文件 {rel.as_posix()} 超过 {limit // 1024} KB，没有复制")
-                continue
-            if rel.as_posix() not in NBGRADER_FILES and not (source / rel).exists():
-                notes.append(f"另外提交的文件 {rel.as_posix()} 已保留，不评分")
-            _copy(file, stage / rel)
-        keep = set(self.course.converter.exclude_overwriting.get(self.assignment, []))
-        for file in map(Path, find_all_files(str(source), ignore)):
-            if file.relative_to(source).as_posix() not in keep:
-                _copy(file, stage / file.relative_to(source))
-        return stage, notes
 
     # -- during -----------------------------------------------------------------------------
     def _on_outcome(self, outcome: Outcome) -> None:
@@ -239,31 +248,26 @@ class _Run:
     def _finish(self, entry: _Open) -> None:
         """Publish the submission's ``autograded/`` folder (only if all its grades are
         recorded) and write trainkit's report of what was repaired and why things failed."""
-        student = entry.sub.student
         if entry.complete:
-            dest = self.course.path("autograded", student, self.assignment)
-            if dest.exists():
-                shutil.rmtree(dest)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            entry.stage.replace(dest)
-            self.course.converter.set_permissions(self.assignment, student)
+            publish(self.course, self.assignment, entry.sub.student, entry.stage)
         else:
             shutil.rmtree(entry.stage, ignore_errors=True)
-        report = {
-            "student": student, "assignment": self.assignment, "graded_by": "trainkit autograde",
-            "graded_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "submitted_at": entry.sub.timestamp.isoformat() if entry.sub.timestamp else None,
-            "recorded": entry.complete,
-            "notebooks": {name: {"status": r.status, "repairs": r.repairs, "problems": r.problems,
-                                 "checks": entry.checks.get(name, [])} for name, r in entry.results.items()},
-        }
-        path = self.course.state("reports", self.assignment, f"{student}.json")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_report(self.course, self.assignment, entry.sub, recorded=entry.complete, results=entry.results,
+                     checks=entry.checks)
 
 
-def _copy(src: Path, dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    if dest.exists():
-        dest.unlink()
-    shutil.copy(src, dest)
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM (a job scheduler stopping the run) ends it like Ctrl-C: what is graded is kept."""
+    def interrupt(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -10,7 +10,7 @@ what the repair step, the check messages and the feedback need.
 
 from __future__ import annotations
 
-import json
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,7 +165,9 @@ def _read_source_notebook(source: NotebookSource, path: Path) -> None:
     known = {c.name for c in source.source_cells}
     order: list[str] = []
     if path.is_file():
-        nb = nbformat.read(path, as_version=4)
+        with warnings.catch_warnings():  # an old minor format (no cell ids) is fine to read
+            warnings.simplefilter("ignore")
+            nb = nbformat.read(path, as_version=4)
         heading = ""
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
@@ -185,13 +187,6 @@ def _heading(cell: NotebookNode) -> str:
         if line.startswith("#"):
             return line.lstrip("#").strip()
     return ""
-
-
-def kernel_name(source: NotebookSource) -> str:
-    try:
-        return (json.loads(source.kernelspec) or {}).get("name", "") if source.kernelspec else ""
-    except (TypeError, ValueError):
-        return ""
 
 
 def serve_gradebook_reads(snapshot: AssignmentSource) -> None:
