@@ -40,9 +40,9 @@ class ScreenResult:
 def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> ScreenResult:
     """Run every columnar screen over the register on date ``on``."""
     residents = residents_on(residents, on)
-    receiving = (households[["household_id", "receives"]].assign(
-        program=households["receives"].fillna("").astype(str).str.split(",")).explode("program"))
-    receiving = receiving.assign(program=receiving["program"].str.strip())
+    homes = pd.Index(households["household_id"])
+    resident_key = _keys(homes.get_indexer(residents["household_id"]), residents["member_no"])
+    programs_taken = (households["receives"].fillna("").astype(str).str.split(",").explode().str.strip())
     parts, open_parts, not_in_force = [], [], {}
     for program, screen in load_screens().items():
         try:
@@ -53,12 +53,10 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
         parts.append(part)
         verdict = part["eligible"].to_numpy(dtype=object)
         open_case = pd.isna(verdict) | (verdict == True)  # noqa: E712  (True, or None for 待核实)
-        taking = receiving.loc[receiving["program"] == program, "household_id"]
-        covered = part["household_id"].isin(taking).to_numpy()
+        home = homes.get_indexer(part["household_id"])
+        covered = np.isin(home, np.flatnonzero((programs_taken == program).groupby(level=0).any().to_numpy()))
         if program in ALREADY_COVERED:
-            people = residents[ALREADY_COVERED[program](residents)]
-            who = pd.MultiIndex.from_arrays([people["household_id"], people["member_no"]])
-            covered = covered | pd.MultiIndex.from_arrays([part["household_id"], part["member_no"]]).isin(who)
+            covered |= np.isin(_keys(home, part["member_no"]), resident_key[ALREADY_COVERED[program](residents)])
         open_parts.append(part[open_case & ~covered])
     decisions = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     outreach = pd.concat(open_parts, ignore_index=True) if open_parts else pd.DataFrame(
@@ -75,6 +73,11 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
                .reset_index())
     return ScreenResult(decisions=decisions, outreach=outreach.reset_index(drop=True), by_grid=by_grid,
                         not_in_force=not_in_force)
+
+
+def _keys(home: np.ndarray, member_no: pd.Series) -> np.ndarray:
+    """One integer per (household, member): cheap to compare across tables."""
+    return home.astype(np.int64) * 1024 + member_no.to_numpy(dtype=np.int64)
 
 
 def write_outreach(result: ScreenResult, out: Path) -> Path:
