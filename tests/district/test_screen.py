@@ -10,6 +10,7 @@ import pytest
 from trainkit.district.register import read_register, residents_on
 from trainkit.district.screen import screen_register
 from trainkit.district.synth import GRIDS, synthesize
+from trainkit.framework import load_framework
 
 ON = dt.date(2025, 12, 1)
 
@@ -75,6 +76,9 @@ def test_synth_then_screen_from_the_command_line(tmp_path):
     screened = run("screen", str(tmp_path / "d"), "--on", "2025-12-01", "--out", str(tmp_path / "list.xlsx"))
     assert screened.returncode == 0, screened.stderr
     sheets = pd.read_excel(tmp_path / "list.xlsx", sheet_name=None)
-    assert set(sheets) == {"走访名单", "网格汇总"} and "服务事项" in sheets["走访名单"].columns
+    assert set(sheets) == {"走访名单", "网格汇总"}
+    listed = sheets["走访名单"]
+    assert listed["服务事项"].isin([item.title for item in load_framework().items.values()]).all()
+    assert listed["依据"].str.len().gt(5).all() and set(listed["结论"]) <= {"符合条件", "待核实"}
     missing = run("screen", str(tmp_path / "nowhere"), "--on", "2025-12-01", "--out", str(tmp_path / "x.csv"))
     assert missing.returncode != 0

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
+from ..framework import load_framework
 from ..policy import PROGRAMS, BeforeFirstDate
 from .columnar import load_screens
 from .register import residents_on
@@ -39,30 +41,36 @@ class ScreenResult:
 
 def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> ScreenResult:
     """Run every columnar screen over the register on date ``on``."""
-    residents = residents_on(residents, on)
     homes = pd.Index(households["household_id"])
-    resident_key = _keys(homes.get_indexer(residents["household_id"]), residents["member_no"])
-    programs_taken = (households["receives"].fillna("").astype(str).str.split(",").explode().str.strip())
+    # the screens join and group on household numbers (row numbers of ``households``): far
+    # cheaper than id strings; the ids come back once, at the end
+    residents = residents_on(residents, on)
+    residents = residents.assign(household_id=homes.get_indexer(residents["household_id"]))
+    numbered = households.assign(household_id=np.arange(len(homes)))
+    receiving = _receiving(households["receives"])
+    resident_key = _keys(residents["household_id"].to_numpy(), residents["member_no"])
     parts, open_parts, not_in_force = [], [], {}
-    for program, screen in load_screens().items():
+    for number, (program, screen) in enumerate(load_screens().items()):
         try:
-            part = screen(households, residents, on).assign(program=program)
+            part = screen(numbered, residents, on)
         except BeforeFirstDate as err:
             not_in_force[program] = str(err)
             continue
+        part["program"] = np.full(len(part), number, dtype=np.int8)
         parts.append(part)
         verdict = part["eligible"].to_numpy(dtype=object)
         open_case = pd.isna(verdict) | (verdict == True)  # noqa: E712  (True, or None for 待核实)
-        home = homes.get_indexer(part["household_id"])
-        covered = np.isin(home, np.flatnonzero((programs_taken == program).groupby(level=0).any().to_numpy()))
+        home = part["household_id"].to_numpy()
+        covered = (home >= 0) & receiving(program)[home]
         if program in ALREADY_COVERED:
             covered |= np.isin(_keys(home, part["member_no"]), resident_key[ALREADY_COVERED[program](residents)])
         open_parts.append(part[open_case & ~covered])
-    decisions = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    outreach = pd.concat(open_parts, ignore_index=True) if open_parts else pd.DataFrame(
+    names = pd.Index(load_screens())
+    decisions = _with_ids(_stack(parts), homes, names) if parts else pd.DataFrame()
+    outreach = _stack(open_parts) if open_parts else pd.DataFrame(
         columns=["household_id", "member_no", "eligible", "amount", "reason", "program"])
     people = residents[["household_id", "member_no", "name", "age", "grid"]]
-    outreach = outreach.merge(people, on=["household_id", "member_no"], how="left")
+    outreach = _with_ids(outreach.merge(people, on=["household_id", "member_no"], how="left"), homes, names)
     outreach = outreach.assign(
         program_title=outreach["program"].map({p: m.TITLE for p, m in PROGRAMS.items()}),
         service_item=outreach["program"].map({p: m.ITEMS[0] for p, m in PROGRAMS.items()}),
@@ -80,6 +88,28 @@ def _keys(home: np.ndarray, member_no: pd.Series) -> np.ndarray:
     return home.astype(np.int64) * 1024 + member_no.to_numpy(dtype=np.int64)
 
 
+def _receiving(receives: pd.Series):  # noqa: ANN202
+    """``program → one flag per household``: does it already receive it (``receives`` lists ids)."""
+    combos, kinds = pd.factorize(receives.fillna("").astype(str))   # a few hundred distinct lists
+    listed = [{p.strip() for p in kind.split(",")} for kind in kinds]
+    return lambda program: np.array([program in each for each in listed], dtype=bool)[combos]
+
+
+def _stack(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The screens' frames one under another, their reasons kept categorical."""
+    stacked = pd.concat([part.drop(columns="reason") for part in parts], ignore_index=True)
+    stacked.insert(4, "reason", union_categoricals([part["reason"] for part in parts]))
+    return stacked
+
+
+def _with_ids(frame: pd.DataFrame, homes: pd.Index, programs: pd.Index) -> pd.DataFrame:
+    """Household numbers and program numbers back to their ids, as categories (no string copies)."""
+    home = frame["household_id"].to_numpy()
+    return frame.assign(
+        household_id=pd.Categorical.from_codes(np.where(home >= 0, home, -1), categories=homes),
+        program=pd.Categorical.from_codes(frame["program"].to_numpy(), categories=programs))
+
+
 def write_outreach(result: ScreenResult, out: Path) -> Path:
     """The outreach list and grid summary as Excel (.xlsx), CSV or Parquet, by the file's suffix."""
     out = Path(out)
@@ -87,7 +117,9 @@ def write_outreach(result: ScreenResult, out: Path) -> Path:
     headers = {"grid": "网格", "household_id": "户编号", "member_no": "成员序号", "name": "姓名（虚构）", "age": "年龄",
                "program": "项目id", "program_title": "项目", "verdict": "结论", "amount": "金额（元）",
                "reason": "依据", "service_item": "服务事项"}
-    table = result.outreach.rename(columns=headers)
+    items = load_framework().items
+    titles = result.outreach["service_item"].map(lambda i: items[i].title if i in items else i)
+    table = result.outreach.assign(service_item=titles).rename(columns=headers)
     if out.suffix == ".xlsx":
         with pd.ExcelWriter(out) as writer:
             table.to_excel(writer, sheet_name="走访名单", index=False)

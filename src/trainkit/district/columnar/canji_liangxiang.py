@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._common import value_on
-from .jiuye_kunnan import Reasons, decided_for, decisions, household_flag, household_rows
+from ._common import Reasons, result, value_on
+from .jiuye_kunnan import decided_for, household_flag, household_rows
 
 PROGRAM = "canji_liangxiang"
 
@@ -40,4 +40,4 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
     reasons.set(living & extension, "低保家庭中的残疾人，符合困难残疾人生活补贴条件；护理补贴能否扩大到本人待核实（金额未收录）")
     reasons.set(severe & ~living, "一至二级重度残疾，符合重度残疾人护理补贴条件（金额未收录）")
     reasons.set(severe & living, "低保家庭中的一至二级重度残疾人，生活补贴和护理补贴都符合（金额未收录）")
-    return decisions(residents, eligible, np.full(len(p), np.nan), reasons)
+    return result(residents, eligible, np.full(len(p), np.nan), reasons)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from ._common import counted_income, result, value_on
+from ._common import cents_text, counted_income, result, value_on
 
 PROGRAM = "dibao"
 
@@ -27,7 +29,8 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
     income = counted_income(residents).where(counted, 0.0)
     per_household = pd.DataFrame({"household_id": residents["household_id"], "n": counted.astype(int),
                                   "income": income}).groupby("household_id", sort=False).sum()
-    h = households.set_index("household_id").join(per_household)
+    h = households.set_index("household_id").join(per_household).fillna({"n": 0, "income": 0.0})
+    h["n"] = h["n"].astype(int)
     standard = np.where(h["rural_standard"].astype(bool), value_on("dibao-rural-standard-dalian", on) or np.nan,
                         value_on("dibao-urban-standard-dalian", on) or np.nan)
     line = standard * h["n"].to_numpy()
@@ -43,9 +46,11 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
     eligible[under & (prop == "passed")] = True
     amount = np.where(under & (prop == "passed"), np.round(line - income, 2), np.nan)
     eligible[h["n"].to_numpy() == 0] = "n/a"  # nobody counts: the rule does not apply
-    reason = [f"共同生活 {n} 人，月可计收入 {i:.2f} 元，" + ("标准待核实" if g else f"保障线 {ln:.2f} 元")
-              + ("" if e is not None or g else "，家庭财产尚未核查")
-              for n, i, g, ln, e in zip(h["n"], income, gap, line, eligible, strict=True)]
+    people = pc.cast(pa.array(h["n"].to_numpy()), pa.string())
+    budget = pc.if_else(gap, "标准待核实", pc.binary_join_element_wise("保障线 ", cents_text(line), " 元", ""))
+    unchecked = pc.if_else(pd.isna(eligible) & ~gap, "，家庭财产尚未核查", "")
+    reason = pc.binary_join_element_wise("共同生活 ", people, " 人，月可计收入 ", cents_text(income), " 元，", budget,
+                                         unchecked, "")
     applicants = residents[residents["relation"] == "applicant"].set_index("household_id")["member_no"]
     frame = pd.DataFrame({"household_id": h.index, "member_no": applicants.reindex(h.index).to_numpy()})
     return result(frame, eligible, amount, reason)

@@ -15,8 +15,8 @@ import pandas as pd
 
 from ...policy.parameters import load_parameter
 from ...policy.programs.gaoling_jintie import DIBAO_URBAN, FIRST_TIER, REGISTER_MONTHS_BEFORE, START_AGE, TIERS
-from ._common import value_on
-from .tekun import decided_rows, money, verdicts
+from ._common import result, value_on
+from .tekun import decided_rows, money
 
 PROGRAM = "gaoling_jintie"
 MAX_AGE = 130
@@ -96,4 +96,4 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
                 reason[tier] = f"百岁老人，与大连市城市低保标准相同：每月 {money(standard * value)} 元"
     reason[refused] = "登记的出生日期与年龄不一致，无法判断：请改正其中一项"
     eligible[refused] = "n/a"
-    return verdicts(residents, eligible, amount, reason)
+    return result(residents, eligible, amount, reason)

@@ -15,9 +15,8 @@ import numpy as np
 import pandas as pd
 
 from ...policy.programs.jisheng_tefu import SERIES, WOMAN_AGE, WORST_GRADE
-from ._common import value_on
+from ._common import result, value_on
 from .linshi_jiuzhu import applicant_members, flags
-from .tekun import verdicts
 
 PROGRAM = "jisheng_tefu"
 OUTCOMES = ("living", "died", "disabled")
@@ -45,10 +44,10 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
     reason = np.full(n, "没有登记计划生育家庭情况，不适用", dtype=object)
     frame = pd.DataFrame({"household_id": households["household_id"].reset_index(drop=True), "member_no": applicant})
     if "fp_only_child" not in households:
-        return verdicts(frame, eligible, amount, reason)
+        return result(frame, eligible, amount, reason)
     plan = households["fp_only_child"].notna().to_numpy()
     if not plan.any():
-        return verdicts(frame, eligible, amount, reason)
+        return result(frame, eligible, amount, reason)
 
     at = np.flatnonzero(plan)
     h = households.iloc[at]
@@ -100,4 +99,4 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
     why[refused & disabled & np.isnan(grade)] = "子女伤残但未登记残疾等级，无法判断"
 
     eligible[at], amount[at], reason[at] = verdict, money, why
-    return verdicts(frame, eligible, amount, reason)
+    return result(frame, eligible, amount, reason)

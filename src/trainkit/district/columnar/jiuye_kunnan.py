@@ -2,7 +2,7 @@
 符合: with Liaoning's list not in the kit, a common category or being unemployed gives 待核实.
 
 Also home to the person-level helpers the other work and insurance screens share (whose facts
-decide a row, record defaults for empty cells, household facts per resident, reasons as codes).
+decide a row, record defaults for empty cells, household facts per resident).
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ...policy.household import Member
-from . import COLUMNS
-from ._common import value_on
+from ._common import Reasons, result, value_on
 
 PROGRAM = "jiuye_kunnan"
 
@@ -99,31 +98,6 @@ def household_any(rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return (rows >= 0) & (counts[np.maximum(rows, 0)] > 0)
 
 
-class Reasons:
-    """A reason per row, kept as codes into the distinct sentences until the end."""
-
-    def __init__(self, n: int, default: str) -> None:
-        self.texts, self.codes = [default], np.zeros(n, dtype=np.int64)
-
-    def set(self, mask: np.ndarray, text: str) -> None:
-        self.codes[mask] = len(self.texts)
-        self.texts.append(text)
-
-    def set_each(self, mask: np.ndarray, texts: list[str], which: np.ndarray) -> None:
-        """Rows in ``mask`` get ``texts[which]`` (``which`` aligned with the rows in ``mask``)."""
-        self.codes[mask] = len(self.texts) + which
-        self.texts.extend(texts)
-
-    def column(self) -> pd.api.extensions.ExtensionArray:
-        return pd.array(self.texts, dtype="str").take(self.codes)
-
-
-def decisions(residents: pd.DataFrame, eligible: np.ndarray, amount: np.ndarray, reasons: Reasons) -> pd.DataFrame:
-    """The contract's frame, one row per resident in register order."""
-    return pd.DataFrame({"household_id": residents["household_id"].array, "member_no": residents["member_no"].to_numpy(),
-                         "eligible": eligible, "amount": amount, "reason": reasons.column()}, columns=COLUMNS)
-
-
 # -- the screen ------------------------------------------------------------------------------
 
 def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFrame:  # noqa: ANN001
@@ -160,4 +134,4 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
         mask = (employment == status).to_numpy(bool)
         eligible[mask] = False
         reasons.set(mask, why)
-    return decisions(residents, eligible, np.full(len(p), np.nan), reasons)
+    return result(residents, eligible, np.full(len(p), np.nan), reasons)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .jiuye_kunnan import Reasons, decided_for, decisions, figure, flag, household_rows, member_column, number
+from ._common import Reasons, result
+from .jiuye_kunnan import decided_for, figure, flag, household_rows, member_column, number
 
 PROGRAM = "jumin_yanglao"
 
@@ -35,4 +36,4 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
     reasons.set(young, f"未满 {enrol_age:g} 周岁，不能参保")
     reasons.set(student, "在校学生不参加城乡居民养老保险")
     reasons.set(enrol, f"满 {enrol_age:g} 周岁、非在校学生、未参加职工养老保险，可以在户籍地参保缴费")
-    return decisions(residents, eligible, np.full(len(p), np.nan), reasons)
+    return result(residents, eligible, np.full(len(p), np.nan), reasons)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._common import value_on
-from .jiuye_kunnan import Reasons, decided_for, decisions, flag, household_rows, number
+from ._common import Reasons, result, value_on
+from .jiuye_kunnan import decided_for, flag, household_rows, number
 
 PROGRAM = "jumin_yibao"
 
@@ -35,4 +35,4 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
         months, which = np.unique((fixed + per_year * lapsed[waits]).astype(np.int64), return_inverse=True)
         reasons.set_each(waits, [ENROL + f"集中参保期外或断保后参保，待遇等待期 {m} 个月" for m in months], which)
     reasons.set(employee, "已参加职工基本医疗保险，不再参加城乡居民医保")
-    return decisions(residents, eligible, np.full(len(p), np.nan), reasons)
+    return result(residents, eligible, np.full(len(p), np.nan), reasons)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .jiuye_kunnan import Reasons, decided_for, decisions, figure, flag, household_rows, member_column, number
+from ._common import Reasons, result
+from .jiuye_kunnan import decided_for, figure, flag, household_rows, member_column, number
 
 PROGRAM = "linghuo_shebao_butie"
 
@@ -109,4 +110,4 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
         (UNSURE, "法定退休年龄只有上下限，能否延长至退休、是否已退休待人社部门核定"),
     ):
         reasons.set(state == code, text)
-    return decisions(residents, eligible, amount, reasons)
+    return result(residents, eligible, amount, reasons)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ...policy.parameters import load_parameter
 from ...policy.programs.linshi_jiuzhu import AMOUNT_SERIES, EMERGENCY_TITLES
-from .tekun import verdicts
+from ._common import result
 
 PROGRAM = "linshi_jiuzhu"
 ACCIDENTS = ("fire", "traffic_accident", "sudden_illness")
@@ -74,4 +74,4 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
     reason[unknown_kind] = "急难情形的登记值无法识别"
     frame = pd.DataFrame({"household_id": households["household_id"].reset_index(drop=True),
                           "member_no": applicant_members(households, residents)})
-    return verdicts(frame, eligible, amount, reason)
+    return result(frame, eligible, amount, reason)

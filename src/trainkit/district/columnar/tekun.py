@@ -16,21 +16,12 @@ import pandas as pd
 
 from ...policy.parameters import BeforeFirstDate, load_parameter
 from ...policy.programs.tekun import DISABILITY_GRADES, MINOR_AGE, OLD_AGE, VERSION_SERIES
-from ._common import counted_income, value_on
+from ._common import counted_income, result, value_on
 
 PROGRAM = "tekun"
 
 DIBAO = {False: "dibao-urban-standard-dalian", True: "dibao-rural-standard-dalian"}
 STANDARD = {False: "tekun-urban-standard-dalian", True: "tekun-rural-standard-dalian"}
-
-
-def verdicts(frame: pd.DataFrame, eligible: np.ndarray, amount: np.ndarray, reason: np.ndarray) -> pd.DataFrame:
-    """The contract's result frame (``_common.result``), with ``eligible`` kept as objects
-    (True/False/None/"n/a": pandas would read a column of only None and "n/a" as text, None
-    becoming NaN) and the ids passed through as they are (no round trip through Python objects)."""
-    return pd.DataFrame({"household_id": frame["household_id"].reset_index(drop=True),
-                         "member_no": frame["member_no"].reset_index(drop=True),
-                         "eligible": pd.Series(eligible, dtype=object), "amount": amount, "reason": reason})
 
 
 def decided_rows(residents: pd.DataFrame) -> np.ndarray:
@@ -90,8 +81,8 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
     n = len(residents)
     year = None if version.value is None else int(version.value)
     if year not in DISABILITY_GRADES:  # the rule raises ValueError for every applicant
-        return verdicts(residents, np.full(n, "n/a", dtype=object), np.full(n, np.nan),
-                      np.full(n, f"{on} 适用的《特困人员认定办法》版本未收录，无法判断", dtype=object))
+        return result(residents, np.full(n, "n/a", dtype=object), np.full(n, np.nan),
+                  np.full(n, f"{on} 适用的《特困人员认定办法》版本未收录，无法判断", dtype=object))
 
     who = decided_rows(residents)
     age = residents["age"].to_numpy()[who]
@@ -141,4 +132,4 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
     paid = eligible == True  # noqa: E712  (object array of True/False/None)
     if paid.any():
         reason[paid] = [f"三项条件均符合，每月基本生活费 {money(a)} 元" for a in amount[paid]]
-    return verdicts(residents, eligible, amount, reason)
+    return result(residents, eligible, amount, reason)
