@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # 备份：证据库和每门课的成绩库各一个 pg_dump 文件（自定义格式，可用 pg_restore 恢复），加上课程目录。
-#   sudo bash deploy/backup.sh {{ prefix }} /var/backups/trainkit
+#   bash deploy/backup.sh {{ prefix }} /var/backups/trainkit
 # 建议每天由 cron 运行（见 deploy/README.md“备份与恢复”），并把备份目录再复制到另一台机器。
 set -euo pipefail
 prefix="${1:?用法: backup.sh 安装目录 备份目录}"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # 第 1 步：安装软件（以 root 运行，可重复运行）。
-#   sudo bash deploy/install.sh {{ prefix }}        例：sudo bash deploy/install.sh /opt/trainkit
+#   bash deploy/install.sh {{ prefix }}        例：bash deploy/install.sh /opt/trainkit
 # 在 {{ prefix }} 下建立：
 #   venv/   Debian 自带 Python 3.11 的虚拟环境：trainkit[hub]（JupyterHub、nbgrader、JupyterLab、空闲回收、nbgitpuller、psycopg）
 #   node/   configurable-http-proxy（npm 包，JupyterHub 的代理）

@@ -1,6 +1,6 @@
 """第 2 步：按站点配置和花名册布置服务器（以 root 运行，可重复运行，从不删除学员的文件）。
 
-    sudo {{ prefix }}/venv/bin/python deploy/setup.py --site /etc/trainkit/site.toml [--systemd]
+    {{ prefix }}/venv/bin/python deploy/setup.py --site /etc/trainkit/site.toml [--systemd]
 
 它做的事（deploy/README.md 逐条解释）：
 
@@ -10,7 +10,8 @@
 4. PostgreSQL：证据库和每门课的成绩库；每个账户一个同名角色（peer 登录，不存口令）；
    学员只能读写自己的证据（行级安全），培训师和评分账户可以读写全部。
 5. 课程 notebook 的 git 仓库（nbgitpuller 从这里拉到每位学员家目录）。
-6. 写出 Hub 配置、单用户服务器配置（内核回收、学员看不到培训师工具）、启动脚本和 systemd 单元。
+6. 把每门课的学员按花名册上的姓名登记进成绩库（评分界面显示“姓名, 工号”）。
+7. 写出 Hub 配置、单用户服务器配置（内核回收、学员看不到培训师工具）、启动脚本和 systemd 单元。
 
 Hub 用户在 Hub 启动时由 ``{{ prefix }}/etc/site.json`` 建立（允许名单和组），所以花名册变了：
 重新运行本脚本，再重启 Hub（学员正在运行的服务器不受影响）。
@@ -19,7 +20,9 @@ Hub 用户在 Hub 启动时由 ``{{ prefix }}/etc/site.json`` 建立（允许名
 from __future__ import annotations
 
 import argparse
+import csv
 import grp
+import io
 import json
 import os
 import pwd
@@ -119,8 +122,9 @@ def load_site(path: Path) -> dict:
         raise SiteError(err.args[0] if err.args and isinstance(err.args[0], list) else [str(err)]) from err
     for wid in roster:
         if not UNIX_NAME.fullmatch(wid):
+            hint = f"，例如改为 {wid.lower()}" if UNIX_NAME.fullmatch(wid.lower()) else ""
             problems.append(f"{roster_file}: 工号 {wid}: 在服务器上工号就是登录名和 Unix 账户名，"
-                            "须以小写字母开头，只含小写字母、数字、_、-，不超过 32 个字符")
+                            f"须以小写字母开头，只含小写字母、数字、_、-，不超过 32 个字符{hint}")
 
     courses = []
     seen_ports = {hub["port"], hub["hub_port"], hub["proxy_api_port"]}
@@ -180,10 +184,10 @@ def load_site(path: Path) -> dict:
 # ---------------------------------------------------------------- accounts and files
 
 def run(*cmd: str, input: str | None = None, user: str | None = None, check: bool = True,
-        env: dict | None = None) -> str:
+        env: dict | None = None, cwd: str | None = None) -> str:
     if user:
         cmd = ("runuser", "-u", user, "--", *cmd)
-    done = subprocess.run(cmd, input=input, text=True, capture_output=True, env=env)
+    done = subprocess.run(cmd, input=input, text=True, capture_output=True, env=env, cwd=cwd)
     if check and done.returncode != 0:
         raise SiteError(f"命令失败（{done.returncode}）：{' '.join(cmd)}\n{done.stderr.strip()}")
     return done.stdout
@@ -392,6 +396,24 @@ c.CourseDirectory.db_url = {site["gradebook_url"].format(db=c["gradebook_db"])!r
 ''', owner=c["grader"])
 
 
+def enrol_students(site: dict) -> None:
+    """Each course's workers in its gradebook under their roster names: the formgrader lists
+    "林晓雨（示例）, sq01" (nbgrader shows "last name, first name") instead of "None, None"."""
+    from trainkit.roster import load_roster
+
+    roster = load_roster(Path(site["roster"]))
+    for c in site["courses"]:
+        listing = io.StringIO()
+        table = csv.writer(listing, lineterminator="\n")
+        table.writerow(["id", "first_name", "last_name"])
+        table.writerows([w, w, roster[w].display_name] for w in c["workers"])
+        students = Path(c["home"]) / ".trainkit-students.csv"
+        write(students, listing.getvalue(), mode=0o600, owner=c["grader"])
+        run(f"{site['venv']}/bin/nbgrader", "db", "student", "import", str(students), user=c["grader"], cwd=c["root"],
+            env={**os.environ, "PATH": f"{site['venv']}/bin:{os.environ.get('PATH', '/usr/bin:/bin')}"})
+        say(f"  成绩库 {c['gradebook_db']}：学员 {len(c['workers'])} 人按花名册姓名登记")
+
+
 def hub_files(site: dict, systemd: bool) -> None:
     etc = Path(site["etc"])
     hub_dir = etc / "jupyterhub"
@@ -458,6 +480,7 @@ def setup(site: dict, *, systemd: bool = False) -> None:
         f"{', '.join(c['gradebook_db'] for c in site['courses'])}")
     setup_lessons(site, KIT / "notebooks")
     jupyter_configs(site, kit_pkg)
+    enrol_students(site)
     hub_files(site, systemd)
     say(f"完成。启动：{prefix}/bin/trainkit-hub（或 systemctl enable --now trainkit-hub）")
 
@@ -475,6 +498,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if os.geteuid() != 0:
             raise SiteError("须以 root 运行（要建 Unix 账户和数据库角色）")
+        if args.systemd and not Path("/run/systemd/system").is_dir():
+            raise SiteError(f"这台机器没有运行 systemd：去掉 --systemd 重新运行，第 4 步直接启动 "
+                            f"{site['prefix']}/bin/trainkit-hub（见 deploy/README.md 第 4 步）")
         setup(site, systemd=args.systemd)
     except SiteError as err:
         problems = err.args[0] if isinstance(err.args[0], list) else [str(err)]

@@ -4,7 +4,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 if [ "$(id -u)" != 0 ]; then
-  echo "试用部署须以 root 运行（要建 Unix 账户和数据库角色）：sudo make hub" >&2
+  echo "试用部署须以 root 运行（要建 Unix 账户和数据库角色）：切换到 root 后运行 make hub" >&2
   exit 1
 fi
 prefix="${TRAINKIT_TRIAL_PREFIX:-/opt/trainkit-trial}"

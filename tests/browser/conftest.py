@@ -21,89 +21,9 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--lang=zh-CN",
-]
 LAB_TOKEN = "trainkit-browser-test"
 REPO = Path(__file__).resolve().parents[2]
 WORKER = "W001"
-
-
-def _missing(what: str, hint: str) -> None:
-    """Skip locally; fail under CI, where .ci/run must provide it (the service_url rule)."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI 中缺少{what}：{hint}（.ci/run 通过 .ci/browser.sh 安装）")
-    pytest.skip(f"没有{what}：{hint}")
-
-
-def chromium_path() -> str:
-    path = os.environ.get("TRAINKIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path or not Path(path).is_file():
-        _missing(" Chromium", "安装 Debian 的 chromium（apt-get install chromium fonts-noto-cjk），或设置 TRAINKIT_CHROMIUM")
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # module scope: Playwright's sync API keeps an event loop running in this thread while it
-    # is open, which would break later tests that call asyncio.run()
-    executable = chromium_path()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing(" playwright", 'pip install -e ".[browser]"')
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item, call):  # noqa: ANN001, ANN201
-    report = yield
-    setattr(item, f"report_{report.when}", report)
-    return report
-
-
-@pytest.fixture
-def page(browser, request, screenshots):
-    """A fresh tab; when the test fails, a screenshot and the browser console go beside the others."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(60_000)
-    tab = context.new_page()
-    console: list[str] = []
-    tab.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
-    tab.on("pageerror", lambda err: console.append(f"pageerror: {err}"))
-    yield tab
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        name = f"failed-{request.node.name}"
-        tab.screenshot(path=str(screenshots / f"{name}.png"), full_page=False)
-        (screenshots / f"{name}.console.txt").write_text("\n".join(console), encoding="utf-8")
-        print(f"失败截图：{screenshots / name}.png")
-    context.close()
-
-
-@pytest.fixture(scope="session")
-def screenshots() -> Path:
-    folder = Path(os.environ.get("TRAINKIT_SCREENSHOTS", Path(__file__).parent / "screenshots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture
-def shoot(screenshots):
-    """``shoot(page, name)`` saves ``<name>.png`` and prints where."""
-
-    def _shoot(page, name: str, *, full_page: bool = False) -> Path:
-        path = screenshots / f"{name}.png"
-        page.screenshot(path=str(path), full_page=full_page)
-        print(f"截图：{path}")
-        return path
-
-    return _shoot
 
 
 @pytest.fixture(scope="session")

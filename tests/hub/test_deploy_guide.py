@@ -84,7 +84,26 @@ def test_roster_ids_must_be_unix_names(example_site):
     roster.write_text(roster.read_text(encoding="utf-8") + "W003,丙（虚构）,示例街道,一社区,网格员,\n", encoding="utf-8")
     with pytest.raises(setup.SiteError) as err:
         setup.load_site(example_site)
-    assert "工号 W003" in str(err.value) and "小写字母" in str(err.value)
+    assert "工号 W003" in str(err.value) and "小写字母" in str(err.value) and "改为 w003" in str(err.value)
+
+
+def test_systemd_flag_without_systemd_stops_before_changing_anything(example_site, monkeypatch, capsys):
+    setup = _setup_module()
+    monkeypatch.setattr(setup.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(setup, "Path", _without_systemd(setup.Path))
+    monkeypatch.setattr(setup, "setup", lambda *a, **k: pytest.fail("setup ran on a machine without systemd"))
+    assert setup.main(["--site", str(example_site), "--systemd"]) == 1
+    assert "没有运行 systemd：去掉 --systemd" in capsys.readouterr().err
+
+
+def _without_systemd(path_class):  # noqa: ANN001, ANN202
+    """``Path`` as seen on a machine where systemd is not running (no /run/systemd/system)."""
+
+    class NoSystemd(type(path_class())):
+        def is_dir(self) -> bool:
+            return False if str(self) == "/run/systemd/system" else super().is_dir()
+
+    return NoSystemd
 
 
 def test_hub_config_loads_against_the_site(example_site, tmp_path, monkeypatch):

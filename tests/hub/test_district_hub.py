@@ -384,7 +384,9 @@ def test_trainer_and_workers_on_the_district_hub(hub):
     site = json.loads((hub.prefix / "etc" / "site.json").read_text(encoding="utf-8"))
     t0 = time.monotonic()
 
-    # 1. Everyone logs in through the hub's login form and gets their own API token and server.
+    # 1. Everyone logs in through the hub's login form (in Chinese) and gets their own API token and server.
+    form = requests.get(f"{hub.url}/hub/login", timeout=30).content.decode("utf-8")
+    assert "工号：" in form and "口令：" in form and 'value="登录"' in form
     trainer, w1, w2 = User(hub, TRAINER), User(hub, W1), User(hub, W2)
     for u in (trainer, w1, w2):
         u.start_server()
@@ -486,6 +488,8 @@ def test_trainer_and_workers_on_the_district_hub(hub):
     subs = {s["student"]: s for s in trainer.get(f"{fg_api}/submissions/{ASSIGNMENT}").json()}
     for name, expected in EXPECTED_AUTO.items():
         assert subs[name]["autograded"] and subs[name]["code_score"] == expected, subs[name]
+        # setup.py entered the roster's names: the formgrader lists "测试学员甲（虚构）, tkci-w1"
+        assert (subs[name]["last_name"], subs[name]["first_name"]) == (WORKERS[name], name), subs[name]
     course = next(c for c in site["courses"] if c["id"] == COURSE)
     assert psql(hub.pg_port, "SELECT count(*) FROM submitted_assignment", db=course["gradebook_db"]) == "2"
     _timed(timings, "collect + autograde (2 workers)", t)
@@ -571,6 +575,49 @@ print(sorted({{row.worker_id for row in store.rows()}}))
     _timed(timings, "total", t0)
     print("hub test timings (s):", json.dumps(timings, ensure_ascii=False))
     Path(os.environ.get("TRAINKIT_HUB_TIMINGS", "/dev/null")).write_text(json.dumps(timings, ensure_ascii=False))
+
+
+def test_in_chromium_a_worker_reaches_the_learning_map_and_a_trainer_the_formgrader(hub, browser, shoot):
+    """The guide's promise in a real browser: through the Chinese sign-in form, a worker lands in
+    the learning map that greets them by their roster name; a trainer opens the formgrader from
+    the hub's home page in a new tab, where the roster's names stand beside the ids."""
+    site = json.loads((hub.prefix / "etc" / "site.json").read_text(encoding="utf-8"))
+    learning_map = f"/user/{W1}/lab/tree/{site['lessons']['folder']}/{site['lessons']['start']}"
+
+    def sign_in(name: str):  # noqa: ANN202
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(120_000)
+        tab = context.new_page()
+        tab.goto(f"{hub.url}/")
+        tab.fill("#username_input", name)
+        tab.fill("#password_input", PASSWORD)
+        tab.click("#login_submit")
+        tab.wait_for_selector(".jp-Notebook")  # the server started, nbgitpuller ran, JupyterLab opened
+        return context, tab
+
+    context, tab = sign_in(W1)
+    assert tab.url.endswith(learning_map), tab.url
+    assert "文件" in tab.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+    tab.locator("#jp-main-statusbar").get_by_text("空闲").first.wait_for()  # the kernel is up
+    tab.locator(".jp-CodeCell").first.click()
+    tab.keyboard.press("Shift+Enter")
+    try:
+        tab.get_by_text(f"{WORKERS[W1]}").first.wait_for()
+    finally:
+        shoot(tab, "hub-worker-learning-map")
+    context.close()
+
+    context, tab = sign_in(TRAINER)
+    tab.goto(f"{hub.url}/hub/home")
+    with context.expect_page() as opened:
+        tab.get_by_role("link", name=re.compile("：评分")).click()
+    formgrader = opened.value
+    formgrader.get_by_text("Manage Assignments").first.wait_for()
+    assert f"/services/{COURSE}/formgrader" in formgrader.url, formgrader.url
+    formgrader.goto(f"{hub.url}/services/{COURSE}/formgrader/manage_students")
+    formgrader.get_by_text(f"{WORKERS[W1]}, {W1}").wait_for()
+    shoot(formgrader, "hub-trainer-formgrader")
+    context.close()
 
 
 def _update_lessons(bare: Path, name: str, text: str) -> None:
