@@ -267,7 +267,11 @@ def ident(name: str) -> str:
 
 
 def setup_postgres(site: dict) -> None:
-    db = site["postgres"]["database"]
+    pg = site["postgres"]
+    if subprocess.run(["pg_isready", "-q", "-h", pg["socket_dir"], "-p", str(pg["port"])]).returncode != 0:
+        raise SiteError(f"PostgreSQL 没有在 {pg['socket_dir']} 端口 {pg['port']} 上运行：先启动它"
+                        "（systemctl start postgresql；没有 systemd 的机器用 pg_ctlcluster 15 main start），再重新运行本脚本")
+    db = pg["database"]
     learner, staff = f"{db}_learner", f"{db}_staff"
     logins = {**{w: learner for w in site["workers"]}}
     for name in site["trainers"] + [c["grader"] for c in site["courses"]]:
