@@ -41,6 +41,17 @@ def test_editing_the_age_moves_an_elder_to_the_next_allowance_tier():
         birth[0].widget.value = None
     widget.decide.click()
     assert "50" in widget.result.value and VERDICT[True] in widget.result.value
+    assert "每月高龄津贴 <b>50" in widget.result.value and "补差" not in widget.result.value
+
+
+@pytest.mark.parametrize(("program", "label"), [("dibao", "每月补差"), ("tekun", "每月基本生活费"),
+                                                ("jisheng_tefu", "每月特别扶助金")])
+def test_an_amount_is_named_as_the_program_names_it(program, label):
+    widget = decision_widget(program)
+    index = next(i for i, s in enumerate(widget.scenarios) if s.expected.amount)
+    widget.picker.value = index
+    widget.decide.click()
+    assert f"{label} <b>" in widget.result.value
 
 
 def test_bad_input_is_explained_in_chinese():

@@ -6,7 +6,7 @@ import datetime as dt
 
 import ipywidgets as w
 
-from ..policy import BeforeFirstDate, Household, Income, Member, dibao
+from ..policy import PROGRAMS, BeforeFirstDate, Household, Income, Member, dibao
 from ..policy.decision import Decision
 from ..policy.household import EXCLUSION_TITLES, RELATION_TITLES
 from ..quiz import as_number
@@ -112,7 +112,7 @@ class DibaoCalculator(w.VBox):
 
 def render_decision(d: Decision) -> str:
     """A decision as HTML: the verdict, the amount, then every reason with its source."""
-    amount = f"，每月补差 <b>{d.amount} 元</b>" if d.amount is not None else ""
+    amount = f"，{amount_label(d)} <b>{d.amount} 元</b>" if d.amount is not None else ""
     steps = []
     for r in d.reasons:
         src = ""
@@ -125,6 +125,12 @@ def render_decision(d: Decision) -> str:
     return (f"{STYLE}<div class='tk'><div class='tk-card'><div class='{VERDICT_CLASS[d.eligible]}'>"
             f"{d.on} 判断结果：{e(d.verdict)}{amount}</div><ol>{''.join(steps)}</ol>"
             f"{f'<div class=tk-wait>还需核实：</div><ul>{missing}</ul>' if missing else ''}</div></div>")
+
+
+def amount_label(d: Decision) -> str:
+    """What the amount is, in the program's own words ("每月补差", "每月高龄津贴" …)."""
+    program = PROGRAMS.get(d.program)
+    return getattr(program, "AMOUNT", None) or {"month": "每月金额", "year": "每年金额"}.get(d.period, "金额")
 
 
 def dibao_calculator() -> DibaoCalculator:

@@ -21,6 +21,7 @@ __all__ = ["counts_in_household", "evaluate", "standard_for"]
 
 PROGRAM = "dibao"
 TITLE = "最低生活保障（低保）"
+AMOUNT = "每月补差"  # how a decision's amount is named to the learner
 DOMAIN = "social_assistance"
 ITEMS = ("dibao_application", "dibao_household", "dibao_income")
 ART_9 = Citation(

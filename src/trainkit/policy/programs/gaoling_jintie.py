@@ -22,6 +22,7 @@ __all__ = ["age_on", "evaluate", "eightieth_birthday", "registration_opens"]
 
 PROGRAM = "gaoling_jintie"
 TITLE = "高龄津贴"
+AMOUNT = "每月高龄津贴"  # how a decision's amount is named to the learner
 DOMAIN = "elderly"
 ITEMS = ("longevity_allowance",)
 

@@ -23,6 +23,7 @@ __all__ = ["evaluate", "series_for", "spouses"]
 
 PROGRAM = "jisheng_tefu"
 TITLE = "计划生育家庭特别扶助"
+AMOUNT = "每月特别扶助金"  # how a decision's amount is named to the learner
 DOMAIN = "shidu_care"
 ITEMS = ("special_support_claim",)
 

@@ -27,6 +27,7 @@ __all__ = ["add_years", "evaluate", "retirement_window", "subsidy_ceiling"]
 
 PROGRAM = "linghuo_shebao_butie"
 TITLE = "灵活就业社会保险补贴"
+AMOUNT = "每月社会保险补贴"  # how a decision's amount is named to the learner
 DOMAIN = "employment"
 ITEMS = ("flexible_employment_subsidy",)
 

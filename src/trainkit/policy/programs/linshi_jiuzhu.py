@@ -23,6 +23,7 @@ __all__ = ["evaluate"]
 
 PROGRAM = "linshi_jiuzhu"
 TITLE = "临时救助"
+AMOUNT = "临时救助金"  # how a decision's amount is named to the learner
 DOMAIN = "social_assistance"
 ITEMS = ("temporary_assistance",)
 

@@ -23,6 +23,7 @@ __all__ = ["evaluate", "lacks_work_capacity", "rules_version"]
 
 PROGRAM = "tekun"
 TITLE = "特困人员救助供养"
+AMOUNT = "每月基本生活费"  # how a decision's amount is named to the learner
 DOMAIN = "social_assistance"
 ITEMS = ("tekun_application",)
 
