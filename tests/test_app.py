@@ -110,3 +110,20 @@ def test_the_pool_hands_out_a_kernel_with_the_kit_already_imported():
             await km.shutdown_all()
 
     asyncio.run(scenario())
+
+
+def test_keyboard_instructions_are_kept_out_of_the_app():
+    """"按 Shift+Enter" means nothing in the app, where the code runs by itself: every such line of
+    a widget lesson sits in a cell tagged ``lab-only``, which the app's template leaves out. The
+    pandas lessons of needs analysis are exempt: their code is the lesson, they belong in JupyterLab."""
+    import json
+
+    folder = notebooks_dir()
+    pandas_lessons = {x.notebook for x in load_lessons() if x.domain == "needs_analysis"}
+    for path in sorted(folder.glob("*.ipynb")):
+        if path.name in pandas_lessons:
+            continue
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            text = "".join(cell["source"])
+            if cell["cell_type"] == "markdown" and "Shift" in text:
+                assert "lab-only" in cell["metadata"].get("tags", []), f"{path.name}: {text[:60]}"
