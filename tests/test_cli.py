@@ -63,6 +63,16 @@ def test_a_wrong_quote_and_a_wrong_scenario_are_both_reported(casebank):
     assert "金额应为 634" in result.stderr
 
 
+def test_a_lesson_naming_a_missing_case_is_reported(casebank):
+    path = casebank / "lessons" / "mediation-neighbors.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["cases"] = [*data["cases"], "no-such-case"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = trainkit("check", env={"TRAINKIT_CASEBANK": str(casebank)})
+    assert result.returncode == 1
+    assert f"{path}: cases: 找不到案例 no-such-case" in result.stderr
+
+
 def test_policy_evaluate_gives_the_documented_json():
     household = casebank_root() / "households" / "dibao-wang-family.yaml"
     result = trainkit("policy", "evaluate", "dibao", "--household", str(household), "--on", "2025-09-01", "--json")

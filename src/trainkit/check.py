@@ -87,17 +87,20 @@ def _exercises(inv: Inventory, domains: set[str]) -> None:
     inv.by["exercises_by_domain"] = {d: by_domain.get(d, 0) for d in sorted(domains)}
 
 
-def _cases(inv: Inventory, fw) -> None:  # noqa: ANN001
-    """Each case file on its own: schema, declared area and items, no real-looking personal data."""
+def _cases(inv: Inventory, fw) -> set[str]:  # noqa: ANN001
+    """Each case file on its own: schema, declared area and items, no real-looking personal data.
+    Returns the ids of the cases that loaded."""
     from .cases import _load, personal_data_warnings
 
     areas = {a.id: d.id for d in fw.domains for a in d.areas}
     by_area: Counter[str] = Counter()
+    loaded = set()
     for path in yaml_files("cases"):
         inv.problems += [f"{path}: 个人信息: {w}" for w in personal_data_warnings(path.read_text(encoding="utf-8"))]
         case = _attempt(inv, lambda p=path: _load(p))
         if case is None:
             continue
+        loaded.add(case.id)
         if case.area not in areas:
             inv.problems.append(f"{path}: area: 未声明的调解领域 {case.area}")
             continue
@@ -107,6 +110,7 @@ def _cases(inv: Inventory, fw) -> None:  # noqa: ANN001
         by_area[case.area] += 1
     inv.counts["cases"] = sum(by_area.values())
     inv.by["cases_by_area"] = {a: by_area.get(a, 0) for a in areas}
+    return loaded
 
 
 def run_check() -> Inventory:
@@ -143,6 +147,7 @@ def run_check() -> Inventory:
     inv.counts["quiz_items"] = sum(quiz_by.values())
     inv.by["quiz_items_by_domain"] = {d: quiz_by.get(d, 0) for d in sorted(domains)}
 
+    cases = _cases(inv, fw)
     lessons = _attempt(inv, load_lessons) or ()
     notebooks = casebank_root().parent / "notebooks"
     lessons_by: Counter[str] = Counter()
@@ -152,6 +157,8 @@ def run_check() -> Inventory:
             inv.problems.append(f"{where}domain: 未知领域 {lesson.domain}")
         inv.problems += [f"{where}banks: 未知题库 {b}" for b in lesson.banks if b not in banks]
         inv.problems += [f"{where}items: 未声明的服务事项 {x}" for x in lesson.items if x not in items]
+        inv.problems += [f"{where}cases: 找不到案例 {c}（casebank/cases/ 里没有这个 id）"
+                         for c in lesson.cases if c not in cases]
         if notebooks.is_dir() and not (notebooks / lesson.notebook).is_file():
             inv.problems.append(f"{where}notebook: 找不到 notebooks/{lesson.notebook}")
         lessons_by[lesson.domain] += 1
@@ -174,7 +181,6 @@ def run_check() -> Inventory:
         inv.by["scenarios_by_program"][program] = len(sf.scenarios)
     inv.counts["scenarios"] = sum(inv.by["scenarios_by_program"].values())
 
-    _cases(inv, fw)
     _exercises(inv, domains)
     _sources(inv, [p for p in casebank_root().rglob("*.yaml")])
     return inv
