@@ -480,7 +480,7 @@ def test_jisheng_tefu_by_hand():
     expected = {
         dt.date(2025, 8, 1): {"died": (True, 590.0), "young-wife": (False, None), "two-men": (None, None),
                               "no-sex": ("n/a", None), "grade-unknown": ("n/a", None), "grade-4": (False, None),
-                              "rural-disabled": (True, 460.0), "no-certificate": (False, None),
+                              "rural-disabled": (True, 460.0), "no-certificate": (None, None),
                               "no-plan": ("n/a", None)},
         dt.date(2014, 6, 1): {"died": (True, 340.0), "rural-disabled": (True, 150.0), "young-wife": (False, None)},
         dt.date(2018, 5, 1): {"died": (None, None), "rural-disabled": (None, None), "young-wife": (False, None),

@@ -90,9 +90,10 @@ def test_each_failed_condition_is_named(plan, text):
     assert text in [r.text for r in d.reasons]
 
 
-def test_certificate_false_fails_and_states_status_u():
+def test_no_certificate_on_record_is_pending_not_refused_and_states_status_u():
     d = evaluate(family(certificate=False), AUG_2025)
-    assert d.eligible is False
+    assert d.eligible is None and d.amount is None
+    assert any("光荣证" in m for m in d.missing)
     cert = [r for r in d.reasons if "光荣证" in r.text]
     assert len(cert) == 1
     assert "未核实（U）" in cert[0].text
@@ -102,7 +103,7 @@ def test_certificate_false_fails_and_states_status_u():
 
 
 def test_all_failures_are_listed_not_just_the_first():
-    d = evaluate(family(45, later_child=True, certificate=False), AUG_2025)
+    d = evaluate(family(45, later_child=True, only_child=False), AUG_2025)
     assert sum("不符合" in r.text for r in d.reasons) == 3
 
 

@@ -3,7 +3,8 @@
 As in the rule ``policy/programs/jisheng_tefu.py``: only households with a family-planning record
 (``fp_only_child`` filled) — the rest are "n/a", as the rule refuses them. The couple is the
 applicant and the spouse; the woman (first woman of the couple) must be 49 or older; one child
-only, who died or has a disability of grade 1–3; no later child; the certificate held. The amount
+only, who died or has a disability of grade 1–3; no later child. The certificate (a condition of
+status U) on record is needed to pay; without it the household is 待核实, never refused. The amount
 is the national minimum per spouse per month from four dated series (伤残/死亡 × 城镇/农村); a gap
 gives 待核实, as does a couple with no woman registered. Looking up a date before the series
 raises (when the register holds any family-planning record), as the rule does.
@@ -72,12 +73,12 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
     certificate, _ = flags(h["fp_certificate"]) if "fp_certificate" in h else (np.zeros(len(h), bool), None)
     young = ~no_woman & (woman_age < WOMAN_AGE)
     child_ok = died | (disabled & (grade <= WORST_GRADE))
-    failed = young | ~only_child | ~child_ok | later | ~certificate
+    failed = young | ~only_child | ~child_ok | later
 
     verdict = np.full(len(h), None, dtype=object)
     money = np.full(len(h), np.nan)
     verdict[failed] = False
-    pays = ~failed & ~no_woman & ~np.isnan(standard)
+    pays = ~failed & certificate & ~no_woman & ~np.isnan(standard)
     verdict[pays] = True
     money[pays] = np.round(standard[pays], 2)
     verdict[refused] = "n/a"
@@ -85,9 +86,9 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
     why = np.full(len(h), "", dtype=object)
     why[~failed & np.isnan(standard)] = "条件均符合；当天的全国最低扶助标准未收录（待核实）"
     why[~failed & no_woman] = "本户没有登记女方，年龄条件如何适用须向区卫生健康局核实（待核实）"
+    why[~failed & ~certificate] = "其余条件均符合；未登记持有《独生子女父母光荣证》，此条件未核实（U），待核实"
     why[pays] = [f"条件均符合，夫妻每人每月 {s:.2f} 元（全国最低标准）" for s in standard[pays]]
     fails = [
-        (~certificate, "未登记持有《独生子女父母光荣证》"),
         (later, "此后又生育或收养了子女"),
         (~child_ok, "独生子女未死亡，也没有三级以上残疾"),
         (~only_child, "不是只生育或合法收养一个子女"),

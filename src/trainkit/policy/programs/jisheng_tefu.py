@@ -3,7 +3,7 @@
 Conditions (research §2.5, Hebei report, V): the woman is 49 or older; the couple had or
 adopted only one child; that child died, or has a disability of grade 1–3; no child born or
 adopted since; the 独生子女父母光荣证 is held (U as a current national condition — a
-household without it is treated as not meeting it, and the reason says the status).
+household without one on record is 待核实, never refused on an unverified condition).
 Every condition is reported, then the amount: the national minimum per spouse per month,
 from four dated series (伤残/死亡 × 城镇/农村). The dates of the raises between 2014 and
 2022-07 are unknown, so that span is a gap and gives 待核实. Local top-ups (Liaoning,
@@ -125,9 +125,9 @@ def evaluate(household: Household, on: dt.date) -> Decision:
     if plan.certificate:
         reasons.append(Reason(f"持有《独生子女父母光荣证》（此条件状态：{STATUS_TITLES['U']}·U）", reference=CERTIFICATE))
     else:
-        reasons.append(Reason(f"未登记持有《独生子女父母光荣证》，按不符合处理；此条件作为现行全国条件"
-                              f"{STATUS_TITLES['U']}（U），请向区卫生健康局确认", reference=CERTIFICATE))
-        failed = True
+        reasons.append(Reason(f"未登记持有《独生子女父母光荣证》；此条件作为现行全国条件{STATUS_TITLES['U']}（U），"
+                              "不作为否定的理由", reference=CERTIFICATE))
+        missing.append("未登记《独生子女父母光荣证》：请核实本户是否持证，并向区卫生健康局确认持证是否仍是条件")
 
     if failed:
         return Decision(PROGRAM, on, False, reasons=tuple(reasons))
