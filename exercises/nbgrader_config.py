@@ -11,6 +11,10 @@ output cap (``trainkit autograde --help``).
 
 import os
 
+from nbgrader.converters import GenerateAssignment
+
+from trainkit.release import ClearExplanations
+
 c = get_config()  # noqa: F821  (provided by nbgrader when it reads this file)
 
 c.CourseDirectory.course_id = "trainkit"
@@ -29,3 +33,8 @@ c.ClearSolutions.text_stub = "请在这里作答。"
 # (tests/autograde checks that a right answer with a warning keeps its points).
 c.IgnorePattern.pattern = r".*(Warning|warnings\.warn).*"
 c.IgnorePattern.enabled = True
+
+# Each check's explanation names its right answer: the feedback page reads it from the source
+# notebook, and the released notebooks go out without it.
+c.GenerateAssignment.preprocessors = [*GenerateAssignment.class_traits()["preprocessors"].default(),
+                                      ClearExplanations]

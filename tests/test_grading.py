@@ -36,6 +36,20 @@ def test_exercise_has_at_least_five_autograded_points_and_a_rubric():
     assert rubric.count("|") > 20 and "评分细则" in rubric
 
 
+@pytest.mark.parametrize("notebook", sorted((exercises_root() / "source").glob("*/*.ipynb")), ids=lambda p: p.parent.name)
+def test_every_autograded_check_explains_itself_with_a_source(notebook):
+    """The feedback page shows each check's explanation and source (trainkit feedback)."""
+    nb = nbformat.read(notebook, as_version=4)
+    checks = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
+              and not c.metadata["nbgrader"].get("solution")]
+    assert checks
+    for cell in checks:
+        meta, gid = cell.metadata.get("trainkit", {}), cell.metadata["nbgrader"]["grade_id"]
+        assert len(meta.get("explanation", "")) >= 15, f"{notebook.name} {gid}: 没有解析（explanation）"
+        source = meta.get("reference") or meta.get("citation") or meta.get("explanation_source")
+        assert source, f"{notebook.name} {gid}: 解析没有出处（reference、citation 或 explanation_source）"
+
+
 def test_untagged_grade_cell_is_refused(tmp_path):
     course = tmp_path / "course"
     shutil.copytree(exercises_root(), course)
@@ -75,10 +89,12 @@ def graded_course(tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_release_holds_no_solution_or_hidden_test(graded_course):
+def test_release_holds_no_solution_or_hidden_test_or_explanation(graded_course):
     text = (graded_course / "release" / ASSIGNMENT / "dibao-exercise.ipynb").read_text(encoding="utf-8")
-    for secret in ("BEGIN SOLUTION", "HIDDEN TESTS", "人数 == 4", "2044", "参考要点"):
+    for secret in ("BEGIN SOLUTION", "HIDDEN TESTS", "人数 == 4", "2044", "参考要点", '"explanation"'):
         assert secret not in text
+    source = (graded_course / "source" / ASSIGNMENT / "dibao-exercise.ipynb").read_text(encoding="utf-8")
+    assert '"explanation"' in source  # the feedback page still finds it there
 
 
 @pytest.mark.slow

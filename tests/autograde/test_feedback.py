@@ -35,7 +35,10 @@ def test_no_page_shows_hidden_test_text(corpus, pages):
 def test_a_page_has_points_messages_repairs_and_lessons(pages):
     wrong = pages["G-wrong"].read_text(encoding="utf-8")
     assert "0 / 2" in wrong and "答案不正确" in wrong and "城市低保：从窗口受理到补差计算" in wrong
-    assert "<script" not in wrong and "http" not in wrong.split("<body>")[1].split("</style>")[0]
+    # self-contained: nothing is fetched from the network; sources are plain links
+    assert "<script" not in wrong and 'src="http' not in wrong and "url(http" not in wrong and "<link" not in wrong
+    assert "婆婆的 600 元优待抚恤金和儿子的 300 元助学金都不算" in wrong  # a missed check's explanation
+    assert 'href="https://mzj.xam.gov.cn/' in wrong  # … and its source, a link
     assert "GBK" in pages["D-gbk"].read_text(encoding="utf-8")
     loop = pages["D-loop"].read_text(encoding="utf-8")
     assert "死循环" in loop and "评分时遇到的问题" in loop

@@ -448,6 +448,7 @@ def test_trainer_and_workers_on_the_district_hub(hub):
         assert r.ok and r.json()["success"], f"{action}: {r.text[:2000]}"
     released = Path(site["exchange"]) / COURSE / "outbound" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
     assert _owner(released) == GRADER
+    assert '"explanation"' not in released.read_text(encoding="utf-8")  # they name the right answers
     _timed(timings, "generate + release", t)
 
     # 5. Each worker fetches, answers and submits in their own server (nbgrader's assignment list API).
