@@ -20,14 +20,25 @@ def casebank(tmp_path, monkeypatch):
     return root
 
 
-def service_url(env_var: str, what: str) -> str:
-    """A test service's address; a skip without it, but under CI a failure."""
+def missing_service(what: str, hint: str) -> None:
+    """Skip locally; fail under CI, where .ci/run must provide every service the tests need."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI 中缺少{what}：{hint}（.ci/run 负责准备）")
+    pytest.skip(f"没有{what}：{hint}")
+
+
+def service_url(env_var: str, what: str, guide: str = "README 的“开发”一节") -> str:
+    """A test service's address from ``env_var``; without it, the missing_service rule."""
     url = os.environ.get(env_var)
     if not url:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI 中缺少{what}：{env_var} 未设置（.ci/run 负责启动它）")
-        pytest.skip(f"没有{what}：设置 {env_var} 后运行（见 README 的“开发”一节）")
+        missing_service(what, f"设置 {env_var} 后运行（见 {guide}）")
     return url
+
+
+@pytest.fixture(scope="session")
+def service():
+    """``service_url`` for test folders that cannot import this file (tests/hub)."""
+    return service_url
 
 
 @contextmanager
@@ -73,17 +84,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-def missing_service(what: str, hint: str) -> None:
-    """Skip locally; fail under CI, where .ci/run must provide it (the service_url rule)."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI 中缺少{what}：{hint}（.ci/run 通过 .ci/browser.sh 安装）")
-    pytest.skip(f"没有{what}：{hint}")
-
-
 def chromium_path() -> str:
     path = os.environ.get("TRAINKIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not path or not Path(path).is_file():
-        missing_service(" Chromium", "安装 Debian 的 chromium（apt-get install chromium fonts-noto-cjk），或设置 TRAINKIT_CHROMIUM")
+        missing_service(" Chromium", "安装 Debian 的 chromium（apt-get install chromium fonts-noto-cjk，CI 中由 .ci/browser.sh 安装），"
+                        "或设置 TRAINKIT_CHROMIUM")
     return path
 
 

@@ -65,16 +65,6 @@ EXPECTED_AUTO = {W1: 8.0, W2: 6.0}
 # ---------------------------------------------------------------- the deployment
 
 
-
-def _required(env_var: str, what: str) -> str:
-    value = os.environ.get(env_var)
-    if not value:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI 中缺少{what}：{env_var} 未设置（.ci/run 负责准备）")
-        pytest.skip(f"没有{what}：设置 {env_var} 后运行（见 deploy/README.md“自动测试”）")
-    return value
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -186,9 +176,10 @@ class Hub:
 
 
 @pytest.fixture(scope="module")
-def hub():
-    install_prefix = Path(_required("TRAINKIT_HUB_PREFIX", " JupyterHub 部署软件（deploy/install.sh）"))
-    pg_url = _required("TRAINKIT_TEST_PG_URL", " PostgreSQL")
+def hub(service):
+    guide = "deploy/README.md“自动测试”"
+    install_prefix = Path(service("TRAINKIT_HUB_PREFIX", " JupyterHub 部署软件（deploy/install.sh）", guide))
+    pg_url = service("TRAINKIT_TEST_PG_URL", " PostgreSQL", guide)
     if os.geteuid() != 0:
         if os.environ.get("CI") == "true":
             pytest.fail("CI 中 hub 测试须以 root 运行（要建 Unix 账户）")
