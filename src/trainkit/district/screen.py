@@ -49,8 +49,9 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
     numbered = households.assign(household_id=np.arange(len(homes)))
     receiving = _receiving(households["receives"])
     resident_key = _keys(residents["household_id"].to_numpy(), residents["member_no"])
+    screens = load_screens()
     parts, open_parts, not_in_force = [], [], {}
-    for number, (program, screen) in enumerate(load_screens().items()):
+    for number, (program, screen) in enumerate(screens.items()):
         try:
             part = screen(numbered, residents, on)
         except BeforeFirstDate as err:
@@ -65,7 +66,7 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
         if program in ALREADY_COVERED:
             covered |= np.isin(_keys(home, part["member_no"]), resident_key[ALREADY_COVERED[program](residents)])
         open_parts.append(part[open_case & ~covered])
-    names = pd.Index(load_screens())
+    names = pd.Index(screens)
     decisions = _with_ids(_stack(parts), homes, names) if parts else pd.DataFrame()
     outreach = _stack(open_parts) if open_parts else pd.DataFrame(
         columns=["household_id", "member_no", "eligible", "amount", "reason", "program"])
