@@ -185,14 +185,17 @@ def test_citation_label():
 # ── the shipped set ─────────────────────────────────────────────────────────
 
 
-def test_laws_lists_the_13_current_laws():
+def test_laws_lists_the_21_current_laws():
     current = laws()
-    assert len(current) == 13
+    assert len(current) == 21
     assert set(current) == {
         "anti_domestic_violence_law", "civil_code", "elderly_rights_law",
         "employment_promotion_law", "infectious_disease_law", "minors_protection_law",
         "people_mediation_law", "personal_information_protection_law",
         "property_management_regulations", "social_assistance_measures", "social_insurance_law",
+        "population_family_planning_law", "anti_telecom_fraud_law", "community_corrections_law",
+        "narcotics_control_law", "fire_protection_law", "disabled_persons_protection_law",
+        "basic_healthcare_law", "charity_law",
         "urban_residents_committee_law", "women_rights_law",
     }
     assert current["social_assistance_measures"] == "社会救助暂行办法"
@@ -217,7 +220,7 @@ def _require_shared_law(folder: Path) -> Path:
 def test_shipped_texts_equal_shared_reference_set():
     reference = _json_files(_require_shared_law(SHARED_LAW))
     shipped = _json_files(Path(str(resources.files("trainkit") / "law")))
-    assert len(reference) == 15
+    assert len(reference) == 23
     assert sorted(shipped) == sorted(reference)
     changed = [name for name in reference if shipped[name] != reference[name]]
     assert changed == []

@@ -35,6 +35,14 @@ ALIASES = {
     "社会保险法": "social_insurance_law",
     "个人信息保护法": "personal_information_protection_law",
     "传染病防治法": "infectious_disease_law",
+    "人口与计划生育法": "population_family_planning_law",
+    "反电信网络诈骗法": "anti_telecom_fraud_law",
+    "社区矫正法": "community_corrections_law",
+    "禁毒法": "narcotics_control_law",
+    "消防法": "fire_protection_law",
+    "残疾人保障法": "disabled_persons_protection_law",
+    "基本医疗卫生与健康促进法": "basic_healthcare_law",
+    "慈善法": "charity_law",
 }
 SUPERSEDED = {
     ("urban_residents_committee_law", 2018): "urban_residents_committee_law_2018",
