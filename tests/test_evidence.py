@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from trainkit.evidence import SOURCES, EvidenceStore, default_url, open_store
+from trainkit.evidence import SOURCES, EvidenceConflict, EvidenceStore, default_url, open_store
 
 
 def _base(**overrides):
@@ -71,7 +71,7 @@ def test_rows_are_oldest_first_not_insertion_order(store):
 
 def test_key_makes_record_idempotent(store):
     first = store.record(**_base(key="nbgrader:ps1:W001:cell-3"))
-    second = store.record(**_base(key="nbgrader:ps1:W001:cell-3", score=0.5))
+    second = store.record(**_base(key="nbgrader:ps1:W001:cell-3"))
     assert isinstance(first, int)
     assert second is None
     rows = store.rows()
@@ -80,17 +80,33 @@ def test_key_makes_record_idempotent(store):
     assert rows[0].key == "nbgrader:ps1:W001:cell-3"
 
 
-def test_record_many_skips_existing_keys_and_duplicates_in_one_batch(store):
+def test_a_key_held_by_other_content_is_a_conflict_not_already_there(store):
+    store.record(**_base(key="nbgrader:ps1:W001:cell-3"))
+    with pytest.raises(EvidenceConflict, match="证据键冲突.*W001.*dibao_income.*0.5/1"):
+        store.record(**_base(key="nbgrader:ps1:W001:cell-3", score=0.5))
+    with pytest.raises(EvidenceConflict, match="工号 W002"):
+        store.record(**_base(key="nbgrader:ps1:W001:cell-3", worker_id="W002"))
+    assert [r.score for r in store.rows()] == [1.0]
+
+
+def test_record_many_skips_rows_already_recorded_under_their_key(store):
     store.record(**_base(ref="old", key="k1"))
     inserted = store.record_many([
-        _base(ref="again-k1", key="k1"),      # already in the store
-        _base(ref="k2-first", key="k2"),
-        _base(ref="k2-second", key="k2"),     # duplicate inside this batch
+        _base(ref="old", key="k1"),           # already in the store, same content
+        _base(ref="k2", key="k2"),
+        _base(ref="k2", key="k2"),            # the same row twice in this batch
         _base(ref="no-key-1"),
-        _base(ref="no-key-2"),                # rows without a key are never deduplicated
+        _base(ref="no-key-1"),                # rows without a key are never deduplicated
     ])
     assert inserted == 3
-    assert [r.ref for r in store.rows()] == ["old", "k2-first", "no-key-1", "no-key-2"]
+    assert [r.ref for r in store.rows()] == ["old", "k2", "no-key-1", "no-key-1"]
+
+
+def test_record_many_with_a_conflicting_key_writes_nothing(store):
+    store.record(**_base(ref="old", key="k1"))
+    with pytest.raises(EvidenceConflict):
+        store.record_many([_base(ref="fresh"), _base(ref="other", key="k1")])
+    assert [r.ref for r in store.rows()] == ["old"]
 
 
 def test_record_many_with_nothing_new_inserts_nothing(store):

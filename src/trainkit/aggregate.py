@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from .evidence import SOURCES, EvidenceStore, evidence_table, utc_naive
 from .framework import Framework
-from .ratings import RatingRules, rate_sums
+from .ratings import RatingRules, rate_sums, superseded_ids
 
 __all__ = ["Aggregates", "aggregate"]
 
@@ -52,16 +52,17 @@ def _julian(moment: datetime) -> float:
 
 def _read(store: EvidenceStore, *, as_of: datetime, since: datetime | None) -> pd.DataFrame:
     """The period's rows as plain columns: names as categories, the time as a Julian day."""
-    query = sa.select(t.c.worker_id, t.c.domain, t.c.source, t.c.ref, t.c.score / t.c.max_score,
+    query = sa.select(t.c.worker_id, t.c.domain, t.c.source, t.c.ref, t.c.item_id, t.c.score / t.c.max_score,
                       _julian_day(store.engine.dialect.name), t.c.id, sa.func.coalesce(t.c.supersedes, 0))
     with store.engine.connect() as conn:
         rows = conn.execute(query).cursor.fetchall()
     frame = pd.DataFrame.from_records(
-        rows, columns=["worker_id", "domain", "source", "ref", "ratio", "day", "id", "supersedes"])
+        rows, columns=["worker_id", "domain", "source", "ref", "item_id", "ratio", "day", "id", "supersedes"])
     frame = frame.astype({"worker_id": "category", "domain": "category", "source": "category",
-                          "ref": "category", "ratio": float, "day": float, "supersedes": np.int64})
+                          "ref": "category", "item_id": "category", "ratio": float, "day": float,
+                          "supersedes": np.int64})
     until = frame["day"] <= _julian(as_of) + 1e-9
-    superseded = set(frame.loc[until & (frame["supersedes"] > 0), "supersedes"].tolist())
+    superseded = set(superseded_ids(frame[until]).tolist())
     keep = until & (frame["day"] >= _julian(since) - 1e-9 if since else True)
     frame = frame[keep]
     return frame.assign(current=~frame["id"].isin(superseded))

@@ -14,7 +14,8 @@ from typing import Literal
 
 import sqlalchemy as sa
 
-from .evidence import EvidenceStore, metadata
+from .evidence import EvidenceStore
+from .schema import appeals_table, decisions_table, metadata
 from .framework import load_framework
 from .roster import Worker
 
@@ -22,28 +23,6 @@ __all__ = ["Appeal", "decide_appeal", "file_appeal", "list_appeals", "record_rev
 
 Outcome = Literal["upheld", "revised"]
 OUTCOME_TITLES = {"upheld": "维持原评定", "revised": "改变评定"}
-
-appeals_table = sa.Table(
-    "appeals", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("worker_id", sa.String(64), nullable=False, index=True),
-    sa.Column("domain", sa.String(64), nullable=False),
-    sa.Column("reason", sa.Text, nullable=False),
-    sa.Column("filed_at", sa.DateTime, nullable=False),
-    sa.Column("deadline", sa.Date, nullable=False),
-    sa.Column("recorded_by", sa.String(64), nullable=False),
-)
-decisions_table = sa.Table(
-    "appeal_decisions", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("appeal_id", sa.Integer, nullable=False, unique=True),
-    sa.Column("decided_by", sa.String(64), nullable=False),
-    sa.Column("decided_at", sa.DateTime, nullable=False),
-    sa.Column("outcome", sa.String(16), nullable=False),
-    sa.Column("note", sa.Text, nullable=False),
-    sa.Column("evidence_id", sa.Integer),
-)
-
 
 @dataclass(frozen=True)
 class Appeal:

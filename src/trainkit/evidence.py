@@ -1,9 +1,12 @@
 """The evidence store: an append-only log of what each worker showed, behind one SQLAlchemy URL.
 
 Every answer, graded cell, review or appeal outcome is a new row; nothing is ever
-updated. A later row may *supersede* an earlier one (a regrade), which the ratings
-honour. SQLite is the default (WAL and a busy timeout so several kernels can write at
-once); PostgreSQL is used where a district shares one deployment.
+updated. A later row may *supersede* an earlier one of the same worker, source, ref and
+service item (a regrade); the ratings honour only such claims. A key names a row so that
+an import can be repeated; a key already held by different content is a conflict, never
+"already there". SQLite is the default (WAL and a busy timeout so several kernels can
+write at once); PostgreSQL is used where a district shares one deployment, and there the
+database itself refuses edits and deletions (:mod:`trainkit.pg_integrity`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-__all__ = ["SOURCES", "EvidenceRow", "EvidenceStore", "default_url", "metadata", "open_store", "utc_naive"]
+from .schema import erasures_table, evidence_table, metadata
+
+__all__ = [
+    "LEARNER_SOURCES", "SOURCES", "SUPERSEDE_IDENTITY", "EvidenceConflict", "EvidenceRow", "EvidenceStore",
+    "default_url", "metadata", "open_store", "utc_naive",
+]
 
 SOURCES = {
     "self_check": "自测题",
@@ -27,37 +35,14 @@ SOURCES = {
     "supervisor_review": "督导评议",
     "appeal_outcome": "申诉复核",
 }
-
-metadata = sa.MetaData()
-evidence_table = sa.Table(
-    "evidence",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("worker_id", sa.String(64), nullable=False, index=True),
-    sa.Column("domain", sa.String(64), nullable=False, index=True),
-    sa.Column("item_id", sa.String(64), nullable=False),
-    sa.Column("source", sa.String(32), nullable=False),
-    sa.Column("ref", sa.String(200), nullable=False),
-    sa.Column("score", sa.Float, nullable=False),
-    sa.Column("max_score", sa.Float, nullable=False),
-    sa.Column("recorded_at", sa.DateTime, nullable=False, index=True),
-    sa.Column("assessor", sa.String(64)),
-    sa.Column("answer", sa.Text),
-    sa.Column("note", sa.Text),
-    sa.Column("supersedes", sa.Integer),
-    sa.Column("key", sa.String(300), unique=True),
-)
+LEARNER_SOURCES = ("self_check", "case_walkthrough")  # what a learner's own kernel may write
+# A row may supersede only an earlier row that agrees on all of these.
+SUPERSEDE_IDENTITY = ("worker_id", "source", "ref", "item_id")
+_SAME_CONTENT = ("worker_id", "item_id", "domain", "source", "ref", "score", "max_score", "supersedes")
 
 
-erasures_table = sa.Table(
-    "erasures",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("pseudonym", sa.String(64), nullable=False),
-    sa.Column("erased_at", sa.DateTime, nullable=False),
-    sa.Column("erased_by", sa.String(64), nullable=False),
-)
-
+class EvidenceConflict(ValueError):
+    """A key already held by a row with other content, or a supersession the rules forbid."""
 
 @dataclass(frozen=True)
 class EvidenceRow:
@@ -123,6 +108,8 @@ class EvidenceStore:
         self.url = url
         self.engine = _engine(url)
         metadata.create_all(self.engine)
+        if self.engine.dialect.name == "postgresql":
+            _secure_postgres(self.engine)
 
     def record(
         self,
@@ -140,38 +127,66 @@ class EvidenceStore:
         note: str | None = None,
         supersedes: int | None = None,
         key: str | None = None,
+        connection: sa.Connection | None = None,
     ) -> int | None:
-        """Append one row and return its id; ``None`` when ``key`` was already recorded."""
+        """Append one row and return its id; ``None`` when the same row was already recorded under ``key``.
+
+        Raises :class:`EvidenceConflict` when ``key`` is held by a row with other content, or
+        when ``supersedes`` names anything but an earlier row of the same worker, source, ref
+        and item. ``connection`` joins a transaction the caller holds.
+        """
         row = self._row(locals())
+        if connection is not None:
+            return self._append(connection, row)
         with self.engine.begin() as conn:
-            if key is not None and conn.execute(
-                sa.select(evidence_table.c.id).where(evidence_table.c.key == key)
-            ).first():
-                return None
-            return conn.execute(evidence_table.insert().values(**row)).inserted_primary_key[0]
+            return self._append(conn, row)
 
     def record_many(self, rows: Iterable[Mapping[str, Any]]) -> int:
-        """Append many rows in one transaction; rows whose ``key`` exists are skipped."""
+        """Append many rows in one transaction; rows already recorded under their ``key`` are skipped.
+
+        All or nothing: a key held by other content raises :class:`EvidenceConflict` and
+        nothing is written.
+        """
         rows = [self._row(r) for r in rows]
         keys = [r["key"] for r in rows if r.get("key") is not None]
         with self.engine.begin() as conn:
-            seen: set[str] = set()
+            held: dict[str, dict[str, Any]] = {}
             for chunk in (keys[i : i + 500] for i in range(0, len(keys), 500)):
-                seen.update(
-                    conn.execute(
-                        sa.select(evidence_table.c.key).where(evidence_table.c.key.in_(chunk))
-                    ).scalars()
-                )
+                for found in conn.execute(sa.select(evidence_table).where(evidence_table.c.key.in_(chunk))).mappings():
+                    held[found["key"]] = dict(found)
             fresh = []
             for r in rows:
+                if r.get("supersedes") is not None:
+                    self._check_supersedes(conn, r)
                 if r.get("key") is not None:
-                    if r["key"] in seen:
+                    if r["key"] in held:
+                        _same_or_conflict(held[r["key"]], r)
                         continue
-                    seen.add(r["key"])
+                    held[r["key"]] = r
                 fresh.append(r)
             if fresh:
                 conn.execute(evidence_table.insert(), fresh)
         return len(fresh)
+
+    def _append(self, conn: sa.Connection, row: dict[str, Any]) -> int | None:
+        if row["key"] is not None:
+            found = conn.execute(sa.select(evidence_table).where(evidence_table.c.key == row["key"])).mappings().first()
+            if found is not None:
+                _same_or_conflict(dict(found), row)
+                return None
+        if row["supersedes"] is not None:
+            self._check_supersedes(conn, row)
+        return conn.execute(evidence_table.insert().values(**row)).inserted_primary_key[0]
+
+    @staticmethod
+    def _check_supersedes(conn: sa.Connection, row: Mapping[str, Any]) -> None:
+        t = evidence_table
+        target = conn.execute(sa.select(*(t.c[c] for c in SUPERSEDE_IDENTITY)).where(
+            t.c.id == row["supersedes"])).mappings().first()
+        if target is None or any(target[c] != row[c] for c in SUPERSEDE_IDENTITY):
+            raise EvidenceConflict(
+                f"记录 {row['supersedes']} 不是工号 {row['worker_id']} 在“{row['ref']}”（事项 {row['item_id']}，"
+                f"来源 {SOURCES.get(row['source'], row['source'])}）上的较早记录，新记录不能取代它")
 
     @staticmethod
     def _row(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -232,30 +247,11 @@ class EvidenceStore:
             q = q.where(t.c.recorded_at <= utc_naive(until))
         return q
 
-    def erase_worker(self, worker_id: str, *, erased_by: str) -> str:
-        """Remove a departed worker's personal data (个人信息保护法第四十七条), keeping aggregates.
+    def erase_worker(self, worker_id: str, *, erased_by: str, display_name: str | None = None) -> str:
+        """Erase a departed worker's personal data, keeping scores; see :func:`trainkit.erasure.erase`."""
+        from .erasure import erase
 
-        The one deliberate exception to insert-only: the worker's id becomes a random
-        pseudonym that nothing links back, and free text they wrote (answers, notes,
-        appeal reasons) is cleared. Scores, dates, items and sources stay, so cohort and
-        item statistics are unchanged. Returns the pseudonym.
-        """
-        import secrets
-
-        from .appeals import appeals_table
-
-        metadata.create_all(self.engine)
-        pseudonym = f"erased-{secrets.token_hex(6)}"
-        t = evidence_table
-        with self.engine.begin() as conn:
-            conn.execute(t.update().where(t.c.worker_id == worker_id).values(
-                worker_id=pseudonym, answer=None, note=None, key=None))
-            conn.execute(t.update().where(t.c.assessor == worker_id).values(assessor=pseudonym))
-            conn.execute(appeals_table.update().where(appeals_table.c.worker_id == worker_id).values(
-                worker_id=pseudonym, reason="（已按个人信息删除请求清除）"))
-            conn.execute(erasures_table.insert().values(
-                pseudonym=pseudonym, erased_at=datetime.now(UTC).replace(tzinfo=None), erased_by=erased_by))
-        return pseudonym
+        return erase(self, worker_id, erased_by=erased_by, display_name=display_name)
 
     def frame(self, *, columns: tuple[str, ...] | None = None, worker_id: str | None = None,
               domain: str | None = None, source: str | None = None, ref: str | None = None,
@@ -279,6 +275,33 @@ class EvidenceStore:
         if "score" in df and "max_score" in df:
             df["ratio"] = (df["score"] / df["max_score"]).astype(float)
         return df
+
+
+def _same_or_conflict(held: Mapping[str, Any], row: Mapping[str, Any]) -> None:
+    """Nothing when ``held`` already says what ``row`` says; else an :class:`EvidenceConflict`."""
+    def same(name: str) -> bool:
+        a, b = held[name], row[name]
+        return abs(float(a) - float(b)) < 1e-9 if name in ("score", "max_score") else a == b
+
+    if not all(same(name) for name in _SAME_CONTENT):
+        raise EvidenceConflict(
+            f"证据键冲突：键“{row['key']}”已被另一条内容不同的记录占用（已有：工号 {held['worker_id']}，"
+            f"事项 {held['item_id']}，得分 {held['score']:g}/{held['max_score']:g}；本次：工号 {row['worker_id']}，"
+            f"事项 {row['item_id']}，得分 {row['score']:g}/{row['max_score']:g}）。本条没有写入，请核查这条已有记录的来历")
+
+
+def _secure_postgres(engine: sa.Engine) -> None:
+    """Install the database's own guards once, when this role may (the tables' owner)."""
+    from . import pg_integrity
+
+    with engine.connect() as conn:
+        if pg_integrity.installed(conn):
+            return
+    try:
+        with engine.begin() as conn:
+            pg_integrity.install(conn)
+    except sa.exc.ProgrammingError:  # not the owner: the deployment installs them (deploy/setup.py)
+        pass
 
 
 def open_store(url: str | None = None) -> EvidenceStore:

@@ -17,7 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .content import casebank_root, parse, read_yaml
-from .evidence import SOURCES, utc_naive
+from .evidence import SOURCES, SUPERSEDE_IDENTITY, utc_naive
 from .framework import Framework, load_framework
 
 __all__ = [
@@ -32,12 +32,13 @@ __all__ = [
     "rate",
     "rate_sums",
     "rating_matrix",
+    "superseded_ids",
 ]
 
 RATING_COLUMNS = ("level", "level_title", "proficient", "score", "n_evidence", "sources", "reason")
 NOT_ASSESSED, NEEDS_IMPROVEMENT = "not_assessed", "needs_improvement"
 _TOLERANCE = 1e-9  # a score exactly at a threshold reaches it despite float rounding
-_NEEDED_COLUMNS = ("id", "source", "recorded_at", "supersedes")
+_NEEDED_COLUMNS = ("id", "source", "recorded_at", "supersedes", *SUPERSEDE_IDENTITY)
 _CJK = r"[\u3000-\u9fff\uff00-\uffef]"
 _SPACE_BESIDE_CJK = re.compile(rf"(?<={_CJK})\s+|\s+(?={_CJK})")  # YAML folding adds them
 
@@ -97,10 +98,27 @@ def load_rating_rules() -> RatingRules:
 
 
 def current_evidence(evidence: pd.DataFrame) -> pd.DataFrame:
-    """The rows no later row supersedes (a regrade replaces what it supersedes)."""
-    _require_columns(evidence, ("id", "supersedes"))
-    replaced = set(pd.to_numeric(evidence["supersedes"], errors="coerce").dropna().astype(int))
-    return evidence[~evidence["id"].isin(replaced)]
+    """The rows no later row validly supersedes (a regrade replaces what it supersedes)."""
+    return evidence[~evidence["id"].isin(superseded_ids(evidence))]
+
+
+def superseded_ids(evidence: pd.DataFrame) -> pd.Series:
+    """Ids replaced by a later row of the same worker, source, ref and item.
+
+    Any other claim — on a colleague's row, another source's, another question's, or a
+    later row — is ignored: a row can cancel only what its own kind of record made earlier.
+    """
+    _require_columns(evidence, ("id", "supersedes", *SUPERSEDE_IDENTITY))
+    target = pd.to_numeric(evidence["supersedes"], errors="coerce")
+    claims = evidence.loc[target.notna() & (target > 0), ["id", *SUPERSEDE_IDENTITY]].assign(
+        target=target[target.notna() & (target > 0)].astype("int64"))
+    if claims.empty:
+        return pd.Series([], dtype="int64")
+    rows = evidence[["id", *SUPERSEDE_IDENTITY]].rename(columns={"id": "target"})
+    keys = ["target", *SUPERSEDE_IDENTITY]
+    matched = claims.astype({c: object for c in SUPERSEDE_IDENTITY}).merge(
+        rows.astype({c: object for c in SUPERSEDE_IDENTITY}), on=keys, how="inner")
+    return matched.loc[matched["target"] < matched["id"], "target"].drop_duplicates()
 
 
 def rate(
@@ -248,7 +266,7 @@ def monthly_trend(evidence: pd.DataFrame, *, by: Sequence[str] = ("domain",)) ->
     Columns: the ``by`` columns, ``month``, ``score``, ``n_evidence``.
     """
     by = list(by)
-    _require_columns(evidence, (*by, "recorded_at", "id", "supersedes"))
+    _require_columns(evidence, (*by, "recorded_at", "id", "supersedes", *SUPERSEDE_IDENTITY))
     rows = _with_ratio(current_evidence(evidence))
     columns = [*by, "month", "score", "n_evidence"]
     if rows.empty:
