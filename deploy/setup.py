@@ -262,7 +262,9 @@ def psql(site: dict, sql: str, db: str = "postgres", query: bool = False) -> str
 
 
 def ident(name: str) -> str:
-    assert re.fullmatch(r"[a-z_][a-z0-9_-]*", name), name
+    """A role or database name as a quoted SQL identifier; anything unusual stops the setup."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_-]*", name):
+        raise SiteError(f"名称 {name!r} 不能用作数据库角色或库名：只允许小写字母、数字、下划线和连字符，以字母或下划线开头")
     return f'"{name}"'
 
 
@@ -293,26 +295,13 @@ def setup_postgres(site: dict) -> None:
     for c in site["courses"]:  # the gradebook: its grader owns it; the course's trainers read it
         psql(site, f"GRANT CONNECT ON DATABASE {ident(c['gradebook_db'])} TO {ident(c['grader'])};")
 
-    # The evidence tables are created by the kit itself (same code the kernels use), as postgres.
+    # The evidence tables, their append-only guards and the two groups' rights are the kit's own
+    # code (trainkit.pg_integrity), run as postgres, the tables' owner.
     url = f"postgresql+psycopg:///{db}?host={site['postgres']['socket_dir']}&port={site['postgres']['port']}"
+    psql(site, f"GRANT CONNECT ON DATABASE {ident(db)} TO {ident(learner)}, {ident(staff)};")
     run(f"{site['venv']}/bin/python", "-c",
-        "import sys; import trainkit.appeals; from trainkit.evidence import metadata, open_store; "
-        "metadata.create_all(open_store(sys.argv[1]).engine)", url, user="postgres")
-    psql(site, f"""
-GRANT CONNECT ON DATABASE {ident(db)} TO {ident(learner)}, {ident(staff)};
-GRANT USAGE ON SCHEMA public TO {ident(learner)}, {ident(staff)};
-GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {ident(staff)};
-GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {ident(staff)}, {ident(learner)};
-GRANT SELECT, INSERT ON evidence TO {ident(learner)};
-ALTER TABLE evidence ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS learner_own ON evidence;
-DROP POLICY IF EXISTS staff_all ON evidence;
--- A worker sees and adds only their own self-check and case rows; grades come from the trainers' import.
-CREATE POLICY learner_own ON evidence TO {ident(learner)}
-  USING (worker_id = current_user)
-  WITH CHECK (worker_id = current_user AND source IN ('self_check', 'case_walkthrough'));
-CREATE POLICY staff_all ON evidence TO {ident(staff)} USING (true) WITH CHECK (true);
-""", db=db)
+        "import sys; from trainkit.pg_integrity import secure; secure(sys.argv[1], learner=sys.argv[2], staff=sys.argv[3])",
+        url, learner, staff, user="postgres")
 
 
 # ---------------------------------------------------------------- lessons (nbgitpuller)

@@ -185,3 +185,34 @@ def test_the_gradebook_and_the_evidence_store_work_on_postgresql(tmp_path, pg_ur
     # 6 autograded cells (q3 evidences two items) and the blank written answer: 8 rows
     assert summary.added == 8 and store.rows(worker_id="W001")[0].source == "graded_exercise"
     assert {r.ref.rsplit(":", 1)[1]: r.score for r in store.rows(worker_id="W001")}["q4-check"] == 2
+
+
+@pytest.mark.slow
+def test_a_key_pre_claimed_by_a_learner_is_a_conflict_and_the_rest_still_lands(graded_course, tmp_path):
+    """A learner who wrote the predictable key of a colleague's grade does not make it vanish as 已存在."""
+    from click.testing import CliRunner
+
+    from trainkit.cli import main
+
+    db = f"sqlite:///{tmp_path / 'e.db'}"
+    store = open_store(db)
+    ref = f"exercise:{ASSIGNMENT}:dibao-exercise:q4-check"
+    store.record(worker_id="W002", item_id="dibao_income", domain="social_assistance", source="self_check",
+                 ref="quiz:x", score=1.0, key=f"nbgrader:W001:{ref}:dibao_income:2/2:after:-")
+    result = CliRunner().invoke(main, ["evidence", "import-grades", "--course", str(graded_course), "--db", db])
+    assert result.exit_code == 1
+    assert "证据键冲突" in result.output and "W001" in result.output and "q4-check" in result.output
+    landed = {r.ref.rsplit(":", 1)[1] for r in store.rows(worker_id="W001", source="graded_exercise")}
+    assert "q1-check" in landed and "q4-check" not in landed
+    assert store.rows(worker_id="W002", source="graded_exercise")
+
+
+@pytest.mark.slow
+def test_an_erased_worker_does_not_come_back_with_the_next_import(graded_course, tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    import_grades(store, graded_course)
+    count = len(store.rows())
+    store.erase_worker("W002", erased_by="S001")
+    again = import_grades(store, graded_course)
+    assert again.erased == {"W002"} and again.added == 0
+    assert store.rows(worker_id="W002") == [] and len(store.rows()) == count

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from .erasure import ERASED_PREFIX
 from .evidence import SOURCES, EvidenceStore, evidence_table, utc_naive
 from .framework import Framework
 from .ratings import RatingRules, rate_sums, superseded_ids
@@ -70,17 +71,26 @@ def _read(store: EvidenceStore, *, as_of: datetime, since: datetime | None) -> p
 
 def aggregate(store: EvidenceStore, *, workers: Sequence[str], as_of: datetime, rules: RatingRules,
               framework: Framework, since: datetime | None = None,
-              domains: Sequence[str] | None = None, with_worker_trend: bool = True) -> Aggregates:
-    """Everything the report shows about ``workers`` from ``since`` to ``as_of``."""
+              domains: Sequence[str] | None = None, with_worker_trend: bool = True,
+              with_erased: bool = False) -> Aggregates:
+    """Everything the report shows about ``workers`` from ``since`` to ``as_of``.
+
+    ``with_erased`` (a district-wide report) keeps the rows of erased workers, under their
+    pseudonyms, in the team figures — domain trends and question statistics — so that an
+    erasure leaves those figures as they were; nobody is rated under a pseudonym.
+    """
     as_of = utc_naive(as_of)
     period = _read(store, as_of=as_of, since=utc_naive(since) if since else None)
-    theirs = period[period["worker_id"].isin(list(workers))]
+    wanted = period["worker_id"].isin(list(workers))
+    if with_erased:
+        wanted |= period["worker_id"].astype(str).str.startswith(ERASED_PREFIX)
+    theirs = period[wanted]
     mine = theirs[theirs["domain"].isin(list(domains))] if domains else theirs
     current = mine[mine["current"]]
     current = current.assign(month=_months(current["day"]))
 
     age = _julian(as_of) - current["day"]
-    window = current[age <= rules.window_days + 1e-9]
+    window = current[(age <= rules.window_days + 1e-9) & current["worker_id"].isin(list(workers))]
     weight = 0.5 ** ((_julian(as_of) - window["day"]) / rules.half_life_days)
     sums = (window.assign(n=1, weight=weight, weighted=weight * window["ratio"])
             .groupby(["worker_id", "domain", "source"], observed=True)[["n", "weight", "weighted"]].sum()
@@ -88,8 +98,8 @@ def aggregate(store: EvidenceStore, *, workers: Sequence[str], as_of: datetime, 
     for name in ("worker_id", "domain", "source"):
         sums[name] = sums[name].astype(str)
 
-    def trend(by: str) -> pd.DataFrame:
-        grouped = current.groupby([by, "month"], observed=True)["ratio"].agg(["mean", "size"]).reset_index()
+    def trend(by: str, rows: pd.DataFrame = current) -> pd.DataFrame:
+        grouped = rows.groupby([by, "month"], observed=True)["ratio"].agg(["mean", "size"]).reset_index()
         grouped.columns = [by, "month", "score", "n_evidence"]
         return grouped.astype({by: str, "month": str}).sort_values([by, "month"]).reset_index(drop=True)
 
@@ -97,7 +107,8 @@ def aggregate(store: EvidenceStore, *, workers: Sequence[str], as_of: datetime, 
     return Aggregates(
         ratings=rate_sums(sums, by=("worker_id", "domain"), rules=rules, framework=framework),
         trend=trend("domain"),
-        worker_trend=trend("worker_id") if with_worker_trend else pd.DataFrame(
+        worker_trend=trend("worker_id", current[current["worker_id"].isin(list(workers))]) if with_worker_trend
+        else pd.DataFrame(
             columns=["worker_id", "month", "score", "n_evidence"]),
         questions=_questions(current, framework),
         rows=len(mine), current=len(current),

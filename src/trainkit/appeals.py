@@ -80,14 +80,16 @@ def decide_appeal(store: EvidenceStore, roster: dict[str, Worker], *, appeal_id:
         raise ValueError(f"没有编号为 {appeal_id} 的申诉")
     if appeal.outcome is not None:
         raise ValueError(f"申诉 {appeal_id} 已于 {appeal.decided_at:%Y-%m-%d} 处理（{appeal.status}），不能重复处理")
-    supervisor = roster.get(decided_by)
-    if supervisor is None or not _covers(supervisor, roster[appeal.worker_id]):
+    supervisor, worker = roster.get(decided_by), roster.get(appeal.worker_id)
+    if worker is None:
+        raise ValueError(f"花名册中没有申诉人 {appeal.worker_id}：请用包含此人的花名册处理（--roster）")
+    if supervisor is None or not _covers(supervisor, worker):
         raise ValueError(f"{decided_by} 不是负责 {appeal.worker_id} 所在街道或社区的督导，不能处理此申诉")
     if outcome not in OUTCOME_TITLES:
         raise ValueError(f"处理结果应为 {' 或 '.join(OUTCOME_TITLES)}")
     if not note.strip():
         raise ValueError("请写明处理理由，它会告知申诉人")
-    evidence_id = None
+    revised = None
     if outcome == "revised":
         if score is None or not 0 <= score <= 1:
             raise ValueError("改变评定时请给出复核得分（0 到 1 之间）")
@@ -95,10 +97,15 @@ def decide_appeal(store: EvidenceStore, roster: dict[str, Worker], *, appeal_id:
         item = item_id or items[0].id
         if item not in {i.id for i in items}:
             raise ValueError(f"事项 {item} 不属于领域 {appeal.domain}")
-        evidence_id = store.record(worker_id=appeal.worker_id, item_id=item, domain=appeal.domain,
-                                   source="appeal_outcome", ref=f"appeal:{appeal_id}", score=score,
-                                   assessor=decided_by, note=note.strip(), key=f"appeal:{appeal_id}")
-    with store.engine.begin() as conn:
+        revised = {"worker_id": appeal.worker_id, "item_id": item, "domain": appeal.domain,
+                   "source": "appeal_outcome", "ref": f"appeal:{appeal_id}", "score": score,
+                   "assessor": decided_by, "note": note.strip(), "key": f"appeal:{appeal_id}"}
+    with store.engine.begin() as conn:  # the evidence and the decision land together or not at all
+        evidence_id = None
+        if revised is not None:
+            evidence_id = store.record(**revised, connection=conn)
+            if evidence_id is None:
+                raise ValueError(f"申诉 {appeal_id} 的复核证据已经存在，却没有处理记录：请先核查证据库")
         conn.execute(decisions_table.insert().values(
             appeal_id=appeal_id, decided_by=decided_by, decided_at=datetime.now(UTC).replace(tzinfo=None),
             outcome=outcome, note=note.strip(), evidence_id=evidence_id,

@@ -290,6 +290,14 @@ def import_grades_cmd(course: Path, gradebook: str | None, db: str | None) -> No
 
     s = import_grades(open_store(db), course, db_url=gradebook)
     click.echo(f"新增 {s.added} 条（其中复评 {s.superseding} 条），已存在 {s.unchanged} 条，待人工评分 {s.awaiting_manual} 项。")
+    if s.erased:
+        click.echo(f"跳过 {len(s.erased)} 名个人信息已清除、但仍在成绩库中的学员：{'、'.join(sorted(s.erased))}。"
+                   "请在课程目录运行 nbgrader db student remove 工号 --force 把他们从成绩库删除。")
+    if s.conflicts:
+        click.echo(f"有 {len(s.conflicts)} 条成绩没有写入，因为证据库中已有内容不同的同键记录：", err=True)
+        for line in s.conflicts:
+            click.echo(f"  {line}", err=True)
+        raise SystemExit(1)
 
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -297,18 +305,26 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 @evidence.command("erase")
 @click.argument("worker_id")
-@click.option("--by", "erased_by", required=True, help="执行删除的督导工号")
+@click.option("--by", "erased_by", required=True, help="执行删除的督导工号（须在花名册中且有督导范围）")
 @click.option("--db", help="证据库 URL")
+@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help="花名册（默认见 README）")
 @click.option("--yes", is_flag=True, help="确认删除（不可撤销）")
-def erase_cmd(worker_id: str, erased_by: str, db: str | None, yes: bool) -> None:
+def erase_cmd(worker_id: str, erased_by: str, db: str | None, roster: Path | None, yes: bool) -> None:
     """按个人信息删除请求，清除已离岗人员的个人信息（统计数字保持不变）。"""
-    from .evidence import open_store
-
     if not yes:
         raise click.ClickException("删除不可撤销：确认后请加 --yes 再运行。之后请把此人从花名册和 nbgrader 成绩库中删除。")
-    pseudonym = open_store(db).erase_worker(worker_id, erased_by=erased_by)
-    click.echo(f"已清除 {worker_id} 的个人信息，其记录改以 {pseudonym} 保留用于统计。"
-               "请同时从花名册删除此人，并运行 nbgrader db student remove 删除成绩库中的记录。")
+    workers, store = _roster_and_store(roster, db)
+    supervisor = workers.get(erased_by)
+    if supervisor is None or not supervisor.supervisor_scope.strip():
+        raise click.ClickException(f"{erased_by} 不是花名册中的督导（督导范围为空或查无此人）：个人信息删除须由督导执行")
+    person = workers.get(worker_id)
+    try:
+        pseudonym = store.erase_worker(worker_id, erased_by=erased_by,
+                                       display_name=person.display_name if person else None)
+    except ValueError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"已清除 {worker_id} 的个人信息，其记录改以 {pseudonym} 保留用于统计。以后导入成绩时会跳过此工号。"
+               "请同时从花名册删除此人，并运行 nbgrader db student remove 删除成绩库中的记录（见 deploy/README.md 的人员变动一节）。")
 
 
 @main.group()
@@ -437,7 +453,7 @@ def report(db: str | None, out: Path, xlsx: Path | None, roster: Path | None, si
             click.echo(f"公示：{path}")
             return
         build_report(open_store(db), workers, out_html=out, out_xlsx=xlsx, as_of=as_of, since=since,
-                     domains=domains or None)
+                     domains=domains or None, district_wide=worker is None and scope is None)
     except (ContentError, ValueError) as err:
         raise click.ClickException(str(err)) from err
     click.echo(f"报告：{out}" + (f"；Excel：{xlsx}" if xlsx else ""))

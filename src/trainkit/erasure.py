@@ -22,9 +22,10 @@ import sqlalchemy as sa
 
 from .schema import appeals_table, decisions_table, erased_ids_table, erasures_table, evidence_table
 
-__all__ = ["CLEARED", "ERASE_STATEMENTS", "erase", "erased_id_hashes", "id_hash"]
+__all__ = ["CLEARED", "ERASED_PREFIX", "ERASE_STATEMENTS", "erase", "erased_id_hashes", "id_hash"]
 
 CLEARED = "（已按个人信息删除请求清除）"
+ERASED_PREFIX = "erased-"  # every pseudonym starts so; a roster id cannot (see trainkit.roster)
 # Parameters: old (the id), new (the pseudonym), pat / name_pat (LIKE patterns for the id and
 # the display name), cleared, at, by, hash.
 _MENTIONS = "LIKE :pat ESCAPE '!' OR {col} LIKE :name_pat ESCAPE '!'"
@@ -76,7 +77,7 @@ def erase(store, worker_id: str, *, erased_by: str, display_name: str | None = N
         if not _appears(conn, worker_id):
             raise ValueError(f"证据库中没有工号 {worker_id} 的任何记录（工号区分大小写）：请核对后再执行")
     params = {
-        "old": worker_id, "new": f"erased-{secrets.token_hex(6)}", "pat": _like(worker_id),
+        "old": worker_id, "new": f"{ERASED_PREFIX}{secrets.token_hex(6)}", "pat": _like(worker_id),
         "name_pat": _like(display_name) if display_name else _like(worker_id), "cleared": CLEARED,
         "at": datetime.now(UTC).replace(tzinfo=None), "by": erased_by, "hash": hashed,
     }

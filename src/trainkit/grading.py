@@ -11,13 +11,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 
 import nbformat
 
-from .evidence import EvidenceRow, EvidenceStore
+from .erasure import erased_id_hashes, id_hash
+from .evidence import EvidenceConflict, EvidenceRow, EvidenceStore
 from .framework import load_framework
 
 __all__ = ["ImportSummary", "grade_cell_items", "import_grades", "nbgrader"]
@@ -56,10 +57,17 @@ class ImportSummary:
     superseding: int = 0
     unchanged: int = 0
     awaiting_manual: int = 0
+    erased: set[str] = field(default_factory=set)      # students skipped: their personal data was erased
+    conflicts: list[str] = field(default_factory=list)  # rows not written, each with its Chinese reason
 
 
 def import_grades(store: EvidenceStore, course: Path, *, db_url: str | None = None) -> ImportSummary:
-    """Copy every graded cell of every submission in the gradebook into the evidence store."""
+    """Copy every graded cell of every submission in the gradebook into the evidence store.
+
+    Students whose personal data was erased are skipped (and named in the summary) until the
+    trainer removes them from the gradebook; a row whose key is held by other content is not
+    written and is listed as a conflict, and the import goes on with the rest.
+    """
     from nbgrader.api import Gradebook
 
     course = Path(course)
@@ -69,10 +77,14 @@ def import_grades(store: EvidenceStore, course: Path, *, db_url: str | None = No
     latest: dict[tuple[str, str, str], EvidenceRow] = {}
     for row in store.rows(source="graded_exercise"):  # oldest first: the last one wins
         latest[(row.worker_id, row.ref, row.item_id)] = row
+    erased = erased_id_hashes(store.engine)
     with Gradebook(db_url) as gb:
         for assignment in gb.assignments:
             cell_items = grade_cell_items(course, assignment.name)
             for sub in gb.assignment_submissions(assignment.name):
+                if id_hash(sub.student.id) in erased:
+                    summary.erased.add(sub.student.id)
+                    continue
                 when = sub.timestamp or sub.assignment.duedate
                 when = when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
                 for nb in sub.notebooks:
@@ -97,10 +109,14 @@ def _import_one(store: EvidenceStore, summary: ImportSummary, latest: dict, *, w
         summary.unchanged += 1
         return
     key = f"nbgrader:{worker}:{ref}:{item}:{score:g}/{max_score:g}:after:{before.id if before else '-'}"
-    new_id = store.record(worker_id=worker, item_id=item, domain=domain, source="graded_exercise", ref=ref,
-                          score=score, max_score=max_score, recorded_at=when, key=key,
-                          assessor="trainer" if manual else "nbgrader-autograde",
-                          supersedes=before.id if before else None)
+    try:
+        new_id = store.record(worker_id=worker, item_id=item, domain=domain, source="graded_exercise", ref=ref,
+                              score=score, max_score=max_score, recorded_at=when, key=key,
+                              assessor="trainer" if manual else "nbgrader-autograde",
+                              supersedes=before.id if before else None)
+    except EvidenceConflict as conflict:
+        summary.conflicts.append(f"{worker} · {ref} · {item}：{conflict}")
+        return
     if new_id is None:  # another import recorded the same change a moment ago
         summary.unchanged += 1
         return

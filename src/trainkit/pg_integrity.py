@@ -26,7 +26,7 @@ from .erasure import ERASE_STATEMENTS
 from .evidence import LEARNER_SOURCES, SUPERSEDE_IDENTITY
 from .schema import APPEND_ONLY_TABLES
 
-__all__ = ["ERASE_SIGNATURE", "grant_roles", "install", "installed"]
+__all__ = ["ERASE_SIGNATURE", "grant_roles", "install", "installed", "secure"]
 
 ERASE_SIGNATURE = "trainkit_erase(text, text, text, text, text, timestamp, text, text)"
 _ERASE_PARAMS = ("old", "new", "pat", "name_pat", "cleared", "at", "by", "hash")
@@ -118,6 +118,16 @@ CREATE POLICY learner_add ON evidence FOR INSERT TO {learner_q} WITH CHECK (
 CREATE POLICY staff_read ON evidence FOR SELECT TO {staff_q} USING (true);
 CREATE POLICY staff_add ON evidence FOR INSERT TO {staff_q} WITH CHECK (true);
 """))
+
+
+def secure(url: str, *, learner: str, staff: str) -> None:
+    """Create the tables at ``url`` with their guards and grant the two groups (the deployment's step)."""
+    from .evidence import open_store
+
+    store = open_store(url)
+    with store.engine.begin() as conn:
+        grant_roles(conn, learner=learner, staff=staff)
+    store.engine.dispose()
 
 
 def _quote(name: str) -> str:

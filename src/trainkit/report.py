@@ -83,7 +83,8 @@ def select_workers(roster: dict[str, Worker], *, worker: str | None = None,
 
 
 def _assess(store: EvidenceStore, roster: dict[str, Worker], *, as_of: datetime | None,
-            since: datetime | None, domains: Sequence[str] | None) -> tuple[_ReportView, int]:
+            since: datetime | None, domains: Sequence[str] | None,
+            with_erased: bool = False) -> tuple[_ReportView, int]:
     if not roster:
         raise ValueError("花名册为空：请先导入花名册（roster.csv）再生成报告")
     framework, rules = load_framework(), load_rating_rules()
@@ -93,12 +94,12 @@ def _assess(store: EvidenceStore, roster: dict[str, Worker], *, as_of: datetime 
     as_of = utc_naive(as_of or datetime.now(UTC))
     detailed = len(roster) <= DETAIL_LIMIT
     agg = aggregate(store, workers=list(roster), as_of=as_of, since=since, rules=rules, framework=framework,
-                    with_worker_trend=detailed)
+                    with_worker_trend=detailed, with_erased=with_erased)
     matrix = rating_matrix(agg.ratings, list(roster), framework)
     full_post = full_post_status(matrix, framework=framework)
     if domains:
         agg = aggregate(store, workers=list(roster), as_of=as_of, since=since, rules=rules, framework=framework,
-                        domains=domains, with_worker_trend=detailed)
+                        domains=domains, with_worker_trend=detailed, with_erased=with_erased)
         shown = tuple(d for d in framework.domains if d.id in domains)
         framework = framework.model_copy(update={"domains": shown})
         matrix = matrix[[d.id for d in shown]]
@@ -117,13 +118,16 @@ def build_report(
     since: datetime | None = None,
     domains: Sequence[str] | None = None,
     title: str = "社区工作者能力评定报告",
+    district_wide: bool = False,
 ) -> ReportSummary:
     """Rate the workers of ``roster`` on evidence from ``since`` to ``as_of`` and write the report.
 
     Pass only the workers the reader may see (:func:`select_workers`); nothing about other
     workers reaches the output. ``domains`` narrows the columns; 全岗通 still counts all twelve.
+    ``district_wide`` (the whole roster) keeps erased workers' rows in the trends and question
+    statistics, so an erasure does not change them.
     """
-    view, outside = _assess(store, roster, as_of=as_of, since=since, domains=domains)
+    view, outside = _assess(store, roster, as_of=as_of, since=since, domains=domains, with_erased=district_wide)
     out_html = Path(out_html)
     out_html.parent.mkdir(parents=True, exist_ok=True)
     out_html.write_text(_render(title=title, outside_roster=outside if len(roster) > 1 else 0, view=view),

@@ -14,7 +14,7 @@ import json
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .content import ContentError, casebank_root
 
@@ -46,6 +46,13 @@ class Worker(BaseModel):
     community: str = ""
     post: str = ""
     supervisor_scope: str = ""
+
+    @field_validator("worker_id")
+    @classmethod
+    def _not_a_pseudonym(cls, value: str) -> str:
+        if value.startswith("erased-"):  # how erasure names the people it removed (trainkit.erasure)
+            raise ValueError("以 erased- 开头的是已清除人员的化名，不能用作工号")
+        return value
 
 
 def trainkit_home() -> Path:
