@@ -102,3 +102,17 @@ def test_erasure_removes_identity_and_text_but_keeps_every_score(store, roster):
     [appeal] = [a for a in list_appeals(store) if a.id == appeal_id]
     assert appeal.worker_id == pseudonym and "困难" not in appeal.reason
     assert len(store.rows(worker_id="W005")) == 1
+
+
+def test_a_pre_claimed_appeal_key_stops_the_decision_instead_of_faking_it(store, roster):
+    """Someone wrote key appeal:N before the supervisor decided: the decision must not claim 改变评定."""
+    from trainkit.evidence import EvidenceConflict
+
+    appeal_id = file_appeal(store, roster, worker_id="W003", domain="social_assistance", reason="复核",
+                            deadline=TODAY, recorded_by="S001", today=TODAY)
+    store.record(worker_id="W003", item_id="dibao_income", domain="social_assistance", source="self_check",
+                 ref="quiz:x", score=0.0, key=f"appeal:{appeal_id}")
+    with pytest.raises(EvidenceConflict, match="证据键冲突"):
+        decide_appeal(store, roster, appeal_id=appeal_id, decided_by="S001", outcome="revised", note="复核", score=1)
+    [appeal] = list_appeals(store, worker_id="W003")
+    assert appeal.outcome is None  # no decision without its evidence
