@@ -503,3 +503,8 @@ def feedback_cmd(assignment: str, course: Path, students: tuple[str, ...]) -> No
     for page in pages:
         click.echo(f"反馈：{page}")
     click.echo(f"共生成 {len(pages)} 份反馈。可用 nbgrader release_feedback {assignment} 发给学员。")
+
+
+from .cli_mark import mark  # noqa: E402  (a group of its own module)
+
+main.add_command(mark)

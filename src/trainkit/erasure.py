@@ -20,7 +20,15 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from .schema import appeals_table, decisions_table, erased_ids_table, erasures_table, evidence_table
+from .schema import (
+    appeals_table,
+    decisions_table,
+    erased_ids_table,
+    erasures_table,
+    evidence_table,
+    marking_plans_table,
+    marks_table,
+)
 
 __all__ = ["CLEARED", "ERASED_PREFIX", "ERASE_STATEMENTS", "erase", "erased_id_hashes", "id_hash"]
 
@@ -42,6 +50,13 @@ ERASE_STATEMENTS = (
     " OR note " + _MENTIONS.format(col="note"),
     "UPDATE appeal_decisions SET decided_by = :new WHERE decided_by = :old",
     "UPDATE erasures SET erased_by = :new WHERE erased_by = :old",
+    "UPDATE marks SET comment = NULL WHERE student = :old OR comment " + _MENTIONS.format(col="comment"),
+    "UPDATE marks SET student = :new WHERE student = :old",
+    "UPDATE marks SET marker = :new WHERE marker = :old",
+    "UPDATE marking_plans SET marker_a = :new WHERE marker_a = :old",
+    "UPDATE marking_plans SET marker_b = :new WHERE marker_b = :old",
+    "UPDATE marking_plans SET arbiter = :new WHERE arbiter = :old",
+    "UPDATE marking_plans SET created_by = :new WHERE created_by = :old",
     "INSERT INTO erasures (pseudonym, erased_at, erased_by) VALUES (:new, :at, :by)",
     "INSERT INTO erased_ids (id_hash, erased_at) VALUES (:hash, :at)",
 )
@@ -99,6 +114,9 @@ def _appears(conn: sa.Connection, worker_id: str) -> bool:
         sa.select(a.c.id).where(sa.or_(a.c.worker_id == worker_id, a.c.recorded_by == worker_id)),
         sa.select(d.c.id).where(d.c.decided_by == worker_id),
         sa.select(x.c.id).where(x.c.erased_by == worker_id),
+        sa.select(marks_table.c.id).where(sa.or_(marks_table.c.student == worker_id, marks_table.c.marker == worker_id)),
+        sa.select(marking_plans_table.c.id).where(sa.or_(
+            *(marking_plans_table.c[c] == worker_id for c in ("marker_a", "marker_b", "arbiter", "created_by")))),
     )
     return any(conn.execute(probe.limit(1)).first() for probe in probes)
 

@@ -29,13 +29,16 @@ from .schema import APPEND_ONLY_TABLES
 __all__ = ["ERASE_SIGNATURE", "grant_roles", "install", "installed", "secure"]
 
 ERASE_SIGNATURE = "trainkit_erase(text, text, text, text, text, timestamp, text, text)"
+VERSION = 1  # raise when the guards or the erase statements change: install() then runs again
 _ERASE_PARAMS = ("old", "new", "pat", "name_pat", "cleared", "at", "by", "hash")
 _ROLE = re.compile(r"[a-z_][a-z0-9_-]{0,62}")
 
 
 def installed(conn: sa.Connection) -> bool:
-    """Whether :func:`install` has run in the current schema."""
-    return conn.execute(sa.text("SELECT to_regprocedure(:sig) IS NOT NULL"), {"sig": ERASE_SIGNATURE}).scalar()
+    """Whether this version of :func:`install` has run in the current schema."""
+    if not conn.execute(sa.text("SELECT to_regprocedure('trainkit_integrity_version()') IS NOT NULL")).scalar():
+        return False
+    return conn.execute(sa.text("SELECT trainkit_integrity_version()")).scalar() == VERSION
 
 
 def install(conn: sa.Connection) -> None:
@@ -73,6 +76,7 @@ BEGIN
   PERFORM set_config('trainkit.erasing', 'off', true);
 END $f$;
 REVOKE ALL ON FUNCTION {ERASE_SIGNATURE} FROM PUBLIC;
+CREATE OR REPLACE FUNCTION trainkit_integrity_version() RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT {VERSION}';
 """))
     for table in APPEND_ONLY_TABLES:
         conn.execute(sa.text(f"""
@@ -99,7 +103,7 @@ def grant_roles(conn: sa.Connection, *, learner: str, staff: str) -> None:
     conn.execute(sa.text(f"""
 GRANT USAGE ON SCHEMA {schema} TO {learner_q}, {staff_q};
 REVOKE ALL ON {tables} FROM {learner_q}, {staff_q};
-GRANT SELECT, INSERT ON evidence, appeals, appeal_decisions TO {staff_q};
+GRANT SELECT, INSERT ON evidence, appeals, appeal_decisions, marking_plans, marks TO {staff_q};
 GRANT SELECT ON erasures, erased_ids TO {staff_q};
 GRANT SELECT, INSERT ON evidence TO {learner_q};
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {learner_q}, {staff_q};

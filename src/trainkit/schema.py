@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 __all__ = ["APPEND_ONLY_TABLES", "appeals_table", "decisions_table", "erased_ids_table", "erasures_table",
-           "evidence_table", "metadata"]
+           "evidence_table", "marking_plans_table", "marks_table", "metadata"]
 
 metadata = sa.MetaData()
 evidence_table = sa.Table(
@@ -70,4 +70,32 @@ decisions_table = sa.Table(
 )
 
 
-APPEND_ONLY_TABLES = ("evidence", "appeals", "appeal_decisions", "erasures", "erased_ids")
+# Double-marking (trainkit.marking): who marks an assignment, and every mark given.
+marking_plans_table = sa.Table(
+    "marking_plans", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("assignment", sa.String(200), nullable=False, index=True),
+    sa.Column("marker_a", sa.String(64), nullable=False),
+    sa.Column("marker_b", sa.String(64), nullable=False),
+    sa.Column("arbiter", sa.String(64), nullable=False),
+    sa.Column("gap", sa.Float, nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+marks_table = sa.Table(
+    "marks", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("assignment", sa.String(200), nullable=False, index=True),
+    sa.Column("notebook", sa.String(200), nullable=False),
+    sa.Column("grade_id", sa.String(200), nullable=False),
+    sa.Column("student", sa.String(64), nullable=False),
+    sa.Column("marker", sa.String(64), nullable=False),
+    sa.Column("round", sa.String(16), nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("max_score", sa.Float, nullable=False),
+    sa.Column("comment", sa.Text),
+    sa.Column("marked_at", sa.DateTime, nullable=False),
+)
+
+
+APPEND_ONLY_TABLES = ("evidence", "appeals", "appeal_decisions", "erasures", "erased_ids", "marking_plans", "marks")
