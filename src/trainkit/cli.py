@@ -508,3 +508,7 @@ def feedback_cmd(assignment: str, course: Path, students: tuple[str, ...]) -> No
 from .cli_mark import mark  # noqa: E402  (a group of its own module)
 
 main.add_command(mark)
+
+from .cli_certificate import certificate  # noqa: E402
+
+main.add_command(certificate)
