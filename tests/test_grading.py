@@ -216,3 +216,23 @@ def test_an_erased_worker_does_not_come_back_with_the_next_import(graded_course,
     again = import_grades(store, graded_course)
     assert again.erased == {"W002"} and again.added == 0
     assert store.rows(worker_id="W002") == [] and len(store.rows()) == count
+
+
+@pytest.mark.slow
+def test_students_not_on_the_roster_are_skipped_and_named(graded_course, tmp_path):
+    from click.testing import CliRunner
+
+    from trainkit.cli import main
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("worker_id,display_name,street,community,post,supervisor_scope\n"
+                      "W001,林晓雨（示例）,示例街道,示例一社区,窗口,\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'e.db'}"
+    run = CliRunner().invoke
+    result = run(main, ["evidence", "import-grades", "--course", str(graded_course), "--db", db,
+                        "--roster", str(roster)])
+    assert result.exit_code == 0 and "跳过 1 名不在花名册上的学员：W002" in result.output
+    assert {r.worker_id for r in open_store(db).rows()} == {"W001"}
+    everyone = run(main, ["evidence", "import-grades", "--course", str(graded_course), "--db", db,
+                          "--roster", str(roster), "--all-students"])
+    assert everyone.exit_code == 0 and {r.worker_id for r in open_store(db).rows()} == {"W001", "W002"}

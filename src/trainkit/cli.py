@@ -283,13 +283,21 @@ def evidence() -> None:
               show_default=True, help="nbgrader 课程目录")
 @click.option("--gradebook", help="成绩库 URL（默认：课程目录下的 gradebook.db）")
 @click.option("--db", help="证据库 URL（默认：TRAINKIT_DB 或 ~/.trainkit/evidence.db）")
-def import_grades_cmd(course: Path, gradebook: str | None, db: str | None) -> None:
+@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help="花名册（默认见 README）")
+@click.option("--all-students", is_flag=True, help="也导入不在花名册上的学员（默认跳过并列出）")
+def import_grades_cmd(course: Path, gradebook: str | None, db: str | None, roster: Path | None,
+                      all_students: bool) -> None:
     """把 nbgrader 成绩库中的评分导入为能力证据（重复导入不会重复记录）。"""
     from .evidence import open_store
     from .grading import import_grades
+    from .roster import load_roster
 
-    s = import_grades(open_store(db), course, db_url=gradebook)
+    listed = None if all_students else set(load_roster(roster))
+    s = import_grades(open_store(db), course, db_url=gradebook, roster=listed)
     click.echo(f"新增 {s.added} 条（其中复评 {s.superseding} 条），已存在 {s.unchanged} 条，待人工评分 {s.awaiting_manual} 项。")
+    if s.unlisted:
+        click.echo(f"跳过 {len(s.unlisted)} 名不在花名册上的学员：{'、'.join(sorted(s.unlisted))}。"
+                   "如确属本课程学员，请先加入花名册；确要导入，加 --all-students。")
     if s.erased:
         click.echo(f"跳过 {len(s.erased)} 名个人信息已清除、但仍在成绩库中的学员：{'、'.join(sorted(s.erased))}。"
                    "请在课程目录运行 nbgrader db student remove 工号 --force 把他们从成绩库删除。")

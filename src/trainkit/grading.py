@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
@@ -58,15 +59,19 @@ class ImportSummary:
     unchanged: int = 0
     awaiting_manual: int = 0
     erased: set[str] = field(default_factory=set)      # students skipped: their personal data was erased
+    unlisted: set[str] = field(default_factory=set)    # students skipped: not on the roster
     conflicts: list[str] = field(default_factory=list)  # rows not written, each with its Chinese reason
 
 
-def import_grades(store: EvidenceStore, course: Path, *, db_url: str | None = None) -> ImportSummary:
+def import_grades(store: EvidenceStore, course: Path, *, db_url: str | None = None,
+                  roster: Collection[str] | None = None) -> ImportSummary:
     """Copy every graded cell of every submission in the gradebook into the evidence store.
 
     Students whose personal data was erased are skipped (and named in the summary) until the
     trainer removes them from the gradebook; a row whose key is held by other content is not
-    written and is listed as a conflict, and the import goes on with the rest.
+    written and is listed as a conflict, and the import goes on with the rest. Given a
+    ``roster`` (worker ids), students not on it (a trainer's test account such as ``root``)
+    are skipped and named in the summary.
     """
     from nbgrader.api import Gradebook
 
@@ -84,6 +89,9 @@ def import_grades(store: EvidenceStore, course: Path, *, db_url: str | None = No
             for sub in gb.assignment_submissions(assignment.name):
                 if id_hash(sub.student.id) in erased:
                     summary.erased.add(sub.student.id)
+                    continue
+                if roster is not None and sub.student.id not in roster:
+                    summary.unlisted.add(sub.student.id)
                     continue
                 when = sub.timestamp or sub.assignment.duedate
                 when = when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
