@@ -44,3 +44,37 @@ def test_the_query_form_shows_ratings_and_evidence(tmp_path):
     box.children[2].click()
     shown = box.children[3].value
     assert "社会救助" in shown and "quiz:x:y" in shown
+
+
+def _two_workers(tmp_path):
+    from datetime import datetime
+
+    store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    for worker in ("W001", "W002"):
+        store.record(worker_id=worker, item_id="dibao_income", domain="social_assistance", source="self_check",
+                     ref=f"quiz:{worker}", score=1, recorded_at=datetime(2026, 11, 30, 23, 30))  # UTC
+    return store
+
+
+def test_a_worker_sees_only_their_own_records(tmp_path):
+    roster = load_roster()
+    box = evidence_query(store=_two_workers(tmp_path), roster=roster, viewer=roster["W001"])
+    who = box.children[0].children[0]
+    assert who.options == (("林晓雨（示例）（W001）", "W001"),)
+    box.children[2].click()
+    shown = box.children[3].value
+    assert "quiz:W001" in shown and "quiz:W002" not in shown and "W002" not in shown
+    assert "本人的记录" in box.children[4].value
+
+
+def test_a_supervisor_sees_names_local_time_and_chinese_titles(tmp_path):
+    roster = load_roster()
+    box = evidence_query(store=_two_workers(tmp_path), roster=roster, viewer=roster["S001"])
+    who, domain = box.children[0].children
+    assert who.options[0] == ("全部", "") and who.value == "" and domain.options[0] == ("全部领域", "")
+    box.children[2].click()
+    shown = box.children[3].value
+    assert "quiz:W001" in shown and "quiz:W002" in shown
+    assert "赵建国（示例）（W002）" in shown and "2026-12-01 07:30" in shown   # 23:30 UTC is 07:30 in Beijing
+    assert "低保" in shown and "dibao_income" not in shown and "social_assistance" not in shown
+    assert "NaN" not in shown

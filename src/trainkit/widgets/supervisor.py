@@ -10,39 +10,71 @@ import ipywidgets as w
 from ..appeals import decide_appeal, file_appeal, list_appeals
 from ..evidence import EvidenceStore, open_store
 from ..framework import load_framework
-from ..query import query
-from ..roster import Worker, load_roster
+from ..query import LOCAL_TIME, query
+from ..roster import Worker, current_worker, load_roster
 from ._html import STYLE, e
 
-__all__ = ["appeal_form", "evidence_query"]
+__all__ = ["appeal_form", "evidence_query", "visible_workers"]
 
 
-def _domains() -> list[tuple[str, str | None]]:
-    return [("全部领域", None), *((d.title, d.id) for d in load_framework().domains)]
+ALL = ""  # a Dropdown shows None as no selection at all, so "全部" is the empty string
 
 
-def evidence_query(*, store: EvidenceStore | None = None, roster: dict[str, Worker] | None = None) -> w.VBox:
-    """Pick a worker, a domain and a period; see the ratings and the evidence behind them."""
+def _domains() -> list[tuple[str, str]]:
+    return [("全部领域", ALL), *((d.title, d.id) for d in load_framework().domains)]
+
+
+def visible_workers(viewer: Worker | None, roster: dict[str, Worker]) -> dict[str, Worker]:
+    """Whom ``viewer`` may look up: a supervisor their 街道 or 社区, anyone else only themselves."""
+    if viewer is None:
+        return {}
+    scope = viewer.supervisor_scope.strip()
+    if not scope:
+        return {viewer.worker_id: viewer} if viewer.worker_id in roster else {}
+    return {k: v for k, v in roster.items() if scope in (v.street, v.community) or k == viewer.worker_id}
+
+
+def evidence_query(*, store: EvidenceStore | None = None, roster: dict[str, Worker] | None = None,
+                   viewer: Worker | None = None) -> w.VBox:
+    """Pick a worker, a domain and a period; see the ratings and the evidence behind them.
+
+    ``viewer`` (default: who is signed in) decides whom the form can show: a supervisor sees
+    the workers of their scope, a worker only their own records.
+    """
     roster = roster or load_roster()
-    who = w.Dropdown(description="工作人员", options=[("全部", None), *((f"{k} {v.display_name}", k)
-                                                                    for k, v in roster.items())])
+    viewer = viewer if viewer is not None else current_worker()
+    allowed = visible_workers(viewer, roster)
+    if not allowed:
+        return w.VBox([w.HTML(f"{STYLE}<div class='tk tk-wait'>还不知道您是谁：请先在上面“我是谁”处选择工号，"
+                              "再运行这一格。</div>")])
+    own = len(allowed) == 1
+    options = [(f"{v.display_name}（{k}）", k) for k, v in allowed.items()]
+    who = w.Dropdown(description="工作人员", options=options if own else [("全部", ALL), *options])
     domain = w.Dropdown(description="领域", options=_domains())
     since = w.DatePicker(description="起始日期")
     until = w.DatePicker(description="截止日期", value=dt.date.today())
     go = w.Button(description="查询", button_style="primary")
     out = w.HTML()
+    note = w.HTML(f"{STYLE}<div class='tk tk-muted'>您只能查看本人的记录。</div>" if own else
+                  f"{STYLE}<div class='tk tk-muted'>可查看 {e(viewer.supervisor_scope)} 的 {len(allowed)} 名工作人员。</div>")
 
     def _run(_b=None) -> None:  # noqa: ANN001
         if since.value and until.value and since.value > until.value:
             out.value = f"{STYLE}<div class='tk tk-wait'>起始日期晚于截止日期，请重新选择。</div>"
             return
-        result = query(worker=who.value, domain=domain.value, store=store or open_store(),
-                       since=dt.datetime.combine(since.value, dt.time()) if since.value else None,
-                       until=dt.datetime.combine(until.value, dt.time.max) if until.value else None)
-        out.value = f"{STYLE}<div class='tk'>{result._repr_html_()}</div>"
+        result = query(worker=who.value or None, domain=domain.value or None, store=store or open_store(),
+                       since=_utc(dt.datetime.combine(since.value, dt.time())) if since.value else None,
+                       until=_utc(dt.datetime.combine(until.value, dt.time.max)) if until.value else None,
+                       workers=list(allowed), names={k: v.display_name for k, v in allowed.items()})
+        out.value = f"{STYLE}<div class='tk' style='overflow-x:auto'>{result._repr_html_()}</div>"
 
     go.on_click(_run)
-    return w.VBox([w.HBox([who, domain]), w.HBox([since, until]), go, out])
+    return w.VBox([w.HBox([who, domain]), w.HBox([since, until]), go, out, note])
+
+
+def _utc(local: dt.datetime) -> dt.datetime:
+    """A date picked in Beijing time, as the aware moment it means."""
+    return local.replace(tzinfo=LOCAL_TIME)
 
 
 def appeal_form(*, supervisor: str, store: EvidenceStore | None = None,
@@ -63,7 +95,9 @@ def appeal_form(*, supervisor: str, store: EvidenceStore | None = None,
 
     def _refresh() -> None:
         open_ones = [a for a in list_appeals(store or open_store()) if a.outcome is None]
-        pending.options = [(f"#{a.id} {a.worker_id} {a.domain}：{a.reason[:20]}", a.id) for a in open_ones]
+        titles = {d.id: d.title for d in load_framework().domains}
+        pending.options = [(f"#{a.id} {roster[a.worker_id].display_name if a.worker_id in roster else a.worker_id} "
+                            f"{titles.get(a.domain, a.domain)}：{a.reason[:20]}", a.id) for a in open_ones]
         pending.value = open_ones[0].id if open_ones else None
 
     def _say(text: str, css: str = "tk-ok") -> None:
