@@ -1,0 +1,48 @@
+"""The roster screen checks a file row by row and shows who is who before anything is saved."""
+
+from trainkit.evidence import open_store
+from trainkit.roster import trainkit_home
+from trainkit.widgets.roster_screen import RosterScreen
+
+HEADER = "worker_id,display_name,street,community,post,supervisor_scope\n"
+
+
+def _screen(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    for worker in ("W001", "W777"):
+        store.record(worker_id=worker, item_id="dibao_income", domain="social_assistance", source="self_check",
+                     ref="q", score=1)
+    return RosterScreen(store=store)
+
+
+def test_a_good_file_is_shown_by_street_and_community_with_unknown_ids(tmp_path, monkeypatch):
+    monkeypatch.delenv("TRAINKIT_ROSTER", raising=False)
+    monkeypatch.setenv("TRAINKIT_HOME", str(tmp_path / "home"))  # saving must not change other tests' roster
+    screen = _screen(tmp_path)
+    data = (HEADER + "W001,林晓雨（示例）,示例街道,示例一社区,窗口,\n"
+            "S001,郑督导（示例）,示例街道,,督导,示例街道\n").encode()
+    assert set(screen.load("新花名册.csv", data)) == {"W001", "S001"}
+    shown = screen.view.value
+    assert "检查通过" in shown and "示例一社区" in shown and "督导：示例街道" in shown
+    assert "W777" in shown and "不在这份花名册上" in shown
+    assert not screen.save.disabled
+    screen.save.click()
+    assert (trainkit_home() / "roster.csv").read_bytes() == data
+
+
+def test_a_bad_file_lists_each_row_and_cannot_be_saved(tmp_path):
+    screen = _screen(tmp_path)
+    data = (HEADER + "W001,林晓雨（示例）,示例街道,示例一社区,窗口,\nW001,重复的人,示例街道,,,\n"
+            "bad id,某人,示例街道,,,\n").encode()
+    assert screen.load("坏的.csv", data) is None
+    shown = screen.view.value
+    assert "2 处问题" in shown and "第3行" in shown and "重复" in shown and "第4行" in shown
+    assert screen.save.disabled
+
+
+def test_on_a_deployment_the_roster_is_not_replaced_from_the_notebook(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRAINKIT_ROSTER", str(tmp_path / "deployed.csv"))
+    (tmp_path / "deployed.csv").write_text(HEADER + "W001,林晓雨（示例）,示例街道,,,\n", encoding="utf-8")
+    screen = _screen(tmp_path)
+    screen.load("新.csv", (HEADER + "W002,赵建国（示例）,示例街道,,,\n").encode())
+    assert screen.save.disabled and "系统管理员" in screen.message.value
