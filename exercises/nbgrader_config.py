@@ -20,6 +20,14 @@ c = get_config()  # noqa: F821  (provided by nbgrader when it reads this file)
 c.CourseDirectory.course_id = "trainkit"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 
+# In a clone of the project, the exchange (where released and submitted notebooks wait) is a
+# folder of the project, so release, fetch and submit work on one machine without root. An
+# installed kit (a district deployment) leaves it to the deployment's own configuration.
+_project = os.path.dirname(c.CourseDirectory.root)
+if os.path.isfile(os.path.join(_project, "pyproject.toml")) and os.path.isdir(os.path.join(_project, "notebooks")):
+    c.Exchange.root = os.path.join(_project, ".exchange")
+    os.makedirs(c.Exchange.root, exist_ok=True)
+
 # Learner code runs with these limits per cell; a stuck answer cannot hold up a batch.
 c.Execute.timeout = 30
 c.Execute.interrupt_on_timeout = True

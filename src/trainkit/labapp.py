@@ -18,6 +18,10 @@ def lab_command(extra: list[str], *, uid: int | None = None) -> list[str]:
     uid = os.getuid() if uid is None else uid
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     notebooks = casebank_root().parent / "notebooks"
+    nbgrader_config = notebooks.parent / "jupyter-config" / "nbgrader"
+    if nbgrader_config.is_dir():  # a clone of the project: the Formgrader and Assignments panel find the course
+        os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+            p for p in (str(nbgrader_config), os.environ.get("JUPYTER_CONFIG_PATH")) if p)
     args = [sys.executable, "-m", "jupyter", "lab"]
     if notebooks.is_dir() and not any(a.startswith("--notebook-dir") or a.startswith("--ServerApp.root_dir")
                                       for a in extra):
