@@ -188,3 +188,29 @@ def lab_server(tmp_path_factory):
                   f"{base}api/status?token={LAB_TOKEN}", log, env, "JupyterLab")
     yield Server(base, env["TRAINKIT_DB"], log, LAB_TOKEN)
     _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def lab_factory(tmp_path_factory):
+    """``lab_factory(env)``: ``trainkit lab`` on loopback with ``env``; stopped with the module."""
+    started = []
+
+    def start(env: dict[str, str]) -> Server:
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}/"
+        log = tmp_path_factory.mktemp("lab-log") / "lab.log"
+        proc = _serve([sys.executable, "-m", "trainkit", "lab", "--no-browser", f"--port={port}",
+                       "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={LAB_TOKEN}"],
+                      f"{base}api/status?token={LAB_TOKEN}", log, env, "JupyterLab")
+        started.append(proc)
+        return Server(base, env["TRAINKIT_DB"], log, LAB_TOKEN)
+
+    yield start
+    for proc in started:
+        _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def learner_env():
+    """``learner_env(folder)``: the environment of a test learner whose home is ``folder``."""
+    return _learner_env
