@@ -520,3 +520,7 @@ main.add_command(mark)
 from .cli_certificate import certificate  # noqa: E402
 
 main.add_command(certificate)
+
+from .cli_packet import packet  # noqa: E402
+
+appeal.add_command(packet)

@@ -69,6 +69,17 @@ class Framework(_Strict):
                 return d
         raise KeyError(f"未知领域：{domain_id}")
 
+    def find_domain(self, name: str) -> Domain:
+        """A domain by its id, its title or its short name (``社会救助`` or ``social_assistance``)."""
+        wanted = name.strip()
+        exact = [d for d in self.domains if wanted in (d.id, d.title, d.short)]
+        begun = [d for d in self.domains if len(wanted) >= 2 and d.title.startswith(wanted)]
+        if len(exact or begun) == 1:
+            return (exact or begun)[0]
+        valid = "；".join(f"{d.short}（{d.id}）" for d in self.domains)
+        what = "不止一个领域以此开头" if begun else "未知领域"
+        raise ValueError(f"{what}：{name}。可用：{valid}")
+
     @property
     def items(self) -> dict[str, ServiceItem]:
         return {i.id: i for d in self.domains for i in d.items}
