@@ -77,6 +77,26 @@ def test_the_publication_shows_names_levels_and_how_to_appeal_only(tmp_path, sto
         assert hidden not in body, hidden
 
 
+def test_the_publication_tells_namesakes_apart_and_leaves_supervisors_out(tmp_path, store):
+    from trainkit.roster import Worker
+
+    people = [Worker(worker_id="A01", display_name="王芳（示例）", street="东街道", community="东一社区", post="窗口"),
+              Worker(worker_id="A02", display_name="王芳（示例）", street="东街道", community="东一社区", post="窗口"),
+              Worker(worker_id="B01", display_name="王芳（示例）", street="东街道", community="东一社区", post="网格员"),
+              Worker(worker_id="S09", display_name="督导甲（示例）", street="东街道", post="督导",
+                     supervisor_scope="东街道")]
+    roster = {w.worker_id: w for w in people}
+    body = build_publication(store, roster, out_html=tmp_path / "p.html", appeal_days=7).read_text(
+        encoding="utf-8").split("<tbody>")[1]
+    rows = body.split("<tr>")[1:]
+    assert len(rows) == 3 and "督导甲" not in body                       # the supervisor is not on the notice
+    assert "窗口（工号 A01）" in body and "窗口（工号 A02）" in body      # namesakes in one unit and post
+    assert "网格员" in body and "B01" not in body                        # told apart by post alone
+    by_id = build_publication(store, roster, out_html=tmp_path / "q.html", appeal_days=7, identify="id",
+                              include_supervisors=True).read_text(encoding="utf-8")
+    assert "<th>工号</th>" in by_id and all(i in by_id for i in ("A01", "A02", "B01", "S09"))
+
+
 def test_since_and_domain_narrow_what_is_counted(tmp_path, store, roster):
     summary = build_report(store, roster, out_html=tmp_path / "r.html", since=NOW - timedelta(days=30),
                            domains=["social_assistance"])

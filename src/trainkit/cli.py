@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from .cli_types import DOMAINS, PERIOD_END, PERIOD_START
 from .content import ContentError
 
 __all__ = ["main"]
@@ -437,27 +438,34 @@ def review_add(worker_id: str, item_id: str, score: float, reviewer: str, note: 
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="HTML 报告路径")
 @click.option("--xlsx", type=click.Path(path_type=Path), help="同时导出 Excel")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help="花名册 CSV")
-@click.option("--since", type=DATE, help="只计入此日及以后的证据（YYYY-MM-DD）")
-@click.option("--until", type=DATE, help="评定日期：只计入此日及以前的证据（默认今天）")
+@click.option("--since", type=PERIOD_START, help="只计入此日及以后的证据（2026-10-05；2026-10 从该月 1 日起）")
+@click.option("--until", type=PERIOD_END, help="评定日期：只计入此日及以前的证据（默认今天；2026-10 到该月末）")
 @click.option("--worker", help="只生成这一位工作人员本人的报告")
-@click.option("--domain", "domains", multiple=True, help="只看这些领域（可重复）")
+@click.option("--domain", "domains", multiple=True, callback=DOMAINS,
+              help="只看这些领域（可重复；写中文名如 社会救助，或简称、id）")
 @click.option("--scope", help="只看这个街道或社区的工作人员")
 @click.option("--publish", is_flag=True, help="生成公示版：只有姓名、等级和全岗通，附申诉方式")
 @click.option("--appeal-days", type=click.IntRange(1, 90), default=7, show_default=True, help="公示与申诉期（天）")
+@click.option("--identify", type=click.Choice(["post", "id"]), default="post", show_default=True,
+              help="公示中每人姓名旁列岗位（post，同名同岗时加工号）或工号（id）")
+@click.option("--include-supervisors", is_flag=True, help="公示中也列出督导（默认只列被评定的工作人员）")
 def report(db: str | None, out: Path, xlsx: Path | None, roster: Path | None, since: dt.datetime | None,
            until: dt.datetime | None, worker: str | None, domains: tuple[str, ...], scope: str | None,
-           publish: bool, appeal_days: int) -> None:
+           publish: bool, appeal_days: int, identify: str, include_supervisors: bool) -> None:
     """生成督导用的能力评定报告（HTML，可选 Excel），或 --publish 公示版。"""
     from .evidence import open_store
     from .report import build_publication, build_report, select_workers
     from .roster import load_roster
 
     as_of = until + dt.timedelta(days=1, microseconds=-1) if until else None
+    if since and until and since > until:
+        raise click.ClickException(f"--since {since:%Y-%m-%d} 晚于 --until {until:%Y-%m-%d}：请检查起止日期")
     try:
         workers = select_workers(load_roster(roster), worker=worker, scope=scope)
         if publish:
             path = build_publication(open_store(db), workers, out_html=out, appeal_days=appeal_days,
-                                     as_of=as_of, since=since)
+                                     as_of=as_of, since=since, identify=identify,
+                                     include_supervisors=include_supervisors)
             click.echo(f"公示：{path}")
             return
         build_report(open_store(db), workers, out_html=out, out_xlsx=xlsx, as_of=as_of, since=since,
