@@ -11,9 +11,13 @@ from pathlib import Path
 import click
 
 from .cli_types import DOMAINS, PERIOD_END, PERIOD_START
+from .click_zh import use_chinese
 from .content import ContentError
 
 __all__ = ["main"]
+
+
+use_chinese()  # Click's own words (用法, 选项, its errors) in Chinese
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
