@@ -129,6 +129,25 @@ def test_question_analysis_lists_the_most_missed_first(report):
     assert section.index("=cmd|") < section.index("dibao-easy")
 
 
+def test_question_analysis_shows_the_question_and_a_bar_of_the_right_answers(tmp_path, store, roster):
+    from trainkit.quiz import load_bank
+
+    bank = load_bank("social-assistance-dibao")
+    item = bank.items[0]
+    ref = f"quiz:{bank.id}:{item.id}"
+    for who, ratio in (("W001", 1.0), ("W002", 0.0), ("W003", 0.0), ("W003", 0.0)):
+        add(store, worker=who, domain="social_assistance", source="self_check", ratio=ratio, ref=ref)
+    summary = build_report(store, roster, out_html=tmp_path / "r.html", out_xlsx=tmp_path / "r.xlsx", as_of=AS_OF)
+    section = summary.html.read_text(encoding="utf-8").split('<section id="questions">')[1].split("</section>")[0]
+    row = next(r for r in section.split("<tr>") if ref in r)
+    assert item.prompt[:12] in row and bank.title in row                  # the question, not only its id
+    assert 'class="bar" style="width: 15.0px"' in row and "25%" in row   # 1 of 4 right: a quarter of the bar
+    sheet = openpyxl.load_workbook(summary.xlsx)["题目分析"]
+    headers = [c.value for c in sheet[1]]
+    texts = [row[headers.index("题目")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert any(item.prompt in str(t) for t in texts)
+
+
 def test_question_stats_counts_attempts_and_correct_rate(store):
     for who, ratio in (("W001", 1.0), ("W002", 0.0), ("W003", 0.0)):
         add(store, worker=who, domain="employment", source="self_check", ratio=ratio, ref="hard")

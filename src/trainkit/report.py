@@ -27,6 +27,7 @@ from .aggregate import Aggregates, aggregate
 from .evidence import SOURCES, EvidenceStore, utc_naive
 from .framework import Framework, load_framework
 from .lessons import Lesson, load_lessons
+from .refs import describe_many, shorten
 from .ratings import (
     NOT_ASSESSED,
     RatingRules,
@@ -305,7 +306,10 @@ class _ReportView:
         ]
 
     def question_rows(self) -> list[dict[str, Any]]:
-        return self.questions.to_dict(orient="records")
+        """Each question with its text: shortened for the page, in full for the hover and Excel."""
+        rows = self.questions.to_dict(orient="records")
+        full = describe_many(r["ref"] for r in rows)
+        return [{**r, "full": full[r["ref"]], "text": shorten(full[r["ref"]])} for r in rows]
 
     def sheets(self) -> dict[str, tuple[list[str], list[list[Any]]]]:
         """The workbook: sheet title → (Chinese headers, rows)."""
@@ -325,8 +329,8 @@ class _ReportView:
             for w in workers for c in w["cells"]
         ]
         questions = [
-            [q["ref"], q["domains"], q["sources"], q["attempts"], q["workers"],
-             _Percent(q["correct_rate"]), _Percent(q["mean_score"])]
+            [q["full"], q["domains"], q["sources"], q["attempts"], q["workers"],
+             _Percent(q["correct_rate"]), _Percent(q["mean_score"]), q["ref"]]
             for q in self.question_rows()
         ]
         trend = [[t["month"], t["domain"], _Percent(t["score"]), t["n_evidence"]]
@@ -340,7 +344,7 @@ class _ReportView:
             "评定明细": (["工号", "姓名", "领域", "等级", "是否达标", "加权得分率", "证据条数",
                       "证据来源", "评定说明"], detail),
             "题目分析": (["题目", "领域", "证据来源", "作答次数", "作答人数", "答对率",
-                      "平均得分率"], questions),
+                      "平均得分率", "题目编号"], questions),
             "趋势": (["月份", "领域", "平均得分率", "证据条数"], trend),
             "评定规则": (["项目", "内容"], rules),
         }
