@@ -162,7 +162,7 @@ def test_question_stats_counts_attempts_and_correct_rate(store):
 
 def test_per_worker_details_are_collapsed(report, roster):
     _, html = report
-    section = html.split('<section id="workers">')[1].split("</section>")[0]
+    section = html.split('<section id="workers"')[1].split("</section>")[0]
     assert section.count("<details>") == len(roster)
     assert "<details open" not in section
     assert "全岗通" in section.split("</summary>")[0]
@@ -226,3 +226,15 @@ def test_empty_roster_is_refused(tmp_path, store):
 def test_template_ships_inside_the_package():
     template = resources.files("trainkit").joinpath("templates").joinpath("report.html.j2")
     assert template.is_file()
+
+
+def test_workbook_sheets_filter_and_fit_their_columns(report):
+    summary, _ = report
+    book = openpyxl.load_workbook(summary.xlsx)
+    matrix = book["能力矩阵"]
+    assert matrix.auto_filter.ref and matrix.auto_filter.ref.startswith("A1:")
+    widths = {matrix.cell(row=1, column=c).value: matrix.column_dimensions[openpyxl.utils.get_column_letter(c)].width
+              for c in range(1, matrix.max_column + 1)}
+    assert widths["姓名"] >= 2 * len("林晓雨（示例）")          # a Chinese name fits
+    questions = book["题目分析"]
+    assert questions.column_dimensions["A"].width <= 60       # long question texts are capped

@@ -485,10 +485,19 @@ def _write_workbook(path: Path, sheets: dict[str, tuple[list[str], list[list[Any
                 else:
                     _put(cell, value)
         sheet.freeze_panes = "A2"
+        if rows:
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
         for col, header in enumerate(headers, start=1):
-            width = max(8, min(40, 2 * len(header) + 4))
-            sheet.column_dimensions[get_column_letter(col)].width = width
+            longest = max([_display_width(header) + 4,  # room for the filter button
+                           *(_display_width(str(r[col - 1] if not isinstance(r[col - 1], _Level)
+                                                else r[col - 1].title)) for r in rows[:500])])
+            sheet.column_dimensions[get_column_letter(col)].width = max(8, min(60, longest + 2))
     book.save(path)
+
+
+def _display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: a Chinese character takes two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def _put(cell: Any, value: Any) -> Any:
