@@ -152,8 +152,8 @@ def damaged(course: Path) -> dict[str, tuple[dict[str, bytes | nbformat.Notebook
     """student → (files, expected status, a phrase the reason or repair must contain)."""
     right = as_bytes(answered(course, RIGHT))
     nb = f"{NOTEBOOK}.ipynb"
-    ime = answered(course, {"人数": "４", "月收入": "2,000", "第3题": "“A”", "月补差": "2044元",
-                            "第5题": "‘B’。", "第6题": "C"})
+    ime = answered(course, {"人数": "４", "月收入": "2，000", "第3题": "“A”", "月补差": "2044元",
+                            "第5题": "‘B’。", "第6题": "「C」"})
     return {
         "D-empty": ({nb: b""}, "失败", "空的"),
         "D-not-json": ({nb: "这不是 notebook".encode()}, "失败", "不是有效的 notebook"),
@@ -183,6 +183,8 @@ def damaged(course: Path) -> dict[str, tuple[dict[str, bytes | nbformat.Notebook
                            "笔记.txt": "草稿".encode()}, "已修复", "不属于本作业"),
         "D-ime": ({nb: ime}, "已修复", "输入法"),
         "D-unparseable": ({nb: answered(course, {**RIGHT, "月补差": "2万"})}, "已评分", ""),
+        # valid Python that may not be what was meant is graded as written, never rewritten
+        "D-as-written": ({nb: answered(course, {**RIGHT, "月收入": "2,000", "第6题": "C"})}, "已评分", ""),
     }
 
 
@@ -190,7 +192,7 @@ def damaged(course: Path) -> dict[str, tuple[dict[str, bytes | nbformat.Notebook
 EXPECTED_AUTO = {
     "D-gbk": 8, "D-utf16": 8, "D-v3": 8, "D-deleted": 7, "D-duplicated": 8, "D-retyped": 8, "D-edited-test": 6,
     "D-bad-metadata": 8, "D-loop": 7, "D-memory": 7, "D-output": 8, "D-sys-exit": 7, "D-os-exit": 7,
-    "D-killed-kernel": 7, "D-renamed": 8, "D-extra-files": 8, "D-ime": 8, "D-unparseable": 6,
+    "D-killed-kernel": 7, "D-renamed": 8, "D-extra-files": 8, "D-ime": 8, "D-unparseable": 6, "D-as-written": 6,
     "D-empty": 0, "D-not-json": 0, "D-missing": 0,
 }
 

@@ -2,12 +2,14 @@
 
 An answer cell holds lines like ``月补差 = 2044``. A Chinese IME easily produces
 ``月补差 ＝ ２０４４元`` or ``第3题 = “A”``: a syntax error that nbgrader scores 0 although the
-answer is right. :func:`normalise_answer` rewrites only what is unambiguous — full-width
-quotes, ``＝``, full-width digits, letters and ASCII punctuation outside strings, a unit
-after a number (``633元`` → ``633``), a thousands separator (``2,044``), a trailing ``。``,
-a bare option letter (``第3题 = A`` → ``"A"``) — and reports each change. A cell that is
+answer is right. :func:`normalise_answer` touches only a cell that is not valid Python, and
+in it only the lines that are not valid Python themselves; it rewrites only what is
+unambiguous — full-width quotes, ``＝``, full-width digits, letters and ASCII punctuation
+outside strings, a unit after a number (``633元`` → ``633``), a thousands separator
+(``2，000``), a trailing ``。``, an option letter typed full-width (``第3题 ＝ Ａ`` → ``"A"``) —
+and reports each change. A cell that parses is never changed, whatever it means: ``m = n``,
+``y = e`` and ``t = 1,000`` are Python as written and are graded as written. A cell that is
 still not valid Python gets a Chinese sentence saying which line and what to fix.
-Valid cells are left alone except for those value-level fixes.
 """
 
 from __future__ import annotations
@@ -49,13 +51,13 @@ def normalise_answer(source: str, *, defined: frozenset[str] = frozenset()) -> N
     """Normalise one answer cell; ``defined`` are names assigned anywhere in the notebook
     (a bare letter that is such a name is a variable, not an option)."""
     result = Normalised(source)
-    broken = not _parses(source)
+    if _parses(source):
+        return result  # what the learner wrote is Python: it is graded as written
     lines = source.split("\n")
     for i, line in enumerate(lines):
-        if not line.strip() or line.lstrip().startswith("#"):
+        if not line.strip() or line.lstrip().startswith("#") or _parses(line.strip()):
             continue
-        fixed = _fix_line(line, result.changes, defined=defined, rewrite=broken and not _parses(line.strip()))
-        lines[i] = fixed
+        lines[i] = _fix_line(line, result.changes, defined=defined)
     candidate = "\n".join(lines)
     if _parses(candidate):
         result.source = candidate
@@ -65,25 +67,24 @@ def normalise_answer(source: str, *, defined: frozenset[str] = frozenset()) -> N
     return result
 
 
-def _fix_line(line: str, changes: list[str], *, defined: frozenset[str], rewrite: bool) -> str:
-    if rewrite:
-        new = _outside_strings(line.translate(_QUOTES))
-        if new.rstrip().endswith("。"):
-            new = new.rstrip()[:-1]
-        if new != line:
-            changes.append(f"{line.strip()} → {new.strip()}（中文引号、全角字符或句号改为英文符号）")
-        line = new
+def _fix_line(line: str, changes: list[str], *, defined: frozenset[str]) -> str:
+    new = _outside_strings(line.translate(_QUOTES))
+    if new.rstrip().endswith("。"):
+        new = new.rstrip()[:-1]
+    if new != line:
+        changes.append(f"{line.strip()} → {new.strip()}（中文引号、全角字符或句号改为英文符号）")
+    line = new
     match = _ASSIGN.match(line)
     if not match:
         return line
     indent, name, left, right, value = match.groups()
-    new_value = _fix_value(name, value, changes, defined=defined, rewrite=rewrite)
+    new_value = _fix_value(name, value, changes, defined=defined)
     if new_value is None:
         return line
     return f"{indent}{name}{left}={right}{new_value}"
 
 
-def _fix_value(name: str, value: str, changes: list[str], *, defined: frozenset[str], rewrite: bool) -> str | None:
+def _fix_value(name: str, value: str, changes: list[str], *, defined: frozenset[str]) -> str | None:
     if len(value) >= 2 and value[0] == value[-1] == '"' and _FULLWIDTH_TOKEN.match(value[1:-1]):
         inner = value[1:-1].translate(_FULLWIDTH)
         changes.append(f'{name} = {value} → {name} = "{inner}"（全角字母或数字改为半角）')
@@ -95,7 +96,7 @@ def _fix_value(name: str, value: str, changes: list[str], *, defined: frozenset[
     if _THOUSANDS.match(value):
         changes.append(f"{name} = {value} → {name} = {value.replace(',', '')}（去掉了千位分隔符）")
         return value.replace(",", "")
-    unit = _NUMBER_UNIT.match(value) if rewrite else None
+    unit = _NUMBER_UNIT.match(value)
     if unit:
         number, word = unit.groups()
         if word[0] in _MULTIPLIERS or word in ("%", "％"):
