@@ -77,6 +77,14 @@ def test_the_report_explains_unparseable_answers_and_never_shows_hidden_tests(co
         assert hidden not in every
 
 
+def test_after_a_dead_kernel_a_missed_check_says_so_not_that_the_answer_was_empty(corpus):
+    course, _, _ = corpus
+    reports = course / ".trainkit" / "autograde" / "reports" / ASSIGNMENT
+    report = json.loads((reports / "D-killed-kernel.json").read_text(encoding="utf-8"))
+    missed = [c["message"] for c in report["notebooks"][NOTEBOOK]["checks"] if c["kind"] == "auto" and not c["score"]]
+    assert missed and all("新内核" in m and "答案格是空的" not in m for m in missed), missed
+
+
 def test_the_summary_table_counts_and_explains(corpus):
     _, summary, expected = corpus
     text = render_summary(summary)

@@ -85,6 +85,9 @@ def _message(cell: NotebookNode, score: float | None, max_score: float, visible:
         text = next(o.get("evalue", "") for o in errors if o.get("ename") == STOPPED)
     elif any(o.get("ename") == "CellTimeoutError" for o in errors):
         text = "检查运行超过时间限制，被中断"
+    elif errors and errors[0].get("ename") == "NameError" and cell.metadata.get("trainkit", {}).get("after_restart"):
+        why = cell.metadata["trainkit"]["after_restart"]
+        text = f"前面一格运行时{why}，评分换用了新内核，之前各格的答案没有保留下来，本项不得分（不是答案格为空）"
     elif errors:
         text = _error_message(errors[0], visible)
     elif score:

@@ -134,6 +134,7 @@ class GuardedExecute(Execute):
         self._kernel_stderr = None  # where kernels' own stderr goes (the run's log)
         self.deadline: float | None = None
         self.restarts = 0
+        self.restarted_because: str | None = None  # why the kernel was last replaced
         self.gave_up: str | None = None
 
     # -- kernels ------------------------------------------------------------------------
@@ -214,6 +215,7 @@ class GuardedExecute(Execute):
             self.on_incident(self.gave_up)
             return False
         self.restarts += 1
+        self.restarted_because = why
         self.km = self.create_kernel_manager()
         self.start_new_kernel(stdout=self._kernel_stderr, stderr=self._kernel_stderr)
         self.start_new_kernel_client()
@@ -247,6 +249,8 @@ class GuardedExecute(Execute):
             self.on_incident(f"{self.where(cell, index)}运行前发现{why}，已换用新内核继续")
             if not self._replace_kernel(why):
                 return self._not_run(cell, resources, self.gave_up)
+        if self.restarted_because:  # a fresh kernel: what earlier cells defined is gone
+            cell.metadata.setdefault("trainkit", {})["after_restart"] = self.restarted_because
         try:
             return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
