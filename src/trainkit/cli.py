@@ -504,6 +504,8 @@ def autograde_cmd(assignment: str, course: Path, jobs: int | None, students: tup
     click.echo(render_summary(summary))
     if summary.interrupted:
         sys.exit(130)
+    if not summary.ok:
+        sys.exit(1)  # some submission failed: a script or a scheduler must notice
 
 
 @main.command("feedback")

@@ -183,6 +183,8 @@ def damaged(course: Path) -> dict[str, tuple[dict[str, bytes | nbformat.Notebook
                            "笔记.txt": "草稿".encode()}, "已修复", "不属于本作业"),
         "D-ime": ({nb: ime}, "已修复", "输入法"),
         "D-unparseable": ({nb: answered(course, {**RIGHT, "月补差": "2万"})}, "已评分", ""),
+        # the kernel dies after every check has passed: full marks, listed with a note, never as failed
+        "D-exit-at-end": ({nb: _exit_at_end(course)}, "已修复", "说明"),
         # valid Python that may not be what was meant is graded as written, never rewritten
         "D-as-written": ({nb: answered(course, {**RIGHT, "月收入": "2,000", "第6题": "C"})}, "已评分", ""),
     }
@@ -193,8 +195,15 @@ EXPECTED_AUTO = {
     "D-gbk": 8, "D-utf16": 8, "D-v3": 8, "D-deleted": 7, "D-duplicated": 8, "D-retyped": 8, "D-edited-test": 6,
     "D-bad-metadata": 8, "D-loop": 7, "D-memory": 7, "D-output": 8, "D-sys-exit": 7, "D-os-exit": 7,
     "D-killed-kernel": 7, "D-renamed": 8, "D-extra-files": 8, "D-ime": 8, "D-unparseable": 6, "D-as-written": 6,
+    "D-exit-at-end": 8,
     "D-empty": 0, "D-not-json": 0, "D-missing": 0,
 }
+
+
+def _exit_at_end(course: Path) -> nbformat.NotebookNode:
+    nb = answered(course, RIGHT)
+    nb.cells.append(nbformat.v4.new_code_cell("import os\nos._exit(0)"))
+    return nb
 
 
 def new_course(root: Path, *, timeout: int = 4, trainkit_metadata: dict[str, dict] | None = None) -> Path:

@@ -31,10 +31,11 @@ def graded(tmp_path_factory, template_course):
 
 def test_autograde_prints_progress_on_stderr_and_the_summary_on_stdout(graded):
     course, result = graded
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr      # W003's submission failed: the run says so
     assert "自动评分 [" in result.stderr and "3/3" in result.stderr and "预计还需" in result.stderr
     assert "自动评分汇总：social-assistance-dibao" in result.stdout
-    assert "已评分  1" in result.stdout and "已修复  1" in result.stdout and "失败    1" in result.stdout
+    assert "已评分            1" in result.stdout and "已评分（有修复）  1" in result.stdout
+    assert "失败              1" in result.stdout
     assert "W003" in result.stdout and "读不出任何格子" in result.stdout
     assert auto_total(course, "W001") == 8 and auto_total(course, "W002") == 1
 
@@ -42,11 +43,11 @@ def test_autograde_prints_progress_on_stderr_and_the_summary_on_stdout(graded):
 def test_a_second_run_skips_what_is_done(graded):
     course, _ = graded
     again = CliRunner().invoke(main, ["autograde", ASSIGNMENT, "--course", str(course)])
-    assert again.exit_code == 0, again.output
-    assert "已跳过  3（此前已评分且没有重新提交；加 --force 重新评分）" in again.output
+    assert again.exit_code == 0, again.output        # nothing graded, nothing failed
+    assert "已跳过            3（此前已评分且没有重新提交；加 --force 重新评分）" in again.output
     chosen = CliRunner().invoke(main, ["autograde", ASSIGNMENT, "--course", str(course), "--force",
                                        "--student", "W001,W003", "--student", "W404"])
-    assert chosen.exit_code == 0, chosen.output
+    assert chosen.exit_code == 1, chosen.output      # W003 fails again
     assert "本次评分 2 份 notebook" in chosen.output and "没有找到这些学员的提交：W404" in chosen.output
 
 

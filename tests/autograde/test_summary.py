@@ -16,7 +16,8 @@ def test_the_table_lists_counts_repairs_and_reasons_aligned():
     ], skipped=["W009"], unknown=["W404"], seconds=12.5, jobs=2)
     text = render_summary(summary)
     lines = text.splitlines()
-    assert "已评分  1" in text and "已修复  1" in text and "失败    2" in text and "已跳过  1（" in text
+    assert "已评分            1" in text and "已评分（有修复）  1" in text and "失败              2" in text
+    assert "已跳过            1（" in text and "没有评完" in text
     assert "失败（原因）：" in text and "W404" in text and "平均每份 3.12 秒" in text
     row = next(line for line in lines if line.strip().startswith("W002"))
     follow = lines[lines.index(row) + 1]

@@ -1,4 +1,4 @@
-"""The end-of-run summary a trainer reads: 已评分 / 已修复 / 失败（原因）, in a plain-text table."""
+"""The end-of-run summary a trainer reads: 已评分 / 已评分（有修复，列出修复）/ 失败（原因）, in a plain-text table."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 __all__ = ["GRADED", "FAILED", "REPAIRED", "NotebookResult", "RunSummary", "render_summary"]
 
 GRADED, REPAIRED, FAILED = "已评分", "已修复", "失败"
+TITLES = {GRADED: "已评分", REPAIRED: "已评分（有修复）", FAILED: "失败"}
 
 
 @dataclass
@@ -67,10 +68,10 @@ def render_summary(s: RunSummary) -> str:
     lines = [f"自动评分汇总：{s.assignment}" + ("（已中断，以下为中断前的结果）" if s.interrupted else ""),
              f"  本次评分 {graded} 份 notebook，用时 {s.seconds:.1f} 秒，{s.jobs} 个并行进程"
              + (f"，平均每份 {s.seconds / graded:.2f} 秒" if graded else ""), ""]
-    rows = [[GRADED, str(s.count(GRADED))], [REPAIRED, str(s.count(REPAIRED))], [FAILED, str(s.count(FAILED))],
+    rows = [[TITLES[status], str(s.count(status))] for status in (GRADED, REPAIRED, FAILED)] + [
             ["已跳过", f"{len(s.skipped)}" + ("（此前已评分且没有重新提交；加 --force 重新评分）" if s.skipped else "")]]
     lines += _table(["状态", "份数"], rows)
-    for status, title, field_name in ((REPAIRED, "已修复（评分前自动修复，已记录）", "repairs"),
+    for status, title, field_name in ((REPAIRED, "已评分（有修复）：评分前自动修复或需要说明的情况", "repairs"),
                                       (FAILED, "失败（原因）", "problems")):
         chosen = [r for r in s.results if r.status == status]
         if not chosen:
@@ -88,4 +89,6 @@ def render_summary(s: RunSummary) -> str:
         lines += ["", f"没有找到这些学员的提交：{'、'.join(s.unknown)}"]
     if s.log:
         lines += ["", f"详细日志：{s.log}"]
+    if s.count(FAILED):
+        lines += ["", f"有 {s.count(FAILED)} 份没有评完：按上面的原因处理后，再运行一次本命令只评这些（已评的会跳过）。"]
     return "\n".join(lines)
