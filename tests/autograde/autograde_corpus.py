@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -27,6 +28,7 @@ EXPLAINED = {"q1-check": {"explanation": "共同生活的家庭成员看户籍�
 
 # A timestamp for every submission (no due date is set, so nothing is late).
 STAMP = "2026-10-08 09:30:00.000000 UTC"
+FILE_TIME = 1_791_000_000  # the modification time every submitted file gets
 
 
 def hidden_texts(course: Path) -> list[str]:
@@ -74,6 +76,7 @@ def submit(course: Path, student: str, files: dict[str, bytes | nbformat.Noteboo
             path.write_bytes(content)
         else:
             nbformat.write(content, path)
+        os.utime(path, (FILE_TIME, FILE_TIME))  # one modification time: only content tells files apart
     (folder / "timestamp.txt").write_text(stamp)
     return folder
 
@@ -179,6 +182,12 @@ def damaged(course: Path) -> dict[str, tuple[dict[str, bytes | nbformat.Notebook
         "D-kills-worker": ({nb: _answer_kills_worker(course)}, "失败", "评分进程意外退出"),
         "D-missing": ({}, "失败", "没有提交"),
         "D-renamed": ({f"{NOTEBOOK} (1).ipynb": answered(course, RIGHT)}, "已修复", "改用提交的"),
+        # renamed, beside a blank copy of the release whose name sorts later: the answered one is graded
+        "D-renamed-beside-blank": ({"answered.ipynb": answered(course, RIGHT), f"{NOTEBOOK}-copy.ipynb": release_nb(course)},
+                                   "已修复", "作答的格子最多"),
+        # two answered copies, neither named right, equally complete and equally new: none is graded
+        "D-two-candidates": ({"copy-a.ipynb": answered(course, RIGHT), "copy-b.ipynb": answered(course, WRONG)},
+                             "失败", "无法确定评哪一份"),
         "D-extra-files": ({nb: answered(course, RIGHT), "Untitled.ipynb": nbformat.v4.new_notebook(),
                            "笔记.txt": "草稿".encode()}, "已修复", "不属于本作业"),
         "D-ime": ({nb: ime}, "已修复", "输入法"),
@@ -195,7 +204,7 @@ EXPECTED_AUTO = {
     "D-gbk": 8, "D-utf16": 8, "D-v3": 8, "D-deleted": 7, "D-duplicated": 8, "D-retyped": 8, "D-edited-test": 6,
     "D-bad-metadata": 8, "D-loop": 7, "D-memory": 7, "D-output": 8, "D-sys-exit": 7, "D-os-exit": 7,
     "D-killed-kernel": 7, "D-renamed": 8, "D-extra-files": 8, "D-ime": 8, "D-unparseable": 6, "D-as-written": 6,
-    "D-exit-at-end": 8,
+    "D-exit-at-end": 8, "D-renamed-beside-blank": 8,
     "D-empty": 0, "D-not-json": 0, "D-missing": 0,
 }
 

@@ -63,6 +63,9 @@ def test_damaged_files_are_published_only_when_their_grades_are_recorded(corpus)
     assert (autograded / "D-missing" / ASSIGNMENT).is_dir()  # zeros recorded, nothing to show
     assert not (autograded / "D-kills-worker").exists()  # not recorded: graded again next run
     assert grades(course)[("D-kills-worker", "q1-check")][0] is None
+    assert ("D-two-candidates", "q1-check") not in grades(course) or \
+        grades(course)[("D-two-candidates", "q1-check")][0] is None      # undecided: nothing recorded
+    assert not (autograded / "D-two-candidates").exists()
     assert not list((course / ".trainkit" / "autograde" / "staging").rglob("*.ipynb"))
 
 

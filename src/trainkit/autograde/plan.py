@@ -3,7 +3,10 @@
 A submission already autograded since its timestamp is skipped unless forced — the rule
 ``nbgrader autograde`` applies (``BaseConverter.init_destination``). A notebook that is
 missing may have been renamed (``dibao-exercise (1).ipynb``, ``Untitled.ipynb``, a copy in a
-sub-folder): the unclaimed notebook sharing most grade ids with it is used, and that is said.
+sub-folder). Among the unclaimed notebooks holding its grade ids, the one the learner worked
+in is used — most answer cells filled in, then the newest — never the one whose name sorts
+first, and that is said. When two are equally likely, neither is graded and the trainer is
+told which files to choose between.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class Submission:
     notes: dict[str, list[str]] = field(default_factory=dict)  # notebook id → what was found
     extra: list[str] = field(default_factory=list)  # notebooks that belong to no notebook id
     timestamp_note: str | None = None
+    undecided: dict[str, str] = field(default_factory=dict)  # notebook id → why no file could be chosen
 
 
 @dataclass
@@ -102,15 +106,56 @@ def _match_notebooks(sub: Submission, source: AssignmentSource, ignore: list[str
         if name in sub.files:
             continue
         wanted = set(nb.order)
-        candidates = [(len(wanted & _grade_ids(path)), rel) for rel, path in present.items() if rel not in claimed]
-        best = max(candidates, default=(0, None))
-        if best[1] is not None and (best[0] > 0 or len(candidates) == 1 and len(source.notebooks) == 1):
-            sub.files[name] = present[best[1]]
-            claimed.add(best[1])
-            sub.notes.setdefault(name, []).append(f"没有找到 {name}.ipynb，改用提交的“{best[1]}”（文件被改名或移动）")
-        else:
+        unclaimed = [rel for rel in present if rel not in claimed]
+        ranked = sorted(((_likeness(present[rel], wanted), rel) for rel in unclaimed), reverse=True)
+        usable = [(key, rel) for key, rel in ranked if key[0] > 0 or (len(unclaimed) == 1 and len(source.notebooks) == 1)]
+        if not usable:
             sub.files[name] = None
+            continue
+        (best, rel), rest = usable[0], usable[1:]
+        if rest and rest[0][0] == best:
+            sub.files[name] = None
+            tied = "、".join(f"“{r}”" for k, r in usable if k == best)
+            sub.undecided[name] = (f"没有找到 {name}.ipynb；提交的 {tied} 同样像是这份作业（作答格一样多、修改时间相同），"
+                                   f"无法确定评哪一份，本 notebook 没有评分：请确认后把要评的一份改名为 {name}.ipynb，再运行一次")
+            claimed.update(r for k, r in usable if k == best)
+            continue
+        sub.files[name] = present[rel]
+        claimed.add(rel)
+        why = f"其中作答的格子最多（{best[1]} 格）" if rest and best[1] != rest[0][0][1] else "它是最近修改的一份" if rest else ""
+        sub.notes.setdefault(name, []).append(
+            f"没有找到 {name}.ipynb，改用提交的“{rel}”（文件被改名或移动{'；' + why if why else ''}）")
     sub.extra = sorted(set(present) - claimed)
+
+
+def _likeness(path: Path, wanted: set[str]) -> tuple[int, int, int]:
+    """(grade ids shared, answer cells filled in, modification time in whole seconds): higher is likelier."""
+    ids, answered = _grade_ids(path), _answered(path)
+    try:
+        mtime = int(path.stat().st_mtime)
+    except OSError:
+        mtime = 0
+    return len(wanted & ids), answered, mtime
+
+
+_STUBS = ("请在这里作答。", "YOUR ANSWER HERE")  # the kit's text stub (exercises/nbgrader_config.py), nbgrader's own
+
+
+def _answered(path: Path) -> int:
+    """Answer cells (nbgrader ``solution``) holding more than the released stub and comments."""
+    try:
+        cells = json.loads(path.read_bytes()).get("cells", [])
+    except (OSError, ValueError, AttributeError, TypeError):
+        return 0
+    count = 0
+    for cell in cells:
+        if not isinstance(cell, dict) or not cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+            continue
+        text = "".join(cell.get("source", "")) if isinstance(cell.get("source"), list) else str(cell.get("source", ""))
+        kept = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
+                and line.strip() not in _STUBS and "raise NotImplementedError" not in line]
+        count += bool(kept)
+    return count
 
 
 def _grade_ids(path: Path) -> set[str]:

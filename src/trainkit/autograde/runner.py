@@ -185,7 +185,13 @@ class _Run:
             entry = self.open[sub.student] = _Open(sub, staged, set(sub.files))
             for name, path in sub.files.items():
                 found = [*notes, *sub.notes.get(name, [])]
-                if path is None:
+                if name in sub.undecided:  # nothing recorded: the trainer chooses the file, then runs again
+                    entry.complete = False
+                    entry.waiting.discard(name)
+                    result = NotebookResult(sub.student, name, FAILED, found, [sub.undecided[name]])
+                    entry.results[name] = result
+                    self.summary.results.append(result)
+                elif path is None:
                     reason = f"没有提交 {name}.ipynb：本 notebook 各题记 0 分"
                     self._zeroed(entry, Outcome(sub.student, name, "unreadable", repairs=found, problems=[reason]))
                 else:
