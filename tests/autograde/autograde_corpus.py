@@ -192,6 +192,8 @@ def damaged(course: Path) -> dict[str, tuple[dict[str, bytes | nbformat.Notebook
                            "笔记.txt": "草稿".encode()}, "已修复", "不属于本作业"),
         "D-ime": ({nb: ime}, "已修复", "输入法"),
         "D-unparseable": ({nb: answered(course, {**RIGHT, "月补差": "2万"})}, "已评分", ""),
+        # handed in exactly as released: nothing to repair, nothing "restored"
+        "D-untouched": ({nb: release_nb(course)}, "已评分", ""),
         # the kernel dies after every check has passed: full marks, listed with a note, never as failed
         "D-exit-at-end": ({nb: _exit_at_end(course)}, "已修复", "说明"),
         # valid Python that may not be what was meant is graded as written, never rewritten

@@ -38,6 +38,25 @@ def test_an_intact_notebook_is_not_touched(template_course, source):
     assert nb == before
 
 
+def test_a_test_cell_locked_as_released_is_not_reported_as_changed(template_course, source):
+    """generate_assignment locks test cells that the trainer's source leaves unlocked: that is what was
+    released, so nothing was changed and nothing is "restored"."""
+    import dataclasses
+
+    # a course whose gradebook keeps the trainer's unlocked test cells (made outside the kit)
+    unlocked = dataclasses.replace(source, source_cells=[
+        dataclasses.replace(c, locked=False) if source.is_grade(c.name) and not source.is_solution(c.name) else c
+        for c in source.source_cells])
+    nb = answered(template_course, RIGHT)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution"):
+            meta["locked"] = True
+    assert repair_structure(nb, unlocked) == []
+    nb.cells[cell_index(nb, "q1-check")].metadata["nbgrader"]["points"] = 99
+    assert any("评分标记" in note for note in repair_structure(nb, source))
+
+
 def test_deleted_cells_come_back_in_place(template_course, source):
     nb = answered(template_course, RIGHT)
     del nb.cells[cell_index(nb, "q2-check")]

@@ -137,7 +137,9 @@ def _canonical(nb: NotebookNode, source: NotebookSource, notes: list[str]) -> No
                          f"已改回{kinds[src.cell_type]}")
             nb.cells[i] = cell = _retyped(cell, src.cell_type)
         canonical = source.canonical_metadata(gid)
-        if _comparable(cell.metadata["nbgrader"]) != _comparable(canonical):
+        # what learners received: generate_assignment also locks every test (grade, not solution) cell
+        released = {**canonical, "locked": True} if canonical["grade"] and not canonical["solution"] else canonical
+        if _comparable(cell.metadata["nbgrader"]) not in (_comparable(canonical), _comparable(released)):
             changed_meta.append(gid)
             cell.metadata["nbgrader"] = canonical  # an intact cell keeps its metadata exactly
         if src is not None and src.locked and cell.source.strip() != src.visible.strip():
