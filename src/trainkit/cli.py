@@ -513,13 +513,14 @@ def autograde_cmd(assignment: str, course: Path, jobs: int | None, students: tup
 @click.option("--course", type=click.Path(path_type=Path, file_okay=False), default=Path("exercises"),
               show_default=True, help="nbgrader 课程目录")
 @click.option("--student", "students", multiple=True, help="只生成这些学员的反馈（可重复，或用逗号分隔）")
-def feedback_cmd(assignment: str, course: Path, students: tuple[str, ...]) -> None:
+@click.option("--force", is_flag=True, help="截止时间之前（或没有设截止时间）也生成含解析的反馈")
+def feedback_cmd(assignment: str, course: Path, students: tuple[str, ...], force: bool) -> None:
     """为每位学员生成中文反馈页（feedback/学员/作业/），不含隐藏检查。"""
     from .feedback import FeedbackError, write_feedback
 
     students = tuple(s.strip() for given in students for s in given.split(",") if s.strip())
     try:
-        pages = write_feedback(course, assignment, students=students)
+        pages = write_feedback(course, assignment, students=students, force=force)
     except FeedbackError as err:
         raise click.ClickException(str(err)) from err
     for page in pages:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import nbformat
 from jinja2 import Environment, StrictUndefined
@@ -74,8 +75,14 @@ class Page:
     generated: str = ""
 
 
-def write_feedback(course_dir: Path, assignment: str, *, students: tuple[str, ...] = ()) -> list[Path]:
-    """Write every graded learner's feedback pages; return their paths."""
+def write_feedback(course_dir: Path, assignment: str, *, students: tuple[str, ...] = (), force: bool = False,
+                   now: datetime | None = None) -> list[Path]:
+    """Write every graded learner's feedback pages; return their paths.
+
+    The explanations of the checks name the right answers, so pages holding them are refused
+    before the assignment's due date — or when it has none — unless ``force``: otherwise a
+    learner who gets feedback early could pass the answers on.
+    """
     from nbgrader.api import Gradebook, MissingEntry
     from nbgrader.preprocessors import ClearHiddenTests
 
@@ -93,6 +100,9 @@ def write_feedback(course_dir: Path, assignment: str, *, students: tuple[str, ..
                                        clear_hidden=ClearHiddenTests(parent=course.exporter))
         except MissingEntry:
             raise FeedbackError(f"成绩库中没有作业 {assignment}：请先运行 nbgrader generate_assignment 和自动评分") from None
+        if not force and any(meta.get("explanation") for nb in snapshot.notebooks.values()
+                             for meta in nb.trainkit.values()):
+            _check_due(gb.find_assignment(assignment).duedate, assignment, now or datetime.now(UTC))
         names = _names()
         for sub in gb.assignment_submissions(assignment):
             student = sub.student.id
@@ -113,6 +123,20 @@ def write_feedback(course_dir: Path, assignment: str, *, students: tuple[str, ..
                 path.write_text(render(page), encoding="utf-8")
                 written.append(path)
     return written
+
+
+def _check_due(due: datetime | None, assignment: str, now: datetime) -> None:
+    """Refuse feedback that reveals the answers while the assignment may still be handed in."""
+    if due is None:
+        raise FeedbackError(
+            f"作业 {assignment} 没有设截止时间，而反馈里的解析写明了正确答案：为免答案在截止前流出，请先设截止时间"
+            f"（在课程目录运行 nbgrader db assignment add {assignment} --duedate=\"2026-12-31 18:00:00 Asia/Shanghai\"，"
+            "或在 Formgrader 里填写），截止后再生成反馈；确需现在发，加 --force")
+    due = due if due.tzinfo else due.replace(tzinfo=UTC)
+    if now < due:
+        shown = due.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+        raise FeedbackError(f"作业 {assignment} 的截止时间是 {shown}（北京时间），反馈里的解析写明了正确答案："
+                            "请在截止之后再生成反馈；确需现在发（例如个别补考），加 --force")
 
 
 def _names() -> dict[str, str]:

@@ -53,7 +53,21 @@ def test_a_second_run_skips_what_is_done(graded):
 
 def test_feedback_writes_chinese_pages_with_the_explanation_and_its_source(graded):
     course, _ = graded
-    result = CliRunner().invoke(main, ["feedback", ASSIGNMENT, "--course", str(course)])
+    from datetime import UTC, datetime, timedelta
+
+    from nbgrader.api import Gradebook
+
+    run = CliRunner().invoke
+    undated = run(main, ["feedback", ASSIGNMENT, "--course", str(course)])
+    assert undated.exit_code == 1 and "没有设截止时间" in undated.output and "--force" in undated.output
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.update_or_create_assignment(ASSIGNMENT, duedate=datetime.now(UTC) + timedelta(days=2))
+    early = run(main, ["feedback", ASSIGNMENT, "--course", str(course)])
+    assert early.exit_code == 1 and "截止时间是" in early.output and "北京时间" in early.output
+    assert not (course / "feedback").exists()                       # nothing revealed early
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.update_or_create_assignment(ASSIGNMENT, duedate=datetime.now(UTC) - timedelta(hours=1))
+    result = run(main, ["feedback", ASSIGNMENT, "--course", str(course)])
     assert result.exit_code == 0, result.output
     assert "共生成 3 份反馈" in result.output
     page = (course / "feedback" / "W002" / ASSIGNMENT / f"{NOTEBOOK}.html").read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def pages(corpus):
     course, _, _ = corpus
-    return {p.parent.parent.name: p for p in write_feedback(course, ASSIGNMENT)}
+    return {p.parent.parent.name: p for p in write_feedback(course, ASSIGNMENT, force=True)}
 
 
 def test_every_recorded_submission_gets_a_page_where_release_feedback_looks(corpus, pages):
@@ -56,7 +56,7 @@ def test_rubric_scores_and_comments_come_from_the_gradebook(corpus):
             grade.manual_score, grade.needs_manual_grade = score, False
             gb.find_comment(gid, NOTEBOOK, ASSIGNMENT, "G-right").manual_comment = comment
         gb.db.commit()
-    [page] = write_feedback(course, ASSIGNMENT, students=("G-right",))
+    [page] = write_feedback(course, ASSIGNMENT, students=("G-right",), force=True)
     text = page.read_text(encoding="utf-8")
     assert "四个人说得很清楚。" in text and "漏了助学金不计入。" in text
     assert "成员认定" in text and "收入核算" in text and "待评分" in text  # two criteria still open
@@ -64,9 +64,23 @@ def test_rubric_scores_and_comments_come_from_the_gradebook(corpus):
 
 
 def test_feedback_also_works_after_plain_nbgrader_autograde(reference):
-    pages = {p.parent.parent.name: p for p in write_feedback(reference, ASSIGNMENT)}
+    pages = {p.parent.parent.name: p for p in write_feedback(reference, ASSIGNMENT, force=True)}
     secrets = hidden_texts(reference)
     wrong = pages["G-wrong"].read_text(encoding="utf-8")
     assert "答案不正确" in wrong and not any(secret in wrong for secret in secrets)
     right = pages["G-right"].read_text(encoding="utf-8")
     assert right.count("通过") >= 6 and "8</strong> / 8" in right
+
+
+def test_the_closing_line_follows_the_score_not_the_lessons_found():
+    """A course whose cells name no service items has no lessons to suggest: a partial score
+    must still not read as full marks."""
+    from trainkit.feedback import Page, render
+
+    page = Page(title="t", assignment="a", notebook="n", student="W001", name="", submitted="", score=1.5,
+                max_score=3, auto_score=1.5, auto_max=3, pending_manual=0)
+    text = render(page)
+    assert "都拿到了满分" not in text and "1.5 / 3" in text
+    full = render(Page(title="t", assignment="a", notebook="n", student="W001", name="", submitted="", score=3,
+                       max_score=3, auto_score=3, auto_max=3, pending_manual=0))
+    assert "都拿到了满分" in full
