@@ -95,7 +95,27 @@ def good(course: Path) -> dict[str, nbformat.NotebookNode]:
         "G-blank": release_nb(course),
         "G-warning": answered(course, {**RIGHT, "月补差": WARNS}),
         "G-pandas": answered(course, {**RIGHT, "月收入": "import pandas as pd\n月收入 = int(pd.Series([2000, 0]).sum())"}),
+        # attempts to cheat, as in nbgrader's own test fixtures (submitted-cheat-attempt, changed
+        # grade and locked cells): nbgrader restores the trainer's cells, and so must the kit
+        "G-cheat-test": _cheat(course, test_source="assert True", answers={**RIGHT, "人数": "5"}),
+        "G-cheat-points": _cheat(course, points=100, answers=RIGHT),
+        "G-cheat-locked": _cheat(course, locked_text="（题目已被学员改写）", answers=WRONG),
     }
+
+
+def _cheat(course: Path, *, answers: dict[str, str], test_source: str | None = None, points: float | None = None,
+           locked_text: str | None = None) -> nbformat.NotebookNode:
+    nb = answered(course, answers)
+    check = nb.cells[cell_index(nb, "q1-check")]
+    if test_source is not None:
+        check.source = test_source
+    if points is not None:
+        check.metadata.nbgrader["points"] = points
+    if locked_text is not None:
+        locked = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("locked")
+                      and c.cell_type == "markdown")
+        locked.source = locked_text
+    return nb
 
 
 # -- the damaged ones: (what to submit, what the trainer must be told) ---------------------------

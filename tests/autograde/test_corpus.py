@@ -39,7 +39,12 @@ def test_good_submissions_score_exactly_as_nbgrader_scores_them(corpus, referenc
     ours = grades(course, students=set(good(course)))
     theirs = grades(reference)
     assert ours == theirs and len(theirs) == len(good(course)) * 10
-    assert {r.status for r in summary.results if r.student in good(course)} == {"已评分"}
+    by_student = {r.student: r for r in summary.results if r.student in good(course)}
+    honest = {s for s in by_student if not s.startswith("G-cheat")}
+    assert {by_student[s].status for s in honest} == {"已评分"}
+    # the cheats score what nbgrader gives them, and the trainer is told what was put back
+    for student, says in (("G-cheat-test", "被改动过"), ("G-cheat-points", "评分标记"), ("G-cheat-locked", "被改动过")):
+        assert by_student[student].status == "已修复" and says in " ".join(by_student[student].repairs), student
 
 
 def test_pandas_imports_under_the_memory_cap(corpus):
