@@ -238,3 +238,21 @@ def test_workbook_sheets_filter_and_fit_their_columns(report):
     assert widths["姓名"] >= 2 * len("林晓雨（示例）")          # a Chinese name fits
     questions = book["题目分析"]
     assert questions.column_dimensions["A"].width <= 60       # long question texts are capped
+
+
+def test_a_high_score_without_trainer_evidence_reads_missing_assessment_not_low(tmp_path, store, roster):
+    for days in (1, 2, 3):
+        add(store, worker="W001", domain="social_assistance", source="self_check", ratio=1.0, days_ago=days,
+            ref=f"a{days}")
+        add(store, worker="W002", domain="social_assistance", source="self_check", ratio=0.3, days_ago=days,
+            ref=f"a{days}")
+    summary = build_report(store, roster, out_html=tmp_path / "r.html", out_xlsx=tmp_path / "r.xlsx", as_of=AS_OF)
+    matrix = summary.html.read_text(encoding="utf-8").split('class="matrix"')[1].split("</table>")[0]
+    rows = {r.split("</td>")[0].split(">")[-1]: r for r in matrix.split("<tr>")[1:]}
+    assert "lv-untested" in rows["W001"] and "缺考核" in rows["W001"] and "只有自测证据" in rows["W001"]
+    assert "lv-untested" not in rows["W002"] and "缺考核" not in rows["W002"] and "待提高" in rows["W002"]
+    sheet = openpyxl.load_workbook(summary.xlsx)["能力矩阵"]
+    headers = [c.value for c in sheet[1]]
+    by_id = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    column = headers.index(load_framework().domain("social_assistance").title)
+    assert by_id["W001"][column] == "待提高（缺考核）" and by_id["W002"][column] == "待提高"

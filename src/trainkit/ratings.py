@@ -35,7 +35,8 @@ __all__ = [
     "superseded_ids",
 ]
 
-RATING_COLUMNS = ("level", "level_title", "proficient", "score", "n_evidence", "sources", "reason")
+RATING_COLUMNS = ("level", "level_title", "proficient", "score", "n_evidence", "sources", "reason",
+                  "needs_trainer_evidence")
 NOT_ASSESSED, NEEDS_IMPROVEMENT = "not_assessed", "needs_improvement"
 _TOLERANCE = 1e-9  # a score exactly at a threshold reaches it despite float rounding
 _NEEDED_COLUMNS = ("id", "source", "recorded_at", "supersedes", *SUPERSEDE_IDENTITY)
@@ -182,6 +183,10 @@ def rate_sums(
             kinds = tuple(source for source, flag in zip(order, flags, strict=True) if flag)
             decided[memo] = decide_level(n_evidence=int(n), score=score, sources=kinds, rules=rules)
         level_id, reason = decided[memo]
+        kinds = {k for k, flag in zip(order, flags, strict=True) if flag}
+        # the score reaches 合格 but the level is capped: no trainer-controlled evidence yet (缺考核)
+        untested = bool(level_id == NEEDS_IMPROVEMENT and score + _TOLERANCE >= rules.thresholds.competent
+                        and not kinds & set(rules.trainer_sources))
         kinds_text = decided.setdefault(("kinds", flags.tobytes()), ("", "、".join(
             SOURCES.get(k, k) for k, flag in zip(order, flags, strict=True) if flag)))[1]
         if level_id not in levels:
@@ -196,6 +201,7 @@ def rate_sums(
             "n_evidence": int(n),
             "sources": kinds_text,
             "reason": reason,
+            "needs_trainer_evidence": untested,
         })
     return pd.DataFrame(rows, columns=[*by, *RATING_COLUMNS])
 

@@ -46,7 +46,7 @@ PALETTE = (
 )
 LEVEL_FILLS = {  # Excel fills; the HTML colours live in the template's stylesheet
     "not_assessed": "EEEEEE", "needs_improvement": "F9D5C0", "competent": "D9F0D3",
-    "skilled": "A6DBA0", "expert": "5AAE61",
+    "skilled": "A6DBA0", "expert": "5AAE61", "untested": "FFF3B0",
 }
 REPORT_COLUMNS = ("id", "worker_id", "domain", "item_id", "source", "ref", "score", "max_score", "recorded_at",
                   "supersedes")
@@ -226,8 +226,9 @@ class _ReportView:
                 "worker": worker,
                 "cells": cells,
                 "cells_html": Markup("".join(  # built here: tens of thousands of cells render fast
-                    f'<td class="lv lv-{escape(c["level"])}" title="{escape(c["domain_title"])}：'
-                    f'{escape(c["reason"])}">{escape(c["level_title"])}<small>{escape(c["score_text"])}</small></td>'
+                    f'<td class="lv lv-{escape(c["level"])}{" lv-untested" if c["untested"] else ""}" '
+                    f'title="{escape(c["domain_title"])}：{escape(c["reason"])}">'
+                    f'{"缺考核" if c["untested"] else escape(c["level_title"])}<small>{escape(c["score_text"])}</small></td>'
                     for c in cells)),
                 "full_post": bool(self.full_post[worker.worker_id]),
                 "n_proficient": sum(c["proficient"] for c in cells),
@@ -240,7 +241,7 @@ class _ReportView:
     def _cell(self, worker_id: str, domain: str) -> dict[str, Any]:
         r = self.rating(worker_id, domain)
         return {**r, "domain": domain, "domain_title": self.titles[domain],
-                "score_text": _percent(r["score"])}
+                "score_text": _percent(r["score"]), "untested": bool(r.get("needs_trainer_evidence", False))}
 
     def _gaps(self, cells: list[dict[str, Any]]) -> dict[str, Any]:
         """Domains below 合格 with their lessons; untouched domains with no lesson in one list."""
@@ -318,7 +319,8 @@ class _ReportView:
         matrix = [
             [w["worker"].worker_id, w["worker"].display_name, w["worker"].street,
              w["worker"].community, w["worker"].post,
-             *[_Level(c["level"], c["level_title"]) for c in w["cells"]],
+             *[_Level("untested", "待提高（缺考核）") if c["untested"] else _Level(c["level"], c["level_title"])
+              for c in w["cells"]],
              w["n_proficient"], "是" if w["full_post"] else "否"]
             for w in workers
         ]
