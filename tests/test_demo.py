@@ -32,6 +32,29 @@ def test_demo_builds_a_report_for_every_worker_and_domain(tmp_path):
     assert result.evidence_rows > 6 * 10
 
 
+@pytest.mark.slow
+def test_the_demo_report_shows_a_realistic_spread(tmp_path):
+    """Some workers 全岗通, others with gaps, and cells that score well but lack trainer evidence."""
+    result = run_demo(tmp_path / "demo", workers=10, say=lambda _: None)
+    matrix = result.report_html.read_text(encoding="utf-8").split('class="matrix"')[1].split("</table>")[0]
+    rows = matrix.split("<tr>")[2:]
+    proficient = [int(re.search(r"(\d+) / 12", r).group(1)) for r in rows]
+    assert len(rows) == 10 and proficient.count(12) >= 1 and any(0 < n < 12 for n in proficient)
+    assert 'lv-untested' in matrix and "缺考核" in matrix
+    exercises = {r.split(":")[1] for r in _refs(result.folder) if r.startswith("exercise:")}
+    assert len(exercises) == 13                                      # every exercise of the course
+    book = openpyxl.load_workbook(result.report_xlsx)
+    cells = [c for row in book["能力矩阵"].iter_rows(min_row=2, values_only=True) for c in row]
+    assert "待提高（缺考核）" in cells
+
+
+def _refs(folder):
+    from trainkit.evidence import open_store
+
+    store = open_store(f"sqlite:///{folder / 'evidence.db'}")
+    return set(store.frame(columns=("ref",))["ref"])
+
+
 def test_demo_refuses_a_folder_it_did_not_create(tmp_path):
     (tmp_path / "mine.txt").write_text("重要文件")
     with pytest.raises(DemoError, match="非空"):

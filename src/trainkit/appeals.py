@@ -126,7 +126,7 @@ def list_appeals(store: EvidenceStore, *, worker_id: str | None = None) -> list[
 
 
 def record_review(store: EvidenceStore, roster: dict[str, Worker], *, worker_id: str, item_id: str,
-                  score: float, reviewer: str, note: str) -> int:
+                  score: float, reviewer: str, note: str, recorded_at: datetime | None = None) -> int:
     """A supervisor's review of one service item, as trainer-controlled evidence."""
     supervisor = roster.get(reviewer)
     if worker_id not in roster:
@@ -138,4 +138,4 @@ def record_review(store: EvidenceStore, roster: dict[str, Worker], *, worker_id:
     fw = load_framework()
     return store.record(worker_id=worker_id, item_id=item_id, domain=fw.domain_of(item_id),
                         source="supervisor_review", ref=f"review:{item_id}", score=score,
-                        assessor=reviewer, note=note)
+                        assessor=reviewer, note=note, recorded_at=recorded_at)

@@ -1,5 +1,14 @@
-"""``trainkit demo``: a whole cycle on synthetic workers — lesson answers, a graded
-exercise through real nbgrader, evidence, ratings and the supervisor report."""
+"""``trainkit demo``: a whole cycle on synthetic workers — lesson answers, graded exercises,
+supervisor reviews, evidence, ratings and the supervisor report.
+
+The 低保 exercise goes through real nbgrader (generate, submit, autograde, manual grading,
+import), as a trainer would run it. The other exercises of the course are simulated as
+their import would record them — one row per graded cell and service item, scored by each
+worker's ability in that domain — because grading a cohort's thirteen assignments through
+kernels would make the demo take many minutes. Workers differ: a few are strong everywhere,
+most have one to four weak domains, a few are weak, and some skipped an exercise, so the
+report shows 全岗通, gaps, and 缺考核 (a good score with no trainer evidence yet).
+"""
 
 from __future__ import annotations
 
@@ -28,7 +37,8 @@ ASSIGNMENT = "social-assistance-dibao"
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = ["秀英", "建华", "丽娟", "志强", "海燕", "国庆", "晓梅", "文博", "雪松", "春燕", "立新", "佳怡"]
 PROFILES = {  # chance of answering a question right, written-answer share of points
-    "strong": (0.92, 0.9), "average": (0.7, 0.6), "weak": (0.4, 0.3), "blank": (0.0, 0.0), "broken": (0.6, 0.5),
+    "strong": (0.95, 0.9), "able": (0.85, 0.8), "average": (0.7, 0.6), "weak": (0.4, 0.3), "blank": (0.0, 0.0),
+    "broken": (0.6, 0.5),
 }
 RIGHT = {"人数": "4", "月收入": "2000", "第3题": '"A"', "月补差": "2044", "第5题": '"B"', "第6题": '"C"'}
 WRONG = {"人数": "5", "月收入": "2900", "第3题": '"C"', "月补差": "1144", "第5题": '"A"', "第6题": '"A"'}
@@ -71,8 +81,20 @@ def _roster(out: Path, n: int, rng: random.Random) -> Path:
 
 def _profiles(ids: list[str], rng: random.Random) -> dict[str, str]:
     names = list(PROFILES)
-    cycle = names + [rng.choices(names, weights=[3, 4, 2, 1, 1])[0] for _ in range(len(ids))]
+    cycle = names + [rng.choices(names, weights=[4, 8, 4, 1, 0.5, 0.5])[0] for _ in range(len(ids))]
     return dict(zip(ids, cycle, strict=False))
+
+
+def _abilities(profiles: dict[str, str], domains: list[str], rng: random.Random) -> dict[str, dict[str, float]]:
+    """Each worker's chance of a right answer in each domain: strong ones are good everywhere,
+    able ones have up to two weak domains, the others one to four."""
+    found = {}
+    for worker, profile in profiles.items():
+        base = max(PROFILES[profile][0], 0.3)
+        few = {"strong": (0, 0), "able": (0, 2)}.get(profile, (1, 4))
+        weak = set(rng.sample(domains, k=rng.randint(*few)))
+        found[worker] = {d: base - 0.35 if d in weak else min(0.97, base + rng.uniform(0, 0.08)) for d in domains}
+    return found
 
 
 def _answered(release: Path, profile: str, rng: random.Random) -> nbformat.NotebookNode:
@@ -133,18 +155,18 @@ def _wrong(item: Item, rng: random.Random) -> object:
     return [k for k in keys if k not in item.answer][:1] or keys[:1]
 
 
-def _self_checks(profiles: dict[str, str], start: datetime, days: int, rng: random.Random) -> list[dict]:
+def _self_checks(abilities: dict[str, dict[str, float]], start: datetime, days: int,
+                 rng: random.Random) -> list[dict]:
     """Lesson self-check answers over the months, getting better with practice."""
     fw = load_framework()
     rows = []
     banks = list(load_banks().values())
-    for worker, profile in profiles.items():
-        base = max(PROFILES[profile][0], 0.25)
+    for worker, ability in abilities.items():
         sessions = sorted(rng.sample(range(days), k=min(days, rng.randint(3, 6))))
         for s, day in enumerate(sessions):
-            p = min(0.97, base + 0.06 * s)
             when = start + timedelta(days=day, hours=rng.randrange(8, 12))
             for bank in banks:
+                p = min(0.97, max(ability.get(bank.domain, 0.5), 0.25) + 0.05 * s)
                 for item in rng.sample(bank.items, k=min(6, len(bank.items))):
                     answer = item.answer if rng.random() < p else _wrong(item, rng)
                     marking = check_answer(item, answer)
@@ -156,6 +178,67 @@ def _self_checks(profiles: dict[str, str], start: datetime, days: int, rng: rand
                             "recorded_at": when, "answer": {"value": str(answer)}, "assessor": worker,
                         })
     return rows
+
+
+def _other_exercises(course: Path, abilities: dict[str, dict[str, float]], start: datetime, days: int,
+                     rng: random.Random) -> list[dict]:
+    """The course's other exercises as ``import-grades`` records them, scored by ability; a worker
+    skips an exercise now and then (its domain then has no trainer evidence: 缺考核 or 未评估)."""
+    from .grading import grade_cell_items
+
+    fw = load_framework()
+    rows = []
+    for folder in sorted(p for p in (course / "source").iterdir() if p.is_dir() and p.name != ASSIGNMENT):
+        cells = grade_cell_items(course, folder.name)
+        points = _points(folder)
+        for worker, ability in abilities.items():
+            keen = sum(ability.values()) / len(ability) >= 0.85  # the strongest rarely miss an exercise
+            if rng.random() < (0.02 if keen else 0.15):
+                continue
+            when = start + timedelta(days=rng.randrange(days), hours=rng.randrange(8, 18))
+            for (notebook, grade_id), items in cells.items():
+                p = ability.get(fw.domain_of(items[0]), 0.5)
+                most = points.get((notebook, grade_id), 1.0)
+                score = most if rng.random() < p else 0.0
+                if (notebook, grade_id) in points and most > 1:  # a rubric criterion: partial credit
+                    score = round(min(1.0, p * rng.uniform(0.8, 1.15)) * most * 2) / 2
+                for item in items:
+                    rows.append({"worker_id": worker, "item_id": item, "domain": fw.domain_of(item),
+                                 "source": "graded_exercise", "ref": f"exercise:{folder.name}:{notebook}:{grade_id}",
+                                 "score": score, "max_score": most, "recorded_at": when,
+                                 "assessor": "nbgrader-autograde"})
+    return rows
+
+
+def _points(folder: Path) -> dict[tuple[str, str], float]:
+    """(notebook, grade id) → points of every graded cell of an exercise's source."""
+    found = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade") or meta.get("task"):
+                found[(path.stem, meta["grade_id"])] = float(meta.get("points", 1) or 1)
+    return found
+
+
+def _reviews(store, roster, abilities: dict[str, dict[str, float]], start: datetime, days: int,  # noqa: ANN001
+             rng: random.Random) -> int:
+    """The street supervisor's reviews after window duty and home visits, a few per worker."""
+    from .appeals import record_review
+
+    fw = load_framework()
+    notes = ("窗口受理时按流程告知，材料清单讲得清楚", "入户走访记录完整，需再核实收入口径", "调解会上能先听双方说完",
+             "电话回访中居民反映解答耐心", "政策口径还需要再熟悉")
+    count = 0
+    for worker, ability in abilities.items():
+        for domain in rng.sample(sorted(ability), k=3):
+            item = rng.choice(fw.domain(domain).items).id
+            score = round(min(1.0, max(0.0, ability[domain] + rng.uniform(-0.1, 0.1))), 2)
+            when = start + timedelta(days=rng.randrange(days), hours=rng.randrange(8, 18))
+            row = record_review(store, roster, worker_id=worker, item_id=item, score=score, reviewer="S001",
+                                note=rng.choice(notes), recorded_at=when)
+            count += row is not None
+    return count
 
 
 def run_demo(out: Path, *, workers: int = 30, seed: int = 2026,
@@ -187,10 +270,13 @@ def run_demo(out: Path, *, workers: int = 30, seed: int = 2026,
     _check(nbgrader("autograde", ASSIGNMENT, course=course))
     _grade_written_answers(course, profiles, rng)
 
-    say("3/5 导入成绩与自测记录为能力证据…")
+    say("3/5 导入成绩、其余考核作业、督导评议和自测记录为能力证据…")
     store = open_store(f"sqlite:///{out / 'evidence.db'}")
     import_grades(store, course)
-    store.record_many(_self_checks(profiles, start, days, rng))
+    abilities = _abilities(profiles, [d.id for d in load_framework().domains], rng)
+    store.record_many(_other_exercises(course, abilities, start, days, rng))
+    _reviews(store, roster, abilities, start, days, rng)
+    store.record_many(_self_checks(abilities, start, days, rng))
 
     say("4/5 生成督导报告…")
     build_report(store, {w: roster[w] for w in learners},

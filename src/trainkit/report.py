@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from zoneinfo import ZoneInfo
 from typing import Any
 
 import pandas as pd
@@ -434,7 +435,7 @@ def _render(*, title: str, outside_roster: int, view: _ReportView) -> str:
     return template.render(
         title=title,
         as_of=_date(view.as_of),
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M（北京时间）"),
         overview=view.overview(outside_roster),
         domains=view.framework.domains,
         scale=view.framework.scale,
