@@ -116,3 +116,19 @@ def test_a_pre_claimed_appeal_key_stops_the_decision_instead_of_faking_it(store,
         decide_appeal(store, roster, appeal_id=appeal_id, decided_by="S001", outcome="revised", note="复核", score=1)
     [appeal] = list_appeals(store, worker_id="W003")
     assert appeal.outcome is None  # no decision without its evidence
+
+
+def test_who_files_and_who_reviews_are_checked(store, roster):
+    with pytest.raises(ValueError, match="登记人 X999 不在花名册中"):
+        file_appeal(store, roster, worker_id="W001", domain="elderly", reason="理由", deadline=TODAY,
+                    recorded_by="X999", today=TODAY)
+    with pytest.raises(ValueError, match="超过 90 天"):
+        file_appeal(store, roster, worker_id="W001", domain="elderly", reason="理由",
+                    deadline=TODAY + timedelta(days=3650), recorded_by="S001", today=TODAY)
+    with pytest.raises(ValueError, match="不能评议自己"):
+        record_review(store, roster, worker_id="S001", item_id="longevity_allowance", score=1, reviewer="S001",
+                      note="很好")
+    with pytest.raises(ValueError, match="评议意见"):
+        record_review(store, roster, worker_id="W002", item_id="longevity_allowance", score=1, reviewer="S001",
+                      note="  ")
+    assert store.rows() == []

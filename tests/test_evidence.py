@@ -287,3 +287,51 @@ def test_aware_since_and_until_are_compared_in_utc(tmp_path):
     assert len(store.rows(since=datetime(2026, 3, 1, 8, 0, tzinfo=beijing))) == 1
     assert store.rows(since=datetime(2026, 3, 1, 9, 0, tzinfo=beijing)) == []
     assert len(store.rows(until=datetime(2026, 3, 1, 8, 31, tzinfo=beijing))) == 1
+
+
+def test_a_read_only_copy_is_read_as_it_is_and_writes_are_refused(tmp_path, monkeypatch):
+    """A backup on read-only media: the report reads it (no WAL files made), a write is refused."""
+    import sqlalchemy as sa
+
+    path = tmp_path / "backup.db"
+    writable = open_store(f"sqlite:///{path}")
+    writable.record(**_base())
+    writable.engine.dispose()
+    for extra in tmp_path.glob("backup.db-*"):
+        extra.unlink()
+    monkeypatch.setattr("trainkit.evidence.os.access", lambda *_args: False)  # as the OS says of such media
+    store = open_store(f"sqlite:///{path}")
+    assert store.read_only and len(store.frame()) == 1
+    with pytest.raises(sa.exc.OperationalError, match="readonly"):
+        store.record(**_base(ref="new"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backup.db"]
+
+
+def test_several_processes_creating_a_new_store_at_once_all_succeed(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        results = pool.map(_open_and_record, [(url, i) for i in range(8)])
+    assert sorted(results) == list(range(8))
+    assert len(open_store(url).rows()) == 8
+
+
+def _open_and_record(args):
+    url, i = args
+    open_store(url).record(**_base(ref=f"r{i}"))
+    return i
+
+
+def test_two_processes_writing_the_same_keys_at_once_record_each_once(tmp_path):
+    """Two grade imports at the same moment: no error, every key recorded once."""
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    open_store(url)
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        pool.map(_record_keys, [url, url])
+    rows = open_store(url).rows()
+    assert len(rows) == 50 and len({r.key for r in rows}) == 50
+
+
+def _record_keys(url):
+    store = open_store(url)
+    for i in range(50):
+        store.record(**_base(ref=f"r{i}", key=f"k{i}"))

@@ -56,7 +56,7 @@ def test_missing_column(tmp_path):
     path = _csv(tmp_path, "no-street.csv", "worker_id,display_name,community", "W001,林晓雨,一社区")
     with pytest.raises(ContentError) as err:
         load_roster(path)
-    assert str(err.value).startswith(f"{path}: 表头: 缺少列 street")
+    assert str(err.value).startswith(f"{path}: 表头: 缺少列 街道（street）")
 
 
 def test_optional_columns_may_be_absent(tmp_path):
@@ -89,6 +89,32 @@ def test_bom_prefixed_file_reads(tmp_path):
                 encoding="utf-8-sig")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     assert load_roster(path)["W001"].display_name == "林晓雨"
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16", "utf-8-sig", "utf-8"])
+def test_an_office_file_with_chinese_headers_and_empty_rows_reads(tmp_path, encoding):
+    """As Excel or WPS on Chinese Windows saves it: GBK or UTF-16, Chinese headers, ,,,,, at the end."""
+    text = "工号,姓名,街道,社区,岗位,督导范围\r\nw001,林晓雨（示例）,示例街道,示例一社区,综合受理窗口,\r\n" \
+           "s001,郑督导（示例）,示例街道,,街道督导,示例街道\r\n,,,,,\r\n,,,,,\r\n"
+    path = tmp_path / "花名册.csv"
+    path.write_bytes(text.encode(encoding))
+    roster = load_roster(path)
+    assert list(roster) == ["w001", "s001"] and roster["w001"].display_name == "林晓雨（示例）"
+    assert roster["s001"].supervisor_scope == "示例街道"
+
+
+def test_control_characters_are_refused_with_the_row(tmp_path):
+    path = _csv(tmp_path, "ctrl.csv", HEADER, "W001,林晓\x00雨,示例街道,一社区,,", "W002,赵建国,示例街道,一社区,,")
+    with pytest.raises(ContentError) as err:
+        load_roster(path)
+    assert err.value.problems == [f"{path}: 第2行: 姓名: 含有不可见的控制字符，请在 Excel 中删去后重新保存"]
+
+
+def test_a_file_in_no_known_encoding_says_what_to_do(tmp_path):
+    path = tmp_path / "binary.csv"
+    path.write_bytes(b"\x81\x30" + bytes(range(128, 256)) * 4)
+    with pytest.raises(ContentError, match="另存为"):
+        load_roster(path)
 
 
 def test_whitespace_is_stripped(tmp_path):

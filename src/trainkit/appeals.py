@@ -9,7 +9,7 @@ likewise a ``supervisor_review`` evidence row.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 import sqlalchemy as sa
@@ -59,6 +59,10 @@ def file_appeal(store: EvidenceStore, roster: dict[str, Worker], *, worker_id: s
     today = today or datetime.now(UTC).date()
     if worker_id not in roster:
         raise ValueError(f"花名册中没有工号 {worker_id}")
+    if recorded_by not in roster:
+        raise ValueError(f"登记人 {recorded_by} 不在花名册中：--by 请写登记申诉的督导或工作人员的工号")
+    if deadline > today + timedelta(days=90):
+        raise ValueError(f"公示截止日 {deadline} 离今天超过 90 天：请核对日期（公示期一般为 7 天）")
     load_framework().domain(domain)
     if not reason.strip():
         raise ValueError("请写明申诉理由")
@@ -131,6 +135,10 @@ def record_review(store: EvidenceStore, roster: dict[str, Worker], *, worker_id:
     supervisor = roster.get(reviewer)
     if worker_id not in roster:
         raise ValueError(f"花名册中没有工号 {worker_id}")
+    if reviewer == worker_id:
+        raise ValueError(f"{reviewer} 不能评议自己：督导评议须由负责的督导对他人作出")
+    if not note.strip():
+        raise ValueError("请写明评议意见（--note）：评议是证据，要说清看到了什么")
     if supervisor is None or not _covers(supervisor, roster[worker_id]):
         raise ValueError(f"{reviewer} 不是负责 {worker_id} 所在街道或社区的督导")
     if not 0 <= score <= 1:

@@ -11,6 +11,8 @@ from pathlib import Path
 import click
 
 from .cli_types import DOMAINS, PERIOD_END, PERIOD_START
+from .atomic import write_text
+from .cli_errors import KitGroup
 from .click_zh import use_chinese
 from .content import ContentError
 
@@ -20,8 +22,9 @@ __all__ = ["main"]
 use_chinese()  # Click's own words (用法, 选项, its errors) in Chinese
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
+@click.group(cls=KitGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="出错时显示完整的技术信息（traceback）")
+def main(debug: bool) -> None:
     """社区工作者“全岗通”训练工具包 trainkit。"""
 
 
@@ -223,30 +226,37 @@ def quiz() -> None:
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="写入的文件夹（默认：casebank/quiz/）")
 @click.option("--prefix", default="imported", show_default=True, help="题库与题目 id 的前缀")
-def quiz_import_cmd(workbook: Path, out: Path | None, prefix: str) -> None:
-    """校验每一行，把有效的题写成题库文件，并逐行列出被拒绝的原因。"""
+@click.option("--replace", is_flag=True, help="用本次导入替换同名的已有题库（默认拒绝覆盖）")
+@click.option("--max-rows", type=click.IntRange(1), default=20_000, show_default=True, help="最多读取的行数")
+def quiz_import_cmd(workbook: Path, out: Path | None, prefix: str, replace: bool, max_rows: int) -> None:
+    """校验每一行（.xlsx 或 CSV），把有效的题写成题库文件，并逐行列出被拒绝的原因。"""
     import yaml
 
     from .content import casebank_root
     from .quiz_import import import_workbook
 
-    result = import_workbook(workbook, prefix=prefix)
+    result = import_workbook(workbook, prefix=prefix, max_rows=max_rows)
     folder = out or casebank_root() / "quiz"
     folder.mkdir(parents=True, exist_ok=True)
+    existing = [folder / f"{bank_id}.yaml" for bank_id in result.banks if (folder / f"{bank_id}.yaml").exists()]
+    if existing and not replace:
+        raise click.ClickException(f"题库已存在：{'、'.join(p.name for p in existing)}。加 --replace 用本次导入替换，"
+                                   "或用 --prefix 另起一个题库名；原有题库没有改动")
     for bank_id, bank in result.banks.items():
         data = bank.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
         data["schema_version"] = 1
         for item in data["items"]:
             if item["type"] == "numeric":
                 item["answer"] = float(item["answer"]) if "." in item["answer"] else int(item["answer"])
-        (folder / f"{bank_id}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
-                                                encoding="utf-8")
+        write_text(folder / f"{bank_id}.yaml", yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
         click.echo(f"写入 {folder / (bank_id + '.yaml')}：{len(bank.items)} 题")
     for line in result.notes:
         click.echo(f"提示 {line}")
     for line in result.rejected:
         click.echo(f"拒绝 {line}", err=True)
     click.echo(f"导入 {sum(len(b.items) for b in result.banks.values())} 题，拒绝 {len(result.rejected)} 行。")
+    if not result.banks:
+        raise SystemExit(1)  # nothing usable was imported
 
 
 @main.group()
@@ -274,7 +284,7 @@ def case_new(area: str, case_id: str | None, out: Path | None) -> None:
     path = folder / f"{case_id}.yaml"
     if path.exists():
         raise click.ClickException(f"{path} 已存在，换一个 --id")
-    path.write_text(text, encoding="utf-8")
+    write_text(path, text)
     click.echo(f"已生成模板：{path}\n填写后运行 trainkit check 校验（它也会提示疑似真实个人信息）。")
 
 
@@ -294,9 +304,10 @@ def import_grades_cmd(course: Path, gradebook: str | None, db: str | None, roste
                       all_students: bool) -> None:
     """把 nbgrader 成绩库中的评分导入为能力证据（重复导入不会重复记录）。"""
     from .evidence import open_store
-    from .grading import import_grades
+    from .grading import gradebook_url, import_grades
     from .roster import load_roster
 
+    gradebook = gradebook_url(course, gradebook)  # the course first: a mistyped --course is the likelier mistake
     listed = None if all_students else set(load_roster(roster))
     s = import_grades(open_store(db), course, db_url=gradebook, roster=listed)
     click.echo(f"新增 {s.added} 条（其中复评 {s.superseding} 条），已存在 {s.unchanged} 条，待人工评分 {s.awaiting_manual} 项。")

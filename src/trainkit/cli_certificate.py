@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
 
+from .atomic import write_text
+
 __all__ = ["certificate"]
-
-
-def _write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file beside it."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
 
 
 @click.group(invoke_without_command=True)
@@ -48,7 +40,7 @@ def certificate(ctx: click.Context, out: Path | None, worker: str | None, scope:
     issued = certificates(open_store(db), chosen)
     out.mkdir(parents=True, exist_ok=True)
     for cert in issued:
-        _write(out / f"{cert.worker.worker_id}.html", render_certificate(cert, issuer=issuer))
+        write_text(out / f"{cert.worker.worker_id}.html", render_certificate(cert, issuer=issuer))
     full = sum(c.full_post for c in issued)
     click.echo(f"已出具 {len(issued)} 份证书（全岗通 {full} 份，领域合格 {len(issued) - full} 份），在 {out}/；"
                f"{len(chosen) - len(issued)} 人还没有合格的领域，未出证书。用浏览器打开后打印（A4 横向）。")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
+
+from .atomic import write_text
 
 __all__ = ["mark"]
 
@@ -140,11 +140,5 @@ def report_cmd(assignment: str, out: Path, course: Path, db: str | None) -> None
     per_criterion, per_marker = agreement(status, plan)
     page = render_marking_page(assignment=assignment, plan=plan, status=status, per_criterion=per_criterion,
                                per_marker=per_marker)
-    if out.is_dir():
-        raise click.ClickException(f"{out} 是一个文件夹：--out 请给出 HTML 文件名，例如 双评.html")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(page)
-    os.replace(tmp, out)
+    write_text(out, page)
     click.echo(f"双评一致性：{out}")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 import click
+
+from .atomic import check_target, write_text
 
 __all__ = ["packet"]
 
@@ -34,13 +34,8 @@ def packet(worker_id: str, domain: str, out: Path, as_of: dt.datetime | None, db
         found = load_framework().find_domain(domain)
     except ValueError as err:
         raise click.ClickException(str(err)) from err
-    if out.is_dir():
-        raise click.ClickException(f"{out} 是一个文件夹：--out 请给出 HTML 文件名")
+    check_target(out, what="--out")
     moment = (as_of + dt.timedelta(days=1) - dt.timedelta(microseconds=1)) if as_of else None
     page = render_packet(build_packet(open_store(db), workers[worker_id], found.id, as_of=moment))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(page)
-    os.replace(tmp, out)
+    write_text(out, page)
     click.echo(f"申诉材料：{out}")

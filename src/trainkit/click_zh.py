@@ -15,6 +15,8 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
+from .atomic import replacing
+
 __all__ = ["DOMAIN", "use_chinese"]
 
 DOMAIN = "trainkit-click"
@@ -43,11 +45,8 @@ def _compiled(source: bytes) -> Path | None:
         if target.is_file():
             return root
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            os.close(fd)
-            polib.pofile(source.decode("utf-8")).save_as_mofile(tmp)
-            os.replace(tmp, target)
+            with replacing(target) as tmp:
+                polib.pofile(source.decode("utf-8")).save_as_mofile(str(tmp))
             return root
         except OSError:
             continue

@@ -80,19 +80,52 @@ def default_url() -> str:
     return f"sqlite:///{home / 'evidence.db'}"
 
 
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (``sqlite:///path``), or ``None`` for memory and URI forms."""
+    made = sa.engine.make_url(url)
+    if made.get_backend_name() != "sqlite" or not made.database or made.database == ":memory:" \
+            or made.database.startswith("file:"):
+        return None
+    return Path(made.database)
+
+
+def _read_only(path: Path | None) -> bool:
+    """An existing SQLite file that cannot be written (a backup on read-only media, another's file)."""
+    return path is not None and path.is_file() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
 def _engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
+        path = _sqlite_file(url)
+        if _read_only(path):
+            # read it as it is: no WAL (its -shm file cannot be made), no schema changes; a write
+            # then fails with "readonly database", which the command line explains in Chinese
+            import sqlite3
+
+            target = f"file:{path.resolve().as_posix()}?mode=ro&immutable=1"
+            return sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(target, uri=True))
         engine = sa.create_engine(url, connect_args={"timeout": 30})
 
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # noqa: ANN001
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _create_tables(engine: sa.Engine) -> None:
+    """Create what is missing; several processes opening a new file at once all succeed."""
+    for attempt in range(3):
+        try:
+            metadata.create_all(engine)
+            return
+        except sa.exc.OperationalError as err:  # another process created a table between check and create
+            if "already exists" not in str(err) or attempt == 2:
+                raise
 
 
 class EvidenceStore:
@@ -107,7 +140,9 @@ class EvidenceStore:
     def __init__(self, url: str):
         self.url = url
         self.engine = _engine(url)
-        metadata.create_all(self.engine)
+        self.read_only = _read_only(_sqlite_file(url)) if url.startswith("sqlite") else False
+        if not self.read_only:
+            _create_tables(self.engine)
         if self.engine.dialect.name == "postgresql":
             _secure_postgres(self.engine)
 
@@ -176,7 +211,17 @@ class EvidenceStore:
                 return None
         if row["supersedes"] is not None:
             self._check_supersedes(conn, row)
-        return conn.execute(evidence_table.insert().values(**row)).inserted_primary_key[0]
+        if row["key"] is None:
+            return conn.execute(evidence_table.insert().values(**row)).inserted_primary_key[0]
+        try:
+            with conn.begin_nested():  # another process may write the same key between check and insert
+                return conn.execute(evidence_table.insert().values(**row)).inserted_primary_key[0]
+        except sa.exc.IntegrityError:
+            found = conn.execute(sa.select(evidence_table).where(evidence_table.c.key == row["key"])).mappings().first()
+            if found is None:
+                raise
+            _same_or_conflict(dict(found), row)
+            return None
 
     @staticmethod
     def _check_supersedes(conn: sa.Connection, row: Mapping[str, Any]) -> None:

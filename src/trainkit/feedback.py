@@ -27,6 +27,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import nbformat
+
+from .atomic import write_text
 from jinja2 import Environment, StrictUndefined
 
 __all__ = ["FeedbackError", "write_feedback"]
@@ -120,7 +122,7 @@ def write_feedback(course_dir: Path, assignment: str, *, students: tuple[str, ..
                              student=student, name=names.get(student, ""), assignment=assignment,
                              submitted=sub.timestamp)
                 path = dest / f"{nb.name}.html"
-                path.write_text(render(page), encoding="utf-8")
+                write_text(path, render(page))
                 written.append(path)
     return written
 

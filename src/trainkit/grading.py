@@ -17,12 +17,13 @@ from datetime import UTC
 from pathlib import Path
 
 import nbformat
+import sqlalchemy as sa
 
 from .erasure import erased_id_hashes, id_hash
 from .evidence import EvidenceConflict, EvidenceRow, EvidenceStore
 from .framework import load_framework
 
-__all__ = ["ImportSummary", "grade_cell_items", "import_grades", "nbgrader"]
+__all__ = ["ImportSummary", "grade_cell_items", "gradebook_url", "import_grades", "nbgrader"]
 
 
 def nbgrader(*args: str, course: Path) -> subprocess.CompletedProcess[str]:
@@ -63,6 +64,22 @@ class ImportSummary:
     conflicts: list[str] = field(default_factory=list)  # rows not written, each with its Chinese reason
 
 
+def gradebook_url(course: Path, db_url: str | None = None) -> str:
+    """The course's gradebook URL, refusing a course folder or gradebook file that is not there
+    (nbgrader would quietly make an empty gradebook and the import would find nothing)."""
+    course = Path(course)
+    if not course.is_dir():
+        raise ValueError(f"{course}: 找不到课程目录：请在 nbgrader 课程目录运行，或用 --course 指定（例如 --course exercises）")
+    if db_url is None and not (course / "gradebook.db").is_file():
+        raise ValueError(f"{course}: 这里没有成绩库 gradebook.db：请确认这是已经评过分的课程目录，"
+                         "或用 --gradebook 指定成绩库的 URL")
+    db_url = db_url or f"sqlite:///{course / 'gradebook.db'}"
+    gradebook = sa.engine.make_url(db_url)
+    if gradebook.get_backend_name() == "sqlite" and gradebook.database and not Path(gradebook.database).is_file():
+        raise ValueError(f"{gradebook.database}: 找不到成绩库文件：请检查 --gradebook")
+    return db_url
+
+
 def import_grades(store: EvidenceStore, course: Path, *, db_url: str | None = None,
                   roster: Collection[str] | None = None) -> ImportSummary:
     """Copy every graded cell of every submission in the gradebook into the evidence store.
@@ -76,14 +93,19 @@ def import_grades(store: EvidenceStore, course: Path, *, db_url: str | None = No
     from nbgrader.api import Gradebook
 
     course = Path(course)
-    db_url = db_url or f"sqlite:///{course / 'gradebook.db'}"
+    db_url = gradebook_url(course, db_url)
     fw = load_framework()
     summary = ImportSummary()
     latest: dict[tuple[str, str, str], EvidenceRow] = {}
     for row in store.rows(source="graded_exercise"):  # oldest first: the last one wins
         latest[(row.worker_id, row.ref, row.item_id)] = row
     erased = erased_id_hashes(store.engine)
-    with Gradebook(db_url) as gb:
+    try:
+        gb = Gradebook(db_url)
+    except sa.exc.DatabaseError as err:
+        raise ValueError(f"{db_url}: 不是有效的 nbgrader 成绩库（{str(err.orig or err).splitlines()[0][:120]}）："
+                         "请检查 --course 或 --gradebook") from None
+    with gb:
         for assignment in gb.assignments:
             cell_items = grade_cell_items(course, assignment.name)
             for sub in gb.assignment_submissions(assignment.name):

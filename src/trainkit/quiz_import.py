@@ -8,17 +8,23 @@ Columns (first sheet, header row; Chinese or English names): 题目 question, �
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from .content import ContentError
 from .framework import load_framework
 from .quiz import Bank, Item, as_number
+from .textfiles import CONTROL, read_text
 
-__all__ = ["COLUMNS", "ImportResult", "import_workbook"]
+__all__ = ["COLUMNS", "MAX_ROWS", "ImportResult", "import_workbook", "item_key", "read_rows"]
 
 COLUMNS = {
     "question": ("题目", "question"), "type": ("题型", "type"), "options": ("选项", "options"),
@@ -78,24 +84,57 @@ def _answer(kind: str, text: str) -> Any:
     return number
 
 
-def import_workbook(path: Path, *, prefix: str = "imported") -> ImportResult:
-    """Read the workbook; valid rows become items of one bank per domain."""
-    from openpyxl import load_workbook
+MAX_ROWS = 20_000  # a bank bigger than this is almost certainly the wrong file; --max-rows raises it
 
+
+def read_rows(path: Path, *, max_rows: int = MAX_ROWS) -> list[tuple[Any, ...]]:
+    """The first sheet of an .xlsx workbook, or a CSV (UTF-8, GBK or UTF-16), as rows of cells."""
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        text, _encoding = read_text(path)
+        rows = [tuple(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    else:
+        from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, EOFError):
+            raise ContentError(f"{path}: 不是 Excel 工作簿（.xlsx），或文件不完整：请在 Excel 或 WPS 中"
+                               "“另存为”.xlsx（或 CSV UTF-8）后重试") from None
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append(row)
+            if len(rows) > max_rows + 1:
+                break
+    if len(rows) > max_rows + 1:
+        raise ContentError(f"{path}: 超过 {max_rows} 行：请确认是题库文件；确要导入这么多，加 --max-rows 放宽限制")
+    return rows
+
+
+def item_key(prompt: str, kind: str, options: list[dict[str, str]], answer: Any) -> str:
+    """Eight hex digits naming a question by its content: the same question keeps its id across
+    imports, a changed question gets a new one (old evidence keeps pointing at what was asked)."""
+    text = "\x1f".join([prompt.strip(), kind, *(f"{o['key']}.{o['text']}" for o in options), str(answer)])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def import_workbook(path: Path, *, prefix: str = "imported", max_rows: int = MAX_ROWS) -> ImportResult:
+    """Read the workbook; valid rows become items of one bank per domain."""
     fw = load_framework()
     by_name = {d.id: d for d in fw.domains} | {d.title: d for d in fw.domains} | {d.short: d for d in fw.domains}
     result = ImportResult()
-    rows = list(load_workbook(path, read_only=True, data_only=True).worksheets[0].iter_rows(values_only=True))
+    rows = [r for r in read_rows(path, max_rows=max_rows) if any(c not in (None, "") for c in r)]
     if not rows:
-        result.rejected.append(f"{path}: 工作表是空的")
-        return result
+        raise ContentError(f"{path}: 文件是空的：第一行应是表头（题目、题型、选项、答案、解析、领域、出处）")
     cols = _header(rows[0])
     missing = [COLUMNS[k][0] for k in ("question", "type", "answer", "explanation", "domain", "source")
                if k not in cols]
     if missing:
-        result.rejected.append(f"{path}: 表头: 缺少列 {'、'.join(missing)}")
-        return result
+        raise ContentError(f"{path}: 表头: 缺少列 {'、'.join(missing)}（第一行应是表头：题目、题型、选项、答案、解析、"
+                           "领域、出处，可选 事项）")
     items: dict[str, list[Item]] = {}
+    seen: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
         cells = {key: "" if row[i] is None else str(row[i]).strip() for key, i in cols.items() if i < len(row)}
         get = cells.get  # a missing column reads as None, an empty cell as ""
@@ -121,8 +160,17 @@ def import_workbook(path: Path, *, prefix: str = "imported") -> ImportResult:
             options = _options(get("options") or "") if kind in ("single", "multiple") else []
             for option in options:
                 option["feedback"] = "见解析。"
-            data = {"id": f"{prefix}-{domain.id.replace('_', '-')}-{number:04d}", "type": kind, "items": tagged,
-                    "prompt": get("question"), "options": options, "answer": _answer(kind, get("answer")),
+            answer = _answer(kind, get("answer"))
+            key = item_key(get("question") or "", kind, options, answer)
+            if key in seen:
+                result.notes.append(f"{where}: 与第{seen[key]}行是同一道题，只导入一次")
+                continue
+            seen[key] = number
+            bad = [name for name, value in cells.items() if CONTROL.search(value)]
+            if bad:
+                raise ValueError(f"{'、'.join(COLUMNS[b][0] for b in bad)}含有不可见的控制字符，请删去后重新保存")
+            data = {"id": f"{prefix}-{domain.id.replace('_', '-')}-{key}", "type": kind, "items": tagged,
+                    "prompt": get("question"), "options": options, "answer": answer,
                     "explanation": get("explanation") or "（题库未提供解析）",
                     "sources": [{"title": get("source"), "status": "U"}]}
             item = Item.model_validate(data)

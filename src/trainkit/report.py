@@ -25,6 +25,7 @@ from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup, escape
 
 from .aggregate import Aggregates, aggregate
+from .atomic import check_target, replacing, write_text
 from .evidence import SOURCES, EvidenceStore, utc_naive
 from .framework import Framework, load_framework
 from .lessons import Lesson, load_lessons
@@ -129,15 +130,14 @@ def build_report(
     ``district_wide`` (the whole roster) keeps erased workers' rows in the trends and question
     statistics, so an erasure does not change them.
     """
+    out_html = check_target(Path(out_html), what="--out")  # both targets checked before any work
+    out_xlsx = check_target(Path(out_xlsx), what="--xlsx") if out_xlsx is not None else None
     view, outside = _assess(store, roster, as_of=as_of, since=since, domains=domains, with_erased=district_wide)
-    out_html = Path(out_html)
-    out_html.parent.mkdir(parents=True, exist_ok=True)
-    out_html.write_text(_render(title=title, outside_roster=outside if len(roster) > 1 else 0, view=view),
-                        encoding="utf-8")
+    page = _render(title=title, outside_roster=outside if len(roster) > 1 else 0, view=view)
+    sheets = view.sheets() if out_xlsx is not None else None
     if out_xlsx is not None:
-        out_xlsx = Path(out_xlsx)
-        out_xlsx.parent.mkdir(parents=True, exist_ok=True)
-        _write_workbook(out_xlsx, view.sheets())
+        _write_workbook(out_xlsx, sheets)
+    write_text(out_html, page)
     return ReportSummary(
         workers=len(roster), domains=len(view.framework.domains), evidence_rows=view.agg.rows,
         full_post=int(view.full_post.sum()), html=out_html, xlsx=out_xlsx,
@@ -495,7 +495,8 @@ def _write_workbook(path: Path, sheets: dict[str, tuple[list[str], list[list[Any
                            *(_display_width(str(r[col - 1] if not isinstance(r[col - 1], _Level)
                                                 else r[col - 1].title)) for r in rows[:500])])
             sheet.column_dimensions[get_column_letter(col)].width = max(8, min(60, longest + 2))
-    book.save(path)
+    with replacing(path) as tmp:
+        book.save(tmp)
 
 
 def _display_width(text: str) -> int:
@@ -589,7 +590,4 @@ def build_publication(
         domains=view.framework.domains, rows=rows, explanation=view.rules.explanation_text(),
         who_title=PUBLICATION_IDS[identify],
     )
-    out_html = Path(out_html)
-    out_html.parent.mkdir(parents=True, exist_ok=True)
-    out_html.write_text(html, encoding="utf-8")
-    return out_html
+    return write_text(Path(out_html), html)

@@ -1,7 +1,8 @@
 """Who the learner is: the roster of workers, and the identity of this session.
 
-The roster is a UTF-8 CSV with the columns ``worker_id, display_name, street, community,
-post, supervisor_scope`` (``TRAINKIT_ROSTER``; else ``roster.csv`` in ``TRAINKIT_HOME``;
+The roster is a CSV (UTF-8, GBK or UTF-16, as Excel and WPS save it) with the columns
+``worker_id, display_name, street, community, post, supervisor_scope`` or their Chinese titles
+``工号, 姓名, 街道, 社区, 岗位, 督导范围`` (``TRAINKIT_ROSTER``; else ``roster.csv`` in ``TRAINKIT_HOME``;
 else the synthetic example shipped in ``casebank/``). The learner is the JupyterHub user
 when there is one, else ``TRAINKIT_WORKER``, else the worker chosen once and remembered
 in ``TRAINKIT_HOME/identity.json``.
@@ -10,6 +11,7 @@ in ``TRAINKIT_HOME/identity.json``.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .content import ContentError, casebank_root
+from .textfiles import CONTROL, read_text
 
 __all__ = [
     "COLUMNS",
@@ -69,34 +72,62 @@ def roster_path() -> Path:
 
 
 def load_roster(path: Path | None = None) -> dict[str, Worker]:
-    """Read and validate the roster; every bad row is reported as ``file: 第N行: field: …``."""
+    """Read and validate the roster; every bad row is reported as ``file: 第N行: field: …``.
+
+    UTF-8 (with or without BOM), GBK/GB18030 and UTF-16 files are read (:mod:`trainkit.textfiles`);
+    headers may be the English column names or their Chinese titles (工号, 姓名, …); empty rows,
+    as Excel leaves at the end, are skipped; control characters are refused.
+    """
     path = path or roster_path()
-    if not path.is_file():
+    if not path.exists():
         raise ContentError(f"{path}: 找不到花名册文件；请设置 TRAINKIT_ROSTER 或放置 roster.csv")
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in COLUMNS[:4] if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ContentError(f"{path}: 表头: 缺少列 {', '.join(missing)}（应有 {', '.join(COLUMNS)}）")
-        workers: dict[str, Worker] = {}
-        problems: list[str] = []
-        for line, row in enumerate(reader, start=2):
-            data = {k: (row.get(k) or "") for k in COLUMNS}
-            try:
-                worker = Worker(**data)
-            except ValidationError as err:
-                problems += [
-                    f"{path}: 第{line}行: {COLUMN_TITLES.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}"
-                    for e in err.errors()
-                ]
-                continue
-            if worker.worker_id in workers:
-                problems.append(f"{path}: 第{line}行: 工号: {worker.worker_id} 重复")
-                continue
-            workers[worker.worker_id] = worker
+    text, _encoding = read_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader, [])]
+    by_title = {title: name for name, title in COLUMN_TITLES.items()}
+    names = [by_title.get(h, h) for h in header]
+    missing = [COLUMN_TITLES[c] + f"（{c}）" for c in COLUMNS[:4] if c not in names]
+    if missing:
+        raise ContentError(f"{path}: 表头: 缺少列 {', '.join(missing)}"
+                           f"（第一行应是 {', '.join(COLUMN_TITLES.values())}，或对应的英文列名 {', '.join(COLUMNS)}）")
+    workers: dict[str, Worker] = {}
+    problems: list[str] = []
+    for line, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue  # an empty row, as Excel leaves at the end
+        row = dict(zip(names, cells, strict=False))
+        data = {k: (row.get(k) or "") for k in COLUMNS}
+        bad = [COLUMN_TITLES[k] for k, v in data.items() if CONTROL.search(v)]
+        if bad:
+            problems.append(f"{path}: 第{line}行: {'、'.join(bad)}: 含有不可见的控制字符，请在 Excel 中删去后重新保存")
+            continue
+        try:
+            worker = Worker(**data)
+        except ValidationError as err:
+            problems += [
+                f"{path}: 第{line}行: {COLUMN_TITLES.get(str(e['loc'][0]), e['loc'][0])}: {_plain(e)}"
+                for e in err.errors()
+            ]
+            continue
+        if worker.worker_id in workers:
+            problems.append(f"{path}: 第{line}行: 工号: {worker.worker_id} 重复")
+            continue
+        workers[worker.worker_id] = worker
     if problems:
         raise ContentError(problems)
     return workers
+
+
+def _plain(error: dict) -> str:
+    """A pydantic complaint about one roster field, in Chinese."""
+    kind = error.get("type", "")
+    if kind == "string_pattern_mismatch":
+        return f"“{error.get('input', '')}”只能由英文字母、数字、下划线、点和连字符组成（例如 w003），不能有空格或汉字"
+    if kind == "string_too_short":
+        return "不能为空"
+    if kind == "string_too_long":
+        return "太长了（姓名最多 40 个字）"
+    return str(error.get("msg", "")).removeprefix("Value error, ")
 
 
 def _identity_file() -> Path:

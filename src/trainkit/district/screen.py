@@ -8,6 +8,8 @@ screening date, from the birth dates in the register.
 
 from __future__ import annotations
 
+from ..atomic import replacing
+
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,13 +123,14 @@ def write_outreach(result: ScreenResult, out: Path) -> Path:
     items = load_framework().items
     titles = result.outreach["service_item"].map(lambda i: items[i].title if i in items else i)
     table = result.outreach.assign(service_item=titles).rename(columns=headers)
-    if out.suffix == ".xlsx":
-        with pd.ExcelWriter(out) as writer:
-            table.to_excel(writer, sheet_name="走访名单", index=False)
-            result.by_grid.rename(columns={"grid": "网格", "program_title": "项目"}).to_excel(
-                writer, sheet_name="网格汇总", index=False)
-    elif out.suffix == ".parquet":
-        result.outreach.to_parquet(out, index=False)
-    else:
-        table.to_csv(out, index=False, encoding="utf-8-sig")
+    with replacing(out) as tmp:  # a failed run leaves the earlier list in place
+        if out.suffix == ".xlsx":
+            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+                table.to_excel(writer, sheet_name="走访名单", index=False)
+                result.by_grid.rename(columns={"grid": "网格", "program_title": "项目"}).to_excel(
+                    writer, sheet_name="网格汇总", index=False)
+        elif out.suffix == ".parquet":
+            result.outreach.to_parquet(tmp, index=False)
+        else:
+            table.to_csv(tmp, index=False, encoding="utf-8-sig")
     return out

@@ -9,6 +9,8 @@ plausible guesses for teaching, not statistics of any real place.
 
 from __future__ import annotations
 
+from ..atomic import replacing
+
 import datetime as dt
 from pathlib import Path
 
@@ -248,9 +250,11 @@ def write(tables: dict[str, pd.DataFrame], out: Path, *, csv: bool = False) -> l
     written = []
     for name, frame in tables.items():
         path = out / f"{name}.parquet"
-        frame.to_parquet(path, index=False)
+        with replacing(path) as tmp:
+            frame.to_parquet(tmp, index=False)
         written.append(path)
         if csv:
-            frame.to_csv(out / f"{name}.csv", index=False, encoding="utf-8-sig")
+            with replacing(out / f"{name}.csv") as tmp:
+                frame.to_csv(tmp, index=False, encoding="utf-8-sig")
             written.append(out / f"{name}.csv")
     return written

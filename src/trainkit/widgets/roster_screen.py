@@ -9,6 +9,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from ..atomic import write_bytes
 from ..content import ContentError
 from ..erasure import ERASED_PREFIX
 from ..evidence import EvidenceStore, open_store
@@ -86,11 +87,7 @@ class RosterScreen:
     def _save(self, _button=None) -> None:  # noqa: ANN001
         if self.pending is None:
             return
-        target = trainkit_home() / "roster.csv"
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".roster.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(self.pending)
-        os.replace(tmp, target)
+        target = write_bytes(trainkit_home() / "roster.csv", self.pending)
         self.message.value = f"{STYLE}<div class='tk tk-ok'>已设为本机花名册：{e(target)}</div>"
 
 
