@@ -43,7 +43,7 @@ FILES = {  # name → how to make its bytes (given the case folder)
     "truncated.db": lambda tmp: evidence_db(tmp / "whole.db")[:300],
     "empty.xlsx": lambda tmp: b"",
     "text.xlsx": lambda tmp: "题目,答案".encode(),
-    "no-header.csv": lambda tmp: "\r\n\r\n".encode(),
+    "no-header.csv": lambda tmp: b"\r\n\r\n",
     "quiz.csv": lambda tmp: ("题目,题型,选项,答案,解析,领域,出处\r\n"
                              "低保申请向哪里提出？,单选,A. 街道|B. 区民政局,A,向街道提出。,社会救助,社会救助暂行办法第十一条\r\n"
                              ).encode("gb18030"),

@@ -15,9 +15,9 @@ from typing import Literal
 import sqlalchemy as sa
 
 from .evidence import EvidenceStore
-from .schema import appeals_table, decisions_table, metadata
 from .framework import load_framework
 from .roster import Worker
+from .schema import appeals_table, decisions_table, metadata
 
 __all__ = ["Appeal", "decide_appeal", "file_appeal", "list_appeals", "record_review"]
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import click
 
-from .cli_types import DOMAINS, PERIOD_END, PERIOD_START
 from .atomic import write_text
 from .cli_errors import KitGroup
+from .cli_types import DOMAINS, PERIOD_END, PERIOD_START
 from .click_zh import use_chinese
 from .content import ContentError
 
@@ -190,7 +190,8 @@ def synth(households: int, seed: int, on: dt.datetime, out: Path, csv: bool) -> 
     tables = synthesize(households, seed=seed, on=on.date())
     for path in write(tables, out, csv=csv):
         click.echo(f"写入 {path}")
-    click.echo(f"{len(tables['households'])} 户，{len(tables['residents'])} 人，234 个网格。")
+    grids = tables["residents"]["grid"].nunique() if "grid" in tables["residents"] else 0
+    click.echo(f"{len(tables['households'])} 户，{len(tables['residents'])} 人，{grids} 个网格。")
 
 
 @main.command()
@@ -214,6 +215,12 @@ def screen(folder: Path, on: dt.datetime, out: Path) -> None:
     counts = result.outreach["verdict"].value_counts()
     click.echo(f"走访名单：{path}（符合条件 {counts.get('符合条件', 0)} 项，待核实 {counts.get('待核实', 0)} 项，"
                f"涉及 {result.outreach['household_id'].nunique()} 户）")
+    if len(result.data_errors):
+        click.echo(f"登记有误、没有筛查的 {len(result.data_errors)} 户（名单中单列，请核对台账）：", err=True)
+        for row in result.data_errors.head(10).itertuples():
+            click.echo(f"  {row.household_id}（{row.grid}）：{row.reason}", err=True)
+        if len(result.data_errors) > 10:
+            click.echo(f"  ……另有 {len(result.data_errors) - 10} 户，见名单", err=True)
 
 
 @main.group()

@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .schema import erasures_table, evidence_table, metadata
+from .schema import evidence_table, metadata
 
 __all__ = [
     "LEARNER_SOURCES", "SOURCES", "SUPERSEDE_IDENTITY", "EvidenceConflict", "EvidenceRow", "EvidenceStore",

@@ -27,9 +27,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import nbformat
+from jinja2 import Environment, StrictUndefined
 
 from .atomic import write_text
-from jinja2 import Environment, StrictUndefined
 
 __all__ = ["FeedbackError", "write_feedback"]
 

@@ -17,8 +17,8 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from zoneinfo import ZoneInfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from jinja2 import Environment, StrictUndefined
@@ -29,7 +29,6 @@ from .atomic import check_target, replacing, write_text
 from .evidence import SOURCES, EvidenceStore, utc_naive
 from .framework import Framework, load_framework
 from .lessons import Lesson, load_lessons
-from .refs import describe_many, shorten
 from .ratings import (
     NOT_ASSESSED,
     RatingRules,
@@ -38,6 +37,7 @@ from .ratings import (
     load_rating_rules,
     rating_matrix,
 )
+from .refs import describe_many, shorten
 from .roster import Worker
 
 __all__ = ["ReportSummary", "build_publication", "build_report", "question_stats", "select_workers"]

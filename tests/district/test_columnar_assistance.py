@@ -518,3 +518,24 @@ def test_a_register_read_back_from_csv_agrees(tmp_path):
         parquet.unlink()
     hh, rs = read_register(tmp_path)
     assert compare(hh, rs, REGISTERS[4], sample=len(hh), programs=list(MINE)) == []
+
+
+DIBAO_DATES = [(dt.date(2023, 7, 1), 3), (dt.date(2025, 7, 1), 3), (dt.date(2025, 10, 1), 4),
+               (dt.date(2026, 6, 30), 4), (dt.date(2026, 7, 1), 4)]
+
+
+@pytest.mark.parametrize(("on", "seed"), DIBAO_DATES, ids=[f"{on}-register{seed}" for on, seed in DIBAO_DATES])
+def test_enriched_register_agrees_with_the_dibao_rule_on_eligibility_and_amount(on, seed, _records_once):
+    """低保 is held to its rule like the others: every household, eligibility and the monthly gap,
+    incomes a cent either side of the standard and unchecked property among them."""
+    hh, rs = _enriched(seed)
+    assert compare(hh, rs, on, sample=len(hh), seed=seed, programs=["dibao"]) == []
+    out = _screen("dibao", hh, rs, on)
+    standard = load_parameter("dibao-urban-standard-dalian").at(on).value
+    if standard is None:                                   # a gap in the series: nobody is paid
+        assert True not in _outcomes(out) and out["amount"].isna().all()
+        return
+    assert {True, False, None} <= _outcomes(out)
+    paid = out[out["eligible"].map(lambda v: v is True)]["amount"].astype(float)
+    assert paid.notna().all() and (paid > 0).all()
+    assert (paid < float(standard) * 20).all() and paid.nunique() > 3   # gaps that differ, not the standard paid whole

@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trainkit.district import agreement
 from trainkit.district.agreement import compare
 from trainkit.district.columnar import COLUMNS, load_screens
 from trainkit.district.columnar.linghuo_shebao_butie import add_years, ceiling
@@ -48,23 +47,6 @@ OUTCOMES = {"jiuye_kunnan": {False, None}, "linghuo_shebao_butie": {True, False,
 @pytest.fixture(autouse=True)
 def _repo_casebank(monkeypatch):
     monkeypatch.setenv("TRAINKIT_CASEBANK", str(CASEBANK))
-
-
-def _residents_on(residents: pd.DataFrame, on: dt.date) -> pd.DataFrame:
-    """``register.residents_on``, keeping the recorded age where no birth date is (it is optional in
-    the record, and ``residents_on`` cannot re-age those rows)."""
-    known = residents["birth_date"].notna().to_numpy()
-    if known.all():
-        return residents_on(residents, on)
-    out = residents.copy()
-    if known.any():
-        out.loc[known, "age"] = residents_on(residents[known], on)["age"].to_numpy()
-    return out
-
-
-@pytest.fixture(autouse=True)
-def _registers_without_birth_dates(monkeypatch):
-    monkeypatch.setattr(agreement, "residents_on", _residents_on)
 
 
 def _active(on: dt.date) -> list[str]:
@@ -149,7 +131,7 @@ def test_the_comparisons_are_not_vacuous():
     cases += [(_bent(SEEDS[0]), on) for on in BENT_DATES]
     screens = load_screens()
     for (households, residents), on in cases:
-        ids, aged = _sampled(households), _residents_on(residents, on)
+        ids, aged = _sampled(households), residents_on(residents, on)
         for program in _active(on):
             out = screens[program](households, aged, on)
             seen[program] |= set(out.loc[out["household_id"].isin(ids), "eligible"])
@@ -206,13 +188,13 @@ def decide(program: str, tables: tuple[pd.DataFrame, pd.DataFrame], on: dt.date)
     """(eligible, amount or None) per resident, after checking the rule agrees on every one."""
     households, residents = tables
     assert compare(households, residents, on, sample=len(households), programs=[program]) == []
-    out = load_screens()[program](households, _residents_on(residents, on), on)
+    out = load_screens()[program](households, residents_on(residents, on), on)
     return [(e, None if np.isnan(a) else a) for e, a in zip(out["eligible"], out["amount"], strict=True)]
 
 
 def reasons(program: str, tables: tuple[pd.DataFrame, pd.DataFrame], on: dt.date) -> list[str]:
     households, residents = tables
-    return load_screens()[program](households, _residents_on(residents, on), on)["reason"].tolist()
+    return load_screens()[program](households, residents_on(residents, on), on)["reason"].tolist()
 
 
 def test_jiuye_kunnan_by_hand():

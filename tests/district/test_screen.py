@@ -76,9 +76,32 @@ def test_synth_then_screen_from_the_command_line(tmp_path):
     screened = run("screen", str(tmp_path / "d"), "--on", "2025-12-01", "--out", str(tmp_path / "list.xlsx"))
     assert screened.returncode == 0, screened.stderr
     sheets = pd.read_excel(tmp_path / "list.xlsx", sheet_name=None)
-    assert set(sheets) == {"走访名单", "网格汇总"}
+    assert set(sheets) == {"走访名单", "网格汇总", "登记有误"}
     listed = sheets["走访名单"]
     assert listed["服务事项"].isin([item.title for item in load_framework().items.values()]).all()
     assert listed["依据"].str.len().gt(5).all() and set(listed["结论"]) <= {"符合条件", "待核实"}
     missing = run("screen", str(tmp_path / "nowhere"), "--on", "2025-12-01", "--out", str(tmp_path / "x.csv"))
     assert missing.returncode != 0
+
+
+def test_a_malformed_register_is_reported_per_household_never_decided(tmp_path):
+    """Two applicants, no applicant, a resident with no birth date or age: data to correct, not a crash."""
+    tables = synthesize(200, seed=5, on=dt.date(2025, 11, 1))
+    hh, rs = tables["households"], tables["residents"].copy()
+    first, second, third = hh["household_id"].iloc[:3]
+    rs.loc[(rs["household_id"] == first), "relation"] = "applicant"              # every member an applicant
+    rs.loc[(rs["household_id"] == second) & (rs["relation"] == "applicant"), "relation"] = "other"
+    undated = rs.index[rs["household_id"] == third][0]
+    rs.loc[undated, ["birth_date", "age"]] = [None, None]
+    result = screen_register(hh, rs, ON)
+    errors = result.data_errors.set_index("household_id")["reason"]
+    assert "名申请人" in errors[first] or (rs["household_id"] == first).sum() == 1
+    assert "没有登记申请人" in errors[second] and "出生日期" in errors[third]
+    decided = set(result.decisions["household_id"]) | set(result.outreach["household_id"])
+    assert not decided & {second, third}
+    out = tmp_path / "list.csv"
+    from trainkit.district.screen import write_outreach
+
+    write_outreach(result, out)
+    listed = pd.read_csv(out, encoding="utf-8-sig")
+    assert (listed["结论"] == "登记有误，请核对台账").sum() == len(result.data_errors) >= 2

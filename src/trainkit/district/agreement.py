@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..policy import PROGRAMS
 from .columnar import load_screens
-from .register import households_from_register, residents_on
+from .register import households_from_register, register_problems, residents_on
 
 __all__ = ["Mismatch", "compare"]
 
@@ -38,8 +38,10 @@ def compare(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date, *, s
     """Screen the whole register, then decide a random sample one by one; list every difference."""
     screens = load_screens()
     programs = programs or list(screens)
+    wrong = set(register_problems(households, residents).index)  # data to correct: no eligibility either way
     residents = residents_on(residents, on)
-    ids = random.Random(seed).sample(list(households["household_id"]), min(sample, len(households)))
+    decidable = [h for h in households["household_id"] if h not in wrong]
+    ids = random.Random(seed).sample(decidable, min(sample, len(decidable)))
     records = {h.id: h for h in households_from_register(households, residents, ids)}
     ordered = residents[residents["household_id"].isin(ids)].sort_values(["household_id", "member_no"])
     position = {key: i for _, group in ordered.groupby("household_id", sort=False)

@@ -12,7 +12,8 @@ from ..content import ContentError
 from ..policy import Household
 from ..policy.household import FamilyPlanning, Member, vocabulary
 
-__all__ = ["HOUSEHOLD_COLUMNS", "MEMBER_COLUMNS", "households_from_register", "read_register", "residents_on"]
+__all__ = ["HOUSEHOLD_COLUMNS", "MEMBER_COLUMNS", "households_from_register", "read_register", "register_problems",
+           "residents_on"]
 
 # Member fields kept as register columns (incomes are one column per income kind: income_<kind>).
 MEMBER_COLUMNS = tuple(name for name in Member.model_fields if name not in ("incomes", "disability"))
@@ -35,6 +36,25 @@ def read_register(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return tables[0], tables[1]
 
 
+def register_problems(households: pd.DataFrame, residents: pd.DataFrame) -> pd.Series:
+    """Households whose register entry cannot be decided on, with the reason in Chinese:
+    no applicant, more than one, or a resident with neither a birth date nor an age.
+    They are data to correct, never an eligibility."""
+    applicants = (residents["relation"] == "applicant").groupby(residents["household_id"]).sum()
+    applicants = applicants.reindex(households["household_id"], fill_value=0)
+    reasons = pd.Series("", index=applicants.index, dtype=object)
+    reasons[applicants == 0] = "没有登记申请人（户主）"
+    many = applicants > 1
+    reasons[many] = "登记了 " + applicants[many].astype(str) + " 名申请人（应为 1 名）"
+    born = pd.to_datetime(residents["birth_date"], errors="coerce") if "birth_date" in residents else None
+    undated = residents["age"].isna() if born is None else (born.isna() & residents["age"].isna())
+    if undated.any():
+        homes = residents.loc[undated, "household_id"].unique()
+        extra = "有成员既没有出生日期也没有年龄"
+        reasons[homes] = [f"{r}；{extra}" if r else extra for r in reasons[homes]]
+    return reasons[reasons != ""]
+
+
 def residents_on(residents: pd.DataFrame, on) -> pd.DataFrame:  # noqa: ANN001
     """The register seen on date ``on``: each age recomputed from the birth date.
 
@@ -46,8 +66,9 @@ def residents_on(residents: pd.DataFrame, on) -> pd.DataFrame:  # noqa: ANN001
     born = pd.to_datetime(residents["birth_date"], errors="coerce")
     before_birthday = (born.dt.month > on.month) | ((born.dt.month == on.month) & (born.dt.day > on.day))
     computed = on.year - born.dt.year - before_birthday.astype(int)
-    aged = residents.assign(age=computed.where(born.notna(), residents["age"]).astype(int))  # no date: as given
-    return aged[aged["age"] >= 0]  # screening an earlier date: people not yet born are not there
+    age = computed.where(born.notna(), residents["age"])  # no date: as given
+    aged = residents.assign(age=age.fillna(-1).astype(int))  # neither: -1, left for register_problems to name
+    return aged[(aged["age"] >= 0) | (born.isna() & residents["age"].isna())]  # not yet born: not there
 
 
 def _value(value: object) -> object:

@@ -8,8 +8,6 @@ screening date, from the birth dates in the register.
 
 from __future__ import annotations
 
-from ..atomic import replacing
-
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +16,11 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
+from ..atomic import replacing
 from ..framework import load_framework
 from ..policy import PROGRAMS, BeforeFirstDate
 from .columnar import load_screens
-from .register import residents_on
+from .register import register_problems, residents_on
 
 __all__ = ["ScreenResult", "screen_register", "write_outreach"]
 
@@ -39,10 +38,22 @@ class ScreenResult:
     outreach: pd.DataFrame    # qualifies or 待核实, not yet receiving
     by_grid: pd.DataFrame     # outreach counts per grid and program
     not_in_force: dict[str, str] = field(default_factory=dict)  # program → why it was left out
+    data_errors: pd.DataFrame = field(default_factory=pd.DataFrame)  # grid, household_id, reason: not screened
 
 
 def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> ScreenResult:
-    """Run every columnar screen over the register on date ``on``."""
+    """Run every columnar screen over the register on date ``on``.
+
+    Households whose entry cannot be decided on (:func:`register_problems`) are not screened:
+    they are listed in ``data_errors`` to be corrected, never given an eligibility.
+    """
+    problems = register_problems(households, residents)
+    grids = residents.drop_duplicates("household_id").set_index("household_id")["grid"]
+    data_errors = pd.DataFrame({"grid": grids.reindex(problems.index).to_numpy(), "household_id": problems.index,
+                                "reason": problems.to_numpy()})
+    if len(problems):
+        households = households[~households["household_id"].isin(problems.index)].reset_index(drop=True)
+        residents = residents[~residents["household_id"].isin(problems.index)]
     homes = pd.Index(households["household_id"])
     # the screens join and group on household numbers (row numbers of ``households``): far
     # cheaper than id strings; the ids come back once, at the end
@@ -83,7 +94,7 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
     by_grid = (outreach.groupby(["grid", "program_title", "verdict"]).size().unstack("verdict", fill_value=0)
                .reset_index())
     return ScreenResult(decisions=decisions, outreach=outreach.reset_index(drop=True), by_grid=by_grid,
-                        not_in_force=not_in_force)
+                        not_in_force=not_in_force, data_errors=data_errors)
 
 
 def _keys(home: np.ndarray, member_no: pd.Series) -> np.ndarray:
@@ -123,14 +134,17 @@ def write_outreach(result: ScreenResult, out: Path) -> Path:
     items = load_framework().items
     titles = result.outreach["service_item"].map(lambda i: items[i].title if i in items else i)
     table = result.outreach.assign(service_item=titles).rename(columns=headers)
+    errors = result.data_errors.rename(columns={"grid": "网格", "household_id": "户编号", "reason": "依据"}) \
+        .assign(结论="登记有误，请核对台账")
     with replacing(out) as tmp:  # a failed run leaves the earlier list in place
         if out.suffix == ".xlsx":
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
                 table.to_excel(writer, sheet_name="走访名单", index=False)
                 result.by_grid.rename(columns={"grid": "网格", "program_title": "项目"}).to_excel(
                     writer, sheet_name="网格汇总", index=False)
+                errors.to_excel(writer, sheet_name="登记有误", index=False)
         elif out.suffix == ".parquet":
             result.outreach.to_parquet(tmp, index=False)
         else:
-            table.to_csv(tmp, index=False, encoding="utf-8-sig")
+            pd.concat([table, errors], ignore_index=True).to_csv(tmp, index=False, encoding="utf-8-sig")
     return out

@@ -9,14 +9,13 @@ plausible guesses for teaching, not statistics of any real place.
 
 from __future__ import annotations
 
-from ..atomic import replacing
-
 import datetime as dt
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..atomic import replacing
 from ..policy.household import vocabulary
 
 __all__ = ["GRIDS", "synthesize"]

@@ -51,6 +51,7 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
     unchecked = pc.if_else(pd.isna(eligible) & ~gap, "，家庭财产尚未核查", "")
     reason = pc.binary_join_element_wise("共同生活 ", people, " 人，月可计收入 ", cents_text(income), " 元，", budget,
                                          unchecked, "")
-    applicants = residents[residents["relation"] == "applicant"].set_index("household_id")["member_no"]
+    applicants = (residents[residents["relation"] == "applicant"].drop_duplicates("household_id")
+                  .set_index("household_id")["member_no"])  # a register that lists two: the first (see register_problems)
     frame = pd.DataFrame({"household_id": h.index, "member_no": applicants.reindex(h.index).to_numpy()})
     return result(frame, eligible, amount, reason)
