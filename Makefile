@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
 PYTEST_ARGS ?= --nbval-lax tests notebooks exercises/source
 
-.PHONY: lab test bench demo check clean venv
+.PHONY: lab test bench demo check clean venv lint
 
 venv: $(STAMP)
 
@@ -29,6 +29,12 @@ bench: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/trainkit check
+
+# The project's habits: ruff's lint and format rules (pyproject.toml) and a type check of src/.
+lint: $(STAMP)
+	$(BIN)/ruff check src tests deploy benchmarks
+	$(BIN)/ruff format --check src tests deploy benchmarks
+	$(BIN)/mypy src/trainkit
 
 # A local trial of the district deployment on 127.0.0.1 (root: it creates Unix accounts); deploy/README.md.
 .PHONY: hub

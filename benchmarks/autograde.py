@@ -31,8 +31,11 @@ import nbformat
 from trainkit.content import exercises_root
 from trainkit.grading import nbgrader
 
-WRITTEN = ["王阿姨，您家算进来的是您、老李、读本科的儿子和同住的婆婆。", "不知道。",
-           "婆婆的抚恤金、儿子的助学金不算收入。请写书面申请交街道，街道入户调查、公示后报区民政局审批。"]
+WRITTEN = [
+    "王阿姨，您家算进来的是您、老李、读本科的儿子和同住的婆婆。",
+    "不知道。",
+    "婆婆的抚恤金、儿子的助学金不算收入。请写书面申请交街道，街道入户调查、公示后报区民政局审批。",
+]
 SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)\n### END SOLUTION", re.S)
 
 
@@ -60,8 +63,15 @@ def variants(line: str) -> tuple[str, list[str | None]]:
         others = [f'"{x}"' for x in "ABCD" if x != value]
         return name, [expr, *others, f'"{value.lower()}"', None]
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return name, [expr, repr(value + 1), repr(value * 2), f"{float(value)!r}", f"{value - 1} + 1",
-                      f'"{value}"', None]
+        return name, [
+            expr,
+            repr(value + 1),
+            repr(value * 2),
+            f"{float(value)!r}",
+            f"{value - 1} + 1",
+            f'"{value}"',
+            None,
+        ]
     return name, [expr, "0", f"({expr}) + 1", "None", None]
 
 
@@ -129,8 +139,9 @@ def timed(cmd: list[str], cwd: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, default=64)
-    parser.add_argument("--assignment", action="append", default=None,
-                        help="exercise(s) to use (default: social-assistance-dibao)")
+    parser.add_argument(
+        "--assignment", action="append", default=None, help="exercise(s) to use (default: social-assistance-dibao)"
+    )
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--keep", type=Path, default=None, help="keep the two courses in this folder")
     args = parser.parse_args()
@@ -145,19 +156,25 @@ def main() -> None:
         plain, ours = root / "nbgrader", root / "trainkit"
         shutil.copytree(template, plain)
         shutil.copytree(template, ours)
-        print(f"cohort: {args.students} students, {notebooks} notebooks, assignments {', '.join(assignments)}",
-              flush=True)
+        print(
+            f"cohort: {args.students} students, {notebooks} notebooks, assignments {', '.join(assignments)}", flush=True
+        )
         plain_s = sum(timed([sys.executable, "-m", "nbgrader", "autograde", a], plain) for a in assignments)
         extra = ["--jobs", str(args.jobs)] if args.jobs else []
-        ours_s = sum(timed([sys.executable, "-m", "trainkit", "autograde", a, "--course", str(ours), *extra], ours)
-                     for a in assignments)
+        ours_s = sum(
+            timed([sys.executable, "-m", "trainkit", "autograde", a, "--course", str(ours), *extra], ours)
+            for a in assignments
+        )
         for a in assignments:
             want, got = grades(plain, a), grades(ours, a)
             diff = {k: (want.get(k), got.get(k)) for k in set(want) | set(got) if want.get(k) != got.get(k)}
             if not want or diff:
                 sys.exit(f"scores differ from nbgrader's on {len(diff)} grades, e.g. {sorted(diff.items())[:5]}")
-        print(f"nbgrader autograde: {plain_s:.1f} s; trainkit autograde: {ours_s:.1f} s; "
-              f"scores identical for {args.students} students", flush=True)
+        print(
+            f"nbgrader autograde: {plain_s:.1f} s; trainkit autograde: {ours_s:.1f} s; "
+            f"scores identical for {args.students} students",
+            flush=True,
+        )
         print(f"bench: autograde_speedup_vs_nbgrader {plain_s / ours_s:.2f}")
         print(f"bench: autograde_seconds_per_notebook {ours_s / notebooks:.3f}")
     finally:

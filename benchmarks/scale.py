@@ -30,15 +30,26 @@ def build(db: Path, roster: Path) -> None:
         writer = csv.writer(fh)
         writer.writerow(COLUMNS)
         for w in range(WORKERS):
-            writer.writerow([f"B{w:05d}", f"测试{w:05d}（示例）", f"街道{w % 20:02d}", f"社区{w % 180:03d}", "窗口", ""])
+            writer.writerow(
+                [f"B{w:05d}", f"测试{w:05d}（示例）", f"街道{w % 20:02d}", f"社区{w % 180:03d}", "窗口", ""]
+            )
     store = open_store(f"sqlite:///{db}")
     start = datetime(2025, 11, 26)
     batch = []
     for _ in range(ROWS):
         item, domain = rng.choice(items)
-        batch.append({"worker_id": f"B{rng.randrange(WORKERS):05d}", "domain": domain, "item_id": item,
-                      "source": rng.choice(SOURCES), "ref": f"q{rng.randrange(400)}", "score": rng.random(),
-                      "max_score": 1.0, "recorded_at": start + timedelta(minutes=rng.randrange(525_600))})
+        batch.append(
+            {
+                "worker_id": f"B{rng.randrange(WORKERS):05d}",
+                "domain": domain,
+                "item_id": item,
+                "source": rng.choice(SOURCES),
+                "ref": f"q{rng.randrange(400)}",
+                "score": rng.random(),
+                "max_score": 1.0,
+                "recorded_at": start + timedelta(minutes=rng.randrange(525_600)),
+            }
+        )
         if len(batch) == 50_000:
             with store.engine.begin() as conn:
                 conn.execute(evidence_table.insert(), batch)

@@ -52,10 +52,14 @@ def main() -> None:
         passes.append(time.perf_counter() - started)
     rowwise = min(passes) / SAMPLE * len(households)
     scale = 300_000 / len(residents)
-    print(f"(register: {len(households)} households, {len(residents)} residents; "
-          f"programs: {', '.join(sorted(set(result.decisions['program'])))})")
-    print(f"(first screening {runs[0] * scale:.2f} s, best of {REPEAT} {columnar * scale:.2f} s; "
-          f"row by row {rowwise * scale:.0f} s, scaled from {len(calls)} rule calls)")
+    print(
+        f"(register: {len(households)} households, {len(residents)} residents; "
+        f"programs: {', '.join(sorted(set(result.decisions['program'])))})"
+    )
+    print(
+        f"(first screening {runs[0] * scale:.2f} s, best of {REPEAT} {columnar * scale:.2f} s; "
+        f"row by row {rowwise * scale:.0f} s, scaled from {len(calls)} rule calls)"
+    )
     print(f"bench: screen_seconds_300k_residents {columnar * scale:.2f}")
     print(f"bench: screen_speedup_vs_rowwise {rowwise / columnar:.1f}")
 

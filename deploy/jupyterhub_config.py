@@ -27,8 +27,11 @@ from urllib.parse import urlencode
 
 c = get_config()  # noqa: F821
 
-site = json.loads(Path(os.environ.get("TRAINKIT_SITE") or Path(__file__).resolve().parents[1] / "site.json")
-                  .read_text(encoding="utf-8"))
+site = json.loads(
+    Path(os.environ.get("TRAINKIT_SITE") or Path(__file__).resolve().parents[1] / "site.json").read_text(
+        encoding="utf-8"
+    )
+)
 hub = site["hub"]
 venv, etc, state = site["venv"], site["etc"], site["state"]
 courses = site["courses"]
@@ -80,49 +83,69 @@ for course in courses:
     cid = course["id"]
     groups[f"formgrade-{cid}"] = {"users": sorted(set(course["trainers"]) | {course["grader"]})}
     groups[f"nbgrader-{cid}"] = {"users": sorted(set(course["trainers"]) | set(course["workers"]))}
-    roles.append({
-        "name": f"formgrade-{cid}",
-        "description": f"Trainers of {cid}: open its formgrader service",
-        "groups": [f"formgrade-{cid}"],
-        "scopes": [f"access:services!service={cid}", "list:services", f"read:services!service={cid}"],
-    })
-    roles.append({
-        "name": f"grader-service-{cid}",
-        "description": f"The {cid} formgrader: look up students, enrol them in nbgrader-{cid}",
-        "services": [cid],
-        "scopes": ["list:users", "read:users:name", "read:users:groups", "list:groups", "read:groups",
-                   f"groups!group=nbgrader-{cid}"],
-    })
-    services.append({
-        "name": cid,
-        "display": True,
-        "url": f"http://127.0.0.1:{course['service_port']}",
-        "user": course["grader"],
-        "cwd": course["home"],
-        "command": [f"{venv}/bin/jupyterhub-singleuser"],
-        "oauth_no_confirm": True,
-        "environment": {
-            **common_env,
-            "JUPYTERHUB_DEFAULT_URL": "/formgrader",  # the service's front page is the formgrader, full tab
-            "JUPYTER_CONFIG_PATH": f"{etc}/jupyter-grader:{etc}/jupyter",
-        },
-    })
+    roles.append(
+        {
+            "name": f"formgrade-{cid}",
+            "description": f"Trainers of {cid}: open its formgrader service",
+            "groups": [f"formgrade-{cid}"],
+            "scopes": [f"access:services!service={cid}", "list:services", f"read:services!service={cid}"],
+        }
+    )
+    roles.append(
+        {
+            "name": f"grader-service-{cid}",
+            "description": f"The {cid} formgrader: look up students, enrol them in nbgrader-{cid}",
+            "services": [cid],
+            "scopes": [
+                "list:users",
+                "read:users:name",
+                "read:users:groups",
+                "list:groups",
+                "read:groups",
+                f"groups!group=nbgrader-{cid}",
+            ],
+        }
+    )
+    services.append(
+        {
+            "name": cid,
+            "display": True,
+            "url": f"http://127.0.0.1:{course['service_port']}",
+            "user": course["grader"],
+            "cwd": course["home"],
+            "command": [f"{venv}/bin/jupyterhub-singleuser"],
+            "oauth_no_confirm": True,
+            "environment": {
+                **common_env,
+                "JUPYTERHUB_DEFAULT_URL": "/formgrader",  # the service's front page is the formgrader, full tab
+                "JUPYTER_CONFIG_PATH": f"{etc}/jupyter-grader:{etc}/jupyter",
+            },
+        }
+    )
 
 c.JupyterHub.load_groups = groups
 
 # Stop servers nobody has used for a while (kernels inside are culled by each server).
-services.append({
-    "name": "idle-culler",
-    "command": [f"{venv}/bin/python", "-m", "jupyterhub_idle_culler",
-                f"--timeout={int(hub['server_idle_timeout'])}",
-                f"--cull-every={max(60, min(600, int(hub['server_idle_timeout']) // 6))}"],
-})
-roles.append({
-    "name": "idle-culler",
-    "description": "Stop idle single-user servers",
-    "services": ["idle-culler"],
-    "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
-})
+services.append(
+    {
+        "name": "idle-culler",
+        "command": [
+            f"{venv}/bin/python",
+            "-m",
+            "jupyterhub_idle_culler",
+            f"--timeout={int(hub['server_idle_timeout'])}",
+            f"--cull-every={max(60, min(600, int(hub['server_idle_timeout']) // 6))}",
+        ],
+    }
+)
+roles.append(
+    {
+        "name": "idle-culler",
+        "description": "Stop idle single-user servers",
+        "services": ["idle-culler"],
+        "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+    }
+)
 c.JupyterHub.services = services
 c.JupyterHub.load_roles = roles
 
@@ -132,19 +155,27 @@ c.Spawner.notebook_dir = "~"
 c.Spawner.http_timeout = 60
 c.Spawner.start_timeout = 120
 # nbgrader asks the hub which courses the user is in (their groups) with the server's own token.
-c.Spawner.server_token_scopes = ["users:activity!user", "access:servers!server", "read:users:name!user",
-                                 "read:users:groups!user", "list:services", "read:services"]
+c.Spawner.server_token_scopes = [
+    "users:activity!user",
+    "access:servers!server",
+    "read:users:name!user",
+    "read:users:groups!user",
+    "list:services",
+    "read:services",
+]
 
 lessons = site["lessons"]
 repo = lessons["repo"]
 if repo.startswith("/"):
     repo = f"file://{repo}"
-c.Spawner.default_url = "/git-pull?" + urlencode({
-    "repo": repo,
-    "branch": lessons["branch"],
-    "targetpath": lessons["folder"],
-    "urlpath": f"lab/tree/{lessons['folder']}/{lessons['start']}",
-})
+c.Spawner.default_url = "/git-pull?" + urlencode(
+    {
+        "repo": repo,
+        "branch": lessons["branch"],
+        "targetpath": lessons["folder"],
+        "urlpath": f"lab/tree/{lessons['folder']}/{lessons['start']}",
+    }
+)
 
 
 def _environment(spawner):

@@ -41,13 +41,19 @@ COURSE_ID = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
 LEARNER_GROUP = "trainkit-learners"
 TRAINER_GROUP = "trainkit-trainers"
 # Trainer tools that workers never see: nbgrader's formgrader, assignment creation and course list.
-LEARNER_HIDDEN_LAB = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
-                      "@jupyter/nbgrader:course-list")
+LEARNER_HIDDEN_LAB = (
+    "@jupyter/nbgrader:formgrader",
+    "@jupyter/nbgrader:create-assignment",
+    "@jupyter/nbgrader:course-list",
+)
 LEARNER_HIDDEN_SERVER = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
 # In the grader service the Formgrader *panel* is an iframe that JupyterHub >= 4.1 blocks
 # (Content-Security-Policy frame-ancestors 'none'); the formgrader opens in its own tab instead.
-GRADER_HIDDEN_LAB = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-list",
-                     "@jupyter/nbgrader:assignment-list")
+GRADER_HIDDEN_LAB = (
+    "@jupyter/nbgrader:formgrader",
+    "@jupyter/nbgrader:course-list",
+    "@jupyter/nbgrader:assignment-list",
+)
 
 
 class SiteError(Exception):
@@ -59,6 +65,7 @@ def say(msg: str) -> None:
 
 
 # ---------------------------------------------------------------- configuration
+
 
 def render(value, names: dict[str, str]):
     """``{{ prefix }}`` and ``{{ env.NAME }}`` in every string of the site configuration."""
@@ -91,18 +98,44 @@ def load_site(path: Path) -> dict:
         raise SiteError(f"{path}: prefix: 须是绝对路径（安装目录，例如 /opt/trainkit）")
     site = render(raw, {"prefix": str(prefix).rstrip("/")})
     prefix = Path(site["prefix"])
-    hub = {"ip": "0.0.0.0", "port": 8000, "authenticator": "pam", "password_env": "TRAINKIT_HUB_PASSWORD",
-           "admins": [], "server_idle_timeout": 3600, "kernel_idle_timeout": 1200, "active_server_limit": 0,
-           "hub_port": 8081, "proxy_api_port": 8001, "public_url": "", **site.get("hub", {})}
-    paths = {"state": f"{prefix}/var/hub", "exchange": f"{prefix}/var/exchange", "home_root": "/home",
-             **site.get("paths", {})}
+    hub = {
+        "ip": "0.0.0.0",
+        "port": 8000,
+        "authenticator": "pam",
+        "password_env": "TRAINKIT_HUB_PASSWORD",
+        "admins": [],
+        "server_idle_timeout": 3600,
+        "kernel_idle_timeout": 1200,
+        "active_server_limit": 0,
+        "hub_port": 8081,
+        "proxy_api_port": 8001,
+        "public_url": "",
+        **site.get("hub", {}),
+    }
+    paths = {
+        "state": f"{prefix}/var/hub",
+        "exchange": f"{prefix}/var/exchange",
+        "home_root": "/home",
+        **site.get("paths", {}),
+    }
     pg = {"socket_dir": "/var/run/postgresql", "port": 5432, "database": "trainkit", **site.get("postgres", {})}
-    lessons = {"repo": f"{prefix}/share/lessons.git", "branch": "main", "folder": "trainkit-lessons",
-               "start": "00-learning-map.ipynb", **site.get("lessons", {})}
+    lessons = {
+        "repo": f"{prefix}/share/lessons.git",
+        "branch": "main",
+        "folder": "trainkit-lessons",
+        "start": "00-learning-map.ipynb",
+        **site.get("lessons", {}),
+    }
     problems: list[str] = []
     try:
-        for key in ("port", "hub_port", "proxy_api_port", "server_idle_timeout", "kernel_idle_timeout",
-                    "active_server_limit"):
+        for key in (
+            "port",
+            "hub_port",
+            "proxy_api_port",
+            "server_idle_timeout",
+            "kernel_idle_timeout",
+            "active_server_limit",
+        ):
             hub[key] = int(hub[key])
         pg["port"] = int(pg["port"])
     except ValueError as err:
@@ -123,8 +156,10 @@ def load_site(path: Path) -> dict:
     for wid in roster:
         if not UNIX_NAME.fullmatch(wid):
             hint = f"，例如改为 {wid.lower()}" if UNIX_NAME.fullmatch(wid.lower()) else ""
-            problems.append(f"{roster_file}: 工号 {wid}: 在服务器上工号就是登录名和 Unix 账户名，"
-                            f"须以小写字母开头，只含小写字母、数字、_、-，不超过 32 个字符{hint}")
+            problems.append(
+                f"{roster_file}: 工号 {wid}: 在服务器上工号就是登录名和 Unix 账户名，"
+                f"须以小写字母开头，只含小写字母、数字、_、-，不超过 32 个字符{hint}"
+            )
 
     courses = []
     seen_ports = {hub["port"], hub["hub_port"], hub["proxy_api_port"]}
@@ -145,9 +180,19 @@ def load_site(path: Path) -> dict:
         workers = sorted(w for w, row in roster.items() if not streets or row.street in streets)
         grader = f"grader-{cid}"
         home = f"{paths['home_root']}/{grader}"
-        courses.append({"id": cid, "title": course.get("title", cid), "trainers": trainers, "workers": workers,
-                        "grader": grader, "service_port": port, "home": home, "root": f"{home}/{cid}",
-                        "gradebook_db": f"{pg['database']}_gb_{cid}"})
+        courses.append(
+            {
+                "id": cid,
+                "title": course.get("title", cid),
+                "trainers": trainers,
+                "workers": workers,
+                "grader": grader,
+                "service_port": port,
+                "home": home,
+                "root": f"{home}/{cid}",
+                "gradebook_db": f"{pg['database']}_gb_{cid}",
+            }
+        )
     if not courses:
         problems.append(f"{path}: 至少配置一门 [[course]]")
     trainers = sorted({t for c in courses for t in c["trainers"]})
@@ -183,8 +228,15 @@ def load_site(path: Path) -> dict:
 
 # ---------------------------------------------------------------- accounts and files
 
-def run(*cmd: str, input: str | None = None, user: str | None = None, check: bool = True,
-        env: dict | None = None, cwd: str | None = None) -> str:
+
+def run(
+    *cmd: str,
+    input: str | None = None,
+    user: str | None = None,
+    check: bool = True,
+    env: dict | None = None,
+    cwd: str | None = None,
+) -> str:
     if user:
         cmd = ("runuser", "-u", user, "--", *cmd)
     done = subprocess.run(cmd, input=input, text=True, capture_output=True, env=env, cwd=cwd)
@@ -252,6 +304,7 @@ def chown_tree(path: Path, owner: str) -> None:
 
 # ---------------------------------------------------------------- PostgreSQL
 
+
 def psql(site: dict, sql: str, db: str = "postgres", query: bool = False) -> str:
     pg = site["postgres"]
     args = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", pg["socket_dir"], "-p", str(pg["port"]), "-d", db]
@@ -264,15 +317,19 @@ def psql(site: dict, sql: str, db: str = "postgres", query: bool = False) -> str
 def ident(name: str) -> str:
     """A role or database name as a quoted SQL identifier; anything unusual stops the setup."""
     if not re.fullmatch(r"[a-z_][a-z0-9_-]*", name):
-        raise SiteError(f"名称 {name!r} 不能用作数据库角色或库名：只允许小写字母、数字、下划线和连字符，以字母或下划线开头")
+        raise SiteError(
+            f"名称 {name!r} 不能用作数据库角色或库名：只允许小写字母、数字、下划线和连字符，以字母或下划线开头"
+        )
     return f'"{name}"'
 
 
 def setup_postgres(site: dict) -> None:
     pg = site["postgres"]
     if subprocess.run(["pg_isready", "-q", "-h", pg["socket_dir"], "-p", str(pg["port"])]).returncode != 0:
-        raise SiteError(f"PostgreSQL 没有在 {pg['socket_dir']} 端口 {pg['port']} 上运行：先启动它"
-                        "（systemctl start postgresql；没有 systemd 的机器用 pg_ctlcluster 15 main start），再重新运行本脚本")
+        raise SiteError(
+            f"PostgreSQL 没有在 {pg['socket_dir']} 端口 {pg['port']} 上运行：先启动它"
+            "（systemctl start postgresql；没有 systemd 的机器用 pg_ctlcluster 15 main start），再重新运行本脚本"
+        )
     db = pg["database"]
     learner, staff = f"{db}_learner", f"{db}_staff"
     logins = {**{w: learner for w in site["workers"]}}
@@ -280,11 +337,15 @@ def setup_postgres(site: dict) -> None:
         logins[name] = staff  # a trainer on the roster is staff in the database
     sql = []
     for role in (learner, staff):
-        sql.append(f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') "
-                   f"THEN CREATE ROLE {ident(role)} NOLOGIN; END IF; END$$;")
+        sql.append(
+            f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') "
+            f"THEN CREATE ROLE {ident(role)} NOLOGIN; END IF; END$$;"
+        )
     for name, group in logins.items():
-        sql.append(f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') "
-                   f"THEN CREATE ROLE {ident(name)} LOGIN; END IF; END$$;")
+        sql.append(
+            f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') "
+            f"THEN CREATE ROLE {ident(name)} LOGIN; END IF; END$$;"
+        )
         sql.append(f"GRANT {ident(group)} TO {ident(name)};")
     psql(site, "\n".join(sql))
 
@@ -299,12 +360,19 @@ def setup_postgres(site: dict) -> None:
     # code (trainkit.pg_integrity), run as postgres, the tables' owner.
     url = f"postgresql+psycopg:///{db}?host={site['postgres']['socket_dir']}&port={site['postgres']['port']}"
     psql(site, f"GRANT CONNECT ON DATABASE {ident(db)} TO {ident(learner)}, {ident(staff)};")
-    run(f"{site['venv']}/bin/python", "-c",
+    run(
+        f"{site['venv']}/bin/python",
+        "-c",
         "import sys; from trainkit.pg_integrity import secure; secure(sys.argv[1], learner=sys.argv[2], staff=sys.argv[3])",
-        url, learner, staff, user="postgres")
+        url,
+        learner,
+        staff,
+        user="postgres",
+    )
 
 
 # ---------------------------------------------------------------- lessons (nbgitpuller)
+
 
 def setup_lessons(site: dict, notebooks: Path) -> None:
     """A local bare repository holding the kit's lesson notebooks; each run commits what changed."""
@@ -319,8 +387,15 @@ def setup_lessons(site: dict, notebooks: Path) -> None:
         run("git", "init", "--quiet", "--bare", f"--initial-branch={branch}", str(bare))
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / "w"
-        git = ("git", "-c", "user.name=trainkit setup", "-c", "user.email=setup@trainkit.invalid",
-               "-c", f"safe.directory={bare}")
+        git = (
+            "git",
+            "-c",
+            "user.name=trainkit setup",
+            "-c",
+            "user.email=setup@trainkit.invalid",
+            "-c",
+            f"safe.directory={bare}",
+        )
         run(*git, "clone", "--quiet", str(bare), str(work))
         run(*git, "-C", str(work), "checkout", "--quiet", "-B", branch)
         for old in work.iterdir():
@@ -346,10 +421,13 @@ def setup_lessons(site: dict, notebooks: Path) -> None:
 
 # ---------------------------------------------------------------- Jupyter configuration
 
+
 def jupyter_configs(site: dict, kit_pkg: Path) -> None:
     etc = Path(site["etc"])
     shared = etc / "jupyter"
-    write(shared / "nbgrader_config.py", f'''\
+    write(
+        shared / "nbgrader_config.py",
+        f"""\
 # Written by deploy/setup.py: nbgrader on this hub, for every account (multi-course setup).
 from nbgrader.auth import JupyterHubAuthPlugin
 
@@ -357,36 +435,60 @@ c = get_config()  # noqa: F821
 c.Exchange.root = {site["exchange"]!r}
 c.Exchange.path_includes_course = True
 c.Authenticator.plugin_class = JupyterHubAuthPlugin
-''')
+""",
+    )
     kernel_idle = int(site["hub"]["kernel_idle_timeout"])
-    write(shared / "jupyter_server_config.d" / "trainkit-hub.json", json.dumps({
-        # Stop at once on SIGINT (the hub's stop, the idle culler) instead of asking on a terminal nobody reads.
-        "ServerApp": {"answer_yes": True},
-        "MappingKernelManager": {"cull_idle_timeout": kernel_idle, "cull_interval": max(30, min(300, kernel_idle // 4)),
-                                 "cull_connected": False, "cull_busy": False},
-        "TerminalManager": {"cull_inactive_timeout": kernel_idle, "cull_interval": max(30, min(300, kernel_idle // 4))},
-    }, indent=2))
-    for role, lab_hidden, server_hidden in (("learner", LEARNER_HIDDEN_LAB, LEARNER_HIDDEN_SERVER),
-                                            ("grader", GRADER_HIDDEN_LAB, ())):
+    write(
+        shared / "jupyter_server_config.d" / "trainkit-hub.json",
+        json.dumps(
+            {
+                # Stop at once on SIGINT (the hub's stop, the idle culler) instead of asking on a terminal nobody reads.
+                "ServerApp": {"answer_yes": True},
+                "MappingKernelManager": {
+                    "cull_idle_timeout": kernel_idle,
+                    "cull_interval": max(30, min(300, kernel_idle // 4)),
+                    "cull_connected": False,
+                    "cull_busy": False,
+                },
+                "TerminalManager": {
+                    "cull_inactive_timeout": kernel_idle,
+                    "cull_interval": max(30, min(300, kernel_idle // 4)),
+                },
+            },
+            indent=2,
+        ),
+    )
+    for role, lab_hidden, server_hidden in (
+        ("learner", LEARNER_HIDDEN_LAB, LEARNER_HIDDEN_SERVER),
+        ("grader", GRADER_HIDDEN_LAB, ()),
+    ):
         base = etc / f"jupyter-{role}"
         hidden = {name: True for name in lab_hidden}
-        write(base / "labconfig" / "page_config.json",
-              json.dumps({"disabledExtensions": hidden, "lockedExtensions": hidden}, indent=2))
-        write(base / "jupyter_server_config.d" / f"trainkit-{role}.json", json.dumps(
-            {"ServerApp": {"jpserver_extensions": {name: False for name in server_hidden}}}, indent=2))
+        write(
+            base / "labconfig" / "page_config.json",
+            json.dumps({"disabledExtensions": hidden, "lockedExtensions": hidden}, indent=2),
+        )
+        write(
+            base / "jupyter_server_config.d" / f"trainkit-{role}.json",
+            json.dumps({"ServerApp": {"jpserver_extensions": {name: False for name in server_hidden}}}, indent=2),
+        )
     kit_config = kit_pkg / "_exercises" / "nbgrader_config.py"
     for c in site["courses"]:
         dot = Path(c["home"]) / ".jupyter"
         dot.mkdir(exist_ok=True)
         chown_tree(dot, c["grader"])
-        write(dot / "nbgrader_config.py", f'''\
+        write(
+            dot / "nbgrader_config.py",
+            f"""\
 # Written by deploy/setup.py: the course {c["id"]} run by {c["grader"]} (its formgrader hub service).
 c = get_config()  # noqa: F821
 load_subconfig({str(kit_config)!r})  # the kit's grading settings: time limits, ignored warnings, stubs
 c.CourseDirectory.root = {c["root"]!r}
 c.CourseDirectory.course_id = {c["id"]!r}
 c.CourseDirectory.db_url = {site["gradebook_url"].format(db=c["gradebook_db"])!r}
-''', owner=c["grader"])
+""",
+            owner=c["grader"],
+        )
 
 
 def enrol_students(site: dict) -> None:
@@ -402,8 +504,16 @@ def enrol_students(site: dict) -> None:
         table.writerows([w, w, roster[w].display_name] for w in c["workers"])
         students = Path(c["home"]) / ".trainkit-students.csv"
         write(students, listing.getvalue(), mode=0o600, owner=c["grader"])
-        run(f"{site['venv']}/bin/nbgrader", "db", "student", "import", str(students), user=c["grader"], cwd=c["root"],
-            env={**os.environ, "PATH": f"{site['venv']}/bin:{os.environ.get('PATH', '/usr/bin:/bin')}"})
+        run(
+            f"{site['venv']}/bin/nbgrader",
+            "db",
+            "student",
+            "import",
+            str(students),
+            user=c["grader"],
+            cwd=c["root"],
+            env={**os.environ, "PATH": f"{site['venv']}/bin:{os.environ.get('PATH', '/usr/bin:/bin')}"},
+        )
         say(f"  成绩库 {c['gradebook_db']}：学员 {len(c['workers'])} 人按花名册姓名登记")
 
 
@@ -414,14 +524,18 @@ def hub_files(site: dict, systemd: bool) -> None:
     shutil.copy2(HERE / "jupyterhub_config.py", hub_dir / "jupyterhub_config.py")
     shutil.copytree(HERE / "templates", hub_dir / "templates", dirs_exist_ok=True)
     write(etc / "site.json", json.dumps(site, ensure_ascii=False, indent=2), mode=0o600)
-    write(Path(site["prefix"]) / "bin" / "trainkit-hub", f'''\
+    write(
+        Path(site["prefix"]) / "bin" / "trainkit-hub",
+        f'''\
 #!/bin/sh
 # Written by deploy/setup.py: start JupyterHub for this site (systemd runs this; so does a trial).
 export PATH="{site["venv"]}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 export TRAINKIT_SITE="{etc}/site.json"
 cd "{site["state"]}" || exit 1
 exec "{site["venv"]}/bin/jupyterhub" -f "{hub_dir}/jupyterhub_config.py" "$@"
-''', mode=0o755)
+''',
+        mode=0o755,
+    )
     unit = (HERE / "trainkit-hub.service").read_text(encoding="utf-8").replace("{{ prefix }}", site["prefix"])
     write(etc / "trainkit-hub.service", unit)
     if systemd:
@@ -431,15 +545,22 @@ exec "{site["venv"]}/bin/jupyterhub" -f "{hub_dir}/jupyterhub_config.py" "$@"
 
 # ---------------------------------------------------------------- main
 
+
 def setup(site: dict, *, systemd: bool = False) -> None:
     import trainkit
 
     kit_pkg = Path(trainkit.__file__).resolve().parent
     prefix = Path(site["prefix"])
-    say(f"布置 {prefix}：学员 {len(site['workers'])} 人，培训师 {len(site['trainers'])} 人，课程 {len(site['courses'])} 门")
+    say(
+        f"布置 {prefix}：学员 {len(site['workers'])} 人，培训师 {len(site['trainers'])} 人，课程 {len(site['courses'])} 门"
+    )
 
-    for d, mode in ((prefix, 0o755), (Path(site["etc"]), 0o755), (Path(site["state"]), 0o700),
-                    (Path(site["exchange"]), 0o1777)):
+    for d, mode in (
+        (prefix, 0o755),
+        (Path(site["etc"]), 0o755),
+        (Path(site["state"]), 0o700),
+        (Path(site["exchange"]), 0o1777),
+    ):
         d.mkdir(parents=True, exist_ok=True)
         os.chmod(d, mode)
     if Path(site["roster_source"]).resolve() != Path(site["roster"]).resolve():
@@ -463,14 +584,24 @@ def setup(site: dict, *, systemd: bool = False) -> None:
         chown_tree(root, c["grader"])
         say(f"  课程 {c['id']}：{root}（新复制源文件 {copied} 个），学员 {len(c['workers'])} 人")
     say(f"  Unix 账户：新建 {new} 个")
-    gone = sorted(u.pw_name for u in pwd.getpwall() if u.pw_gecos == "trainkit" and u.pw_name not in
-                  set(site["workers"]) | set(site["trainers"]) | set(site["admins"]) | {c["grader"] for c in site["courses"]})
+    gone = sorted(
+        u.pw_name
+        for u in pwd.getpwall()
+        if u.pw_gecos == "trainkit"
+        and u.pw_name
+        not in set(site["workers"])
+        | set(site["trainers"])
+        | set(site["admins"])
+        | {c["grader"] for c in site["courses"]}
+    )
     if gone:
         say(f"  不在花名册上的账户（未删除，见 README“人员变动”）：{', '.join(gone)}")
 
     setup_postgres(site)
-    say(f"  PostgreSQL：证据库 {site['postgres']['database']}，成绩库 "
-        f"{', '.join(c['gradebook_db'] for c in site['courses'])}")
+    say(
+        f"  PostgreSQL：证据库 {site['postgres']['database']}，成绩库 "
+        f"{', '.join(c['gradebook_db'] for c in site['courses'])}"
+    )
     setup_lessons(site, KIT / "notebooks")
     jupyter_configs(site, kit_pkg)
     enrol_students(site)
@@ -487,13 +618,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         site = load_site(args.site)
         if args.check:
-            say(f"配置无误：学员 {len(site['workers'])} 人，培训师 {len(site['trainers'])} 人，课程 {len(site['courses'])} 门")
+            say(
+                f"配置无误：学员 {len(site['workers'])} 人，培训师 {len(site['trainers'])} 人，课程 {len(site['courses'])} 门"
+            )
             return 0
         if os.geteuid() != 0:
             raise SiteError("须以 root 运行（要建 Unix 账户和数据库角色）")
         if args.systemd and not Path("/run/systemd/system").is_dir():
-            raise SiteError(f"这台机器没有运行 systemd：去掉 --systemd 重新运行，第 4 步直接启动 "
-                            f"{site['prefix']}/bin/trainkit-hub（见 deploy/README.md 第 4 步）")
+            raise SiteError(
+                f"这台机器没有运行 systemd：去掉 --systemd 重新运行，第 4 步直接启动 "
+                f"{site['prefix']}/bin/trainkit-hub（见 deploy/README.md 第 4 步）"
+            )
         setup(site, systemd=args.systemd)
     except SiteError as err:
         problems = err.args[0] if isinstance(err.args[0], list) else [str(err)]

@@ -78,8 +78,14 @@ def db_url(request, tmp_path):
 # ---------------------------------------------------------------- Debian's Chromium (browser and hub tests)
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--lang=zh-CN",
 ]
 
@@ -87,8 +93,11 @@ CHROMIUM_ARGS = [
 def chromium_path() -> str:
     path = os.environ.get("TRAINKIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not path or not Path(path).is_file():
-        missing_service(" Chromium", "安装 Debian 的 chromium（apt-get install chromium fonts-noto-cjk，CI 中由 .ci/browser.sh 安装），"
-                        "或设置 TRAINKIT_CHROMIUM")
+        missing_service(
+            " Chromium",
+            "安装 Debian 的 chromium（apt-get install chromium fonts-noto-cjk，CI 中由 .ci/browser.sh 安装），"
+            "或设置 TRAINKIT_CHROMIUM",
+        )
     return path
 
 

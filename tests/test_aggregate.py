@@ -21,17 +21,45 @@ def store(db_url):
     rows = []
     for n in range(600):
         worker = f"W{n % 7:03d}"
-        item, domain = [("dibao_income", "social_assistance"), ("longevity_allowance", "elderly"),
-                        ("mediate_neighbors", "mediation")][n % 3]
-        rows.append({"worker_id": worker, "item_id": item, "domain": domain, "source": SOURCES[n % 4],
-                     "ref": f"q{n % 11}", "score": (n * 37 % 10) / 2, "max_score": 5.0,
-                     "recorded_at": AS_OF - timedelta(days=(n * 13) % 420, hours=n % 24)})
+        item, domain = [
+            ("dibao_income", "social_assistance"),
+            ("longevity_allowance", "elderly"),
+            ("mediate_neighbors", "mediation"),
+        ][n % 3]
+        rows.append(
+            {
+                "worker_id": worker,
+                "item_id": item,
+                "domain": domain,
+                "source": SOURCES[n % 4],
+                "ref": f"q{n % 11}",
+                "score": (n * 37 % 10) / 2,
+                "max_score": 5.0,
+                "recorded_at": AS_OF - timedelta(days=(n * 13) % 420, hours=n % 24),
+            }
+        )
     store.record_many(rows)
     first = store.rows(worker_id="W001")[0]
-    store.record(worker_id="W001", item_id=first.item_id, domain=first.domain, source=first.source, ref=first.ref,
-                 score=0.0, max_score=5.0, recorded_at=first.recorded_at, supersedes=first.id)
-    store.record(worker_id="W999", item_id="dibao_income", domain="social_assistance", source="self_check",
-                 ref="q1", score=1, recorded_at=AS_OF - timedelta(days=3))   # not on the roster
+    store.record(
+        worker_id="W001",
+        item_id=first.item_id,
+        domain=first.domain,
+        source=first.source,
+        ref=first.ref,
+        score=0.0,
+        max_score=5.0,
+        recorded_at=first.recorded_at,
+        supersedes=first.id,
+    )
+    store.record(
+        worker_id="W999",
+        item_id="dibao_income",
+        domain="social_assistance",
+        source="self_check",
+        ref="q1",
+        score=1,
+        recorded_at=AS_OF - timedelta(days=3),
+    )  # not on the roster
     return store
 
 
@@ -43,13 +71,13 @@ def test_ratings_trends_and_questions_match_the_pandas_reference(store):
     agg = aggregate(store, workers=workers, as_of=AS_OF, rules=rules, framework=fw)
 
     expected = rate(frame, as_of=AS_OF, rules=rules, framework=fw)
-    pd.testing.assert_frame_equal(agg.ratings.drop(columns="score"), expected.drop(columns="score"),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(agg.ratings.drop(columns="score"), expected.drop(columns="score"), check_dtype=False)
     assert agg.ratings["score"].fillna(-1).to_numpy() == pytest.approx(expected["score"].fillna(-1).to_numpy())
 
     trend = monthly_trend(frame[frame["recorded_at"] <= AS_OF], by=("domain",))
-    pd.testing.assert_frame_equal(agg.trend.reset_index(drop=True), trend.reset_index(drop=True),
-                                  check_dtype=False, check_exact=False)
+    pd.testing.assert_frame_equal(
+        agg.trend.reset_index(drop=True), trend.reset_index(drop=True), check_dtype=False, check_exact=False
+    )
 
     questions = question_stats(frame[frame["recorded_at"] <= AS_OF], framework=fw)
     cols = ["ref", "attempts", "workers", "correct_rate", "mean_score"]
@@ -61,8 +89,15 @@ def test_ratings_trends_and_questions_match_the_pandas_reference(store):
 def test_since_and_domains_narrow_the_aggregates(store):
     rules, fw = load_rating_rules(), load_framework()
     workers = [f"W{n:03d}" for n in range(7)]
-    agg = aggregate(store, workers=workers, as_of=AS_OF, rules=rules, framework=fw,
-                    since=AS_OF - timedelta(days=60), domains=["elderly"])
+    agg = aggregate(
+        store,
+        workers=workers,
+        as_of=AS_OF,
+        rules=rules,
+        framework=fw,
+        since=AS_OF - timedelta(days=60),
+        domains=["elderly"],
+    )
     assert set(agg.ratings["domain"]) == {"elderly"} and set(agg.trend["domain"]) == {"elderly"}
     assert agg.date_from >= AS_OF - timedelta(days=60)
     frame = store.frame(domain="elderly", since=AS_OF - timedelta(days=60), until=AS_OF)

@@ -58,9 +58,17 @@ def test_home_page_shows_progress_read_fresh_from_the_evidence(store_url):
     bank = load_bank("social-assistance-dibao")
     item = bank.items[0]
     store = open_store(store_url)
-    store.record(worker_id="W001", item_id=item.items[0], domain="social_assistance", source="self_check",
-                 ref=f"quiz:{bank.id}:{item.id}", score=1.0, max_score=1.0, recorded_at=datetime.now(UTC),
-                 assessor="W001")
+    store.record(
+        worker_id="W001",
+        item_id=item.items[0],
+        domain="social_assistance",
+        source="self_check",
+        ref=f"quiz:{bank.id}:{item.id}",
+        score=1.0,
+        max_score=1.0,
+        recorded_at=datetime.now(UTC),
+        assessor="W001",
+    )
     dibao = next(x for x in load_lessons() if x.id == "social-assistance-dibao")
     page = home_page(base_url="/user/w001/")
     row = page.split(f'<a href="/user/w001/voila/render/{dibao.notebook}">')[1].split("</tr>")[0]
@@ -99,8 +107,9 @@ def test_the_pool_hands_out_a_kernel_with_the_kit_already_imported():
             client.start_channels()
             try:
                 await client.wait_for_ready(timeout=60)
-                reply = await client.execute_interactive("import sys; assert 'trainkit.widgets' in sys.modules",
-                                                         timeout=60, output_hook=lambda _m: None)
+                reply = await client.execute_interactive(
+                    "import sys; assert 'trainkit.widgets' in sys.modules", timeout=60, output_hook=lambda _m: None
+                )
             finally:
                 client.stop_channels()
             assert reply["content"]["status"] == "ok"
@@ -113,7 +122,7 @@ def test_the_pool_hands_out_a_kernel_with_the_kit_already_imported():
 
 
 def test_keyboard_instructions_are_kept_out_of_the_app():
-    """"按 Shift+Enter" means nothing in the app, where the code runs by itself: every such line of
+    """ "按 Shift+Enter" means nothing in the app, where the code runs by itself: every such line of
     a widget lesson sits in a cell tagged ``lab-only``, which the app's template leaves out. The
     pandas lessons of needs analysis are exempt: their code is the lesson, they belong in JupyterLab."""
     import json

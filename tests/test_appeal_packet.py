@@ -17,14 +17,22 @@ AS_OF = datetime(2026, 11, 1, 12, 0)
 
 def _rows(store):
     def add(source, score, days_ago, ref, **extra):
-        return store.record(worker_id="W003", item_id="dibao_income", domain="social_assistance", source=source,
-                            ref=ref, score=score, recorded_at=AS_OF - timedelta(days=days_ago), **extra)
+        return store.record(
+            worker_id="W003",
+            item_id="dibao_income",
+            domain="social_assistance",
+            source=source,
+            ref=ref,
+            score=score,
+            recorded_at=AS_OF - timedelta(days=days_ago),
+            **extra,
+        )
 
     first = add("graded_exercise", 0, 10, "exercise:a:n:q1")
-    add("graded_exercise", 1, 5, "exercise:a:n:q1", supersedes=first)     # a regrade
-    add("self_check", 1, 90, "quiz:b:1")                                    # weight exactly 0.5
-    add("self_check", 0.5, 400, "quiz:b:2")                                 # outside the 365-day window
-    add("self_check", 1, -3, "quiz:b:3")                                    # after the rating date
+    add("graded_exercise", 1, 5, "exercise:a:n:q1", supersedes=first)  # a regrade
+    add("self_check", 1, 90, "quiz:b:1")  # weight exactly 0.5
+    add("self_check", 0.5, 400, "quiz:b:2")  # outside the 365-day window
+    add("self_check", 1, -3, "quiz:b:3")  # after the rating date
     add("supervisor_review", 0.5, 0, "review:dibao_income", assessor="S001")
 
 
@@ -38,8 +46,14 @@ def store(tmp_path):
 def test_each_row_says_what_happened_to_it(store):
     packet = build_packet(store, load_roster()["W003"], "social_assistance", as_of=AS_OF)
     status = dict(zip(packet.rows["ref"] + "#" + packet.rows["id"].astype(str), packet.rows["status"], strict=True))
-    assert status == {"exercise:a:n:q1#1": SUPERSEDED, "exercise:a:n:q1#2": COUNTED, "quiz:b:1#3": COUNTED,
-                      "quiz:b:2#4": OUTSIDE, "quiz:b:3#5": LATER, "review:dibao_income#6": COUNTED}
+    assert status == {
+        "exercise:a:n:q1#1": SUPERSEDED,
+        "exercise:a:n:q1#2": COUNTED,
+        "quiz:b:1#3": COUNTED,
+        "quiz:b:2#4": OUTSIDE,
+        "quiz:b:3#5": LATER,
+        "review:dibao_income#6": COUNTED,
+    }
     assert packet.rows.set_index("id").loc[1, "replaced_by"] == 2
     assert packet.rows.set_index("id").loc[3, "weight"] == pytest.approx(0.5)
 
@@ -57,8 +71,9 @@ def test_the_steps_reproduce_the_rating_by_hand(store):
 def test_the_command_takes_a_chinese_domain_name(store, tmp_path):
     out = tmp_path / "申诉材料.html"
     db = str(store.engine.url)
-    result = CliRunner().invoke(main, ["appeal", "packet", "W003", "社会救助", "--out", str(out), "--db", db,
-                                       "--as-of", "2026-11-01"])
+    result = CliRunner().invoke(
+        main, ["appeal", "packet", "W003", "社会救助", "--out", str(out), "--db", db, "--as-of", "2026-11-01"]
+    )
     assert result.exit_code == 0, result.output
     assert "孙丽娟" in out.read_text(encoding="utf-8")
     wrong = CliRunner().invoke(main, ["appeal", "packet", "W003", "救灾", "--out", str(out), "--db", db])

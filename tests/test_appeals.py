@@ -24,8 +24,15 @@ def roster():
 
 
 def _evidence(store, worker, source, score, days_ago):
-    store.record(worker_id=worker, item_id="dibao_income", domain="social_assistance", source=source,
-                 ref=f"{source}:{days_ago}", score=score, recorded_at=NOW - timedelta(days=days_ago))
+    store.record(
+        worker_id=worker,
+        item_id="dibao_income",
+        domain="social_assistance",
+        source=source,
+        ref=f"{source}:{days_ago}",
+        score=score,
+        recorded_at=NOW - timedelta(days=days_ago),
+    )
 
 
 def test_a_revised_appeal_adds_evidence_and_changes_the_rating_only_through_it(store, roster):
@@ -33,14 +40,29 @@ def test_a_revised_appeal_adds_evidence_and_changes_the_rating_only_through_it(s
         _evidence(store, "W003", "self_check", 1.0, days)
     before = rate(store.frame(worker_id="W003"), as_of=NOW)
     assert before["level"].tolist() == ["needs_improvement"]  # self-check alone caps at 待提高
-    appeal_id = file_appeal(store, roster, worker_id="W003", domain="social_assistance",
-                            reason="窗口受理低保已经独立办理半年", deadline=TODAY, recorded_by="S001", today=TODAY)
+    appeal_id = file_appeal(
+        store,
+        roster,
+        worker_id="W003",
+        domain="social_assistance",
+        reason="窗口受理低保已经独立办理半年",
+        deadline=TODAY,
+        recorded_by="S001",
+        today=TODAY,
+    )
     rows_before = store.rows()
-    decided = decide_appeal(store, roster, appeal_id=appeal_id, decided_by="S001", outcome="revised",
-                            note="经窗口观察，能独立受理", score=0.9)
+    decided = decide_appeal(
+        store,
+        roster,
+        appeal_id=appeal_id,
+        decided_by="S001",
+        outcome="revised",
+        note="经窗口观察，能独立受理",
+        score=0.9,
+    )
     assert decided.status == "改变评定" and decided.evidence_id is not None
     rows_after = store.rows()
-    assert rows_after[: len(rows_before)] == rows_before          # nothing edited
+    assert rows_after[: len(rows_before)] == rows_before  # nothing edited
     new = rows_after[-1]
     assert (new.source, new.score, new.assessor, new.ref) == ("appeal_outcome", 0.9, "S001", f"appeal:{appeal_id}")
     after = rate(store.frame(worker_id="W003"), as_of=datetime.now(UTC) + timedelta(hours=1))
@@ -48,8 +70,16 @@ def test_a_revised_appeal_adds_evidence_and_changes_the_rating_only_through_it(s
 
 
 def test_an_upheld_appeal_adds_no_evidence(store, roster):
-    appeal_id = file_appeal(store, roster, worker_id="W001", domain="elderly", reason="我认为应为合格",
-                            deadline=TODAY, recorded_by="S001", today=TODAY)
+    appeal_id = file_appeal(
+        store,
+        roster,
+        worker_id="W001",
+        domain="elderly",
+        reason="我认为应为合格",
+        deadline=TODAY,
+        recorded_by="S001",
+        today=TODAY,
+    )
     decide_appeal(store, roster, appeal_id=appeal_id, decided_by="S001", outcome="upheld", note="证据不足三条")
     assert store.rows() == []
     [appeal] = list_appeals(store, worker_id="W001")
@@ -58,13 +88,37 @@ def test_an_upheld_appeal_adds_no_evidence(store, roster):
 
 def test_appeals_are_refused_late_twice_or_by_someone_without_scope(store, roster):
     with pytest.raises(ValueError, match="公示期已于"):
-        file_appeal(store, roster, worker_id="W001", domain="elderly", reason="x", deadline=TODAY,
-                    recorded_by="S001", today=TODAY + timedelta(days=1))
+        file_appeal(
+            store,
+            roster,
+            worker_id="W001",
+            domain="elderly",
+            reason="x",
+            deadline=TODAY,
+            recorded_by="S001",
+            today=TODAY + timedelta(days=1),
+        )
     with pytest.raises(ValueError, match="理由"):
-        file_appeal(store, roster, worker_id="W001", domain="elderly", reason="  ", deadline=TODAY,
-                    recorded_by="S001", today=TODAY)
-    appeal_id = file_appeal(store, roster, worker_id="W001", domain="elderly", reason="理由", deadline=TODAY,
-                            recorded_by="S001", today=TODAY)
+        file_appeal(
+            store,
+            roster,
+            worker_id="W001",
+            domain="elderly",
+            reason="  ",
+            deadline=TODAY,
+            recorded_by="S001",
+            today=TODAY,
+        )
+    appeal_id = file_appeal(
+        store,
+        roster,
+        worker_id="W001",
+        domain="elderly",
+        reason="理由",
+        deadline=TODAY,
+        recorded_by="S001",
+        today=TODAY,
+    )
     with pytest.raises(ValueError, match="不是负责"):
         decide_appeal(store, roster, appeal_id=appeal_id, decided_by="W002", outcome="upheld", note="x")
     with pytest.raises(ValueError, match="复核得分"):
@@ -75,27 +129,52 @@ def test_appeals_are_refused_late_twice_or_by_someone_without_scope(store, roste
 
 
 def test_a_supervisor_review_is_trainer_controlled_evidence(store, roster):
-    record_review(store, roster, worker_id="W002", item_id="longevity_allowance", score=0.8, reviewer="S001",
-                  note="陪同入户登记高龄津贴")
+    record_review(
+        store,
+        roster,
+        worker_id="W002",
+        item_id="longevity_allowance",
+        score=0.8,
+        reviewer="S001",
+        note="陪同入户登记高龄津贴",
+    )
     [row] = store.rows(worker_id="W002")
     assert (row.source, row.domain, row.assessor) == ("supervisor_review", "elderly", "S001")
     with pytest.raises(ValueError, match="不是负责"):
-        record_review(store, roster, worker_id="W002", item_id="longevity_allowance", score=1, reviewer="W001",
-                      note="x")
+        record_review(
+            store, roster, worker_id="W002", item_id="longevity_allowance", score=1, reviewer="W001", note="x"
+        )
 
 
 def test_erasure_removes_identity_and_text_but_keeps_every_score(store, roster):
     for days in (1, 2, 3):
         _evidence(store, "W004", "self_check", 0.5, days)
     _evidence(store, "W005", "self_check", 1.0, 1)
-    store.record(worker_id="W004", item_id="dibao_income", domain="social_assistance", source="self_check",
-                 ref="q", score=1, answer={"value": "我叫周海波"}, note="私人备注", assessor="W004")
-    appeal_id = file_appeal(store, roster, worker_id="W004", domain="elderly", reason="我家里有困难", deadline=TODAY,
-                            recorded_by="S001", today=TODAY)
+    store.record(
+        worker_id="W004",
+        item_id="dibao_income",
+        domain="social_assistance",
+        source="self_check",
+        ref="q",
+        score=1,
+        answer={"value": "我叫周海波"},
+        note="私人备注",
+        assessor="W004",
+    )
+    appeal_id = file_appeal(
+        store,
+        roster,
+        worker_id="W004",
+        domain="elderly",
+        reason="我家里有困难",
+        deadline=TODAY,
+        recorded_by="S001",
+        today=TODAY,
+    )
     scores_before = sorted(r.score for r in store.rows())
     pseudonym = store.erase_worker("W004", erased_by="S001")
     rows = store.rows()
-    assert sorted(r.score for r in rows) == scores_before           # aggregates unchanged
+    assert sorted(r.score for r in rows) == scores_before  # aggregates unchanged
     assert store.rows(worker_id="W004") == []
     mine = store.rows(worker_id=pseudonym)
     assert len(mine) == 4 and all(r.answer is None and r.note is None and r.assessor != "W004" for r in mine)
@@ -108,10 +187,25 @@ def test_a_pre_claimed_appeal_key_stops_the_decision_instead_of_faking_it(store,
     """Someone wrote key appeal:N before the supervisor decided: the decision must not claim 改变评定."""
     from trainkit.evidence import EvidenceConflict
 
-    appeal_id = file_appeal(store, roster, worker_id="W003", domain="social_assistance", reason="复核",
-                            deadline=TODAY, recorded_by="S001", today=TODAY)
-    store.record(worker_id="W003", item_id="dibao_income", domain="social_assistance", source="self_check",
-                 ref="quiz:x", score=0.0, key=f"appeal:{appeal_id}")
+    appeal_id = file_appeal(
+        store,
+        roster,
+        worker_id="W003",
+        domain="social_assistance",
+        reason="复核",
+        deadline=TODAY,
+        recorded_by="S001",
+        today=TODAY,
+    )
+    store.record(
+        worker_id="W003",
+        item_id="dibao_income",
+        domain="social_assistance",
+        source="self_check",
+        ref="quiz:x",
+        score=0.0,
+        key=f"appeal:{appeal_id}",
+    )
     with pytest.raises(EvidenceConflict, match="证据键冲突"):
         decide_appeal(store, roster, appeal_id=appeal_id, decided_by="S001", outcome="revised", note="复核", score=1)
     [appeal] = list_appeals(store, worker_id="W003")
@@ -120,15 +214,33 @@ def test_a_pre_claimed_appeal_key_stops_the_decision_instead_of_faking_it(store,
 
 def test_who_files_and_who_reviews_are_checked(store, roster):
     with pytest.raises(ValueError, match="登记人 X999 不在花名册中"):
-        file_appeal(store, roster, worker_id="W001", domain="elderly", reason="理由", deadline=TODAY,
-                    recorded_by="X999", today=TODAY)
+        file_appeal(
+            store,
+            roster,
+            worker_id="W001",
+            domain="elderly",
+            reason="理由",
+            deadline=TODAY,
+            recorded_by="X999",
+            today=TODAY,
+        )
     with pytest.raises(ValueError, match="超过 90 天"):
-        file_appeal(store, roster, worker_id="W001", domain="elderly", reason="理由",
-                    deadline=TODAY + timedelta(days=3650), recorded_by="S001", today=TODAY)
+        file_appeal(
+            store,
+            roster,
+            worker_id="W001",
+            domain="elderly",
+            reason="理由",
+            deadline=TODAY + timedelta(days=3650),
+            recorded_by="S001",
+            today=TODAY,
+        )
     with pytest.raises(ValueError, match="不能评议自己"):
-        record_review(store, roster, worker_id="S001", item_id="longevity_allowance", score=1, reviewer="S001",
-                      note="很好")
+        record_review(
+            store, roster, worker_id="S001", item_id="longevity_allowance", score=1, reviewer="S001", note="很好"
+        )
     with pytest.raises(ValueError, match="评议意见"):
-        record_review(store, roster, worker_id="W002", item_id="longevity_allowance", score=1, reviewer="S001",
-                      note="  ")
+        record_review(
+            store, roster, worker_id="W002", item_id="longevity_allowance", score=1, reviewer="S001", note="  "
+        )
     assert store.rows() == []

@@ -26,8 +26,9 @@ def roster(encoding: str, *, rows: list[str] = ROWS, header: str = HEADER_ZH, ta
 
 def evidence_db(path: Path) -> bytes:
     store = open_store(f"sqlite:///{path}")
-    store.record(worker_id="w001", item_id="dibao_income", domain="social_assistance", source="self_check",
-                 ref="q", score=1)
+    store.record(
+        worker_id="w001", item_id="dibao_income", domain="social_assistance", source="self_check", ref="q", score=1
+    )
     store.engine.dispose()
     return path.read_bytes()
 
@@ -37,16 +38,18 @@ FILES = {  # name → how to make its bytes (given the case folder)
     "roster-utf16": lambda tmp: roster("utf-16"),
     "roster-bom": lambda tmp: roster("utf-8-sig"),
     "roster-nul": lambda tmp: roster("utf-8", rows=["w001,林晓\x00雨,示例街道,示例一社区,,", ROWS[1]]),
-    "roster-english-tail": lambda tmp: roster("utf-8", header="worker_id,display_name,street,community,post,"
-                                                              "supervisor_scope", tail=",,,,,\r\n"),
+    "roster-english-tail": lambda tmp: roster(
+        "utf-8", header="worker_id,display_name,street,community,post,supervisor_scope", tail=",,,,,\r\n"
+    ),
     "garbage.db": lambda tmp: "这不是数据库".encode() * 100,
     "truncated.db": lambda tmp: evidence_db(tmp / "whole.db")[:300],
     "empty.xlsx": lambda tmp: b"",
     "text.xlsx": lambda tmp: "题目,答案".encode(),
     "no-header.csv": lambda tmp: b"\r\n\r\n",
-    "quiz.csv": lambda tmp: ("题目,题型,选项,答案,解析,领域,出处\r\n"
-                             "低保申请向哪里提出？,单选,A. 街道|B. 区民政局,A,向街道提出。,社会救助,社会救助暂行办法第十一条\r\n"
-                             ).encode("gb18030"),
+    "quiz.csv": lambda tmp: (
+        "题目,题型,选项,答案,解析,领域,出处\r\n"
+        "低保申请向哪里提出？,单选,A. 街道|B. 区民政局,A,向街道提出。,社会救助,社会救助暂行办法第十一条\r\n"
+    ).encode("gb18030"),
 }
 
 CASES = [
@@ -56,38 +59,133 @@ CASES = [
     ("BOM roster: whoami", ["roster-bom"], ["whoami", "w001"], 0, ["林晓雨"]),
     ("English headers and empty Excel rows", ["roster-english-tail"], ["whoami", "w001"], 0, ["林晓雨"]),
     ("GBK roster: report", ["roster-gbk"], ["report", "--out", "{tmp}/r.html", "--xlsx", "{tmp}/r.xlsx"], 0, ["报告"]),
-    ("GBK roster: appeal file", ["roster-gbk"], ["appeal", "file", "--worker", "w001", "--domain", "elderly",
-                                                 "--reason", "复核", "--deadline", "2099-01-01", "--by", "s001"],
-     1, ["超过 90 天"]),
+    (
+        "GBK roster: appeal file",
+        ["roster-gbk"],
+        [
+            "appeal",
+            "file",
+            "--worker",
+            "w001",
+            "--domain",
+            "elderly",
+            "--reason",
+            "复核",
+            "--deadline",
+            "2099-01-01",
+            "--by",
+            "s001",
+        ],
+        1,
+        ["超过 90 天"],
+    ),
     ("control character in a name", ["roster-nul"], ["whoami", "w001"], 1, ["roster-nul", "第2行", "控制字符"]),
     ("--out is a folder", ["roster-gbk"], ["report", "--out", "{tmp}"], 1, ["文件夹"]),
-    ("--xlsx where a file stands for a folder", ["roster-gbk", "empty.xlsx"],
-     ["report", "--out", "{tmp}/r.html", "--xlsx", "{tmp}/empty.xlsx/r.xlsx"], 1, ["empty.xlsx"]),
-    ("garbage evidence database", ["roster-gbk", "garbage.db"],
-     ["report", "--out", "{tmp}/r.html", "--db", "sqlite:///{tmp}/garbage.db"], 1, ["不是有效的数据库"]),
-    ("truncated evidence database", ["roster-gbk", "truncated.db"],
-     ["report", "--out", "{tmp}/r.html", "--db", "sqlite:///{tmp}/truncated.db"], 1, ["证据库"]),
-    ("empty quiz workbook", ["empty.xlsx"], ["quiz", "import", "{tmp}/empty.xlsx", "--out", "{tmp}/q"], 1, ["empty.xlsx", "不是 Excel"]),
-    ("a text file named .xlsx", ["text.xlsx"], ["quiz", "import", "{tmp}/text.xlsx", "--out", "{tmp}/q"], 1,
-     ["text.xlsx", "另存为"]),
-    ("quiz file with no header", ["no-header.csv"], ["quiz", "import", "{tmp}/no-header.csv", "--out", "{tmp}/q"], 1,
-     ["no-header.csv", "表头"]),
+    (
+        "--xlsx where a file stands for a folder",
+        ["roster-gbk", "empty.xlsx"],
+        ["report", "--out", "{tmp}/r.html", "--xlsx", "{tmp}/empty.xlsx/r.xlsx"],
+        1,
+        ["empty.xlsx"],
+    ),
+    (
+        "garbage evidence database",
+        ["roster-gbk", "garbage.db"],
+        ["report", "--out", "{tmp}/r.html", "--db", "sqlite:///{tmp}/garbage.db"],
+        1,
+        ["不是有效的数据库"],
+    ),
+    (
+        "truncated evidence database",
+        ["roster-gbk", "truncated.db"],
+        ["report", "--out", "{tmp}/r.html", "--db", "sqlite:///{tmp}/truncated.db"],
+        1,
+        ["证据库"],
+    ),
+    (
+        "empty quiz workbook",
+        ["empty.xlsx"],
+        ["quiz", "import", "{tmp}/empty.xlsx", "--out", "{tmp}/q"],
+        1,
+        ["empty.xlsx", "不是 Excel"],
+    ),
+    (
+        "a text file named .xlsx",
+        ["text.xlsx"],
+        ["quiz", "import", "{tmp}/text.xlsx", "--out", "{tmp}/q"],
+        1,
+        ["text.xlsx", "另存为"],
+    ),
+    (
+        "quiz file with no header",
+        ["no-header.csv"],
+        ["quiz", "import", "{tmp}/no-header.csv", "--out", "{tmp}/q"],
+        1,
+        ["no-header.csv", "表头"],
+    ),
     ("GBK quiz CSV", ["quiz.csv"], ["quiz", "import", "{tmp}/quiz.csv", "--out", "{tmp}/q"], 0, ["导入 1 题"]),
-    ("since after until", ["roster-gbk"], ["report", "--out", "{tmp}/r.html", "--since", "2026-11", "--until", "2026-10"],
-     1, ["晚于"]),
-    ("empty review note", ["roster-gbk"], ["review", "add", "w001", "longevity_allowance", "--score", "1", "--by", "s001",
-                                           "--note", ""], 1, ["评议意见"]),
-    ("appeal recorded by someone not on the roster", ["roster-gbk"],
-     ["appeal", "file", "--worker", "w001", "--domain", "elderly", "--reason", "复核", "--deadline", "2026-12-10",
-      "--by", "x999"], 1, ["x999", "不在花名册"]),
-    ("import-grades from a missing course folder", [], ["evidence", "import-grades", "--course", "{tmp}/nowhere"], 1,
-     ["nowhere", "找不到课程目录"]),
-    ("import-grades from a folder with no gradebook", [], ["evidence", "import-grades", "--course", "{tmp}"], 1,
-     ["gradebook.db"]),
-    ("import-grades from a garbage gradebook", ["roster-gbk", "garbage.db"],
-     ["evidence", "import-grades", "--course", "{tmp}", "--gradebook", "sqlite:///{tmp}/garbage.db"], 1, ["成绩库"]),
-    ("erase by someone not a supervisor", ["roster-gbk"], ["evidence", "erase", "w001", "--by", "w001", "--yes"], 1,
-     ["不是花名册中的督导"]),
+    (
+        "since after until",
+        ["roster-gbk"],
+        ["report", "--out", "{tmp}/r.html", "--since", "2026-11", "--until", "2026-10"],
+        1,
+        ["晚于"],
+    ),
+    (
+        "empty review note",
+        ["roster-gbk"],
+        ["review", "add", "w001", "longevity_allowance", "--score", "1", "--by", "s001", "--note", ""],
+        1,
+        ["评议意见"],
+    ),
+    (
+        "appeal recorded by someone not on the roster",
+        ["roster-gbk"],
+        [
+            "appeal",
+            "file",
+            "--worker",
+            "w001",
+            "--domain",
+            "elderly",
+            "--reason",
+            "复核",
+            "--deadline",
+            "2026-12-10",
+            "--by",
+            "x999",
+        ],
+        1,
+        ["x999", "不在花名册"],
+    ),
+    (
+        "import-grades from a missing course folder",
+        [],
+        ["evidence", "import-grades", "--course", "{tmp}/nowhere"],
+        1,
+        ["nowhere", "找不到课程目录"],
+    ),
+    (
+        "import-grades from a folder with no gradebook",
+        [],
+        ["evidence", "import-grades", "--course", "{tmp}"],
+        1,
+        ["gradebook.db"],
+    ),
+    (
+        "import-grades from a garbage gradebook",
+        ["roster-gbk", "garbage.db"],
+        ["evidence", "import-grades", "--course", "{tmp}", "--gradebook", "sqlite:///{tmp}/garbage.db"],
+        1,
+        ["成绩库"],
+    ),
+    (
+        "erase by someone not a supervisor",
+        ["roster-gbk"],
+        ["evidence", "erase", "w001", "--by", "w001", "--yes"],
+        1,
+        ["不是花名册中的督导"],
+    ),
 ]
 
 
@@ -96,8 +194,13 @@ def test_bad_input_gets_a_clear_message(tmp_path, name, files, args, code, words
     for file in files:
         target = tmp_path / ("roster.csv" if file.startswith("roster") else file)
         target.write_bytes(FILES[file](tmp_path))
-    env = {"TRAINKIT_HOME": str(tmp_path / "home"), "TRAINKIT_DB": f"sqlite:///{tmp_path / 'evidence.db'}",
-           "TRAINKIT_ROSTER": str(tmp_path / "roster.csv"), "TRAINKIT_WORKER": None, "TRAINKIT_DEBUG": None}
+    env = {
+        "TRAINKIT_HOME": str(tmp_path / "home"),
+        "TRAINKIT_DB": f"sqlite:///{tmp_path / 'evidence.db'}",
+        "TRAINKIT_ROSTER": str(tmp_path / "roster.csv"),
+        "TRAINKIT_WORKER": None,
+        "TRAINKIT_DEBUG": None,
+    }
     for file in files:  # a roster named by its kind, so messages can name it
         if file.startswith("roster") and file != "roster-gbk":
             (tmp_path / "roster.csv").rename(tmp_path / f"{file}.csv")
@@ -118,8 +221,9 @@ def test_a_failed_report_leaves_the_earlier_one_intact(tmp_path):
     assert run(main, ["report", "--out", str(tmp_path / "r.html")], env=env).exit_code == 0
     before = (tmp_path / "r.html").read_bytes()
     (tmp_path / "blocker").write_text("a file where a folder should be")
-    failed = run(main, ["report", "--out", str(tmp_path / "r.html"), "--xlsx", str(tmp_path / "blocker" / "r.xlsx")],
-                 env=env)
+    failed = run(
+        main, ["report", "--out", str(tmp_path / "r.html"), "--xlsx", str(tmp_path / "blocker" / "r.xlsx")], env=env
+    )
     assert failed.exit_code == 1 and (tmp_path / "r.html").read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
@@ -155,20 +259,45 @@ def test_unexpected_errors_print_one_line_and_log_the_traceback(tmp_path, monkey
 
     monkeypatch.setattr(trainkit.cli, "_roster_and_store", broken)  # stands in for any bug in a command
     env = {"TRAINKIT_HOME": str(tmp_path / "home")}
-    result = CliRunner().invoke(main, ["appeal", "file", "--worker", "w", "--domain", "d", "--reason", "r",
-                                       "--deadline", "2026-12-10", "--by", "b"], env=env)
-    assert result.exit_code == 1 and "Traceback" not in result.output and "意外错误（ZeroDivisionError）" in result.output
+    result = CliRunner().invoke(
+        main,
+        ["appeal", "file", "--worker", "w", "--domain", "d", "--reason", "r", "--deadline", "2026-12-10", "--by", "b"],
+        env=env,
+    )
+    assert (
+        result.exit_code == 1 and "Traceback" not in result.output and "意外错误（ZeroDivisionError）" in result.output
+    )
     log = (tmp_path / "home" / "logs" / "trainkit-errors.log").read_text(encoding="utf-8")
     assert "Traceback" in log and "ZeroDivisionError" in log
-    debug = CliRunner().invoke(main, ["--debug", "appeal", "file", "--worker", "w", "--domain", "d", "--reason", "r",
-                                      "--deadline", "2026-12-10", "--by", "b"], env=env)
-    assert isinstance(debug.exception, ZeroDivisionError)   # --debug lets the traceback through
+    debug = CliRunner().invoke(
+        main,
+        [
+            "--debug",
+            "appeal",
+            "file",
+            "--worker",
+            "w",
+            "--domain",
+            "d",
+            "--reason",
+            "r",
+            "--deadline",
+            "2026-12-10",
+            "--by",
+            "b",
+        ],
+        env=env,
+    )
+    assert isinstance(debug.exception, ZeroDivisionError)  # --debug lets the traceback through
 
 
 def test_a_sqlite_file_that_is_not_ours_is_named(tmp_path):
     other = tmp_path / "other.db"
     with sqlite3.connect(other) as conn:
         conn.execute("CREATE TABLE evidence (x INTEGER)")
-    result = CliRunner().invoke(main, ["report", "--out", str(tmp_path / "r.html"), "--db", f"sqlite:///{other}"],
-                                env={"TRAINKIT_HOME": str(tmp_path / "home")})
+    result = CliRunner().invoke(
+        main,
+        ["report", "--out", str(tmp_path / "r.html"), "--db", f"sqlite:///{other}"],
+        env={"TRAINKIT_HOME": str(tmp_path / "home")},
+    )
     assert result.exit_code == 1 and "Traceback" not in result.output and "证据库" in result.output

@@ -23,16 +23,35 @@ def test_the_fixture_case_is_valid_and_scores_along_its_path():
     assert walk_score(case, ["B", "B"]) == pytest.approx(0.1)
 
 
-@pytest.mark.parametrize("breakage, message", [
-    (lambda d: d["steps"][0]["options"][0].update(next="nowhere"), "不存在"),
-    (lambda d: [o.update(next=d["steps"][i + 1]["id"] if i + 1 < len(d["steps"]) else "end")
-                for i, s in enumerate(d["steps"]) for o in s["options"]], "分支"),
-    (lambda d: d["steps"][3]["options"][0].update(next="s1"), "循环"),
-    (lambda d: d.update(citations=d["citations"][:1]), "citations"),
-    (lambda d: d["steps"].append({"id": "lost", "prompt": "?", "options": [
-        {"key": "A", "text": "x", "feedback": "一二三四五六七八九十", "score": 1, "next": "end"},
-        {"key": "B", "text": "y", "feedback": "一二三四五六七八九十", "score": 0, "next": "end"}]}), "走不到"),
-])
+@pytest.mark.parametrize(
+    "breakage, message",
+    [
+        (lambda d: d["steps"][0]["options"][0].update(next="nowhere"), "不存在"),
+        (
+            lambda d: [
+                o.update(next=d["steps"][i + 1]["id"] if i + 1 < len(d["steps"]) else "end")
+                for i, s in enumerate(d["steps"])
+                for o in s["options"]
+            ],
+            "分支",
+        ),
+        (lambda d: d["steps"][3]["options"][0].update(next="s1"), "循环"),
+        (lambda d: d.update(citations=d["citations"][:1]), "citations"),
+        (
+            lambda d: d["steps"].append(
+                {
+                    "id": "lost",
+                    "prompt": "?",
+                    "options": [
+                        {"key": "A", "text": "x", "feedback": "一二三四五六七八九十", "score": 1, "next": "end"},
+                        {"key": "B", "text": "y", "feedback": "一二三四五六七八九十", "score": 0, "next": "end"},
+                    ],
+                }
+            ),
+            "走不到",
+        ),
+    ],
+)
 def test_broken_cases_are_refused_with_a_reason(breakage, message):
     data = _data()
     breakage(data)
@@ -48,8 +67,12 @@ def test_check_counts_a_case_by_area_and_flags_real_looking_personal_data(caseba
     assert inv.by["cases_by_area"]["property_service"] >= 1
     assert not [p for p in inv.problems if "test-water-cutoff" in p]
     leaked = folder / "test-water-cutoff.yaml"
-    leaked.write_text(leaked.read_text(encoding="utf-8").replace("某小区3号楼的陈女士",
-                      "家住胜利路12号的陈女士（电话13912345678，身份证210202198001011234）"), encoding="utf-8")
+    leaked.write_text(
+        leaked.read_text(encoding="utf-8").replace(
+            "某小区3号楼的陈女士", "家住胜利路12号的陈女士（电话13912345678，身份证210202198001011234）"
+        ),
+        encoding="utf-8",
+    )
     problems = [p for p in run_check().problems if "个人信息" in p]
     assert len(problems) == 3 and all(str(leaked) in p for p in problems)
 

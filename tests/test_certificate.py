@@ -22,17 +22,24 @@ def _evidence(store, worker, domains, score, *, days_ago=5):
     for domain in domains:
         item = fw.domain(domain).items[0].id
         for i, source in enumerate(("self_check", "self_check", "graded_exercise")):
-            store.record(worker_id=worker, item_id=item, domain=domain, source=source, ref=f"{domain}:{i}",
-                         score=score, recorded_at=NOW - timedelta(days=days_ago))
+            store.record(
+                worker_id=worker,
+                item_id=item,
+                domain=domain,
+                source=source,
+                ref=f"{domain}:{i}",
+                score=score,
+                recorded_at=NOW - timedelta(days=days_ago),
+            )
 
 
 @pytest.fixture
 def store(tmp_path):
     store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
     every = [d.id for d in load_framework().domains]
-    _evidence(store, "W001", every, 1.0)                       # 全岗通
-    _evidence(store, "W002", every[:2], 0.8)                   # two domains 熟练
-    _evidence(store, "W003", every, 0.5)                       # below 合格 everywhere
+    _evidence(store, "W001", every, 1.0)  # 全岗通
+    _evidence(store, "W002", every[:2], 0.8)  # two domains 熟练
+    _evidence(store, "W003", every, 0.5)  # below 合格 everywhere
     return store
 
 
@@ -57,7 +64,7 @@ def test_a_code_verifies_against_the_evidence_as_it_stood(store):
 
 def test_forged_mistyped_and_erased_codes_do_not_verify(store):
     roster = load_roster()
-    forged = verify(store, code_for("W003", NOW), roster=roster)        # well formed, never 合格
+    forged = verify(store, code_for("W003", NOW), roster=roster)  # well formed, never 合格
     assert not forged.valid and "不能由证据证实" in forged.message
     before = verify(store, code_for("W001", NOW - timedelta(days=30)), roster=roster)  # before any evidence
     assert not before.valid
@@ -77,8 +84,11 @@ def test_the_command_prints_a_folder_of_certificates_and_verifies(store, tmp_pat
     assert made.exit_code == 0, made.output
     assert "已出具 2 份证书（全岗通 1 份，领域合格 1 份）" in made.output
     assert sorted(p.name for p in out.iterdir()) == ["W001.html", "W002.html"]
-    code = next(line for line in (out / "W001.html").read_text(encoding="utf-8").splitlines()
-                if "核验码" in line).split('class="code">')[1].split("<")[0]
+    code = (
+        next(line for line in (out / "W001.html").read_text(encoding="utf-8").splitlines() if "核验码" in line)
+        .split('class="code">')[1]
+        .split("<")[0]
+    )
     checked = run(main, ["certificate", "verify", code, "--db", db])
     assert checked.exit_code == 0 and "有效" in checked.output
     bad = run(main, ["certificate", "verify", code_for("W003", NOW), "--db", db])

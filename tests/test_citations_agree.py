@@ -27,8 +27,7 @@ def _tool() -> Path:
 
 
 def _run_tool(*paths: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(_tool()), *map(str, paths)], capture_output=True, text=True,
-                          check=False)
+    return subprocess.run([sys.executable, str(_tool()), *map(str, paths)], capture_output=True, text=True, check=False)
 
 
 @pytest.mark.slow

@@ -9,18 +9,29 @@ import yaml
 
 from trainkit.content import casebank_root
 
-KEYS_INT = ["domains", "service_items", "lessons", "quiz_items", "cases", "programs", "scenarios",
-            "exercises", "citations", "distinct_articles", "references"]
-KEYS_OBJ = ["lessons_by_domain", "quiz_items_by_domain", "exercises_by_domain", "scenarios_by_program",
-            "cases_by_area"]
+KEYS_INT = [
+    "domains",
+    "service_items",
+    "lessons",
+    "quiz_items",
+    "cases",
+    "programs",
+    "scenarios",
+    "exercises",
+    "citations",
+    "distinct_articles",
+    "references",
+]
+KEYS_OBJ = ["lessons_by_domain", "quiz_items_by_domain", "exercises_by_domain", "scenarios_by_program", "cases_by_area"]
 
 
 def trainkit(*args, env=None, cwd=None):
     import os
 
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "trainkit", *args], capture_output=True, text=True,
-                          env=full_env, cwd=cwd, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "trainkit", *args], capture_output=True, text=True, env=full_env, cwd=cwd, check=False
+    )
 
 
 def test_check_json_reports_every_key_and_passes_on_the_shipped_content():
@@ -53,8 +64,10 @@ def test_a_broken_parameter_file_exits_1_naming_file_and_field(casebank):
 
 def test_a_wrong_quote_and_a_wrong_scenario_are_both_reported(casebank):
     quiz = casebank / "quiz" / "social-assistance-dibao.yaml"
-    quiz.write_text(quiz.read_text(encoding="utf-8").replace("低于当地最低生活保障标准", "少于当地最低生活保障标准", 1),
-                    encoding="utf-8")
+    quiz.write_text(
+        quiz.read_text(encoding="utf-8").replace("低于当地最低生活保障标准", "少于当地最低生活保障标准", 1),
+        encoding="utf-8",
+    )
     scen = casebank / "scenarios" / "dibao.yaml"
     scen.write_text(scen.read_text(encoding="utf-8").replace("amount: 633", "amount: 634"), encoding="utf-8")
     result = trainkit("check", env={"TRAINKIT_CASEBANK": str(casebank)})
@@ -81,19 +94,28 @@ def test_policy_evaluate_gives_the_documented_json():
     assert out["eligible"] is True and out["amount"] == "2044.00" and out["period"] == "month"
     assert out["program"] == "dibao" and out["on"] == "2025-09-01" and out["missing"] == []
     assert any(r.get("citation", {}).get("article") == 12 for r in out["reasons"])
-    gap = json.loads(trainkit("policy", "evaluate", "dibao", "--household", str(household),
-                              "--on", "2024-10-01", "--json").stdout)
+    gap = json.loads(
+        trainkit("policy", "evaluate", "dibao", "--household", str(household), "--on", "2024-10-01", "--json").stdout
+    )
     assert gap["eligible"] is None and gap["amount"] is None and gap["missing"]
 
 
 def test_policy_evaluate_explains_bad_input(tmp_path):
     household = tmp_path / "h.yaml"
-    household.write_text("members:\n  - {relation: applicant, age: 40, incomes: [{kind: wages, monthly: -5}]}\n",
-                         encoding="utf-8")
+    household.write_text(
+        "members:\n  - {relation: applicant, age: 40, incomes: [{kind: wages, monthly: -5}]}\n", encoding="utf-8"
+    )
     result = trainkit("policy", "evaluate", "dibao", "--household", str(household), "--on", "2025-09-01")
     assert result.returncode == 1 and "members.0.incomes.0.monthly" in result.stderr
-    early = trainkit("policy", "evaluate", "dibao", "--household",
-                     str(casebank_root() / "households" / "dibao-wang-family.yaml"), "--on", "2020-01-01")
+    early = trainkit(
+        "policy",
+        "evaluate",
+        "dibao",
+        "--household",
+        str(casebank_root() / "households" / "dibao-wang-family.yaml"),
+        "--on",
+        "2020-01-01",
+    )
     assert early.returncode == 1 and "早于" in early.stderr
     unknown = trainkit("policy", "evaluate", "nosuch", "--household", str(household), "--on", "2025-09-01")
     assert unknown.returncode == 1 and "未知项目" in unknown.stderr
@@ -119,8 +141,14 @@ def test_report_command_writes_html_and_xlsx(tmp_path):
     from trainkit.evidence import open_store
 
     db = f"sqlite:///{tmp_path / 'e.db'}"
-    open_store(db).record(worker_id="W001", item_id="dibao_income", domain="social_assistance",
-                          source="self_check", ref="quiz:x:y", score=1)
+    open_store(db).record(
+        worker_id="W001",
+        item_id="dibao_income",
+        domain="social_assistance",
+        source="self_check",
+        ref="quiz:x:y",
+        score=1,
+    )
     result = trainkit("report", "--db", db, "--out", str(tmp_path / "r.html"), "--xlsx", str(tmp_path / "r.xlsx"))
     assert result.returncode == 0, result.stderr
     assert "林晓雨" in Path(tmp_path / "r.html").read_text(encoding="utf-8")
@@ -141,8 +169,9 @@ def test_policy_stale_lists_figures_not_reviewed_within_the_period(casebank):
 
 def test_a_template_item_whose_answer_disagrees_with_the_rule_is_reported(casebank):
     path = casebank / "quiz" / "social-assistance-dibao.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("base: {income: 1389}", "base: {income: 1390}"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("base: {income: 1389}", "base: {income: 1390}"), encoding="utf-8"
+    )
     result = trainkit("check", env={"TRAINKIT_CASEBANK": str(casebank)})
     assert result.returncode == 1
     assert "template" in result.stderr and "632" in result.stderr

@@ -9,14 +9,17 @@ from trainkit.cli import main
 from trainkit.cli_types import PERIOD_END, PERIOD_START
 
 
-@pytest.mark.parametrize(("text", "start", "end"), [
-    ("2026-10-05", dt.datetime(2026, 10, 5), dt.datetime(2026, 10, 5)),
-    ("2026-10", dt.datetime(2026, 10, 1), dt.datetime(2026, 10, 31)),
-    ("2024-02", dt.datetime(2024, 2, 1), dt.datetime(2024, 2, 29)),
-    ("2026", dt.datetime(2026, 1, 1), dt.datetime(2026, 12, 31)),
-    ("2026年10月", dt.datetime(2026, 10, 1), dt.datetime(2026, 10, 31)),
-    ("2026/9/1", dt.datetime(2026, 9, 1), dt.datetime(2026, 9, 1)),
-])
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2026-10-05", dt.datetime(2026, 10, 5), dt.datetime(2026, 10, 5)),
+        ("2026-10", dt.datetime(2026, 10, 1), dt.datetime(2026, 10, 31)),
+        ("2024-02", dt.datetime(2024, 2, 1), dt.datetime(2024, 2, 29)),
+        ("2026", dt.datetime(2026, 1, 1), dt.datetime(2026, 12, 31)),
+        ("2026年10月", dt.datetime(2026, 10, 1), dt.datetime(2026, 10, 31)),
+        ("2026/9/1", dt.datetime(2026, 9, 1), dt.datetime(2026, 9, 1)),
+    ],
+)
 def test_a_partial_date_means_its_first_or_last_day(text, start, end):
     assert PERIOD_START.convert(text, None, None) == start
     assert PERIOD_END.convert(text, None, None) == end

@@ -22,12 +22,15 @@ from trainkit.schema import metadata
 
 NOW = datetime.now(UTC).replace(tzinfo=None)
 TODAY = NOW.date()
-ROSTER = {w.worker_id: w for w in (
-    Worker(worker_id="W004", display_name="周海波（示例）", street="示例街道", community="示例二社区"),
-    Worker(worker_id="W005", display_name="吴秀兰（示例）", street="示例街道", community="示例三社区"),
-    Worker(worker_id="S001", display_name="郑督导（示例）", street="示例街道", supervisor_scope="示例街道"),
-    Worker(worker_id="S002", display_name="钱督导（示例）", street="示例街道", supervisor_scope="示例街道"),
-)}
+ROSTER = {
+    w.worker_id: w
+    for w in (
+        Worker(worker_id="W004", display_name="周海波（示例）", street="示例街道", community="示例二社区"),
+        Worker(worker_id="W005", display_name="吴秀兰（示例）", street="示例街道", community="示例三社区"),
+        Worker(worker_id="S001", display_name="郑督导（示例）", street="示例街道", supervisor_scope="示例街道"),
+        Worker(worker_id="S002", display_name="钱督导（示例）", street="示例街道", supervisor_scope="示例街道"),
+    )
+}
 
 
 @pytest.fixture
@@ -38,8 +41,16 @@ def store(db_url):
 
 
 def _self_check(store, worker, score, days_ago, **extra):
-    store.record(worker_id=worker, item_id="dibao_income", domain="social_assistance", source="self_check",
-                 ref=f"quiz:q{days_ago}", score=score, recorded_at=NOW - timedelta(days=days_ago), **extra)
+    store.record(
+        worker_id=worker,
+        item_id="dibao_income",
+        domain="social_assistance",
+        source="self_check",
+        ref=f"quiz:q{days_ago}",
+        score=score,
+        recorded_at=NOW - timedelta(days=days_ago),
+        **extra,
+    )
 
 
 def _history(store):
@@ -49,21 +60,44 @@ def _history(store):
     _self_check(store, "W004", 1.0, 4, answer={"value": "我是周海波"}, note="周海波的备注")
     _self_check(store, "W005", 1.0, 1, assessor="W004", answer={"value": "抢答"})
     _self_check(store, "W005", 0.0, 2, note="W004 带领的练兵比武")
-    own = file_appeal(store, ROSTER, worker_id="W004", domain="social_assistance", reason="我近期住院，未能参加考核",
-                      deadline=TODAY, recorded_by="S001", today=TODAY)
-    decide_appeal(store, ROSTER, appeal_id=own, decided_by="S001", outcome="revised",
-                  note="周海波（示例）因病缺考，经窗口观察复核", score=0.9)
-    theirs = file_appeal(store, ROSTER, worker_id="W005", domain="elderly", reason="申请复核",
-                         deadline=TODAY, recorded_by="W004", today=TODAY)
-    decide_appeal(store, ROSTER, appeal_id=theirs, decided_by="S001", outcome="upheld",
-                  note="与W004核实后维持")
+    own = file_appeal(
+        store,
+        ROSTER,
+        worker_id="W004",
+        domain="social_assistance",
+        reason="我近期住院，未能参加考核",
+        deadline=TODAY,
+        recorded_by="S001",
+        today=TODAY,
+    )
+    decide_appeal(
+        store,
+        ROSTER,
+        appeal_id=own,
+        decided_by="S001",
+        outcome="revised",
+        note="周海波（示例）因病缺考，经窗口观察复核",
+        score=0.9,
+    )
+    theirs = file_appeal(
+        store,
+        ROSTER,
+        worker_id="W005",
+        domain="elderly",
+        reason="申请复核",
+        deadline=TODAY,
+        recorded_by="W004",
+        today=TODAY,
+    )
+    decide_appeal(store, ROSTER, appeal_id=theirs, decided_by="S001", outcome="upheld", note="与W004核实后维持")
 
 
 def _all_text(store) -> str:
     """Every value of every table, as one text."""
     with store.engine.connect() as conn:
-        return "\n".join(str(value) for table in metadata.sorted_tables
-                         for row in conn.execute(sa.select(table)) for value in row)
+        return "\n".join(
+            str(value) for table in metadata.sorted_tables for row in conn.execute(sa.select(table)) for value in row
+        )
 
 
 def test_no_trace_of_the_id_or_the_name_remains_anywhere(store):
@@ -110,8 +144,14 @@ def test_district_trends_and_question_statistics_are_the_same_after_erasure(stor
     framework, rules = load_framework(), load_rating_rules()
 
     def figures():
-        agg = aggregate(store, workers=list(ROSTER), as_of=NOW + timedelta(hours=1), rules=rules,
-                        framework=framework, with_erased=True)
+        agg = aggregate(
+            store,
+            workers=list(ROSTER),
+            as_of=NOW + timedelta(hours=1),
+            rules=rules,
+            framework=framework,
+            with_erased=True,
+        )
         return agg.trend, agg.questions, agg.rows
 
     trend, questions, rows = figures()
@@ -125,9 +165,11 @@ def test_district_trends_and_question_statistics_are_the_same_after_erasure(stor
 def test_the_command_refuses_a_non_supervisor_and_an_unknown_id(tmp_path):
     db = f"sqlite:///{tmp_path / 'e.db'}"
     roster = tmp_path / "roster.csv"
-    roster.write_text("worker_id,display_name,street,community,post,supervisor_scope\n"
-                      "W004,周海波（示例）,示例街道,示例二社区,窗口,\nS001,郑督导（示例）,示例街道,,督导,示例街道\n",
-                      encoding="utf-8")
+    roster.write_text(
+        "worker_id,display_name,street,community,post,supervisor_scope\n"
+        "W004,周海波（示例）,示例街道,示例二社区,窗口,\nS001,郑督导（示例）,示例街道,,督导,示例街道\n",
+        encoding="utf-8",
+    )
     _self_check(open_store(db), "W004", 1.0, 1)
     run = CliRunner().invoke
     refused = run(main, ["evidence", "erase", "W004", "--by", "W004", "--db", db, "--roster", str(roster), "--yes"])

@@ -38,12 +38,13 @@ def test_record_returns_increasing_ids(store):
 
 
 def test_rows_filter_by_worker_domain_source_and_ref(store):
-    store.record(**_base(worker_id="W001", domain="social_assistance", source="self_check",
-                         ref="a"))
-    store.record(**_base(worker_id="W002", domain="social_assistance", source="graded_exercise",
-                         ref="b"))
-    store.record(**_base(worker_id="W001", domain="mediation", item_id="mediate_inheritance",
-                         source="supervisor_review", ref="c"))
+    store.record(**_base(worker_id="W001", domain="social_assistance", source="self_check", ref="a"))
+    store.record(**_base(worker_id="W002", domain="social_assistance", source="graded_exercise", ref="b"))
+    store.record(
+        **_base(
+            worker_id="W001", domain="mediation", item_id="mediate_inheritance", source="supervisor_review", ref="c"
+        )
+    )
 
     assert [r.ref for r in store.rows(worker_id="W001")] == ["a", "c"]
     assert [r.ref for r in store.rows(domain="social_assistance")] == ["a", "b"]
@@ -91,13 +92,15 @@ def test_a_key_held_by_other_content_is_a_conflict_not_already_there(store):
 
 def test_record_many_skips_rows_already_recorded_under_their_key(store):
     store.record(**_base(ref="old", key="k1"))
-    inserted = store.record_many([
-        _base(ref="old", key="k1"),           # already in the store, same content
-        _base(ref="k2", key="k2"),
-        _base(ref="k2", key="k2"),            # the same row twice in this batch
-        _base(ref="no-key-1"),
-        _base(ref="no-key-1"),                # rows without a key are never deduplicated
-    ])
+    inserted = store.record_many(
+        [
+            _base(ref="old", key="k1"),  # already in the store, same content
+            _base(ref="k2", key="k2"),
+            _base(ref="k2", key="k2"),  # the same row twice in this batch
+            _base(ref="no-key-1"),
+            _base(ref="no-key-1"),  # rows without a key are never deduplicated
+        ]
+    )
     assert inserted == 3
     assert [r.ref for r in store.rows()] == ["old", "k2", "no-key-1", "no-key-1"]
 
@@ -186,7 +189,11 @@ def test_public_api_is_insert_only():
 
 def test_sources_are_the_five_kinds():
     assert set(SOURCES) == {
-        "self_check", "case_walkthrough", "graded_exercise", "supervisor_review", "appeal_outcome",
+        "self_check",
+        "case_walkthrough",
+        "graded_exercise",
+        "supervisor_review",
+        "appeal_outcome",
     }
 
 
@@ -214,10 +221,7 @@ def test_two_processes_writing_to_one_file_all_land(tmp_path):
     url = f"sqlite:///{tmp_path / 'shared.db'}"
     open_store(url).engine.dispose()  # create the schema before both writers start
     ctx = multiprocessing.get_context("spawn")
-    procs = [
-        ctx.Process(target=exec, args=(_WRITER, {"URL": url, "WORKER": worker}))
-        for worker in ("W001", "W002")
-    ]
+    procs = [ctx.Process(target=exec, args=(_WRITER, {"URL": url, "WORKER": worker})) for worker in ("W001", "W002")]
     for p in procs:
         p.start()
     for p in procs:
@@ -282,8 +286,15 @@ def test_aware_since_and_until_are_compared_in_utc(tmp_path):
 
     store = open_store(f"sqlite:///{tmp_path / 'tz.db'}")
     beijing = timezone(timedelta(hours=8))
-    store.record(worker_id="W1", item_id="dibao_income", domain="social_assistance", source="self_check",
-                 ref="r", score=1, recorded_at=datetime(2026, 3, 1, 8, 30, tzinfo=beijing))
+    store.record(
+        worker_id="W1",
+        item_id="dibao_income",
+        domain="social_assistance",
+        source="self_check",
+        ref="r",
+        score=1,
+        recorded_at=datetime(2026, 3, 1, 8, 30, tzinfo=beijing),
+    )
     assert len(store.rows(since=datetime(2026, 3, 1, 8, 0, tzinfo=beijing))) == 1
     assert store.rows(since=datetime(2026, 3, 1, 9, 0, tzinfo=beijing)) == []
     assert len(store.rows(until=datetime(2026, 3, 1, 8, 31, tzinfo=beijing))) == 1

@@ -14,8 +14,17 @@ CASEBANK = Path(__file__).resolve().parents[1] / "casebank"
 
 # DESIGN §3, in order
 DOMAINS = [
-    "employment", "social_insurance", "social_assistance", "shidu_care", "maternal_child",
-    "public_health", "law_safety", "elderly", "mediation", "communication", "needs_analysis",
+    "employment",
+    "social_insurance",
+    "social_assistance",
+    "shidu_care",
+    "maternal_child",
+    "public_health",
+    "law_safety",
+    "elderly",
+    "mediation",
+    "communication",
+    "needs_analysis",
     "governance",
 ]
 MEDIATION_AREAS = {
@@ -137,9 +146,7 @@ def test_duplicate_domain_id_rejected(framework_data):
 
 def test_undeclared_area_rejected(framework_data):
     data, write = framework_data
-    _domain(data, "mediation")["items"].append(
-        {"id": "mediate_labour", "title": "劳动纠纷调解", "area": "labour"}
-    )
+    _domain(data, "mediation")["items"].append({"id": "mediate_labour", "title": "劳动纠纷调解", "area": "labour"})
     path = write(data)
     with pytest.raises(ContentError) as err:
         load_framework()

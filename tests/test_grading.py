@@ -23,10 +23,14 @@ def test_every_grade_cell_is_tagged_with_declared_service_items():
 
 def test_exercise_has_at_least_five_autograded_points_and_a_rubric():
     nb = nbformat.read(exercises_root() / "source" / ASSIGNMENT / "dibao-exercise.ipynb", as_version=4)
-    graded = [c.metadata for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")
-              or c.metadata.get("nbgrader", {}).get("task")]
-    auto = sum(m["nbgrader"]["points"] for m in graded if not m["nbgrader"]["solution"]
-               and not m["nbgrader"].get("task"))
+    graded = [
+        c.metadata
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade") or c.metadata.get("nbgrader", {}).get("task")
+    ]
+    auto = sum(
+        m["nbgrader"]["points"] for m in graded if not m["nbgrader"]["solution"] and not m["nbgrader"].get("task")
+    )
     criteria = [m for m in graded if m["nbgrader"]["solution"] or m["nbgrader"].get("task")]
     assert auto >= 5
     # one score box per rubric criterion, each naming what it looks for
@@ -36,12 +40,19 @@ def test_exercise_has_at_least_five_autograded_points_and_a_rubric():
     assert rubric.count("|") > 20 and "评分细则" in rubric
 
 
-@pytest.mark.parametrize("notebook", sorted((exercises_root() / "source").glob("*/*.ipynb")), ids=lambda p: p.parent.name)
+@pytest.mark.parametrize(
+    "notebook", sorted((exercises_root() / "source").glob("*/*.ipynb")), ids=lambda p: p.parent.name
+)
 def test_every_autograded_check_explains_itself_with_a_source(notebook):
     """The feedback page shows each check's explanation and source (trainkit feedback)."""
     nb = nbformat.read(notebook, as_version=4)
-    checks = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
-              and not c.metadata["nbgrader"].get("solution")]
+    checks = [
+        c
+        for c in nb.cells
+        if c.cell_type == "code"
+        and c.metadata.get("nbgrader", {}).get("grade")
+        and not c.metadata["nbgrader"].get("solution")
+    ]
     assert checks
     for cell in checks:
         meta, gid = cell.metadata.get("trainkit", {}), cell.metadata["nbgrader"]["grade_id"]
@@ -108,8 +119,7 @@ def test_import_turns_grades_into_evidence_once(graded_course, tmp_path):
     wrong = {r.ref.rsplit(":", 1)[1]: r.score for r in store.rows(worker_id="W002")}
     assert right["q4-check"] == 2 and right["q1-check"] == 2 and right["q6-check"] == 1
     assert set(wrong.values()) == {0.0} and "q7-plan" in wrong and "q7-plan" not in right
-    assert all(r.source == "graded_exercise" and r.recorded_at.year == 2026
-               for r in store.rows())
+    assert all(r.source == "graded_exercise" and r.recorded_at.year == 2026 for r in store.rows())
     again = import_grades(store, graded_course)
     assert again.added == 0 and again.unchanged == first.added
 
@@ -179,7 +189,7 @@ def test_the_gradebook_and_the_evidence_store_work_on_postgresql(tmp_path, pg_ur
     (folder / "timestamp.txt").write_text("2026-10-08 09:30:00.000000 UTC")
     result = nbgrader("autograde", ASSIGNMENT, db, course=course)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert not (course / "gradebook.db").exists()          # the grades went to PostgreSQL
+    assert not (course / "gradebook.db").exists()  # the grades went to PostgreSQL
     store = open_store(pg_url)
     summary = import_grades(store, course, db_url=pg_url)
     # 6 autograded cells (q3 evidences two items) and the blank written answer: 8 rows
@@ -197,8 +207,15 @@ def test_a_key_pre_claimed_by_a_learner_is_a_conflict_and_the_rest_still_lands(g
     db = f"sqlite:///{tmp_path / 'e.db'}"
     store = open_store(db)
     ref = f"exercise:{ASSIGNMENT}:dibao-exercise:q4-check"
-    store.record(worker_id="W002", item_id="dibao_income", domain="social_assistance", source="self_check",
-                 ref="quiz:x", score=1.0, key=f"nbgrader:W001:{ref}:dibao_income:2/2:after:-")
+    store.record(
+        worker_id="W002",
+        item_id="dibao_income",
+        domain="social_assistance",
+        source="self_check",
+        ref="quiz:x",
+        score=1.0,
+        key=f"nbgrader:W001:{ref}:dibao_income:2/2:after:-",
+    )
     result = CliRunner().invoke(main, ["evidence", "import-grades", "--course", str(graded_course), "--db", db])
     assert result.exit_code == 1
     assert "证据键冲突" in result.output and "W001" in result.output and "q4-check" in result.output
@@ -225,14 +242,30 @@ def test_students_not_on_the_roster_are_skipped_and_named(graded_course, tmp_pat
     from trainkit.cli import main
 
     roster = tmp_path / "roster.csv"
-    roster.write_text("worker_id,display_name,street,community,post,supervisor_scope\n"
-                      "W001,林晓雨（示例）,示例街道,示例一社区,窗口,\n", encoding="utf-8")
+    roster.write_text(
+        "worker_id,display_name,street,community,post,supervisor_scope\n"
+        "W001,林晓雨（示例）,示例街道,示例一社区,窗口,\n",
+        encoding="utf-8",
+    )
     db = f"sqlite:///{tmp_path / 'e.db'}"
     run = CliRunner().invoke
-    result = run(main, ["evidence", "import-grades", "--course", str(graded_course), "--db", db,
-                        "--roster", str(roster)])
+    result = run(
+        main, ["evidence", "import-grades", "--course", str(graded_course), "--db", db, "--roster", str(roster)]
+    )
     assert result.exit_code == 0 and "跳过 1 名不在花名册上的学员：W002" in result.output
     assert {r.worker_id for r in open_store(db).rows()} == {"W001"}
-    everyone = run(main, ["evidence", "import-grades", "--course", str(graded_course), "--db", db,
-                          "--roster", str(roster), "--all-students"])
+    everyone = run(
+        main,
+        [
+            "evidence",
+            "import-grades",
+            "--course",
+            str(graded_course),
+            "--db",
+            db,
+            "--roster",
+            str(roster),
+            "--all-students",
+        ],
+    )
     assert everyone.exit_code == 0 and {r.worker_id for r in open_store(db).rows()} == {"W001", "W002"}

@@ -26,16 +26,29 @@ from trainkit.schema import evidence_table
 
 AS_OF = datetime(2026, 11, 1, 12, 0)
 RULES = RatingRules(
-    explanation="测试用规则", half_life_days=90, window_days=365, min_evidence=3, min_source_kinds=2,
+    explanation="测试用规则",
+    half_life_days=90,
+    window_days=365,
+    min_evidence=3,
+    min_source_kinds=2,
     trainer_sources=("graded_exercise", "supervisor_review", "appeal_outcome"),
     thresholds={"competent": 0.6, "skilled": 0.75, "expert": 0.9},
 )
 
 
 def _row(id_, worker, source, ref, score, *, supersedes=None, item="dibao_income", days_ago=10):
-    return {"id": id_, "worker_id": worker, "domain": "social_assistance", "item_id": item, "source": source,
-            "ref": ref, "score": score, "max_score": 1.0, "recorded_at": AS_OF - timedelta(days=days_ago),
-            "supersedes": supersedes}
+    return {
+        "id": id_,
+        "worker_id": worker,
+        "domain": "social_assistance",
+        "item_id": item,
+        "source": source,
+        "ref": ref,
+        "score": score,
+        "max_score": 1.0,
+        "recorded_at": AS_OF - timedelta(days=days_ago),
+        "supersedes": supersedes,
+    }
 
 
 def _colleague_rows():
@@ -61,11 +74,14 @@ def test_a_learner_cannot_cancel_a_colleagues_evidence_by_naming_it():
     assert len(current_evidence(frame)) == len(frame)
 
 
-@pytest.mark.parametrize("change", [
-    {"source": "self_check"},              # another kind of record
-    {"ref": "exercise:a:n:other"},         # another question
-    {"item": "tekun_support"},             # another service item
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"source": "self_check"},  # another kind of record
+        {"ref": "exercise:a:n:other"},  # another question
+        {"item": "tekun_support"},  # another service item
+    ],
+)
 def test_a_row_supersedes_only_its_own_kind_of_record(change):
     first = _row(1, "W001", "graded_exercise", "exercise:a:n:q1", 0.0)
     claim = {"source": "graded_exercise", "ref": "exercise:a:n:q1", **change}
@@ -87,8 +103,10 @@ def test_the_report_fast_path_applies_the_same_rule(tmp_path):
     store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
     with store.engine.begin() as conn:
         conn.execute(evidence_table.insert(), _colleague_rows())
-        conn.execute(evidence_table.insert(), [
-            _row(100 + i, "W001", "self_check", f"quiz:x{i}", 1.0, supersedes=i) for i in range(1, 7)])
+        conn.execute(
+            evidence_table.insert(),
+            [_row(100 + i, "W001", "self_check", f"quiz:x{i}", 1.0, supersedes=i) for i in range(1, 7)],
+        )
     agg = aggregate(store, workers=["W001", "W002"], as_of=AS_OF, rules=RULES, framework=load_framework())
     levels = agg.ratings.set_index(["worker_id", "domain"])["level"]
     assert levels[("W002", "social_assistance")] == "expert"
@@ -97,11 +115,24 @@ def test_the_report_fast_path_applies_the_same_rule(tmp_path):
 
 def test_the_store_refuses_a_supersession_of_another_kind_of_record(db_url):
     store = open_store(db_url)
-    theirs = store.record(worker_id="W002", item_id="dibao_income", domain="social_assistance",
-                          source="graded_exercise", ref="exercise:a:n:q1", score=1.0)
+    theirs = store.record(
+        worker_id="W002",
+        item_id="dibao_income",
+        domain="social_assistance",
+        source="graded_exercise",
+        ref="exercise:a:n:q1",
+        score=1.0,
+    )
     with pytest.raises(EvidenceConflict, match=f"记录 {theirs} 不是工号 W001"):
-        store.record(worker_id="W001", item_id="dibao_income", domain="social_assistance",
-                     source="graded_exercise", ref="exercise:a:n:q1", score=0.0, supersedes=theirs)
+        store.record(
+            worker_id="W001",
+            item_id="dibao_income",
+            domain="social_assistance",
+            source="graded_exercise",
+            ref="exercise:a:n:q1",
+            score=0.0,
+            supersedes=theirs,
+        )
     assert len(store.rows()) == 1
 
 
@@ -122,8 +153,11 @@ class Roles:
             for group in (self.learner_group, self.staff_group):
                 conn.execute(sa.text(f'CREATE ROLE "{group}" NOLOGIN'))
                 conn.execute(sa.text(f'GRANT "{group}" TO CURRENT_USER'))  # so that the test may drop it
-            for member, group in ((self.alice, self.learner_group), (self.bob, self.learner_group),
-                                  (self.trainer, self.staff_group)):
+            for member, group in (
+                (self.alice, self.learner_group),
+                (self.bob, self.learner_group),
+                (self.trainer, self.staff_group),
+            ):
                 conn.execute(sa.text(f'CREATE ROLE "{member}" NOLOGIN IN ROLE "{group}"'))
                 conn.execute(sa.text(f'GRANT "{member}" TO CURRENT_USER'))
             pg_integrity.grant_roles(conn, learner=self.learner_group, staff=self.staff_group)
@@ -153,21 +187,50 @@ def roles(pg_url):
     made.drop()
 
 
-INSERT = ("INSERT INTO evidence (worker_id, domain, item_id, source, ref, score, max_score, recorded_at, "
-          "assessor, supersedes, key) VALUES (:worker, 'social_assistance', 'dibao_income', :source, :ref, "
-          ":score, 1, now(), :assessor, :supersedes, :key) RETURNING id")
+INSERT = (
+    "INSERT INTO evidence (worker_id, domain, item_id, source, ref, score, max_score, recorded_at, "
+    "assessor, supersedes, key) VALUES (:worker, 'social_assistance', 'dibao_income', :source, :ref, "
+    ":score, 1, now(), :assessor, :supersedes, :key) RETURNING id"
+)
 
 
-def _insert(roles: Roles, role: str, *, worker: str, source: str = "self_check", ref: str = "quiz:q",
-            score: float = 1.0, assessor: str | None = None, supersedes: int | None = None,
-            key: str | None = None) -> int:
-    return roles.run_as(role, INSERT, worker=worker, source=source, ref=ref, score=score, assessor=assessor,
-                        supersedes=supersedes, key=key).scalar()
+def _insert(
+    roles: Roles,
+    role: str,
+    *,
+    worker: str,
+    source: str = "self_check",
+    ref: str = "quiz:q",
+    score: float = 1.0,
+    assessor: str | None = None,
+    supersedes: int | None = None,
+    key: str | None = None,
+) -> int:
+    return roles.run_as(
+        role,
+        INSERT,
+        worker=worker,
+        source=source,
+        ref=ref,
+        score=score,
+        assessor=assessor,
+        supersedes=supersedes,
+        key=key,
+    ).scalar()
 
 
 def _bob_is_expert(roles: Roles) -> list[int]:
-    ids = [_insert(roles, roles.trainer, worker=roles.bob, source="graded_exercise", ref=f"exercise:a:n:q{i}",
-                   assessor="nbgrader-autograde") for i in range(5)]
+    ids = [
+        _insert(
+            roles,
+            roles.trainer,
+            worker=roles.bob,
+            source="graded_exercise",
+            ref=f"exercise:a:n:q{i}",
+            assessor="nbgrader-autograde",
+        )
+        for i in range(5)
+    ]
     ids.append(_insert(roles, roles.bob, worker=roles.bob))
     return ids
 
@@ -200,8 +263,9 @@ def test_a_learner_cannot_supersede_a_colleagues_rows(roles):
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("key", ["nbgrader:{bob}:exercise:a:n:q9:dibao_income:1/1:after:-", "appeal:1",
-                                 "review:dibao_income", "anything"])
+@pytest.mark.parametrize(
+    "key", ["nbgrader:{bob}:exercise:a:n:q9:dibao_income:1/1:after:-", "appeal:1", "review:dibao_income", "anything"]
+)
 def test_a_learner_cannot_claim_a_key(roles, key):
     with refused:
         _insert(roles, roles.alice, worker=roles.alice, key=key.format(bob=roles.bob))
@@ -224,8 +288,16 @@ def test_a_learner_cannot_write_for_a_colleague_or_in_another_name(roles):
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("role", ["trainer", "alice"])
-@pytest.mark.parametrize("sql", ["UPDATE evidence SET score = 0", "DELETE FROM evidence", "TRUNCATE evidence",
-                                 "UPDATE appeals SET reason = 'x'", "DELETE FROM appeal_decisions"])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE evidence SET score = 0",
+        "DELETE FROM evidence",
+        "TRUNCATE evidence",
+        "UPDATE appeals SET reason = 'x'",
+        "DELETE FROM appeal_decisions",
+    ],
+)
 def test_nobody_updates_or_deletes(roles, role, sql):
     _bob_is_expert(roles)
     with refused:
@@ -245,10 +317,23 @@ def test_not_even_the_owner_edits_evidence_outside_erasure(roles):
 def test_a_trainer_supersedes_only_the_same_workers_same_question(roles):
     bobs = _bob_is_expert(roles)
     with refused:  # a grade of Alice's cannot replace one of Bob's
-        _insert(roles, roles.trainer, worker=roles.alice, source="graded_exercise", ref="exercise:a:n:q0",
-                supersedes=bobs[0])
-    regrade = _insert(roles, roles.trainer, worker=roles.bob, source="graded_exercise", ref="exercise:a:n:q0",
-                      score=0.0, supersedes=bobs[0])
+        _insert(
+            roles,
+            roles.trainer,
+            worker=roles.alice,
+            source="graded_exercise",
+            ref="exercise:a:n:q0",
+            supersedes=bobs[0],
+        )
+    regrade = _insert(
+        roles,
+        roles.trainer,
+        worker=roles.bob,
+        source="graded_exercise",
+        ref="exercise:a:n:q0",
+        score=0.0,
+        supersedes=bobs[0],
+    )
     ids = current_evidence(roles.store.frame(worker_id=roles.bob))["id"].tolist()
     assert regrade in ids and bobs[0] not in ids
 
@@ -258,15 +343,25 @@ def test_a_revised_appeal_decided_by_staff_adds_evidence(roles):
     _bob_is_expert(roles)
     roster = {
         roles.bob: Worker(worker_id=roles.bob, display_name="钱小满（虚构）", street="示例街道"),
-        roles.trainer: Worker(worker_id=roles.trainer, display_name="督导（虚构）", street="示例街道",
-                              supervisor_scope="示例街道"),
+        roles.trainer: Worker(
+            worker_id=roles.trainer, display_name="督导（虚构）", street="示例街道", supervisor_scope="示例街道"
+        ),
     }
     staff = open_store(roles.url_as(roles.trainer))
     today = datetime.now().date()
-    appeal = file_appeal(staff, roster, worker_id=roles.bob, domain="social_assistance", reason="复核",
-                         deadline=today, recorded_by=roles.trainer, today=today)
-    decided = decide_appeal(staff, roster, appeal_id=appeal, decided_by=roles.trainer, outcome="revised",
-                            note="复核后改为满分", score=1.0)
+    appeal = file_appeal(
+        staff,
+        roster,
+        worker_id=roles.bob,
+        domain="social_assistance",
+        reason="复核",
+        deadline=today,
+        recorded_by=roles.trainer,
+        today=today,
+    )
+    decided = decide_appeal(
+        staff, roster, appeal_id=appeal, decided_by=roles.trainer, outcome="revised", note="复核后改为满分", score=1.0
+    )
     assert decided.evidence_id in [r.id for r in staff.rows(worker_id=roles.bob)]
     staff.engine.dispose()
 

@@ -51,11 +51,26 @@ def _get(url: str) -> tuple[int, str]:
 def lab_server(tmp_path_factory):
     port, token = _free_port(), "trainkit-test"
     log = (tmp_path_factory.mktemp("lab") / "lab.log").open("w")
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path_factory.mktemp("cfg")),
-           "JUPYTERLAB_SETTINGS_DIR": str(tmp_path_factory.mktemp("settings"))}
-    proc = subprocess.Popen([sys.executable, "-m", "trainkit", "lab", "--no-browser", f"--port={port}",
-                             "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}"],
-                            stdout=log, stderr=log, env=env)
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path_factory.mktemp("cfg")),
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path_factory.mktemp("settings")),
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "trainkit",
+            "lab",
+            "--no-browser",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
+        ],
+        stdout=log,
+        stderr=log,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

@@ -39,7 +39,8 @@ def test_article_by_name_or_slug(name):
 
 
 @pytest.mark.parametrize(
-    "name", ["民法典", "中华人民共和国民法典", "《中华人民共和国民法典》", "《民法典》", "civil_code"],
+    "name",
+    ["民法典", "中华人民共和国民法典", "《中华人民共和国民法典》", "《民法典》", "civil_code"],
 )
 def test_civil_code_article_1067_by_every_spelling(name):
     a = article(name, 1067)
@@ -177,9 +178,7 @@ def test_citation_label():
     assert cite("国家对共同生活的家庭成员", law="social_assistance_measures", number=12).label == (
         "《社会救助暂行办法》第十二条"
     )
-    assert cite("父母不履行抚养义务的", law="民法典", number=1067).label == (
-        "《中华人民共和国民法典》第一千零六十七条"
-    )
+    assert cite("父母不履行抚养义务的", law="民法典", number=1067).label == ("《中华人民共和国民法典》第一千零六十七条")
 
 
 # ── the shipped set ─────────────────────────────────────────────────────────
@@ -189,14 +188,27 @@ def test_laws_lists_the_21_current_laws():
     current = laws()
     assert len(current) == 21
     assert set(current) == {
-        "anti_domestic_violence_law", "civil_code", "elderly_rights_law",
-        "employment_promotion_law", "infectious_disease_law", "minors_protection_law",
-        "people_mediation_law", "personal_information_protection_law",
-        "property_management_regulations", "social_assistance_measures", "social_insurance_law",
-        "population_family_planning_law", "anti_telecom_fraud_law", "community_corrections_law",
-        "narcotics_control_law", "fire_protection_law", "disabled_persons_protection_law",
-        "basic_healthcare_law", "charity_law",
-        "urban_residents_committee_law", "women_rights_law",
+        "anti_domestic_violence_law",
+        "civil_code",
+        "elderly_rights_law",
+        "employment_promotion_law",
+        "infectious_disease_law",
+        "minors_protection_law",
+        "people_mediation_law",
+        "personal_information_protection_law",
+        "property_management_regulations",
+        "social_assistance_measures",
+        "social_insurance_law",
+        "population_family_planning_law",
+        "anti_telecom_fraud_law",
+        "community_corrections_law",
+        "narcotics_control_law",
+        "fire_protection_law",
+        "disabled_persons_protection_law",
+        "basic_healthcare_law",
+        "charity_law",
+        "urban_residents_committee_law",
+        "women_rights_law",
     }
     assert current["social_assistance_measures"] == "社会救助暂行办法"
     assert current["civil_code"] == "中华人民共和国民法典"

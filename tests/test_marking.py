@@ -55,13 +55,14 @@ def store(tmp_path):
 def _mark_all(store, course, marks_by_marker):
     for marker, marks in marks_by_marker.items():
         for (student, grade_id), score in marks.items():
-            record_mark(store, course, assignment=ASSIGNMENT, student=student, grade_id=grade_id, marker=marker,
-                        score=score)
+            record_mark(
+                store, course, assignment=ASSIGNMENT, student=student, grade_id=grade_id, marker=marker, score=score
+            )
 
 
 # hand-worked: (student, criterion) → (T1, T2)
 MARKS = {
-    ("W001", "q7-plan"): (2, 0),       # 2 apart: arbitration
+    ("W001", "q7-plan"): (2, 0),  # 2 apart: arbitration
     ("W001", "q7-income"): (2, 2),
     ("W001", "q7-procedure"): (2, 1.5),
     ("W001", "q7-duties"): (0.5, 0.5),
@@ -69,7 +70,7 @@ MARKS = {
     ("W002", "q7-income"): (0, 0),
     ("W002", "q7-procedure"): (0.5, 0),
     ("W002", "q7-duties"): (0, 0),
-    ("W003", "q7-plan"): (1, 2),       # exactly the gap apart: no arbitration
+    ("W003", "q7-plan"): (1, 2),  # exactly the gap apart: no arbitration
     ("W003", "q7-income"): (1.5, 2),
     ("W003", "q7-procedure"): (0, 0),
     ("W003", "q7-duties"): (1, 1),
@@ -79,8 +80,12 @@ MARKS = {
 @pytest.mark.slow
 def test_the_written_answer_and_its_rubric_criteria_are_the_marked_cells(course):
     found = [(c.grade_id, c.points, c.answer_id) for c in criteria(course, ASSIGNMENT)]
-    assert found == [("q7-plan", 2, "q7-plan"), ("q7-income", 2, "q7-plan"), ("q7-procedure", 2, "q7-plan"),
-                     ("q7-duties", 1, "q7-plan")]
+    assert found == [
+        ("q7-plan", 2, "q7-plan"),
+        ("q7-income", 2, "q7-plan"),
+        ("q7-procedure", 2, "q7-plan"),
+        ("q7-duties", 1, "q7-plan"),
+    ]
 
 
 @pytest.mark.slow
@@ -96,8 +101,7 @@ def test_two_marks_within_the_gap_average_and_past_it_go_to_the_arbiter(course, 
     assert status.loc[("W003", "q7-plan"), "state"] == "agreed" and status.loc[("W003", "q7-plan"), "final"] == 1.5
     assert status.loc[("W003", "q7-income"), "final"] == 1.75
     with pytest.raises(ValueError, match="不需要仲裁"):
-        record_mark(store, course, assignment=ASSIGNMENT, student="W003", grade_id="q7-income", marker="T3",
-                    score=2)
+        record_mark(store, course, assignment=ASSIGNMENT, student="W003", grade_id="q7-income", marker="T3", score=2)
     record_mark(store, course, assignment=ASSIGNMENT, student="W001", grade_id="q7-plan", marker="T3", score=1)
     status = marking_status(store, course, ASSIGNMENT).set_index(["student", "grade_id"])
     assert set(status["state"]) == {"agreed"} and status.loc[("W001", "q7-plan"), "final"] == 1
@@ -129,8 +133,9 @@ def test_marks_are_refused_outside_the_plan_and_the_scale(course, store):
     set_plan(store, assignment=ASSIGNMENT, markers=("T1", "T2"), arbiter="T3", gap=1, created_by="T3")
     for marker, score, message in (("T9", 1, "不在作业"), ("T1", 1.3, "0.5 分"), ("T1", 3, "满分 2 分")):
         with pytest.raises(ValueError, match=message):
-            record_mark(store, course, assignment=ASSIGNMENT, student="W001", grade_id="q7-plan", marker=marker,
-                        score=score)
+            record_mark(
+                store, course, assignment=ASSIGNMENT, student="W001", grade_id="q7-plan", marker=marker, score=score
+            )
     with pytest.raises(ValueError, match="没有找到 W404"):
         record_mark(store, course, assignment=ASSIGNMENT, student="W404", grade_id="q7-plan", marker="T1", score=1)
 
@@ -140,7 +145,10 @@ def test_agreed_marks_reach_the_gradebook_and_then_the_evidence(course, store, t
     db = f"sqlite:///{tmp_path / 'e.db'}"
     run = CliRunner().invoke
     args = ["--course", str(course), "--db", db]
-    assert run(main, ["mark", "plan", ASSIGNMENT, "--markers", "T1,T2", "--arbiter", "T3", "--by", "T3", *args]).exit_code == 0
+    assert (
+        run(main, ["mark", "plan", ASSIGNMENT, "--markers", "T1,T2", "--arbiter", "T3", "--by", "T3", *args]).exit_code
+        == 0
+    )
     _mark_all(store, course, {m: {k: v[i] for k, v in MARKS.items()} for i, m in enumerate(("T1", "T2"))})
     record_mark(store, course, assignment=ASSIGNMENT, student="W001", grade_id="q7-plan", marker="T3", score=1)
     applied = run(main, ["mark", "apply", ASSIGNMENT, *args])

@@ -34,18 +34,26 @@ def test_public_api_matches_all():
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
     return next(out.glob("trainkit-*.whl"))
 
 
 @pytest.mark.slow
 def test_wheel_ships_content_law_texts_exercises_and_the_chinese_default(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("trainkit/_casebank/framework.yaml", "trainkit/_casebank/quiz/social-assistance-dibao.yaml",
-                   "trainkit/law/civil_code.json", "trainkit/law/README.md",
-                   "trainkit/law/superseded/urban_residents_committee_law_2018.json",
-                   "trainkit/_exercises/nbgrader_config.py", "trainkit/templates/report.html.j2"):
+    for needed in (
+        "trainkit/_casebank/framework.yaml",
+        "trainkit/_casebank/quiz/social-assistance-dibao.yaml",
+        "trainkit/law/civil_code.json",
+        "trainkit/law/README.md",
+        "trainkit/law/superseded/urban_residents_committee_law_2018.json",
+        "trainkit/_exercises/nbgrader_config.py",
+        "trainkit/templates/report.html.j2",
+    ):
         assert needed in names, needed
     assert any(n.endswith("data/share/jupyter/lab/settings/overrides.json") for n in names)
 
@@ -53,8 +61,11 @@ def test_wheel_ships_content_law_texts_exercises_and_the_chinese_default(wheel):
 @pytest.mark.slow
 def test_a_plain_install_finds_all_its_content(wheel, tmp_path):
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target),
-                    str(wheel)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
     script = (
         "import trainkit, trainkit.content as c, trainkit.check as k\n"
         "from trainkit.quiz import load_bank\nfrom trainkit.law import article\n"
@@ -64,8 +75,9 @@ def test_a_plain_install_finds_all_its_content(wheel, tmp_path):
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRAINKIT_CASEBANK")}
     env["PYTHONPATH"] = str(target)
-    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True,
-                         text=True, check=True).stdout.splitlines()
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
     assert all(line.startswith(str(target)) for line in out[:3]), out
     assert int(out[3]) >= 8 and out[4] == "第一千零六十七条"
     assert out[5] == "[]" and int(out[6]) >= 10

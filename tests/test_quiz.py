@@ -69,9 +69,7 @@ def test_multiple_choice_full_answer_in_any_order():
     assert (m.correct, m.score) == (True, 1.0)
 
 
-@pytest.mark.parametrize(
-    ("chosen", "score"), [(["A"], 1 / 6), (["A", "C"], 1 / 3), (["C", "E"], 1 / 3)]
-)
+@pytest.mark.parametrize(("chosen", "score"), [(["A"], 1 / 6), (["A", "C"], 1 / 3), (["C", "E"], 1 / 3)])
 def test_multiple_choice_partial_subset_gets_partial_score(chosen, score):
     m = check_answer(MULTIPLE, chosen)
     assert m.correct is False
@@ -163,21 +161,21 @@ def test_as_number():
 @pytest.mark.parametrize(
     "bad",
     [
-        {"answer": "D"},                                              # not among options
-        {"type": "multiple", "answer": ["A", "D"]},                   # not among options
-        {"type": "single", "answer": ["A"]},                          # single with a list
-        {"type": "multiple", "answer": "A"},                          # multiple with one letter
-        {"type": "true_false", "options": [], "answer": "是"},        # non-bool
-        {"type": "true_false", "options": [], "answer": 1},           # non-bool
-        {"type": "numeric", "options": [], "answer": "六百"},         # not a number
+        {"answer": "D"},  # not among options
+        {"type": "multiple", "answer": ["A", "D"]},  # not among options
+        {"type": "single", "answer": ["A"]},  # single with a list
+        {"type": "multiple", "answer": "A"},  # multiple with one letter
+        {"type": "true_false", "options": [], "answer": "是"},  # non-bool
+        {"type": "true_false", "options": [], "answer": 1},  # non-bool
+        {"type": "numeric", "options": [], "answer": "六百"},  # not a number
         {"options": [{"key": "A", "text": "x"}, {"key": "A", "text": "y"}], "answer": "A"},
-        {"options": _options("A"), "answer": "A"},                    # one option only
+        {"options": _options("A"), "answer": "A"},  # one option only
         {"options": [{"key": "a", "text": "x"}, {"key": "b", "text": "y"}], "answer": "a"},
-        {"id": "Dibao_01"},                                           # not kebab-case
-        {"items": []},                                                # evidences nothing
-        {"sources": []},                                              # no source
+        {"id": "Dibao_01"},  # not kebab-case
+        {"items": []},  # evidences nothing
+        {"sources": []},  # no source
         {"sources": [{"law": "民法典", "article": 1067, "quote": "父母"}]},  # quote too short
-        {"hint": "多余字段"},                                         # unknown field
+        {"hint": "多余字段"},  # unknown field
     ],
 )
 def test_item_validation_rejects(bad):
@@ -186,10 +184,12 @@ def test_item_validation_rejects(bad):
 
 
 def test_item_sources_are_citations_or_references():
-    item = make(sources=[
-        {"law": "社会救助暂行办法", "article": 12, "quote": "按月发给最低生活保障金"},
-        {"title": "大连市 2025 年城乡低保等社会救助标准调整", "status": "V"},
-    ])
+    item = make(
+        sources=[
+            {"law": "社会救助暂行办法", "article": 12, "quote": "按月发给最低生活保障金"},
+            {"title": "大连市 2025 年城乡低保等社会救助标准调整", "status": "V"},
+        ]
+    )
     assert isinstance(item.sources[0], Citation)
     assert item.sources[1].status == "V"
 
@@ -203,8 +203,13 @@ def test_numeric_answer_is_a_decimal():
 
 
 def _bank(bank_id: str, *items: dict) -> dict:
-    return {"schema_version": 1, "id": bank_id, "title": "测试题库", "domain": "social_assistance",
-            "items": list(items)}
+    return {
+        "schema_version": 1,
+        "id": bank_id,
+        "title": "测试题库",
+        "domain": "social_assistance",
+        "items": list(items),
+    }
 
 
 def _write(root: Path, name: str, data: dict) -> Path:
@@ -227,16 +232,14 @@ def test_bank_id_must_equal_file_name(casebank):
 
 
 def test_duplicate_item_ids_rejected(casebank):
-    path = _write(casebank, "dupes", _bank("dupes", item_data(id="q1"), item_data(id="q2"),
-                                           item_data(id="q1")))
+    path = _write(casebank, "dupes", _bank("dupes", item_data(id="q1"), item_data(id="q2"), item_data(id="q1")))
     with pytest.raises(ContentError) as err:
         load_bank("dupes")
     assert str(err.value) == f"{path}: items: 题目 id 重复：q1"
 
 
 def test_bad_item_in_file_names_file_and_field(casebank):
-    path = _write(casebank, "bad-answer", _bank("bad-answer", item_data(id="q1"),
-                                                item_data(id="q2", answer="Z")))
+    path = _write(casebank, "bad-answer", _bank("bad-answer", item_data(id="q1"), item_data(id="q2", answer="Z")))
     with pytest.raises(ContentError) as err:
         load_bank("bad-answer")
     assert err.value.problems[0].startswith(f"{path}: items.1: ")
@@ -264,7 +267,8 @@ def test_shipped_dibao_bank_quotes_are_exact():
     bank = load_bank("social-assistance-dibao")
     problems = [
         f"{item.id}: {src.label}: {check_quote(src)}"
-        for item in bank.items for src in item.sources
+        for item in bank.items
+        for src in item.sources
         if isinstance(src, Citation) and check_quote(src)
     ]
     assert problems == []

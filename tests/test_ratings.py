@@ -40,11 +40,27 @@ def store(db_url):
     store.engine.dispose()
 
 
-def add(store, *, source, ratio, days_ago=0.0, worker="W001", domain="social_assistance",
-        item="dibao_income", ref="q1", supersedes=None):
+def add(
+    store,
+    *,
+    source,
+    ratio,
+    days_ago=0.0,
+    worker="W001",
+    domain="social_assistance",
+    item="dibao_income",
+    ref="q1",
+    supersedes=None,
+):
     return store.record(
-        worker_id=worker, domain=domain, item_id=item, source=source, ref=ref,
-        score=ratio * 4, max_score=4, recorded_at=AS_OF - timedelta(days=days_ago),
+        worker_id=worker,
+        domain=domain,
+        item_id=item,
+        source=source,
+        ref=ref,
+        score=ratio * 4,
+        max_score=4,
+        recorded_at=AS_OF - timedelta(days=days_ago),
         supersedes=supersedes,
     )
 
@@ -69,9 +85,7 @@ def test_rules_reject_unknown_fields_and_unordered_thresholds():
     with pytest.raises(ValidationError):
         RatingRules.model_validate({**data, "quota": 0.2})
     with pytest.raises(ValidationError, match="合格 ≤ 熟练 ≤ 精通"):
-        RatingRules.model_validate(
-            {**data, "thresholds": {"competent": 0.8, "skilled": 0.7, "expert": 0.9}}
-        )
+        RatingRules.model_validate({**data, "thresholds": {"competent": 0.8, "skilled": 0.7, "expert": 0.9}})
     with pytest.raises(ValidationError, match="未知证据来源"):
         RatingRules.model_validate({**data, "trainer_sources": ["wechat_quiz"]})
 
@@ -132,8 +146,12 @@ def test_two_kinds_without_a_trainer_source_are_capped(store):
 
 @pytest.mark.parametrize(
     ("ratio", "level", "title"),
-    [(0.6, "competent", "合格"), (0.8, "skilled", "熟练"), (0.95, "expert", "精通"),
-     (0.5, "needs_improvement", "待提高")],
+    [
+        (0.6, "competent", "合格"),
+        (0.8, "skilled", "熟练"),
+        (0.95, "expert", "精通"),
+        (0.5, "needs_improvement", "待提高"),
+    ],
 )
 def test_two_kinds_with_graded_exercise_reach_the_threshold_level(store, ratio, level, title):
     for day, source in enumerate(("self_check", "graded_exercise", "graded_exercise")):
@@ -207,9 +225,11 @@ def test_full_post_only_when_every_domain_is_proficient():
     framework = load_framework()
     domains = [d.id for d in framework.domains]
     matrix = pd.DataFrame(
-        [["competent"] * 6 + ["skilled"] * 5 + ["expert"],
-         ["expert"] * 11 + ["needs_improvement"],
-         ["expert"] * 11 + ["not_assessed"]],
+        [
+            ["competent"] * 6 + ["skilled"] * 5 + ["expert"],
+            ["expert"] * 11 + ["needs_improvement"],
+            ["expert"] * 11 + ["not_assessed"],
+        ],
         index=pd.Index(["W001", "W002", "W003"], name="worker_id"),
         columns=domains,
     )

@@ -21,8 +21,7 @@ HOSTILE_NAME = "<script>alert(1)</script>"
 
 
 def worker(worker_id, name, community="示例一社区"):
-    return Worker(worker_id=worker_id, display_name=name, street="示例街道",
-                  community=community, post="综合受理窗口")
+    return Worker(worker_id=worker_id, display_name=name, street="示例街道", community=community, post="综合受理窗口")
 
 
 @pytest.fixture
@@ -30,7 +29,7 @@ def roster():
     return {
         "W001": worker("W001", "林晓雨（示例）"),
         "W002": worker("W002", "赵建国（示例）"),
-        "W003": worker("W003", HOSTILE_NAME, community="=HYPERLINK(\"x\")"),
+        "W003": worker("W003", HOSTILE_NAME, community='=HYPERLINK("x")'),
     }
 
 
@@ -43,17 +42,30 @@ def store(db_url):
 
 def add(store, *, worker, domain, source, ratio, days_ago=1, ref="q1"):
     item = load_framework().domain(domain).items[0].id
-    return store.record(worker_id=worker, domain=domain, item_id=item, source=source, ref=ref,
-                        score=ratio, recorded_at=AS_OF - timedelta(days=days_ago))
+    return store.record(
+        worker_id=worker,
+        domain=domain,
+        item_id=item,
+        source=source,
+        ref=ref,
+        score=ratio,
+        recorded_at=AS_OF - timedelta(days=days_ago),
+    )
 
 
 def make_full_post(store, worker_id):
     """Evidence that makes a worker proficient in every domain, spread over two months."""
     for domain in load_framework().domains:
-        for days_ago, source in ((40, "self_check"), (10, "graded_exercise"),
-                                 (5, "supervisor_review")):
-            add(store, worker=worker_id, domain=domain.id, source=source, ratio=1.0,
-                days_ago=days_ago, ref=f"{domain.id}-q1")
+        for days_ago, source in ((40, "self_check"), (10, "graded_exercise"), (5, "supervisor_review")):
+            add(
+                store,
+                worker=worker_id,
+                domain=domain.id,
+                source=source,
+                ratio=1.0,
+                days_ago=days_ago,
+                ref=f"{domain.id}-q1",
+            )
 
 
 @pytest.fixture
@@ -61,10 +73,10 @@ def report(tmp_path, store, roster):
     make_full_post(store, "W001")
     for ref, ratio in (("=cmd|' /C calc'!A0", 0.0), ("dibao-easy", 1.0)):
         for who in ("W002", "W003"):
-            add(store, worker=who, domain="social_assistance", source="self_check",
-                ratio=ratio, ref=ref)
-    summary = build_report(store, roster, out_html=tmp_path / "out" / "report.html",
-                           out_xlsx=tmp_path / "out" / "report.xlsx", as_of=AS_OF)
+            add(store, worker=who, domain="social_assistance", source="self_check", ratio=ratio, ref=ref)
+    summary = build_report(
+        store, roster, out_html=tmp_path / "out" / "report.html", out_xlsx=tmp_path / "out" / "report.xlsx", as_of=AS_OF
+    )
     return summary, summary.html.read_text(encoding="utf-8")
 
 
@@ -140,8 +152,8 @@ def test_question_analysis_shows_the_question_and_a_bar_of_the_right_answers(tmp
     summary = build_report(store, roster, out_html=tmp_path / "r.html", out_xlsx=tmp_path / "r.xlsx", as_of=AS_OF)
     section = summary.html.read_text(encoding="utf-8").split('<section id="questions">')[1].split("</section>")[0]
     row = next(r for r in section.split("<tr>") if ref in r)
-    assert item.prompt[:12] in row and bank.title in row                  # the question, not only its id
-    assert 'class="bar" style="width: 15.0px"' in row and "25%" in row   # 1 of 4 right: a quarter of the bar
+    assert item.prompt[:12] in row and bank.title in row  # the question, not only its id
+    assert 'class="bar" style="width: 15.0px"' in row and "25%" in row  # 1 of 4 right: a quarter of the bar
     sheet = openpyxl.load_workbook(summary.xlsx)["题目分析"]
     headers = [c.value for c in sheet[1]]
     texts = [row[headers.index("题目")] for row in sheet.iter_rows(min_row=2, values_only=True)]
@@ -233,19 +245,35 @@ def test_workbook_sheets_filter_and_fit_their_columns(report):
     book = openpyxl.load_workbook(summary.xlsx)
     matrix = book["能力矩阵"]
     assert matrix.auto_filter.ref and matrix.auto_filter.ref.startswith("A1:")
-    widths = {matrix.cell(row=1, column=c).value: matrix.column_dimensions[openpyxl.utils.get_column_letter(c)].width
-              for c in range(1, matrix.max_column + 1)}
-    assert widths["姓名"] >= 2 * len("林晓雨（示例）")          # a Chinese name fits
+    widths = {
+        matrix.cell(row=1, column=c).value: matrix.column_dimensions[openpyxl.utils.get_column_letter(c)].width
+        for c in range(1, matrix.max_column + 1)
+    }
+    assert widths["姓名"] >= 2 * len("林晓雨（示例）")  # a Chinese name fits
     questions = book["题目分析"]
-    assert questions.column_dimensions["A"].width <= 60       # long question texts are capped
+    assert questions.column_dimensions["A"].width <= 60  # long question texts are capped
 
 
 def test_a_high_score_without_trainer_evidence_reads_missing_assessment_not_low(tmp_path, store, roster):
     for days in (1, 2, 3):
-        add(store, worker="W001", domain="social_assistance", source="self_check", ratio=1.0, days_ago=days,
-            ref=f"a{days}")
-        add(store, worker="W002", domain="social_assistance", source="self_check", ratio=0.3, days_ago=days,
-            ref=f"a{days}")
+        add(
+            store,
+            worker="W001",
+            domain="social_assistance",
+            source="self_check",
+            ratio=1.0,
+            days_ago=days,
+            ref=f"a{days}",
+        )
+        add(
+            store,
+            worker="W002",
+            domain="social_assistance",
+            source="self_check",
+            ratio=0.3,
+            days_ago=days,
+            ref=f"a{days}",
+        )
     summary = build_report(store, roster, out_html=tmp_path / "r.html", out_xlsx=tmp_path / "r.xlsx", as_of=AS_OF)
     matrix = summary.html.read_text(encoding="utf-8").split('class="matrix"')[1].split("</table>")[0]
     rows = {r.split("</td>")[0].split(">")[-1]: r for r in matrix.split("<tr>")[1:]}

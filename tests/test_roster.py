@@ -46,7 +46,10 @@ def test_example_roster():
     assert list(roster) == ["W001", "W002", "W003", "W004", "W005", "S001"]
     w = roster["W003"]
     assert (w.display_name, w.street, w.community, w.post) == (
-        "孙丽娟（示例）", "示例街道", "示例二社区", "社会救助岗",
+        "孙丽娟（示例）",
+        "示例街道",
+        "示例二社区",
+        "社会救助岗",
     )
     assert w.supervisor_scope == ""
     assert roster["S001"].supervisor_scope == "示例街道"
@@ -60,20 +63,20 @@ def test_missing_column(tmp_path):
 
 
 def test_optional_columns_may_be_absent(tmp_path):
-    path = _csv(tmp_path, "short.csv", "worker_id,display_name,street,community",
-                "W001,林晓雨,示例街道,一社区")
+    path = _csv(tmp_path, "short.csv", "worker_id,display_name,street,community", "W001,林晓雨,示例街道,一社区")
     assert load_roster(path)["W001"].post == ""
 
 
 def test_every_bad_row_is_reported_with_its_line(tmp_path):
     path = _csv(
-        tmp_path, "bad.csv",
+        tmp_path,
+        "bad.csv",
         HEADER,
-        "W001,林晓雨,示例街道,一社区,窗口,",        # line 2: fine
-        "W 002,赵建国,示例街道,一社区,网格员,",      # line 3: bad worker_id
-        "W003,,示例街道,二社区,社会救助岗,",         # line 4: empty display_name
-        "W001,林晓雨二,示例街道,一社区,窗口,",       # line 5: duplicate id
-        "W005,吴秀兰,示例街道,三社区,老龄工作岗,",   # line 6: fine
+        "W001,林晓雨,示例街道,一社区,窗口,",  # line 2: fine
+        "W 002,赵建国,示例街道,一社区,网格员,",  # line 3: bad worker_id
+        "W003,,示例街道,二社区,社会救助岗,",  # line 4: empty display_name
+        "W001,林晓雨二,示例街道,一社区,窗口,",  # line 5: duplicate id
+        "W005,吴秀兰,示例街道,三社区,老龄工作岗,",  # line 6: fine
     )
     with pytest.raises(ContentError) as err:
         load_roster(path)
@@ -85,8 +88,7 @@ def test_every_bad_row_is_reported_with_its_line(tmp_path):
 
 
 def test_bom_prefixed_file_reads(tmp_path):
-    path = _csv(tmp_path, "excel.csv", HEADER, "W001,林晓雨,示例街道,一社区,窗口,",
-                encoding="utf-8-sig")
+    path = _csv(tmp_path, "excel.csv", HEADER, "W001,林晓雨,示例街道,一社区,窗口,", encoding="utf-8-sig")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     assert load_roster(path)["W001"].display_name == "林晓雨"
 
@@ -94,8 +96,10 @@ def test_bom_prefixed_file_reads(tmp_path):
 @pytest.mark.parametrize("encoding", ["gb18030", "utf-16", "utf-8-sig", "utf-8"])
 def test_an_office_file_with_chinese_headers_and_empty_rows_reads(tmp_path, encoding):
     """As Excel or WPS on Chinese Windows saves it: GBK or UTF-16, Chinese headers, ,,,,, at the end."""
-    text = "工号,姓名,街道,社区,岗位,督导范围\r\nw001,林晓雨（示例）,示例街道,示例一社区,综合受理窗口,\r\n" \
-           "s001,郑督导（示例）,示例街道,,街道督导,示例街道\r\n,,,,,\r\n,,,,,\r\n"
+    text = (
+        "工号,姓名,街道,社区,岗位,督导范围\r\nw001,林晓雨（示例）,示例街道,示例一社区,综合受理窗口,\r\n"
+        "s001,郑督导（示例）,示例街道,,街道督导,示例街道\r\n,,,,,\r\n,,,,,\r\n"
+    )
     path = tmp_path / "花名册.csv"
     path.write_bytes(text.encode(encoding))
     roster = load_roster(path)

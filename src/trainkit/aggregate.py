@@ -30,15 +30,15 @@ UNIX_EPOCH_JULIAN = 2440587.5
 
 @dataclass(frozen=True)
 class Aggregates:
-    ratings: pd.DataFrame        # worker_id, domain, RATING_COLUMNS
-    trend: pd.DataFrame          # domain, month, score, n_evidence
-    worker_trend: pd.DataFrame   # worker_id, month, score, n_evidence
-    questions: pd.DataFrame      # ref, domains, sources, attempts, workers, correct_rate, mean_score
-    rows: int                    # evidence rows counted (in period, for these workers)
-    current: int                 # of which not superseded
+    ratings: pd.DataFrame  # worker_id, domain, RATING_COLUMNS
+    trend: pd.DataFrame  # domain, month, score, n_evidence
+    worker_trend: pd.DataFrame  # worker_id, month, score, n_evidence
+    questions: pd.DataFrame  # ref, domains, sources, attempts, workers, correct_rate, mean_score
+    rows: int  # evidence rows counted (in period, for these workers)
+    current: int  # of which not superseded
     date_from: datetime | None
     date_to: datetime | None
-    outside: int                 # rows in the period that belong to workers not asked for
+    outside: int  # rows in the period that belong to workers not asked for
 
 
 def _julian_day(dialect: str):  # noqa: ANN202
@@ -53,15 +53,34 @@ def _julian(moment: datetime) -> float:
 
 def _read(store: EvidenceStore, *, as_of: datetime, since: datetime | None) -> pd.DataFrame:
     """The period's rows as plain columns: names as categories, the time as a Julian day."""
-    query = sa.select(t.c.worker_id, t.c.domain, t.c.source, t.c.ref, t.c.item_id, t.c.score / t.c.max_score,
-                      _julian_day(store.engine.dialect.name), t.c.id, sa.func.coalesce(t.c.supersedes, 0))
+    query = sa.select(
+        t.c.worker_id,
+        t.c.domain,
+        t.c.source,
+        t.c.ref,
+        t.c.item_id,
+        t.c.score / t.c.max_score,
+        _julian_day(store.engine.dialect.name),
+        t.c.id,
+        sa.func.coalesce(t.c.supersedes, 0),
+    )
     with store.engine.connect() as conn:
         rows = conn.execute(query).cursor.fetchall()
     frame = pd.DataFrame.from_records(
-        rows, columns=["worker_id", "domain", "source", "ref", "item_id", "ratio", "day", "id", "supersedes"])
-    frame = frame.astype({"worker_id": "category", "domain": "category", "source": "category",
-                          "ref": "category", "item_id": "category", "ratio": float, "day": float,
-                          "supersedes": np.int64})
+        rows, columns=["worker_id", "domain", "source", "ref", "item_id", "ratio", "day", "id", "supersedes"]
+    )
+    frame = frame.astype(
+        {
+            "worker_id": "category",
+            "domain": "category",
+            "source": "category",
+            "ref": "category",
+            "item_id": "category",
+            "ratio": float,
+            "day": float,
+            "supersedes": np.int64,
+        }
+    )
     until = frame["day"] <= _julian(as_of) + 1e-9
     superseded = set(superseded_ids(frame[until]).tolist())
     keep = until & (frame["day"] >= _julian(since) - 1e-9 if since else True)
@@ -69,10 +88,18 @@ def _read(store: EvidenceStore, *, as_of: datetime, since: datetime | None) -> p
     return frame.assign(current=~frame["id"].isin(superseded))
 
 
-def aggregate(store: EvidenceStore, *, workers: Sequence[str], as_of: datetime, rules: RatingRules,
-              framework: Framework, since: datetime | None = None,
-              domains: Sequence[str] | None = None, with_worker_trend: bool = True,
-              with_erased: bool = False) -> Aggregates:
+def aggregate(
+    store: EvidenceStore,
+    *,
+    workers: Sequence[str],
+    as_of: datetime,
+    rules: RatingRules,
+    framework: Framework,
+    since: datetime | None = None,
+    domains: Sequence[str] | None = None,
+    with_worker_trend: bool = True,
+    with_erased: bool = False,
+) -> Aggregates:
     """Everything the report shows about ``workers`` from ``since`` to ``as_of``.
 
     ``with_erased`` (a district-wide report) keeps the rows of erased workers, under their
@@ -92,9 +119,12 @@ def aggregate(store: EvidenceStore, *, workers: Sequence[str], as_of: datetime, 
     age = _julian(as_of) - current["day"]
     window = current[(age <= rules.window_days + 1e-9) & current["worker_id"].isin(list(workers))]
     weight = 0.5 ** ((_julian(as_of) - window["day"]) / rules.half_life_days)
-    sums = (window.assign(n=1, weight=weight, weighted=weight * window["ratio"])
-            .groupby(["worker_id", "domain", "source"], observed=True)[["n", "weight", "weighted"]].sum()
-            .reset_index())
+    sums = (
+        window.assign(n=1, weight=weight, weighted=weight * window["ratio"])
+        .groupby(["worker_id", "domain", "source"], observed=True)[["n", "weight", "weighted"]]
+        .sum()
+        .reset_index()
+    )
     for name in ("worker_id", "domain", "source"):
         sums[name] = sums[name].astype(str)
 
@@ -107,12 +137,14 @@ def aggregate(store: EvidenceStore, *, workers: Sequence[str], as_of: datetime, 
     return Aggregates(
         ratings=rate_sums(sums, by=("worker_id", "domain"), rules=rules, framework=framework),
         trend=trend("domain"),
-        worker_trend=trend("worker_id", current[current["worker_id"].isin(list(workers))]) if with_worker_trend
-        else pd.DataFrame(
-            columns=["worker_id", "month", "score", "n_evidence"]),
+        worker_trend=trend("worker_id", current[current["worker_id"].isin(list(workers))])
+        if with_worker_trend
+        else pd.DataFrame(columns=["worker_id", "month", "score", "n_evidence"]),
         questions=_questions(current, framework),
-        rows=len(mine), current=len(current),
-        date_from=_moment(first), date_to=_moment(last),
+        rows=len(mine),
+        current=len(current),
+        date_from=_moment(first),
+        date_to=_moment(last),
         outside=len(period) - len(theirs),
     )
 
@@ -137,13 +169,22 @@ def _questions(rows: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     titles = {d.id: d.title for d in framework.domains}
     rows = rows.assign(correct=(rows["ratio"] >= 1 - 1e-9).astype(float))
     grouped = rows.groupby("ref", observed=True)
-    stats = grouped.agg(attempts=("ratio", "size"), workers=("worker_id", "nunique"),
-                        correct_rate=("correct", "mean"), mean_score=("ratio", "mean"))
+    stats = grouped.agg(
+        attempts=("ratio", "size"),
+        workers=("worker_id", "nunique"),
+        correct_rate=("correct", "mean"),
+        mean_score=("ratio", "mean"),
+    )
     pairs = rows[["ref", "domain", "source"]].drop_duplicates()
     stats["domains"] = pairs.groupby("ref", observed=True)["domain"].agg(
-        lambda s: "、".join(titles.get(d, d) for d in sorted(set(s))))
+        lambda s: "、".join(titles.get(d, d) for d in sorted(set(s)))
+    )
     stats["sources"] = pairs.groupby("ref", observed=True)["source"].agg(
-        lambda s: "、".join(v for k, v in SOURCES.items() if k in set(s)))
-    stats = stats.reset_index().astype({"ref": str}).sort_values(
-        ["correct_rate", "mean_score", "attempts", "ref"], ascending=[True, True, False, True])
+        lambda s: "、".join(v for k, v in SOURCES.items() if k in set(s))
+    )
+    stats = (
+        stats.reset_index()
+        .astype({"ref": str})
+        .sort_values(["correct_rate", "mean_score", "attempts", "ref"], ascending=[True, True, False, True])
+    )
     return stats[columns].reset_index(drop=True)

@@ -63,8 +63,14 @@ def notebooks_dir(path: Path | None = None) -> Path:
     raise AppError(f"{candidates[0]}: 找不到课程文件夹（应含 .ipynb 课程）；请在项目根目录运行，或用 --notebooks 指定")
 
 
-def app_argv(*, port: int | None = None, open_browser: bool = True, pool_size: int = 1,
-             idle_minutes: int = 30, extra: tuple[str, ...] | list[str] = ()) -> list[str]:
+def app_argv(
+    *,
+    port: int | None = None,
+    open_browser: bool = True,
+    pool_size: int = 1,
+    idle_minutes: int = 30,
+    extra: tuple[str, ...] | list[str] = (),
+) -> list[str]:
     """The Voilà options ``trainkit app`` runs with (``extra`` comes last, so it wins)."""
     argv = [
         f"--VoilaConfiguration.template={APP_TEMPLATE}",
@@ -100,8 +106,14 @@ def _progress_detail(row) -> str:  # noqa: ANN001  (widgets.learning_map.LessonR
     return " · ".join(parts)
 
 
-def home_page(*, base_url: str = "/", notebooks: Path | None = None, store: EvidenceStore | None = None,
-              xsrf_form_html: str = "", problem: str = "") -> str:
+def home_page(
+    *,
+    base_url: str = "/",
+    notebooks: Path | None = None,
+    store: EvidenceStore | None = None,
+    xsrf_form_html: str = "",
+    problem: str = "",
+) -> str:
     """The learning map as a complete HTML page, read fresh from the store on every visit.
 
     Progress, ratings and the suggested lesson come from the same ``map_data`` as the learning
@@ -121,9 +133,16 @@ def home_page(*, base_url: str = "/", notebooks: Path | None = None, store: Evid
     data = map_data(worker, store or open_store()) if worker is not None else None
 
     def row(lesson, status: str = "new", detail: str = "") -> dict:  # noqa: ANN001
-        return {"id": lesson.id, "title": lesson.title, "domain": fw.domain(lesson.domain).title,
-                "minutes": lesson.minutes, "href": f"{base_url}voila/render/{lesson.notebook}", "status": status,
-                "status_title": _STATUS[status], "detail": detail}
+        return {
+            "id": lesson.id,
+            "title": lesson.title,
+            "domain": fw.domain(lesson.domain).title,
+            "minutes": lesson.minutes,
+            "href": f"{base_url}voila/render/{lesson.notebook}",
+            "status": status,
+            "status_title": _STATUS[status],
+            "detail": detail,
+        }
 
     if data is None:
         rows, suggestion, domains = [row(x) for x in load_lessons()], None, []
@@ -132,14 +151,28 @@ def home_page(*, base_url: str = "/", notebooks: Path | None = None, store: Evid
         suggestion = next((x for x in rows if data.suggestion and x["id"] == data.suggestion.lesson.id), None)
         domains = [{"title": d.title, "level": d.level_title, "reason": d.reason} for d in data.domains]
     folder = notebooks or _REPO / "notebooks"
-    extra = [(title, f"{base_url}voila/render/{name}") for title, name in
-             (("每日15分钟", PRACTICE_NOTEBOOK), ("练兵比武（培训师组织）", CONTEST_NOTEBOOK)) if (folder / name).is_file()]
-    env = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+    extra = [
+        (title, f"{base_url}voila/render/{name}")
+        for title, name in (("每日15分钟", PRACTICE_NOTEBOOK), ("练兵比武（培训师组织）", CONTEST_NOTEBOOK))
+        if (folder / name).is_file()
+    ]
+    env = Environment(
+        loader=FileSystemLoader(_TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     return env.get_template("app-home.html.j2").render(
-        worker=worker, roster=list(load_roster().values()) if worker is None else [],
-        lessons=rows, suggestion=suggestion, why=data.why if data else "", domains=domains, extra=extra,
-        base_url=base_url, problem=problem,
+        worker=worker,
+        roster=list(load_roster().values()) if worker is None else [],
+        lessons=rows,
+        suggestion=suggestion,
+        why=data.why if data else "",
+        domains=domains,
+        extra=extra,
+        base_url=base_url,
+        problem=problem,
         xsrf_form_html=Markup(xsrf_form_html),  # noqa: S704 (tornado's own hidden input)
     )
 
@@ -189,8 +222,9 @@ def _kernel_manager_class():  # noqa: ANN202
             client.start_channels()
             try:
                 await client.wait_for_ready(timeout=120)
-                reply = await client.execute_interactive(self.warm_code, silent=True, store_history=False,
-                                                         timeout=120, output_hook=lambda _msg: None)
+                reply = await client.execute_interactive(
+                    self.warm_code, silent=True, store_history=False, timeout=120, output_hook=lambda _msg: None
+                )
                 if reply["content"]["status"] != "ok":
                     self.log.warning("预热代码出错（内核 %s）：%s", kernel_id, reply["content"].get("evalue"))
             finally:
@@ -212,8 +246,14 @@ def _kernel_manager_class():  # noqa: ANN202
                     return kernel_id
             return None
 
-        async def start_kernel(self, *, kernel_name: str | None = None, kernel_id: str | None = None,
-                               path: str | None = None, **kwargs: Any) -> str:
+        async def start_kernel(
+            self,
+            *,
+            kernel_name: str | None = None,
+            kernel_id: str | None = None,
+            path: str | None = None,
+            **kwargs: Any,
+        ) -> str:
             taken = None
             if kernel_id is None and not path and kernel_name in (None, self.pool_kernel_name):
                 taken = self._take_from_pool()
@@ -285,9 +325,14 @@ def _application_class():  # noqa: ANN202
             self.redirect(self.settings["base_url"])
 
         async def _page(self, problem: str = "") -> None:
-            page = partial(home_page, base_url=self.settings["base_url"], store=self.settings["trainkit_store"],
-                           notebooks=Path(self.settings["trainkit_notebooks"]),
-                           xsrf_form_html=self.xsrf_form_html(), problem=problem)
+            page = partial(
+                home_page,
+                base_url=self.settings["base_url"],
+                store=self.settings["trainkit_store"],
+                notebooks=Path(self.settings["trainkit_notebooks"]),
+                xsrf_form_html=self.xsrf_form_html(),
+                problem=problem,
+            )
             html = await IOLoop.current().run_in_executor(None, page)  # reading the store: off the event loop
             self.set_header("Cache-Control", "no-store")
             self.finish(html)
@@ -332,9 +377,16 @@ def _application_class():  # noqa: ANN202
     return TrainkitApp
 
 
-def run_app(*, notebooks: Path | None = None, worker_id: str | None = None, port: int | None = None,
-            open_browser: bool = True, pool_size: int = 1, idle_minutes: int = 30,
-            extra: tuple[str, ...] = ()) -> None:
+def run_app(
+    *,
+    notebooks: Path | None = None,
+    worker_id: str | None = None,
+    port: int | None = None,
+    open_browser: bool = True,
+    pool_size: int = 1,
+    idle_minutes: int = 30,
+    extra: tuple[str, ...] = (),
+) -> None:
     """Serve the lessons until interrupted (Ctrl+C)."""
     from .content import ContentError
     from .framework import load_framework
@@ -365,7 +417,8 @@ def run_app(*, notebooks: Path | None = None, worker_id: str | None = None, port
     # Voilà finds templates in the Jupyter data path; ours is shipped inside the package.
     jupyter_path = str(_TEMPLATES / "jupyter")
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (jupyter_path, os.environ.get("JUPYTER_PATH")) if p)
-    argv = [*app_argv(port=port, open_browser=open_browser, pool_size=pool_size, idle_minutes=idle_minutes,
-                      extra=extra), str(folder)]
+    argv = [
+        *app_argv(port=port, open_browser=open_browser, pool_size=pool_size, idle_minutes=idle_minutes, extra=extra),
+        str(folder),
+    ]
     _application_class().launch_instance(argv=argv)
-

@@ -35,15 +35,22 @@ class Packet:
     domain: str
     domain_title: str
     as_of: datetime
-    rows: pd.DataFrame           # one row per evidence row, with status, age_days, weight, weighted
-    steps: list[str]             # the rule applied, in plain Chinese with the numbers
+    rows: pd.DataFrame  # one row per evidence row, with status, age_days, weight, weighted
+    steps: list[str]  # the rule applied, in plain Chinese with the numbers
     level_title: str
     reason: str
     appeals: list
 
 
-def build_packet(store: EvidenceStore, worker: Worker, domain: str, *, as_of: datetime | None = None,
-                 rules: RatingRules | None = None, framework: Framework | None = None) -> Packet:
+def build_packet(
+    store: EvidenceStore,
+    worker: Worker,
+    domain: str,
+    *,
+    as_of: datetime | None = None,
+    rules: RatingRules | None = None,
+    framework: Framework | None = None,
+) -> Packet:
     """The packet for ``worker``'s rating in ``domain`` (an id) as of ``as_of`` (default: now)."""
     rules, framework = rules or load_rating_rules(), framework or load_framework()
     title = framework.domain(domain).title
@@ -51,8 +58,11 @@ def build_packet(store: EvidenceStore, worker: Worker, domain: str, *, as_of: da
     evidence = store.frame(worker_id=worker.worker_id, domain=domain)
     rows = _classify(evidence, as_of=as_of, rules=rules)
     rated = rate(evidence, as_of=as_of, rules=rules, framework=framework)
-    level_title, reason = (rated.iloc[0]["level_title"], rated.iloc[0]["reason"]) if len(rated) else (
-        framework.scale[0].title, "评定窗口内没有这一领域的证据")
+    level_title, reason = (
+        (rated.iloc[0]["level_title"], rated.iloc[0]["reason"])
+        if len(rated)
+        else (framework.scale[0].title, "评定窗口内没有这一领域的证据")
+    )
     steps = _steps(rows, rules=rules, level_title=level_title)
     appeals = [a for a in list_appeals(store, worker_id=worker.worker_id) if a.domain == domain]
     return Packet(worker, domain, title, as_of, rows, steps, level_title, reason, appeals)
@@ -64,36 +74,56 @@ def _classify(evidence: pd.DataFrame, *, as_of: datetime, rules: RatingRules) ->
     rows = evidence.assign(recorded_at=pd.to_datetime(evidence["recorded_at"])).reset_index(drop=True)
     until = rows[rows["recorded_at"] <= as_of]
     gone = set(superseded_ids(until).tolist())
-    by = {int(t): int(i) for i, t in zip(until["id"], pd.to_numeric(until["supersedes"], errors="coerce"),
-                                         strict=True) if t == t and int(t) in gone}
+    by = {
+        int(t): int(i)
+        for i, t in zip(until["id"], pd.to_numeric(until["supersedes"], errors="coerce"), strict=True)
+        if t == t and int(t) in gone
+    }
     age = (pd.Timestamp(as_of) - rows["recorded_at"]).dt.total_seconds() / 86400
-    status = [LATER if a < 0 else SUPERSEDED if i in gone else OUTSIDE if a > rules.window_days else COUNTED
-              for i, a in zip(rows["id"], age, strict=True)]
+    status = [
+        LATER if a < 0 else SUPERSEDED if i in gone else OUTSIDE if a > rules.window_days else COUNTED
+        for i, a in zip(rows["id"], age, strict=True)
+    ]
     weight = [0.5 ** (a / rules.half_life_days) if s == COUNTED else math.nan for a, s in zip(age, status, strict=True)]
-    return rows.assign(status=status, age_days=age, weight=weight,
-                       weighted=[w * r for w, r in zip(weight, rows["ratio"], strict=True)],
-                       replaced_by=[by.get(int(i)) for i in rows["id"]])
+    return rows.assign(
+        status=status,
+        age_days=age,
+        weight=weight,
+        weighted=[w * r for w, r in zip(weight, rows["ratio"], strict=True)],
+        replaced_by=[by.get(int(i)) for i in rows["id"]],
+    )
 
 
 def _steps(rows: pd.DataFrame, *, rules: RatingRules, level_title: str) -> list[str]:
     counted = rows[rows["status"] == COUNTED] if len(rows) else rows
-    steps = [f"第一步：只看评定日前 {rules.window_days:g} 天内的证据；被同一题目、同一事项的较新记录取代的不算。"
-             f"共 {len(rows)} 条记录，计入 {len(counted)} 条。"]
+    steps = [
+        f"第一步：只看评定日前 {rules.window_days:g} 天内的证据；被同一题目、同一事项的较新记录取代的不算。"
+        f"共 {len(rows)} 条记录，计入 {len(counted)} 条。"
+    ]
     if counted.empty:
         return [*steps, f"没有计入的证据：评定为“{level_title}”。"]
     total_w, total_wr = float(counted["weight"].sum()), float(counted["weighted"].sum())
     score = total_wr / total_w
-    steps.append(f"第二步：每条证据的权重 = 0.5 的（距评定日天数 ÷ {rules.half_life_days:g}）次方，越近越重。"
-                 f"权重合计 {total_w:.4f}，权重 × 得分率 合计 {total_wr:.4f}，"
-                 f"加权得分率 = {total_wr:.4f} ÷ {total_w:.4f} = {score:.2%}。")
+    steps.append(
+        f"第二步：每条证据的权重 = 0.5 的（距评定日天数 ÷ {rules.half_life_days:g}）次方，越近越重。"
+        f"权重合计 {total_w:.4f}，权重 × 得分率 合计 {total_wr:.4f}，"
+        f"加权得分率 = {total_wr:.4f} ÷ {total_w:.4f} = {score:.2%}。"
+    )
     kinds = [SOURCES.get(s, s) for s in SOURCES if s in set(counted["source"])]
     trainer = [SOURCES[s] for s in rules.trainer_sources if s in set(counted["source"])]
-    steps.append(f"第三步：证据条数 {len(counted)}（至少 {rules.min_evidence} 条）；来源 {len(kinds)} 类：{'、'.join(kinds)}"
-                 f"（合格及以上至少 {rules.min_source_kinds} 类，且须有培训师或督导的证据："
-                 f"{'有，' + '、'.join(trainer) if trainer else '没有'}）。")
-    bars = "，".join(f"{name} {bar:.0%}" for name, bar in (("合格", rules.thresholds.competent),
-                                                          ("熟练", rules.thresholds.skilled),
-                                                          ("精通", rules.thresholds.expert)))
+    steps.append(
+        f"第三步：证据条数 {len(counted)}（至少 {rules.min_evidence} 条）；来源 {len(kinds)} 类：{'、'.join(kinds)}"
+        f"（合格及以上至少 {rules.min_source_kinds} 类，且须有培训师或督导的证据："
+        f"{'有，' + '、'.join(trainer) if trainer else '没有'}）。"
+    )
+    bars = "，".join(
+        f"{name} {bar:.0%}"
+        for name, bar in (
+            ("合格", rules.thresholds.competent),
+            ("熟练", rules.thresholds.skilled),
+            ("精通", rules.thresholds.expert),
+        )
+    )
     steps.append(f"第四步：分数线 {bars}。结论：{level_title}。")
     return steps
 
@@ -101,6 +131,7 @@ def _steps(rows: pd.DataFrame, *, rules: RatingRules, level_title: str) -> list[
 def render_packet(packet: Packet) -> str:
     """A print-ready Chinese HTML page."""
     w = packet.worker
+
     def when(moment) -> str:  # noqa: ANN001
         return pd.Timestamp(moment).tz_localize("UTC").tz_convert(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
 
@@ -114,11 +145,18 @@ def render_packet(packet: Packet) -> str:
         f"<td class=n>{'' if r.weight != r.weight else f'{r.weight:.4f}'}</td>"
         f"<td class=n>{'' if r.weighted != r.weighted else f'{r.weighted:.4f}'}</td>"
         f"<td>{escape(r.status)}{f'（由记录 {int(r.replaced_by)} 取代）' if pd.notna(r.replaced_by) else ''}</td></tr>"
-        for r in packet.rows.itertuples())
+        for r in packet.rows.itertuples()
+    )
     appeals = "".join(
         f"<li>申诉 #{a.id}，{a.filed_at:%Y-%m-%d} 登记：{escape(a.reason)}。"
-        + (f"处理：{escape(a.status)}（{a.decided_at:%Y-%m-%d}，{escape(a.decided_by)}）：{escape(a.note)}"
-           if a.outcome else "尚未处理。") + "</li>" for a in packet.appeals)
+        + (
+            f"处理：{escape(a.status)}（{a.decided_at:%Y-%m-%d}，{escape(a.decided_by)}）：{escape(a.note)}"
+            if a.outcome
+            else "尚未处理。"
+        )
+        + "</li>"
+        for a in packet.appeals
+    )
     steps = "".join(f"<li>{escape(s)}</li>" for s in packet.steps)
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -24,6 +24,7 @@ __all__ = ["Appeal", "decide_appeal", "file_appeal", "list_appeals", "record_rev
 Outcome = Literal["upheld", "revised"]
 OUTCOME_TITLES = {"upheld": "维持原评定", "revised": "改变评定"}
 
+
 @dataclass(frozen=True)
 class Appeal:
     id: int
@@ -53,8 +54,17 @@ def _ensure_tables(store: EvidenceStore) -> None:
     metadata.create_all(store.engine)
 
 
-def file_appeal(store: EvidenceStore, roster: dict[str, Worker], *, worker_id: str, domain: str, reason: str,
-                deadline: date, recorded_by: str, today: date | None = None) -> int:
+def file_appeal(
+    store: EvidenceStore,
+    roster: dict[str, Worker],
+    *,
+    worker_id: str,
+    domain: str,
+    reason: str,
+    deadline: date,
+    recorded_by: str,
+    today: date | None = None,
+) -> int:
     """Record an appeal about one domain's rating; refused after the notice period."""
     today = today or datetime.now(UTC).date()
     if worker_id not in roster:
@@ -70,14 +80,29 @@ def file_appeal(store: EvidenceStore, roster: dict[str, Worker], *, worker_id: s
         raise ValueError(f"公示期已于 {deadline} 结束，不能再登记申诉；如有特殊情况请书面报区民政局")
     _ensure_tables(store)
     with store.engine.begin() as conn:
-        return conn.execute(appeals_table.insert().values(
-            worker_id=worker_id, domain=domain, reason=reason.strip(), deadline=deadline,
-            filed_at=datetime.now(UTC).replace(tzinfo=None), recorded_by=recorded_by,
-        )).inserted_primary_key[0]
+        return conn.execute(
+            appeals_table.insert().values(
+                worker_id=worker_id,
+                domain=domain,
+                reason=reason.strip(),
+                deadline=deadline,
+                filed_at=datetime.now(UTC).replace(tzinfo=None),
+                recorded_by=recorded_by,
+            )
+        ).inserted_primary_key[0]
 
 
-def decide_appeal(store: EvidenceStore, roster: dict[str, Worker], *, appeal_id: int, decided_by: str,
-                  outcome: Outcome, note: str, score: float | None = None, item_id: str | None = None) -> Appeal:
+def decide_appeal(
+    store: EvidenceStore,
+    roster: dict[str, Worker],
+    *,
+    appeal_id: int,
+    decided_by: str,
+    outcome: Outcome,
+    note: str,
+    score: float | None = None,
+    item_id: str | None = None,
+) -> Appeal:
     """Decide an appeal once. ``revised`` needs the reviewed score (0–1) and adds it as evidence."""
     appeal = next((a for a in list_appeals(store) if a.id == appeal_id), None)
     if appeal is None:
@@ -101,19 +126,33 @@ def decide_appeal(store: EvidenceStore, roster: dict[str, Worker], *, appeal_id:
         item = item_id or items[0].id
         if item not in {i.id for i in items}:
             raise ValueError(f"事项 {item} 不属于领域 {appeal.domain}")
-        revised = {"worker_id": appeal.worker_id, "item_id": item, "domain": appeal.domain,
-                   "source": "appeal_outcome", "ref": f"appeal:{appeal_id}", "score": score,
-                   "assessor": decided_by, "note": note.strip(), "key": f"appeal:{appeal_id}"}
+        revised = {
+            "worker_id": appeal.worker_id,
+            "item_id": item,
+            "domain": appeal.domain,
+            "source": "appeal_outcome",
+            "ref": f"appeal:{appeal_id}",
+            "score": score,
+            "assessor": decided_by,
+            "note": note.strip(),
+            "key": f"appeal:{appeal_id}",
+        }
     with store.engine.begin() as conn:  # the evidence and the decision land together or not at all
         evidence_id = None
         if revised is not None:
             evidence_id = store.record(**revised, connection=conn)
             if evidence_id is None:
                 raise ValueError(f"申诉 {appeal_id} 的复核证据已经存在，却没有处理记录：请先核查证据库")
-        conn.execute(decisions_table.insert().values(
-            appeal_id=appeal_id, decided_by=decided_by, decided_at=datetime.now(UTC).replace(tzinfo=None),
-            outcome=outcome, note=note.strip(), evidence_id=evidence_id,
-        ))
+        conn.execute(
+            decisions_table.insert().values(
+                appeal_id=appeal_id,
+                decided_by=decided_by,
+                decided_at=datetime.now(UTC).replace(tzinfo=None),
+                outcome=outcome,
+                note=note.strip(),
+                evidence_id=evidence_id,
+            )
+        )
     return next(a for a in list_appeals(store) if a.id == appeal_id)
 
 
@@ -121,16 +160,28 @@ def list_appeals(store: EvidenceStore, *, worker_id: str | None = None) -> list[
     """Every appeal with its decision, if any, oldest first."""
     _ensure_tables(store)
     a, d = appeals_table, decisions_table
-    query = (sa.select(a, d.c.decided_by, d.c.decided_at, d.c.outcome, d.c.note, d.c.evidence_id)
-             .select_from(a.outerjoin(d, d.c.appeal_id == a.c.id)).order_by(a.c.id))
+    query = (
+        sa.select(a, d.c.decided_by, d.c.decided_at, d.c.outcome, d.c.note, d.c.evidence_id)
+        .select_from(a.outerjoin(d, d.c.appeal_id == a.c.id))
+        .order_by(a.c.id)
+    )
     if worker_id is not None:
         query = query.where(a.c.worker_id == worker_id)
     with store.engine.connect() as conn:
         return [Appeal(**dict(row)) for row in conn.execute(query).mappings()]
 
 
-def record_review(store: EvidenceStore, roster: dict[str, Worker], *, worker_id: str, item_id: str,
-                  score: float, reviewer: str, note: str, recorded_at: datetime | None = None) -> int:
+def record_review(
+    store: EvidenceStore,
+    roster: dict[str, Worker],
+    *,
+    worker_id: str,
+    item_id: str,
+    score: float,
+    reviewer: str,
+    note: str,
+    recorded_at: datetime | None = None,
+) -> int:
     """A supervisor's review of one service item, as trainer-controlled evidence."""
     supervisor = roster.get(reviewer)
     if worker_id not in roster:
@@ -144,6 +195,14 @@ def record_review(store: EvidenceStore, roster: dict[str, Worker], *, worker_id:
     if not 0 <= score <= 1:
         raise ValueError("评议得分应在 0 到 1 之间")
     fw = load_framework()
-    return store.record(worker_id=worker_id, item_id=item_id, domain=fw.domain_of(item_id),
-                        source="supervisor_review", ref=f"review:{item_id}", score=score,
-                        assessor=reviewer, note=note, recorded_at=recorded_at)
+    return store.record(
+        worker_id=worker_id,
+        item_id=item_id,
+        domain=fw.domain_of(item_id),
+        source="supervisor_review",
+        ref=f"review:{item_id}",
+        score=score,
+        assessor=reviewer,
+        note=note,
+        recorded_at=recorded_at,
+    )

@@ -31,8 +31,8 @@ _CODE = re.compile(r"^TK-(?P<worker>[A-Za-z0-9_.-]+)-(?P<stamp>\d{12})-(?P<check
 class Certificate:
     worker: Worker
     full_post: bool
-    domains: tuple[tuple[str, str], ...]   # (domain title, level title) where proficient
-    issued_at: datetime                    # UTC, to the minute
+    domains: tuple[tuple[str, str], ...]  # (domain title, level title) where proficient
+    issued_at: datetime  # UTC, to the minute
     code: str
 
 
@@ -73,8 +73,11 @@ def verify(store: EvidenceStore, code: str, *, roster: dict[str, Worker] | None 
     name = f"{roster[worker_id].display_name}（{worker_id}）" if roster and worker_id in roster else worker_id
     when = f"{at:%Y-%m-%d %H:%M}（UTC）"
     if not domains:
-        return Verification(False, f"截至 {when}，证据库中 {name} 没有任何领域达到合格："
-                                   "此证书不能由证据证实（也可能此人的记录已按个人信息删除请求清除）")
+        return Verification(
+            False,
+            f"截至 {when}，证据库中 {name} 没有任何领域达到合格："
+            "此证书不能由证据证实（也可能此人的记录已按个人信息删除请求清除）",
+        )
     if full_post:
         return Verification(True, f"有效：截至 {when}，{name} 全部 {len(domains)} 个领域合格及以上，达到全岗通。")
     listed = "、".join(f"{title}（{level}）" for title, level in domains)
@@ -85,8 +88,11 @@ def render_certificate(cert: Certificate, *, issuer: str) -> str:
     """A one-page, print-ready HTML certificate (A4 landscape)."""
     w = cert.worker
     title = "全岗通能力证书" if cert.full_post else "领域能力合格证书"
-    statement = ("在全部十二个能力领域均达到合格及以上，经评定达到“全岗通”。" if cert.full_post
-                 else "在下列能力领域达到合格及以上：")
+    statement = (
+        "在全部十二个能力领域均达到合格及以上，经评定达到“全岗通”。"
+        if cert.full_post
+        else "在下列能力领域达到合格及以上："
+    )
     rows = "".join(f"<tr><td>{escape(t)}</td><td>{escape(lv)}</td></tr>" for t, lv in cert.domains)
     where = "　".join(escape(x) for x in (w.street, w.community, w.post) if x)
     return f"""<!DOCTYPE html>
@@ -110,7 +116,9 @@ table{{border-collapse:collapse;margin:4mm 0;font-size:15px}}td{{border:1px soli
 """
 
 
-def _standing(store: EvidenceStore, workers: list[str], at: datetime) -> dict[str, tuple[bool, tuple[tuple[str, str], ...]]]:
+def _standing(
+    store: EvidenceStore, workers: list[str], at: datetime
+) -> dict[str, tuple[bool, tuple[tuple[str, str], ...]]]:
     """Per worker at ``at``: 全岗通 or not, and (domain title, level title) for each proficient domain."""
     framework, rules = load_framework(), load_rating_rules()
     agg = aggregate(store, workers=workers, as_of=at, rules=rules, framework=framework, with_worker_trend=False)
@@ -119,8 +127,11 @@ def _standing(store: EvidenceStore, workers: list[str], at: datetime) -> dict[st
     levels = {lv.id: lv for lv in framework.scale}
     result = {}
     for worker_id in workers:
-        shown = tuple((d.title, levels[matrix.loc[worker_id, d.id]].title) for d in framework.domains
-                      if levels[matrix.loc[worker_id, d.id]].proficient)
+        shown = tuple(
+            (d.title, levels[matrix.loc[worker_id, d.id]].title)
+            for d in framework.domains
+            if levels[matrix.loc[worker_id, d.id]].proficient
+        )
         result[worker_id] = (bool(full[worker_id]), shown)
     return result
 

@@ -157,8 +157,9 @@ def run_check() -> Inventory:
             inv.problems.append(f"{where}domain: 未知领域 {lesson.domain}")
         inv.problems += [f"{where}banks: 未知题库 {b}" for b in lesson.banks if b not in banks]
         inv.problems += [f"{where}items: 未声明的服务事项 {x}" for x in lesson.items if x not in items]
-        inv.problems += [f"{where}cases: 找不到案例 {c}（casebank/cases/ 里没有这个 id）"
-                         for c in lesson.cases if c not in cases]
+        inv.problems += [
+            f"{where}cases: 找不到案例 {c}（casebank/cases/ 里没有这个 id）" for c in lesson.cases if c not in cases
+        ]
         if notebooks.is_dir() and not (notebooks / lesson.notebook).is_file():
             inv.problems.append(f"{where}notebook: 找不到 notebooks/{lesson.notebook}")
         lessons_by[lesson.domain] += 1

@@ -38,22 +38,43 @@ def lab(ctx: click.Context) -> None:
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-@click.option("--port", type=click.IntRange(1, 65535), default=8866, show_default=True, help="端口（被占用时自动换一个）")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8866, show_default=True, help="端口（被占用时自动换一个）"
+)
 @click.option("--no-browser", is_flag=True, help="不自动打开浏览器")
 @click.option("--worker", "worker_id", help="学员工号（默认：JupyterHub 用户、TRAINKIT_WORKER 或记住的身份）")
 @click.option("--notebooks", type=click.Path(path_type=Path, file_okay=False, exists=True), help="课程文件夹")
 @click.option("--pool-size", type=click.IntRange(0, 8), default=1, show_default=True, help="预热内核数（2 核机器用 1）")
-@click.option("--idle-minutes", type=click.IntRange(1, 24 * 60), default=30, show_default=True,
-              help="课程页空闲多少分钟后回收其内核")
+@click.option(
+    "--idle-minutes",
+    type=click.IntRange(1, 24 * 60),
+    default=30,
+    show_default=True,
+    help="课程页空闲多少分钟后回收其内核",
+)
 @click.pass_context
-def app(ctx: click.Context, port: int, no_browser: bool, worker_id: str | None, notebooks: Path | None,
-        pool_size: int, idle_minutes: int) -> None:
+def app(
+    ctx: click.Context,
+    port: int,
+    no_browser: bool,
+    worker_id: str | None,
+    notebooks: Path | None,
+    pool_size: int,
+    idle_minutes: int,
+) -> None:
     """以无代码页面打开全部课程（Voilà），首页是学习地图；其余参数原样传给 Voilà。"""
     from .app import AppError, run_app
 
     try:
-        run_app(notebooks=notebooks, worker_id=worker_id, port=port, open_browser=not no_browser,
-                pool_size=pool_size, idle_minutes=idle_minutes, extra=tuple(ctx.args))
+        run_app(
+            notebooks=notebooks,
+            worker_id=worker_id,
+            port=port,
+            open_browser=not no_browser,
+            pool_size=pool_size,
+            idle_minutes=idle_minutes,
+            extra=tuple(ctx.args),
+        )
     except AppError as err:
         raise click.ClickException(str(err)) from err
 
@@ -123,8 +144,7 @@ def policy_list(as_json: bool) -> None:
 
     params = load_parameters()
     if as_json:
-        click.echo(json.dumps({k: p.model_dump(mode="json") for k, p in params.items()},
-                              ensure_ascii=False, indent=2))
+        click.echo(json.dumps({k: p.model_dump(mode="json") for k, p in params.items()}, ensure_ascii=False, indent=2))
         return
     for p in params.values():
         click.echo(f"{p.id}  {p.title}（{p.program}，{p.unit}）")
@@ -179,8 +199,14 @@ def policy_stale(months: int) -> None:
 @main.command()
 @click.option("--households", type=click.IntRange(1, 2_000_000), required=True, help="户数")
 @click.option("--seed", type=int, default=2026, show_default=True)
-@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default="2026-06-01", show_default=True,
-              help="年龄和记录以这一天为准")
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default="2026-06-01",
+    show_default=True,
+    help="年龄和记录以这一天为准",
+)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
 @click.option("--csv", is_flag=True, help="同时写 CSV")
 def synth(households: int, seed: int, on: dt.datetime, out: Path, csv: bool) -> None:
@@ -197,8 +223,9 @@ def synth(households: int, seed: int, on: dt.datetime, out: Path, csv: bool) -> 
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="按这一天的政策判断")
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="走访名单：.xlsx、.csv 或 .parquet")
+@click.option(
+    "--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="走访名单：.xlsx、.csv 或 .parquet"
+)
 def screen(folder: Path, on: dt.datetime, out: Path) -> None:
     """对台账中每户、每人逐项政策筛查，列出符合（或待核实）但尚未享受的人。"""
     from .district.register import read_register
@@ -213,8 +240,10 @@ def screen(folder: Path, on: dt.datetime, out: Path) -> None:
         click.echo(f"未筛查 {program}：{why}", err=True)
     path = write_outreach(result, out)
     counts = result.outreach["verdict"].value_counts()
-    click.echo(f"走访名单：{path}（符合条件 {counts.get('符合条件', 0)} 项，待核实 {counts.get('待核实', 0)} 项，"
-               f"涉及 {result.outreach['household_id'].nunique()} 户）")
+    click.echo(
+        f"走访名单：{path}（符合条件 {counts.get('符合条件', 0)} 项，待核实 {counts.get('待核实', 0)} 项，"
+        f"涉及 {result.outreach['household_id'].nunique()} 户）"
+    )
     if len(result.data_errors):
         click.echo(f"登记有误、没有筛查的 {len(result.data_errors)} 户（名单中单列，请核对台账）：", err=True)
         for row in result.data_errors.head(10).itertuples():
@@ -230,8 +259,9 @@ def quiz() -> None:
 
 @quiz.command("import")
 @click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="写入的文件夹（默认：casebank/quiz/）")
+@click.option(
+    "--out", type=click.Path(path_type=Path, file_okay=False), default=None, help="写入的文件夹（默认：casebank/quiz/）"
+)
 @click.option("--prefix", default="imported", show_default=True, help="题库与题目 id 的前缀")
 @click.option("--replace", is_flag=True, help="用本次导入替换同名的已有题库（默认拒绝覆盖）")
 @click.option("--max-rows", type=click.IntRange(1), default=20_000, show_default=True, help="最多读取的行数")
@@ -247,8 +277,10 @@ def quiz_import_cmd(workbook: Path, out: Path | None, prefix: str, replace: bool
     folder.mkdir(parents=True, exist_ok=True)
     existing = [folder / f"{bank_id}.yaml" for bank_id in result.banks if (folder / f"{bank_id}.yaml").exists()]
     if existing and not replace:
-        raise click.ClickException(f"题库已存在：{'、'.join(p.name for p in existing)}。加 --replace 用本次导入替换，"
-                                   "或用 --prefix 另起一个题库名；原有题库没有改动")
+        raise click.ClickException(
+            f"题库已存在：{'、'.join(p.name for p in existing)}。加 --replace 用本次导入替换，"
+            "或用 --prefix 另起一个题库名；原有题库没有改动"
+        )
     for bank_id, bank in result.banks.items():
         data = bank.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
         data["schema_version"] = 1
@@ -274,8 +306,12 @@ def case() -> None:
 @case.command("new")
 @click.argument("area")
 @click.option("--id", "case_id", default=None, help="案例 id（默认：new-<领域>-<日期>）")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="保存到的文件夹（默认：casebank/cases/<领域>/）")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="保存到的文件夹（默认：casebank/cases/<领域>/）",
+)
 def case_new(area: str, case_id: str | None, out: Path | None) -> None:
     """为经验丰富的社区工作者生成一份带中文注释的案例模板。"""
     from .cases import new_case_template
@@ -301,14 +337,20 @@ def evidence() -> None:
 
 
 @evidence.command("import-grades")
-@click.option("--course", type=click.Path(path_type=Path, file_okay=False), default=Path("exercises"),
-              show_default=True, help="nbgrader 课程目录")
+@click.option(
+    "--course",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("exercises"),
+    show_default=True,
+    help="nbgrader 课程目录",
+)
 @click.option("--gradebook", help="成绩库 URL（默认：课程目录下的 gradebook.db）")
 @click.option("--db", help="证据库 URL（默认：TRAINKIT_DB 或 ~/.trainkit/evidence.db）")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help="花名册（默认见 README）")
 @click.option("--all-students", is_flag=True, help="也导入不在花名册上的学员（默认跳过并列出）")
-def import_grades_cmd(course: Path, gradebook: str | None, db: str | None, roster: Path | None,
-                      all_students: bool) -> None:
+def import_grades_cmd(
+    course: Path, gradebook: str | None, db: str | None, roster: Path | None, all_students: bool
+) -> None:
     """把 nbgrader 成绩库中的评分导入为能力证据（重复导入不会重复记录）。"""
     from .evidence import open_store
     from .grading import gradebook_url, import_grades
@@ -317,13 +359,19 @@ def import_grades_cmd(course: Path, gradebook: str | None, db: str | None, roste
     gradebook = gradebook_url(course, gradebook)  # the course first: a mistyped --course is the likelier mistake
     listed = None if all_students else set(load_roster(roster))
     s = import_grades(open_store(db), course, db_url=gradebook, roster=listed)
-    click.echo(f"新增 {s.added} 条（其中复评 {s.superseding} 条），已存在 {s.unchanged} 条，待人工评分 {s.awaiting_manual} 项。")
+    click.echo(
+        f"新增 {s.added} 条（其中复评 {s.superseding} 条），已存在 {s.unchanged} 条，待人工评分 {s.awaiting_manual} 项。"
+    )
     if s.unlisted:
-        click.echo(f"跳过 {len(s.unlisted)} 名不在花名册上的学员：{'、'.join(sorted(s.unlisted))}。"
-                   "如确属本课程学员，请先加入花名册；确要导入，加 --all-students。")
+        click.echo(
+            f"跳过 {len(s.unlisted)} 名不在花名册上的学员：{'、'.join(sorted(s.unlisted))}。"
+            "如确属本课程学员，请先加入花名册；确要导入，加 --all-students。"
+        )
     if s.erased:
-        click.echo(f"跳过 {len(s.erased)} 名个人信息已清除、但仍在成绩库中的学员：{'、'.join(sorted(s.erased))}。"
-                   "请在课程目录运行 nbgrader db student remove 工号 --force 把他们从成绩库删除。")
+        click.echo(
+            f"跳过 {len(s.erased)} 名个人信息已清除、但仍在成绩库中的学员：{'、'.join(sorted(s.erased))}。"
+            "请在课程目录运行 nbgrader db student remove 工号 --force 把他们从成绩库删除。"
+        )
     if s.conflicts:
         click.echo(f"有 {len(s.conflicts)} 条成绩没有写入，因为证据库中已有内容不同的同键记录：", err=True)
         for line in s.conflicts:
@@ -343,19 +391,26 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 def erase_cmd(worker_id: str, erased_by: str, db: str | None, roster: Path | None, yes: bool) -> None:
     """按个人信息删除请求，清除已离岗人员的个人信息（统计数字保持不变）。"""
     if not yes:
-        raise click.ClickException("删除不可撤销：确认后请加 --yes 再运行。之后请把此人从花名册和 nbgrader 成绩库中删除。")
+        raise click.ClickException(
+            "删除不可撤销：确认后请加 --yes 再运行。之后请把此人从花名册和 nbgrader 成绩库中删除。"
+        )
     workers, store = _roster_and_store(roster, db)
     supervisor = workers.get(erased_by)
     if supervisor is None or not supervisor.supervisor_scope.strip():
-        raise click.ClickException(f"{erased_by} 不是花名册中的督导（督导范围为空或查无此人）：个人信息删除须由督导执行")
+        raise click.ClickException(
+            f"{erased_by} 不是花名册中的督导（督导范围为空或查无此人）：个人信息删除须由督导执行"
+        )
     person = workers.get(worker_id)
     try:
-        pseudonym = store.erase_worker(worker_id, erased_by=erased_by,
-                                       display_name=person.display_name if person else None)
+        pseudonym = store.erase_worker(
+            worker_id, erased_by=erased_by, display_name=person.display_name if person else None
+        )
     except ValueError as err:
         raise click.ClickException(str(err)) from err
-    click.echo(f"已清除 {worker_id} 的个人信息，其记录改以 {pseudonym} 保留用于统计。以后导入成绩时会跳过此工号。"
-               "请同时从花名册删除此人，并运行 nbgrader db student remove 删除成绩库中的记录（见 deploy/README.md 的人员变动一节）。")
+    click.echo(
+        f"已清除 {worker_id} 的个人信息，其记录改以 {pseudonym} 保留用于统计。以后导入成绩时会跳过此工号。"
+        "请同时从花名册删除此人，并运行 nbgrader db student remove 删除成绩库中的记录（见 deploy/README.md 的人员变动一节）。"
+    )
 
 
 @main.group()
@@ -378,15 +433,23 @@ def _roster_and_store(roster: Path | None, db: str | None):  # noqa: ANN202
 @click.option("--by", "recorded_by", required=True, help="登记人工号")
 @click.option("--db", help="证据库 URL")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False))
-def appeal_file(worker: str, domain: str, reason: str, deadline: dt.datetime, recorded_by: str,
-                db: str | None, roster: Path | None) -> None:
+def appeal_file(
+    worker: str, domain: str, reason: str, deadline: dt.datetime, recorded_by: str, db: str | None, roster: Path | None
+) -> None:
     """登记一份申诉。"""
     from .appeals import file_appeal
 
     workers, store = _roster_and_store(roster, db)
     try:
-        appeal_id = file_appeal(store, workers, worker_id=worker, domain=domain, reason=reason,
-                                deadline=deadline.date(), recorded_by=recorded_by)
+        appeal_id = file_appeal(
+            store,
+            workers,
+            worker_id=worker,
+            domain=domain,
+            reason=reason,
+            deadline=deadline.date(),
+            recorded_by=recorded_by,
+        )
     except (ValueError, KeyError) as err:
         raise click.ClickException(str(err).strip("'\"")) from err
     click.echo(f"已登记申诉 {appeal_id}。")
@@ -401,15 +464,31 @@ def appeal_file(worker: str, domain: str, reason: str, deadline: dt.datetime, re
 @click.option("--item", "item_id", help="复核针对的服务事项（默认：该领域第一个事项）")
 @click.option("--db", help="证据库 URL")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False))
-def appeal_decide(appeal_id: int, decided_by: str, outcome: str, note: str, score: float | None,
-                  item_id: str | None, db: str | None, roster: Path | None) -> None:
+def appeal_decide(
+    appeal_id: int,
+    decided_by: str,
+    outcome: str,
+    note: str,
+    score: float | None,
+    item_id: str | None,
+    db: str | None,
+    roster: Path | None,
+) -> None:
     """处理一份申诉：维持，或以新的证据改变评定。"""
     from .appeals import decide_appeal
 
     workers, store = _roster_and_store(roster, db)
     try:
-        result = decide_appeal(store, workers, appeal_id=appeal_id, decided_by=decided_by, outcome=outcome,
-                               note=note, score=score, item_id=item_id)
+        result = decide_appeal(
+            store,
+            workers,
+            appeal_id=appeal_id,
+            decided_by=decided_by,
+            outcome=outcome,
+            note=note,
+            score=score,
+            item_id=item_id,
+        )
     except (ValueError, KeyError) as err:
         raise click.ClickException(str(err).strip("'\"")) from err
     click.echo(f"申诉 {appeal_id}：{result.status}。")
@@ -424,8 +503,10 @@ def appeal_list(worker: str | None, db: str | None) -> None:
     from .evidence import open_store
 
     for a in list_appeals(open_store(db), worker_id=worker):
-        click.echo(f"{a.id}  {a.worker_id}  {a.domain}  登记于 {a.filed_at:%Y-%m-%d}  截止 {a.deadline}  "
-                   f"{a.status}{'（' + a.note + '）' if a.note else ''}")
+        click.echo(
+            f"{a.id}  {a.worker_id}  {a.domain}  登记于 {a.filed_at:%Y-%m-%d}  截止 {a.deadline}  "
+            f"{a.status}{'（' + a.note + '）' if a.note else ''}"
+        )
 
 
 @main.group()
@@ -441,15 +522,15 @@ def review() -> None:
 @click.option("--note", required=True, help="评议依据（如 窗口观察、入户陪同）")
 @click.option("--db", help="证据库 URL")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False))
-def review_add(worker_id: str, item_id: str, score: float, reviewer: str, note: str, db: str | None,
-               roster: Path | None) -> None:
+def review_add(
+    worker_id: str, item_id: str, score: float, reviewer: str, note: str, db: str | None, roster: Path | None
+) -> None:
     """记录一次督导评议。"""
     from .appeals import record_review
 
     workers, store = _roster_and_store(roster, db)
     try:
-        record_review(store, workers, worker_id=worker_id, item_id=item_id, score=score, reviewer=reviewer,
-                      note=note)
+        record_review(store, workers, worker_id=worker_id, item_id=item_id, score=score, reviewer=reviewer, note=note)
     except (ValueError, KeyError) as err:
         raise click.ClickException(str(err).strip("'\"")) from err
     click.echo(f"已记录 {worker_id} 在 {item_id} 的督导评议。")
@@ -463,17 +544,39 @@ def review_add(worker_id: str, item_id: str, score: float, reviewer: str, note: 
 @click.option("--since", type=PERIOD_START, help="只计入此日及以后的证据（2026-10-05；2026-10 从该月 1 日起）")
 @click.option("--until", type=PERIOD_END, help="评定日期：只计入此日及以前的证据（默认今天；2026-10 到该月末）")
 @click.option("--worker", help="只生成这一位工作人员本人的报告")
-@click.option("--domain", "domains", multiple=True, callback=DOMAINS,
-              help="只看这些领域（可重复；写中文名如 社会救助，或简称、id）")
+@click.option(
+    "--domain",
+    "domains",
+    multiple=True,
+    callback=DOMAINS,
+    help="只看这些领域（可重复；写中文名如 社会救助，或简称、id）",
+)
 @click.option("--scope", help="只看这个街道或社区的工作人员")
 @click.option("--publish", is_flag=True, help="生成公示版：只有姓名、等级和全岗通，附申诉方式")
 @click.option("--appeal-days", type=click.IntRange(1, 90), default=7, show_default=True, help="公示与申诉期（天）")
-@click.option("--identify", type=click.Choice(["post", "id"]), default="post", show_default=True,
-              help="公示中每人姓名旁列岗位（post，同名同岗时加工号）或工号（id）")
+@click.option(
+    "--identify",
+    type=click.Choice(["post", "id"]),
+    default="post",
+    show_default=True,
+    help="公示中每人姓名旁列岗位（post，同名同岗时加工号）或工号（id）",
+)
 @click.option("--include-supervisors", is_flag=True, help="公示中也列出督导（默认只列被评定的工作人员）")
-def report(db: str | None, out: Path, xlsx: Path | None, roster: Path | None, since: dt.datetime | None,
-           until: dt.datetime | None, worker: str | None, domains: tuple[str, ...], scope: str | None,
-           publish: bool, appeal_days: int, identify: str, include_supervisors: bool) -> None:
+def report(
+    db: str | None,
+    out: Path,
+    xlsx: Path | None,
+    roster: Path | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    worker: str | None,
+    domains: tuple[str, ...],
+    scope: str | None,
+    publish: bool,
+    appeal_days: int,
+    identify: str,
+    include_supervisors: bool,
+) -> None:
     """生成督导用的能力评定报告（HTML，可选 Excel），或 --publish 公示版。"""
     from .evidence import open_store
     from .report import build_publication, build_report, select_workers
@@ -485,13 +588,28 @@ def report(db: str | None, out: Path, xlsx: Path | None, roster: Path | None, si
     try:
         workers = select_workers(load_roster(roster), worker=worker, scope=scope)
         if publish:
-            path = build_publication(open_store(db), workers, out_html=out, appeal_days=appeal_days,
-                                     as_of=as_of, since=since, identify=identify,
-                                     include_supervisors=include_supervisors)
+            path = build_publication(
+                open_store(db),
+                workers,
+                out_html=out,
+                appeal_days=appeal_days,
+                as_of=as_of,
+                since=since,
+                identify=identify,
+                include_supervisors=include_supervisors,
+            )
             click.echo(f"公示：{path}")
             return
-        build_report(open_store(db), workers, out_html=out, out_xlsx=xlsx, as_of=as_of, since=since,
-                     domains=domains or None, district_wide=worker is None and scope is None)
+        build_report(
+            open_store(db),
+            workers,
+            out_html=out,
+            out_xlsx=xlsx,
+            as_of=as_of,
+            since=since,
+            domains=domains or None,
+            district_wide=worker is None and scope is None,
+        )
     except (ContentError, ValueError) as err:
         raise click.ClickException(str(err)) from err
     click.echo(f"报告：{out}" + (f"；Excel：{xlsx}" if xlsx else ""))
@@ -499,24 +617,43 @@ def report(db: str | None, out: Path, xlsx: Path | None, roster: Path | None, si
 
 @main.command("autograde")
 @click.argument("assignment")
-@click.option("--course", type=click.Path(path_type=Path, file_okay=False), default=Path("exercises"),
-              show_default=True, help="nbgrader 课程目录")
+@click.option(
+    "--course",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("exercises"),
+    show_default=True,
+    help="nbgrader 课程目录",
+)
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="并行进程数（默认：CPU 核数）")
 @click.option("--student", "students", multiple=True, help="只评这些学员（可重复，或用逗号分隔）")
 @click.option("--force", is_flag=True, help="重新评分已评过且没有重新提交的作业")
-@click.option("--timeout", type=click.FloatRange(1, 3600), default=120, show_default=True,
-              help="每份 notebook 的总时间限制（秒）；每格另受课程配置 Execute.timeout 限制")
-@click.option("--memory-mb", type=click.IntRange(256, 65536), default=2048, show_default=True,
-              help="学员代码可用的内存上限（MB）")
-def autograde_cmd(assignment: str, course: Path, jobs: int | None, students: tuple[str, ...], force: bool,
-                  timeout: float, memory_mb: int) -> None:
+@click.option(
+    "--timeout",
+    type=click.FloatRange(1, 3600),
+    default=120,
+    show_default=True,
+    help="每份 notebook 的总时间限制（秒）；每格另受课程配置 Execute.timeout 限制",
+)
+@click.option(
+    "--memory-mb", type=click.IntRange(256, 65536), default=2048, show_default=True, help="学员代码可用的内存上限（MB）"
+)
+def autograde_cmd(
+    assignment: str,
+    course: Path,
+    jobs: int | None,
+    students: tuple[str, ...],
+    force: bool,
+    timeout: float,
+    memory_mb: int,
+) -> None:
     """并行自动评分（与 nbgrader autograde 同分，写入同一成绩库）；损坏的提交自动修复或注明原因。"""
     from .autograde import AutogradeError, autograde, render_summary
 
     students = tuple(s.strip() for given in students for s in given.split(",") if s.strip())
     try:
-        summary = autograde(course, assignment, jobs=jobs, students=students, force=force, timeout=timeout,
-                            memory_mb=memory_mb)
+        summary = autograde(
+            course, assignment, jobs=jobs, students=students, force=force, timeout=timeout, memory_mb=memory_mb
+        )
     except AutogradeError as err:
         raise click.ClickException(str(err)) from err
     click.echo(render_summary(summary))
@@ -528,8 +665,13 @@ def autograde_cmd(assignment: str, course: Path, jobs: int | None, students: tup
 
 @main.command("feedback")
 @click.argument("assignment")
-@click.option("--course", type=click.Path(path_type=Path, file_okay=False), default=Path("exercises"),
-              show_default=True, help="nbgrader 课程目录")
+@click.option(
+    "--course",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("exercises"),
+    show_default=True,
+    help="nbgrader 课程目录",
+)
 @click.option("--student", "students", multiple=True, help="只生成这些学员的反馈（可重复，或用逗号分隔）")
 @click.option("--force", is_flag=True, help="截止时间之前（或没有设截止时间）也生成含解析的反馈")
 def feedback_cmd(assignment: str, course: Path, students: tuple[str, ...], force: bool) -> None:

@@ -19,8 +19,15 @@ __all__ = ["certificate"]
 @click.option("--db", help="证据库 URL")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help="花名册（默认见 README）")
 @click.pass_context
-def certificate(ctx: click.Context, out: Path | None, worker: str | None, scope: str | None, issuer: str,
-                db: str | None, roster: Path | None) -> None:
+def certificate(
+    ctx: click.Context,
+    out: Path | None,
+    worker: str | None,
+    scope: str | None,
+    issuer: str,
+    db: str | None,
+    roster: Path | None,
+) -> None:
     """按当前证据出具全岗通证书或领域合格证书；trainkit certificate verify 核验码 用来核验。"""
     if ctx.invoked_subcommand is not None:
         return
@@ -42,8 +49,10 @@ def certificate(ctx: click.Context, out: Path | None, worker: str | None, scope:
     for cert in issued:
         write_text(out / f"{cert.worker.worker_id}.html", render_certificate(cert, issuer=issuer))
     full = sum(c.full_post for c in issued)
-    click.echo(f"已出具 {len(issued)} 份证书（全岗通 {full} 份，领域合格 {len(issued) - full} 份），在 {out}/；"
-               f"{len(chosen) - len(issued)} 人还没有合格的领域，未出证书。用浏览器打开后打印（A4 横向）。")
+    click.echo(
+        f"已出具 {len(issued)} 份证书（全岗通 {full} 份，领域合格 {len(issued) - full} 份），在 {out}/；"
+        f"{len(chosen) - len(issued)} 人还没有合格的领域，未出证书。用浏览器打开后打印（A4 横向）。"
+    )
 
 
 @certificate.command("verify")

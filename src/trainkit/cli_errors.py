@@ -61,8 +61,13 @@ class KitGroup(click.Group):
     def invoke(self, ctx: click.Context):  # noqa: ANN201
         try:
             return super().invoke(ctx)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort,
-                KeyboardInterrupt, SystemExit):
+        except (
+            click.exceptions.ClickException,
+            click.exceptions.Exit,
+            click.exceptions.Abort,
+            KeyboardInterrupt,
+            SystemExit,
+        ):
             raise
         except Exception as err:  # noqa: BLE001 — the one place every failure passes through
             if ctx.params.get("debug") or os.environ.get("TRAINKIT_DEBUG"):
@@ -73,7 +78,8 @@ class KitGroup(click.Group):
             log = _write_traceback(err)
             raise click.ClickException(
                 f"意外错误（{type(err).__name__}）：{str(err)[:300]}。完整记录已写入 {log}，"
-                "请把它交给培训师或系统管理员；加 --debug 可在屏幕上看到详细信息") from err
+                "请把它交给培训师或系统管理员；加 --debug 可在屏幕上看到详细信息"
+            ) from err
 
 
 def _write_traceback(err: BaseException) -> Path:

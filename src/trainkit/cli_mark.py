@@ -10,8 +10,13 @@ from .atomic import write_text
 
 __all__ = ["mark"]
 
-COURSE = click.option("--course", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
-                      show_default=True, help="nbgrader 课程目录")
+COURSE = click.option(
+    "--course",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="nbgrader 课程目录",
+)
 DB = click.option("--db", help="证据库 URL（默认：TRAINKIT_DB 或 ~/.trainkit/evidence.db）")
 
 
@@ -34,13 +39,15 @@ def mark() -> None:
 @click.argument("assignment")
 @click.option("--markers", required=True, help="两位评分人的工号，用逗号分隔，例如 T01,T02")
 @click.option("--arbiter", required=True, help="仲裁人工号")
-@click.option("--gap", type=click.FloatRange(min=0), default=1.0, show_default=True,
-              help="两评相差超过这么多分时交仲裁")
+@click.option(
+    "--gap", type=click.FloatRange(min=0), default=1.0, show_default=True, help="两评相差超过这么多分时交仲裁"
+)
 @click.option("--by", "created_by", required=True, help="安排人工号")
 @COURSE
 @DB
-def plan_cmd(assignment: str, markers: str, arbiter: str, gap: float, created_by: str, course: Path,
-             db: str | None) -> None:
+def plan_cmd(
+    assignment: str, markers: str, arbiter: str, gap: float, created_by: str, course: Path, db: str | None
+) -> None:
     """为一份作业安排双评。"""
     from .marking import criteria, set_plan
 
@@ -51,12 +58,15 @@ def plan_cmd(assignment: str, markers: str, arbiter: str, gap: float, created_by
         found = criteria(course, assignment)
         if not found:
             raise ValueError(f"作业 {assignment} 没有需要人工评分的书面作答")
-        plan = set_plan(_store(db), assignment=assignment, markers=names, arbiter=arbiter.strip(), gap=gap,
-                        created_by=created_by)
+        plan = set_plan(
+            _store(db), assignment=assignment, markers=names, arbiter=arbiter.strip(), gap=gap, created_by=created_by
+        )
     except ValueError as err:
         raise _fail(err) from err
-    click.echo(f"已安排双评：{assignment}，评分人 {'、'.join(plan.markers)}，仲裁人 {plan.arbiter}，分差阈值 {plan.gap:g} 分；"
-               f"共 {len(found)} 个人工评分项。评分人请打开 notebooks/04-double-marking.ipynb 评分。")
+    click.echo(
+        f"已安排双评：{assignment}，评分人 {'、'.join(plan.markers)}，仲裁人 {plan.arbiter}，分差阈值 {plan.gap:g} 分；"
+        f"共 {len(found)} 个人工评分项。评分人请打开 notebooks/04-double-marking.ipynb 评分。"
+    )
 
 
 @mark.command("add")
@@ -68,14 +78,23 @@ def plan_cmd(assignment: str, markers: str, arbiter: str, gap: float, created_by
 @click.option("--comment", default="", help="评语（可选）")
 @COURSE
 @DB
-def add_cmd(assignment: str, student: str, grade_id: str, marker: str, score: float, comment: str, course: Path,
-            db: str | None) -> None:
+def add_cmd(
+    assignment: str, student: str, grade_id: str, marker: str, score: float, comment: str, course: Path, db: str | None
+) -> None:
     """记一次评分（通常在双评 notebook 中完成）。"""
     from .marking import ROUNDS, record_mark
 
     try:
-        round_ = record_mark(_store(db), course, assignment=assignment, student=student, grade_id=grade_id,
-                             marker=marker, score=score, comment=comment)
+        round_ = record_mark(
+            _store(db),
+            course,
+            assignment=assignment,
+            student=student,
+            grade_id=grade_id,
+            marker=marker,
+            score=score,
+            comment=comment,
+        )
     except ValueError as err:
         raise _fail(err) from err
     click.echo(f"已记录（{ROUNDS[round_]}）：{student} · {grade_id} · {score:g} 分。")
@@ -138,7 +157,8 @@ def report_cmd(assignment: str, out: Path, course: Path, db: str | None) -> None
     except ValueError as err:
         raise _fail(err) from err
     per_criterion, per_marker = agreement(status, plan)
-    page = render_marking_page(assignment=assignment, plan=plan, status=status, per_criterion=per_criterion,
-                               per_marker=per_marker)
+    page = render_marking_page(
+        assignment=assignment, plan=plan, status=status, per_criterion=per_criterion, per_marker=per_marker
+    )
     write_text(out, page)
     click.echo(f"双评一致性：{out}")

@@ -19,8 +19,9 @@ __all__ = ["packet"]
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="评定日（默认：现在）")
 @click.option("--db", help="证据库 URL")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help="花名册（默认见 README）")
-def packet(worker_id: str, domain: str, out: Path, as_of: dt.datetime | None, db: str | None,
-           roster: Path | None) -> None:
+def packet(
+    worker_id: str, domain: str, out: Path, as_of: dt.datetime | None, db: str | None, roster: Path | None
+) -> None:
     """生成申诉材料：某人某领域评定背后的每条证据和逐步计算（领域可写中文名或 id）。"""
     from .appeal_packet import build_packet, render_packet
     from .evidence import open_store

@@ -37,7 +37,11 @@ ASSIGNMENT = "social-assistance-dibao"
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = ["秀英", "建华", "丽娟", "志强", "海燕", "国庆", "晓梅", "文博", "雪松", "春燕", "立新", "佳怡"]
 PROFILES = {  # chance of answering a question right, written-answer share of points
-    "strong": (0.95, 0.9), "able": (0.85, 0.8), "average": (0.7, 0.6), "weak": (0.4, 0.3), "blank": (0.0, 0.0),
+    "strong": (0.95, 0.9),
+    "able": (0.85, 0.8),
+    "average": (0.7, 0.6),
+    "weak": (0.4, 0.3),
+    "blank": (0.0, 0.0),
     "broken": (0.6, 0.5),
 }
 RIGHT = {"人数": "4", "月收入": "2000", "第3题": '"A"', "月补差": "2044", "第5题": '"B"', "第6题": '"C"'}
@@ -60,7 +64,9 @@ class DemoResult:
 def _prepare(out: Path) -> None:
     if out.exists() and any(out.iterdir()):
         if not (out / MARKER).is_file():
-            raise DemoError(f"{out}: 文件夹非空且不是 trainkit demo 创建的，为避免覆盖您的文件，已停止。请换一个空文件夹。")
+            raise DemoError(
+                f"{out}: 文件夹非空且不是 trainkit demo 创建的，为避免覆盖您的文件，已停止。请换一个空文件夹。"
+            )
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("created by trainkit demo\n", encoding="utf-8")
@@ -115,8 +121,9 @@ def _answered(release: Path, profile: str, rng: random.Random) -> nbformat.Noteb
     return nb
 
 
-def _simulate_submissions(course: Path, profiles: dict[str, str], start: datetime, days: int,
-                          rng: random.Random) -> dict[str, datetime]:
+def _simulate_submissions(
+    course: Path, profiles: dict[str, str], start: datetime, days: int, rng: random.Random
+) -> dict[str, datetime]:
     release = course / "release" / ASSIGNMENT
     when: dict[str, datetime] = {}
     for worker, profile in profiles.items():
@@ -155,8 +162,7 @@ def _wrong(item: Item, rng: random.Random) -> object:
     return [k for k in keys if k not in item.answer][:1] or keys[:1]
 
 
-def _self_checks(abilities: dict[str, dict[str, float]], start: datetime, days: int,
-                 rng: random.Random) -> list[dict]:
+def _self_checks(abilities: dict[str, dict[str, float]], start: datetime, days: int, rng: random.Random) -> list[dict]:
     """Lesson self-check answers over the months, getting better with practice."""
     fw = load_framework()
     rows = []
@@ -171,17 +177,25 @@ def _self_checks(abilities: dict[str, dict[str, float]], start: datetime, days: 
                     answer = item.answer if rng.random() < p else _wrong(item, rng)
                     marking = check_answer(item, answer)
                     for service_item in item.items:
-                        rows.append({
-                            "worker_id": worker, "item_id": service_item,
-                            "domain": fw.domain_of(service_item), "source": "self_check",
-                            "ref": f"quiz:{bank.id}:{item.id}", "score": marking.score,
-                            "recorded_at": when, "answer": {"value": str(answer)}, "assessor": worker,
-                        })
+                        rows.append(
+                            {
+                                "worker_id": worker,
+                                "item_id": service_item,
+                                "domain": fw.domain_of(service_item),
+                                "source": "self_check",
+                                "ref": f"quiz:{bank.id}:{item.id}",
+                                "score": marking.score,
+                                "recorded_at": when,
+                                "answer": {"value": str(answer)},
+                                "assessor": worker,
+                            }
+                        )
     return rows
 
 
-def _other_exercises(course: Path, abilities: dict[str, dict[str, float]], start: datetime, days: int,
-                     rng: random.Random) -> list[dict]:
+def _other_exercises(
+    course: Path, abilities: dict[str, dict[str, float]], start: datetime, days: int, rng: random.Random
+) -> list[dict]:
     """The course's other exercises as ``import-grades`` records them, scored by ability; a worker
     skips an exercise now and then (its domain then has no trainer evidence: 缺考核 or 未评估)."""
     from .grading import grade_cell_items
@@ -203,10 +217,19 @@ def _other_exercises(course: Path, abilities: dict[str, dict[str, float]], start
                 if (notebook, grade_id) in points and most > 1:  # a rubric criterion: partial credit
                     score = round(min(1.0, p * rng.uniform(0.8, 1.15)) * most * 2) / 2
                 for item in items:
-                    rows.append({"worker_id": worker, "item_id": item, "domain": fw.domain_of(item),
-                                 "source": "graded_exercise", "ref": f"exercise:{folder.name}:{notebook}:{grade_id}",
-                                 "score": score, "max_score": most, "recorded_at": when,
-                                 "assessor": "nbgrader-autograde"})
+                    rows.append(
+                        {
+                            "worker_id": worker,
+                            "item_id": item,
+                            "domain": fw.domain_of(item),
+                            "source": "graded_exercise",
+                            "ref": f"exercise:{folder.name}:{notebook}:{grade_id}",
+                            "score": score,
+                            "max_score": most,
+                            "recorded_at": when,
+                            "assessor": "nbgrader-autograde",
+                        }
+                    )
     return rows
 
 
@@ -221,28 +244,46 @@ def _points(folder: Path) -> dict[tuple[str, str], float]:
     return found
 
 
-def _reviews(store, roster, abilities: dict[str, dict[str, float]], start: datetime, days: int,  # noqa: ANN001
-             rng: random.Random) -> int:
+def _reviews(
+    store,
+    roster,
+    abilities: dict[str, dict[str, float]],
+    start: datetime,
+    days: int,  # noqa: ANN001
+    rng: random.Random,
+) -> int:
     """The street supervisor's reviews after window duty and home visits, a few per worker."""
     from .appeals import record_review
 
     fw = load_framework()
-    notes = ("窗口受理时按流程告知，材料清单讲得清楚", "入户走访记录完整，需再核实收入口径", "调解会上能先听双方说完",
-             "电话回访中居民反映解答耐心", "政策口径还需要再熟悉")
+    notes = (
+        "窗口受理时按流程告知，材料清单讲得清楚",
+        "入户走访记录完整，需再核实收入口径",
+        "调解会上能先听双方说完",
+        "电话回访中居民反映解答耐心",
+        "政策口径还需要再熟悉",
+    )
     count = 0
     for worker, ability in abilities.items():
         for domain in rng.sample(sorted(ability), k=3):
             item = rng.choice(fw.domain(domain).items).id
             score = round(min(1.0, max(0.0, ability[domain] + rng.uniform(-0.1, 0.1))), 2)
             when = start + timedelta(days=rng.randrange(days), hours=rng.randrange(8, 18))
-            row = record_review(store, roster, worker_id=worker, item_id=item, score=score, reviewer="S001",
-                                note=rng.choice(notes), recorded_at=when)
+            row = record_review(
+                store,
+                roster,
+                worker_id=worker,
+                item_id=item,
+                score=score,
+                reviewer="S001",
+                note=rng.choice(notes),
+                recorded_at=when,
+            )
             count += row is not None
     return count
 
 
-def run_demo(out: Path, *, workers: int = 30, seed: int = 2026,
-             say: Callable[[str], None] = print) -> DemoResult:
+def run_demo(out: Path, *, workers: int = 30, seed: int = 2026, say: Callable[[str], None] = print) -> DemoResult:
     """Build the demo course, cohort, evidence and report in ``out``."""
     from .report import build_report
 
@@ -279,15 +320,17 @@ def run_demo(out: Path, *, workers: int = 30, seed: int = 2026,
     store.record_many(_self_checks(abilities, start, days, rng))
 
     say("4/5 生成督导报告…")
-    build_report(store, {w: roster[w] for w in learners},
-                 out_html=out / "report.html", out_xlsx=out / "report.xlsx")
+    build_report(store, {w: roster[w] for w in learners}, out_html=out / "report.html", out_xlsx=out / "report.xlsx")
     rows = len(store.rows())
     say("5/5 完成。")
     return DemoResult(out, out / "report.html", out / "report.xlsx", len(learners), rows)
 
 
 def _check(result) -> None:  # noqa: ANN001
-    if result.returncode != 0 or "[AutogradeApp | ERROR]" in result.stderr \
-            or "[GenerateAssignmentApp | ERROR]" in result.stderr:
+    if (
+        result.returncode != 0
+        or "[AutogradeApp | ERROR]" in result.stderr
+        or "[GenerateAssignmentApp | ERROR]" in result.stderr
+    ):
         tail = "\n".join(result.stderr.strip().splitlines()[-15:])
         raise DemoError(f"nbgrader 运行失败：\n{tail}")

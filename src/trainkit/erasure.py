@@ -91,19 +91,26 @@ def erase(store, worker_id: str, *, erased_by: str, display_name: str | None = N
             raise ValueError(f"工号 {worker_id} 的个人信息此前已经清除，无需再次执行")
         if not _appears(conn, worker_id):
             raise ValueError(f"证据库中没有工号 {worker_id} 的任何记录（工号区分大小写）：请核对后再执行")
+    pseudonym = f"{ERASED_PREFIX}{secrets.token_hex(6)}"
     params = {
-        "old": worker_id, "new": f"{ERASED_PREFIX}{secrets.token_hex(6)}", "pat": _like(worker_id),
-        "name_pat": _like(display_name) if display_name else _like(worker_id), "cleared": CLEARED,
-        "at": datetime.now(UTC).replace(tzinfo=None), "by": erased_by, "hash": hashed,
+        "old": worker_id,
+        "new": pseudonym,
+        "pat": _like(worker_id),
+        "name_pat": _like(display_name) if display_name else _like(worker_id),
+        "cleared": CLEARED,
+        "at": datetime.now(UTC).replace(tzinfo=None),
+        "by": erased_by,
+        "hash": hashed,
     }
     with store.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("SELECT trainkit_erase(:old, :new, :pat, :name_pat, :cleared, :at, :by, :hash)"),
-                         params)
+            conn.execute(
+                sa.text("SELECT trainkit_erase(:old, :new, :pat, :name_pat, :cleared, :at, :by, :hash)"), params
+            )
         else:
             for statement in ERASE_STATEMENTS:
                 conn.execute(sa.text(statement), params)
-    return params["new"]
+    return pseudonym
 
 
 def _appears(conn: sa.Connection, worker_id: str) -> bool:
@@ -114,9 +121,12 @@ def _appears(conn: sa.Connection, worker_id: str) -> bool:
         sa.select(a.c.id).where(sa.or_(a.c.worker_id == worker_id, a.c.recorded_by == worker_id)),
         sa.select(d.c.id).where(d.c.decided_by == worker_id),
         sa.select(x.c.id).where(x.c.erased_by == worker_id),
-        sa.select(marks_table.c.id).where(sa.or_(marks_table.c.student == worker_id, marks_table.c.marker == worker_id)),
-        sa.select(marking_plans_table.c.id).where(sa.or_(
-            *(marking_plans_table.c[c] == worker_id for c in ("marker_a", "marker_b", "arbiter", "created_by")))),
+        sa.select(marks_table.c.id).where(
+            sa.or_(marks_table.c.student == worker_id, marks_table.c.marker == worker_id)
+        ),
+        sa.select(marking_plans_table.c.id).where(
+            sa.or_(*(marking_plans_table.c[c] == worker_id for c in ("marker_a", "marker_b", "arbiter", "created_by")))
+        ),
     )
     return any(conn.execute(probe.limit(1)).first() for probe in probes)
 

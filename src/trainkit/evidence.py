@@ -24,8 +24,16 @@ import sqlalchemy as sa
 from .schema import evidence_table, metadata
 
 __all__ = [
-    "LEARNER_SOURCES", "SOURCES", "SUPERSEDE_IDENTITY", "EvidenceConflict", "EvidenceRow", "EvidenceStore",
-    "default_url", "metadata", "open_store", "utc_naive",
+    "LEARNER_SOURCES",
+    "SOURCES",
+    "SUPERSEDE_IDENTITY",
+    "EvidenceConflict",
+    "EvidenceRow",
+    "EvidenceStore",
+    "default_url",
+    "metadata",
+    "open_store",
+    "utc_naive",
 ]
 
 SOURCES = {
@@ -43,6 +51,7 @@ _SAME_CONTENT = ("worker_id", "item_id", "domain", "source", "ref", "score", "ma
 
 class EvidenceConflict(ValueError):
     """A key already held by a row with other content, or a supersession the rules forbid."""
+
 
 @dataclass(frozen=True)
 class EvidenceRow:
@@ -83,8 +92,12 @@ def default_url() -> str:
 def _sqlite_file(url: str) -> Path | None:
     """The file of a SQLite URL (``sqlite:///path``), or ``None`` for memory and URI forms."""
     made = sa.engine.make_url(url)
-    if made.get_backend_name() != "sqlite" or not made.database or made.database == ":memory:" \
-            or made.database.startswith("file:"):
+    if (
+        made.get_backend_name() != "sqlite"
+        or not made.database
+        or made.database == ":memory:"
+        or made.database.startswith("file:")
+    ):
         return None
     return Path(made.database)
 
@@ -97,7 +110,7 @@ def _read_only(path: Path | None) -> bool:
 def _engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
         path = _sqlite_file(url)
-        if _read_only(path):
+        if path is not None and _read_only(path):
             # read it as it is: no WAL (its -shm file cannot be made), no schema changes; a write
             # then fails with "readonly database", which the command line explains in Chinese
             import sqlite3
@@ -226,12 +239,16 @@ class EvidenceStore:
     @staticmethod
     def _check_supersedes(conn: sa.Connection, row: Mapping[str, Any]) -> None:
         t = evidence_table
-        target = conn.execute(sa.select(*(t.c[c] for c in SUPERSEDE_IDENTITY)).where(
-            t.c.id == row["supersedes"])).mappings().first()
+        target = (
+            conn.execute(sa.select(*(t.c[c] for c in SUPERSEDE_IDENTITY)).where(t.c.id == row["supersedes"]))
+            .mappings()
+            .first()
+        )
         if target is None or any(target[c] != row[c] for c in SUPERSEDE_IDENTITY):
             raise EvidenceConflict(
                 f"记录 {row['supersedes']} 不是工号 {row['worker_id']} 在“{row['ref']}”（事项 {row['item_id']}，"
-                f"来源 {SOURCES.get(row['source'], row['source'])}）上的较早记录，新记录不能取代它")
+                f"来源 {SOURCES.get(row['source'], row['source'])}）上的较早记录，新记录不能取代它"
+            )
 
     @staticmethod
     def _row(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -282,8 +299,7 @@ class EvidenceStore:
         t = evidence_table
         chosen = [t.c[name] for name in columns] if columns else [t]
         q = sa.select(*chosen).order_by(t.c.recorded_at, t.c.id)
-        for col, value in ((t.c.worker_id, worker_id), (t.c.domain, domain),
-                           (t.c.source, source), (t.c.ref, ref)):
+        for col, value in ((t.c.worker_id, worker_id), (t.c.domain, domain), (t.c.source, source), (t.c.ref, ref)):
             if value is not None:
                 q = q.where(col == value)
         if since is not None:
@@ -298,9 +314,17 @@ class EvidenceStore:
 
         return erase(self, worker_id, erased_by=erased_by, display_name=display_name)
 
-    def frame(self, *, columns: tuple[str, ...] | None = None, worker_id: str | None = None,
-              domain: str | None = None, source: str | None = None, ref: str | None = None,
-              since: datetime | None = None, until: datetime | None = None):  # noqa: ANN201
+    def frame(
+        self,
+        *,
+        columns: tuple[str, ...] | None = None,
+        worker_id: str | None = None,
+        domain: str | None = None,
+        source: str | None = None,
+        ref: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ):  # noqa: ANN201
         """Matching rows as a pandas DataFrame with a ``ratio`` column, read in one pass.
 
         ``columns`` limits what is read (reports leave out answers and notes); answers stay
@@ -324,6 +348,7 @@ class EvidenceStore:
 
 def _same_or_conflict(held: Mapping[str, Any], row: Mapping[str, Any]) -> None:
     """Nothing when ``held`` already says what ``row`` says; else an :class:`EvidenceConflict`."""
+
     def same(name: str) -> bool:
         a, b = held[name], row[name]
         return abs(float(a) - float(b)) < 1e-9 if name in ("score", "max_score") else a == b
@@ -332,7 +357,8 @@ def _same_or_conflict(held: Mapping[str, Any], row: Mapping[str, Any]) -> None:
         raise EvidenceConflict(
             f"证据键冲突：键“{row['key']}”已被另一条内容不同的记录占用（已有：工号 {held['worker_id']}，"
             f"事项 {held['item_id']}，得分 {held['score']:g}/{held['max_score']:g}；本次：工号 {row['worker_id']}，"
-            f"事项 {row['item_id']}，得分 {row['score']:g}/{row['max_score']:g}）。本条没有写入，请核查这条已有记录的来历")
+            f"事项 {row['item_id']}，得分 {row['score']:g}/{row['max_score']:g}）。本条没有写入，请核查这条已有记录的来历"
+        )
 
 
 def _secure_postgres(engine: sa.Engine) -> None:

@@ -77,8 +77,14 @@ class Page:
     generated: str = ""
 
 
-def write_feedback(course_dir: Path, assignment: str, *, students: tuple[str, ...] = (), force: bool = False,
-                   now: datetime | None = None) -> list[Path]:
+def write_feedback(
+    course_dir: Path,
+    assignment: str,
+    *,
+    students: tuple[str, ...] = (),
+    force: bool = False,
+    now: datetime | None = None,
+) -> list[Path]:
     """Write every graded learner's feedback pages; return their paths.
 
     The explanations of the checks name the right answers, so pages holding them are refused
@@ -98,12 +104,19 @@ def write_feedback(course_dir: Path, assignment: str, *, students: tuple[str, ..
     written = []
     with Gradebook(course.db_url, course.course_id) as gb:
         try:
-            snapshot = read_assignment(gb, assignment, source_dir=course.path("source", ".", assignment),
-                                       clear_hidden=ClearHiddenTests(parent=course.exporter))
+            snapshot = read_assignment(
+                gb,
+                assignment,
+                source_dir=course.path("source", ".", assignment),
+                clear_hidden=ClearHiddenTests(parent=course.exporter),
+            )
         except MissingEntry:
-            raise FeedbackError(f"成绩库中没有作业 {assignment}：请先运行 nbgrader generate_assignment 和自动评分") from None
-        if not force and any(meta.get("explanation") for nb in snapshot.notebooks.values()
-                             for meta in nb.trainkit.values()):
+            raise FeedbackError(
+                f"成绩库中没有作业 {assignment}：请先运行 nbgrader generate_assignment 和自动评分"
+            ) from None
+        if not force and any(
+            meta.get("explanation") for nb in snapshot.notebooks.values() for meta in nb.trainkit.values()
+        ):
             _check_due(gb.find_assignment(assignment).duedate, assignment, now or datetime.now(UTC))
         names = _names()
         for sub in gb.assignment_submissions(assignment):
@@ -118,9 +131,16 @@ def write_feedback(course_dir: Path, assignment: str, *, students: tuple[str, ..
             dest.mkdir(parents=True, exist_ok=True)
             _copy_other_files(course, autograded, dest)
             for nb in sub.notebooks:
-                page = _page(nb, snapshot.notebooks[nb.name], autograded / f"{nb.name}.ipynb", report,
-                             student=student, name=names.get(student, ""), assignment=assignment,
-                             submitted=sub.timestamp)
+                page = _page(
+                    nb,
+                    snapshot.notebooks[nb.name],
+                    autograded / f"{nb.name}.ipynb",
+                    report,
+                    student=student,
+                    name=names.get(student, ""),
+                    assignment=assignment,
+                    submitted=sub.timestamp,
+                )
                 path = dest / f"{nb.name}.html"
                 write_text(path, render(page))
                 written.append(path)
@@ -132,13 +152,16 @@ def _check_due(due: datetime | None, assignment: str, now: datetime) -> None:
     if due is None:
         raise FeedbackError(
             f"作业 {assignment} 没有设截止时间，而反馈里的解析写明了正确答案：为免答案在截止前流出，请先设截止时间"
-            f"（在课程目录运行 nbgrader db assignment add {assignment} --duedate=\"2026-12-31 18:00:00 Asia/Shanghai\"，"
-            "或在 Formgrader 里填写），截止后再生成反馈；确需现在发，加 --force")
+            f'（在课程目录运行 nbgrader db assignment add {assignment} --duedate="2026-12-31 18:00:00 Asia/Shanghai"，'
+            "或在 Formgrader 里填写），截止后再生成反馈；确需现在发，加 --force"
+        )
     due = due if due.tzinfo else due.replace(tzinfo=UTC)
     if now < due:
         shown = due.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
-        raise FeedbackError(f"作业 {assignment} 的截止时间是 {shown}（北京时间），反馈里的解析写明了正确答案："
-                            "请在截止之后再生成反馈；确需现在发（例如个别补考），加 --force")
+        raise FeedbackError(
+            f"作业 {assignment} 的截止时间是 {shown}（北京时间），反馈里的解析写明了正确答案："
+            "请在截止之后再生成反馈；确需现在发（例如个别补考），加 --force"
+        )
 
 
 def _names() -> dict[str, str]:
@@ -172,8 +195,17 @@ def _copy_other_files(course, autograded: Path, dest: Path) -> None:  # noqa: AN
         shutil.copyfile(file, target)
 
 
-def _page(nb, source, executed_path: Path, report: dict, *, student: str, name: str, assignment: str,  # noqa: ANN001
-          submitted) -> Page:  # noqa: ANN001
+def _page(
+    nb,
+    source,
+    executed_path: Path,
+    report: dict,
+    *,
+    student: str,
+    name: str,
+    assignment: str,  # noqa: ANN001
+    submitted,
+) -> Page:  # noqa: ANN001
     from .autograde.checks import check_results
 
     entry = report.get("notebooks", {}).get(nb.name, {})
@@ -186,13 +218,22 @@ def _page(nb, source, executed_path: Path, report: dict, *, student: str, name: 
     by_id = {c["grade_id"]: c for c in checks}
     grades = {g.name: g for g in nb.grades}
     comments = {c.name: c for c in nb.comments}
-    page = Page(title=source.label(source.order[0]) if source.order else nb.name, assignment=assignment,
-                notebook=nb.name, student=student, name=name,
-                submitted=submitted.strftime("%Y-%m-%d %H:%M") if submitted else "",
-                score=float(nb.score or 0), max_score=float(nb.max_score or 0), auto_score=0.0, auto_max=0.0,
-                pending_manual=sum(bool(g.needs_manual_grade) for g in nb.grades),
-                repairs=list(entry.get("repairs", [])), problems=list(entry.get("problems", [])),
-                generated=datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M"))
+    page = Page(
+        title=source.label(source.order[0]) if source.order else nb.name,
+        assignment=assignment,
+        notebook=nb.name,
+        student=student,
+        name=name,
+        submitted=submitted.strftime("%Y-%m-%d %H:%M") if submitted else "",
+        score=float(nb.score or 0),
+        max_score=float(nb.max_score or 0),
+        auto_score=0.0,
+        auto_max=0.0,
+        pending_manual=sum(bool(g.needs_manual_grade) for g in nb.grades),
+        repairs=list(entry.get("repairs", [])),
+        problems=list(entry.get("problems", [])),
+        generated=datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M"),
+    )
     missed_items: set[str] = set()
     for gid in source.order:
         if gid not in grades:
@@ -200,11 +241,17 @@ def _page(nb, source, executed_path: Path, report: dict, *, student: str, name: 
         grade, meta = grades[gid], source.trainkit.get(gid, {})
         check = by_id.get(gid, {})
         score = None if grade.needs_manual_grade else float(grade.score)
-        item = Item(label=source.label(gid), kind="task" if source.is_task(gid) else
-                    "manual" if source.is_solution(gid) else "auto",
-                    score=score, max_score=float(grade.max_score), message=check.get("message", ""),
-                    answer=check.get("answer", ""), criterion=str(meta.get("criterion", "")),
-                    looks_for=str(meta.get("looks_for", "")), explanation=str(meta.get("explanation", "")))
+        item = Item(
+            label=source.label(gid),
+            kind="task" if source.is_task(gid) else "manual" if source.is_solution(gid) else "auto",
+            score=score,
+            max_score=float(grade.max_score),
+            message=check.get("message", ""),
+            answer=check.get("answer", ""),
+            criterion=str(meta.get("criterion", "")),
+            looks_for=str(meta.get("looks_for", "")),
+            explanation=str(meta.get("explanation", "")),
+        )
         item.source, item.source_href = _source(meta)
         item.missed = score is not None and score < item.max_score
         if item.missed:
@@ -266,9 +313,16 @@ def _lessons(items: set[str]) -> list[dict]:
     for lesson in load_lessons():
         shared = [i for i in lesson.items if i in items]
         if shared:
-            found.append({"title": lesson.title, "domain": fw.domain(lesson.domain).title,
-                          "notebook": lesson.notebook, "minutes": lesson.minutes,
-                          "items": [titles[i].title if i in titles else i for i in shared], "overlap": len(shared)})
+            found.append(
+                {
+                    "title": lesson.title,
+                    "domain": fw.domain(lesson.domain).title,
+                    "notebook": lesson.notebook,
+                    "minutes": lesson.minutes,
+                    "items": [titles[i].title if i in titles else i for i in shared],
+                    "overlap": len(shared),
+                }
+            )
     return sorted(found, key=lambda lesson: -lesson["overlap"])
 
 

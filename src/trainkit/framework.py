@@ -51,8 +51,10 @@ class Framework(_Strict):
 
     @model_validator(mode="after")
     def _ids_unique(self) -> Framework:
-        for kind, ids in (("domains", [d.id for d in self.domains]),
-                          ("items", [i.id for d in self.domains for i in d.items])):
+        for kind, ids in (
+            ("domains", [d.id for d in self.domains]),
+            ("items", [i.id for d in self.domains for i in d.items]),
+        ):
             dupes = sorted({x for x in ids if ids.count(x) > 1})
             if dupes:
                 raise ValueError(f"{kind} 中 id 重复：{', '.join(dupes)}")

@@ -30,8 +30,9 @@ def nbgrader(*args: str, course: Path) -> subprocess.CompletedProcess[str]:
     """Run an ``nbgrader`` command in ``course`` with this environment's tools on PATH."""
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args], cwd=course, env=env, capture_output=True, text=True, check=False
+    )
 
 
 def grade_cell_items(course: Path, assignment: str) -> dict[tuple[str, str], tuple[str, ...]]:
@@ -47,8 +48,10 @@ def grade_cell_items(course: Path, assignment: str) -> dict[tuple[str, str], tup
                 tagged = tuple(meta.get("trainkit", {}).get("items", ()))
                 unknown = [i for i in tagged if i not in items]
                 if not tagged or unknown:
-                    raise ValueError(f"{path}: {meta['nbgrader']['grade_id']}: 评分单元格必须标注已声明的服务事项"
-                                     f"{'（未知：' + ', '.join(unknown) + '）' if unknown else ''}")
+                    raise ValueError(
+                        f"{path}: {meta['nbgrader']['grade_id']}: 评分单元格必须标注已声明的服务事项"
+                        f"{'（未知：' + ', '.join(unknown) + '）' if unknown else ''}"
+                    )
                 found[(path.stem, meta["nbgrader"]["grade_id"])] = tagged
     return found
 
@@ -59,8 +62,8 @@ class ImportSummary:
     superseding: int = 0
     unchanged: int = 0
     awaiting_manual: int = 0
-    erased: set[str] = field(default_factory=set)      # students skipped: their personal data was erased
-    unlisted: set[str] = field(default_factory=set)    # students skipped: not on the roster
+    erased: set[str] = field(default_factory=set)  # students skipped: their personal data was erased
+    unlisted: set[str] = field(default_factory=set)  # students skipped: not on the roster
     conflicts: list[str] = field(default_factory=list)  # rows not written, each with its Chinese reason
 
 
@@ -69,10 +72,13 @@ def gradebook_url(course: Path, db_url: str | None = None) -> str:
     (nbgrader would quietly make an empty gradebook and the import would find nothing)."""
     course = Path(course)
     if not course.is_dir():
-        raise ValueError(f"{course}: 找不到课程目录：请在 nbgrader 课程目录运行，或用 --course 指定（例如 --course exercises）")
+        raise ValueError(
+            f"{course}: 找不到课程目录：请在 nbgrader 课程目录运行，或用 --course 指定（例如 --course exercises）"
+        )
     if db_url is None and not (course / "gradebook.db").is_file():
-        raise ValueError(f"{course}: 这里没有成绩库 gradebook.db：请确认这是已经评过分的课程目录，"
-                         "或用 --gradebook 指定成绩库的 URL")
+        raise ValueError(
+            f"{course}: 这里没有成绩库 gradebook.db：请确认这是已经评过分的课程目录，或用 --gradebook 指定成绩库的 URL"
+        )
     db_url = db_url or f"sqlite:///{course / 'gradebook.db'}"
     gradebook = sa.engine.make_url(db_url)
     if gradebook.get_backend_name() == "sqlite" and gradebook.database and not Path(gradebook.database).is_file():
@@ -80,8 +86,9 @@ def gradebook_url(course: Path, db_url: str | None = None) -> str:
     return db_url
 
 
-def import_grades(store: EvidenceStore, course: Path, *, db_url: str | None = None,
-                  roster: Collection[str] | None = None) -> ImportSummary:
+def import_grades(
+    store: EvidenceStore, course: Path, *, db_url: str | None = None, roster: Collection[str] | None = None
+) -> ImportSummary:
     """Copy every graded cell of every submission in the gradebook into the evidence store.
 
     Students whose personal data was erased are skipped (and named in the summary) until the
@@ -103,8 +110,10 @@ def import_grades(store: EvidenceStore, course: Path, *, db_url: str | None = No
     try:
         gb = Gradebook(db_url)
     except sa.exc.DatabaseError as err:
-        raise ValueError(f"{db_url}: 不是有效的 nbgrader 成绩库（{str(err.orig or err).splitlines()[0][:120]}）："
-                         "请检查 --course 或 --gradebook") from None
+        raise ValueError(
+            f"{db_url}: 不是有效的 nbgrader 成绩库（{str(err.orig or err).splitlines()[0][:120]}）："
+            "请检查 --course 或 --gradebook"
+        ) from None
     with gb:
         for assignment in gb.assignments:
             cell_items = grade_cell_items(course, assignment.name)
@@ -124,15 +133,36 @@ def import_grades(store: EvidenceStore, course: Path, *, db_url: str | None = No
                             continue
                         ref = f"exercise:{assignment.name}:{nb.name}:{grade.name}"
                         for item in cell_items.get((nb.name, grade.name), ()):
-                            _import_one(store, summary, latest, worker=sub.student.id, item=item,
-                                        domain=fw.domain_of(item), ref=ref,
-                                        score=float(grade.score), max_score=float(grade.max_score),
-                                        when=when, manual=grade.manual_score is not None)
+                            _import_one(
+                                store,
+                                summary,
+                                latest,
+                                worker=sub.student.id,
+                                item=item,
+                                domain=fw.domain_of(item),
+                                ref=ref,
+                                score=float(grade.score),
+                                max_score=float(grade.max_score),
+                                when=when,
+                                manual=grade.manual_score is not None,
+                            )
     return summary
 
 
-def _import_one(store: EvidenceStore, summary: ImportSummary, latest: dict, *, worker: str, item: str,
-                domain: str, ref: str, score: float, max_score: float, when, manual: bool) -> None:  # noqa: ANN001
+def _import_one(
+    store: EvidenceStore,
+    summary: ImportSummary,
+    latest: dict,
+    *,
+    worker: str,
+    item: str,
+    domain: str,
+    ref: str,
+    score: float,
+    max_score: float,
+    when,
+    manual: bool,
+) -> None:  # noqa: ANN001
     """Record one graded cell unless the latest row for it already says the same."""
     before = latest.get((worker, ref, item))
     if before is not None and (before.score, before.max_score) == (score, max_score):
@@ -140,17 +170,40 @@ def _import_one(store: EvidenceStore, summary: ImportSummary, latest: dict, *, w
         return
     key = f"nbgrader:{worker}:{ref}:{item}:{score:g}/{max_score:g}:after:{before.id if before else '-'}"
     try:
-        new_id = store.record(worker_id=worker, item_id=item, domain=domain, source="graded_exercise", ref=ref,
-                              score=score, max_score=max_score, recorded_at=when, key=key,
-                              assessor="trainer" if manual else "nbgrader-autograde",
-                              supersedes=before.id if before else None)
+        new_id = store.record(
+            worker_id=worker,
+            item_id=item,
+            domain=domain,
+            source="graded_exercise",
+            ref=ref,
+            score=score,
+            max_score=max_score,
+            recorded_at=when,
+            key=key,
+            assessor="trainer" if manual else "nbgrader-autograde",
+            supersedes=before.id if before else None,
+        )
     except EvidenceConflict as conflict:
         summary.conflicts.append(f"{worker} · {ref} · {item}：{conflict}")
         return
     if new_id is None:  # another import recorded the same change a moment ago
         summary.unchanged += 1
         return
-    latest[(worker, ref, item)] = EvidenceRow(new_id, worker, domain, item, "graded_exercise", ref, score,
-                                              max_score, when, None, None, None, before and before.id, key)
+    latest[(worker, ref, item)] = EvidenceRow(
+        new_id,
+        worker,
+        domain,
+        item,
+        "graded_exercise",
+        ref,
+        score,
+        max_score,
+        when,
+        None,
+        None,
+        None,
+        before and before.id,
+        key,
+    )
     summary.added += 1
     summary.superseding += before is not None

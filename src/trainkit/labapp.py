@@ -21,10 +21,12 @@ def lab_command(extra: list[str], *, uid: int | None = None) -> list[str]:
     nbgrader_config = notebooks.parent / "jupyter-config" / "nbgrader"
     if nbgrader_config.is_dir():  # a clone of the project: the Formgrader and Assignments panel find the course
         os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
-            p for p in (str(nbgrader_config), os.environ.get("JUPYTER_CONFIG_PATH")) if p)
+            p for p in (str(nbgrader_config), os.environ.get("JUPYTER_CONFIG_PATH")) if p
+        )
     args = [sys.executable, "-m", "jupyter", "lab"]
-    if notebooks.is_dir() and not any(a.startswith("--notebook-dir") or a.startswith("--ServerApp.root_dir")
-                                      for a in extra):
+    if notebooks.is_dir() and not any(
+        a.startswith("--notebook-dir") or a.startswith("--ServerApp.root_dir") for a in extra
+    ):
         args += [f"--ServerApp.root_dir={notebooks.parent}", f"--LabApp.default_url=/lab/tree/notebooks/{LEARNING_MAP}"]
     if uid == 0 and "--allow-root" not in extra:
         args.append("--allow-root")

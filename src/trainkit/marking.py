@@ -28,8 +28,19 @@ from .evidence import EvidenceStore
 from .schema import marking_plans_table, marks_table
 
 __all__ = [
-    "ROUNDS", "STATES", "Answer", "Criterion", "Plan", "agreement", "answers", "apply_agreed", "criteria",
-    "latest_plan", "marking_status", "record_mark", "set_plan",
+    "ROUNDS",
+    "STATES",
+    "Answer",
+    "Criterion",
+    "Plan",
+    "agreement",
+    "answers",
+    "apply_agreed",
+    "criteria",
+    "latest_plan",
+    "marking_status",
+    "record_mark",
+    "set_plan",
 ]
 
 ROUNDS = {"independent": "独立评分", "arbitration": "仲裁"}
@@ -79,8 +90,16 @@ def criteria(course: Path, assignment: str) -> list[Criterion]:
             if (nbg.get("grade") and nbg.get("solution")) or nbg.get("task"):
                 if answer_id is None:
                     raise ValueError(f"{path.name}: {nbg['grade_id']}: 评分项之前没有书面作答格")
-                found.append(Criterion(path.stem, nbg["grade_id"], meta.get("criterion") or nbg["grade_id"],
-                                       meta.get("looks_for", ""), float(nbg.get("points", 0)), answer_id))
+                found.append(
+                    Criterion(
+                        path.stem,
+                        nbg["grade_id"],
+                        meta.get("criterion") or nbg["grade_id"],
+                        meta.get("looks_for", ""),
+                        float(nbg.get("points", 0)),
+                        answer_id,
+                    )
+                )
     return found
 
 
@@ -103,8 +122,9 @@ def answers(course: Path, assignment: str) -> list[Answer]:
     return sorted(found.values(), key=lambda a: (a.student, a.notebook, a.answer_id))
 
 
-def set_plan(store: EvidenceStore, *, assignment: str, markers: tuple[str, str], arbiter: str, gap: float,
-             created_by: str) -> Plan:
+def set_plan(
+    store: EvidenceStore, *, assignment: str, markers: tuple[str, str], arbiter: str, gap: float, created_by: str
+) -> Plan:
     """Name the two markers, the arbiter and the largest gap that needs no arbitration."""
     first, second = (m.strip() for m in markers)
     if not first or not second or first == second:
@@ -114,9 +134,17 @@ def set_plan(store: EvidenceStore, *, assignment: str, markers: tuple[str, str],
     if gap < 0:
         raise ValueError("分差阈值（--gap）不能为负数")
     with store.engine.begin() as conn:
-        conn.execute(marking_plans_table.insert().values(
-            assignment=assignment, marker_a=first, marker_b=second, arbiter=arbiter, gap=gap,
-            created_by=created_by, created_at=datetime.now(UTC).replace(tzinfo=None)))
+        conn.execute(
+            marking_plans_table.insert().values(
+                assignment=assignment,
+                marker_a=first,
+                marker_b=second,
+                arbiter=arbiter,
+                gap=gap,
+                created_by=created_by,
+                created_at=datetime.now(UTC).replace(tzinfo=None),
+            )
+        )
     return Plan(assignment, (first, second), arbiter, gap)
 
 
@@ -126,18 +154,31 @@ def latest_plan(store: EvidenceStore, assignment: str) -> Plan:
     with store.engine.connect() as conn:
         row = conn.execute(sa.select(p).where(p.c.assignment == assignment).order_by(p.c.id.desc())).mappings().first()
     if row is None:
-        raise ValueError(f"作业 {assignment} 还没有双评安排：先运行 trainkit mark plan {assignment} --markers 甲,乙 --arbiter 丙")
+        raise ValueError(
+            f"作业 {assignment} 还没有双评安排：先运行 trainkit mark plan {assignment} --markers 甲,乙 --arbiter 丙"
+        )
     return Plan(assignment, (row["marker_a"], row["marker_b"]), row["arbiter"], row["gap"])
 
 
-def record_mark(store: EvidenceStore, course: Path, *, assignment: str, student: str, grade_id: str, marker: str,
-                score: float, comment: str = "", notebook: str | None = None) -> str:
+def record_mark(
+    store: EvidenceStore,
+    course: Path,
+    *,
+    assignment: str,
+    student: str,
+    grade_id: str,
+    marker: str,
+    score: float,
+    comment: str = "",
+    notebook: str | None = None,
+) -> str:
     """Record one marker's score for one criterion of one answer; returns the round it counted in."""
     plan = latest_plan(store, assignment)
     criterion = _criterion(course, assignment, grade_id, notebook)
     if not 0 <= score <= criterion.points or (score * 2) != int(score * 2):
-        raise ValueError(f"“{criterion.title}”满分 {criterion.points:g} 分：得分应在 0 到 {criterion.points:g} 之间，"
-                         "以 0.5 分为单位")
+        raise ValueError(
+            f"“{criterion.title}”满分 {criterion.points:g} 分：得分应在 0 到 {criterion.points:g} 之间，以 0.5 分为单位"
+        )
     if not any(a.student == student and a.answer_id == criterion.answer_id for a in answers(course, assignment)):
         raise ValueError(f"没有找到 {student} 在作业 {assignment} 中的书面作答")
     status = marking_status(store, course, assignment)
@@ -149,13 +190,24 @@ def record_mark(store: EvidenceStore, course: Path, *, assignment: str, student:
             raise ValueError(f"这份作答的两次评分相差不超过 {plan.gap:g} 分，不需要仲裁")
         round_ = "arbitration"
     else:
-        raise ValueError(f"{marker} 不在作业 {assignment} 的双评安排中（评分人：{'、'.join(plan.markers)}；"
-                         f"仲裁人：{plan.arbiter}）")
+        raise ValueError(
+            f"{marker} 不在作业 {assignment} 的双评安排中（评分人：{'、'.join(plan.markers)}；仲裁人：{plan.arbiter}）"
+        )
     with store.engine.begin() as conn:
-        conn.execute(marks_table.insert().values(
-            assignment=assignment, notebook=criterion.notebook, grade_id=grade_id, student=student, marker=marker,
-            round=round_, score=float(score), max_score=criterion.points, comment=comment.strip() or None,
-            marked_at=datetime.now(UTC).replace(tzinfo=None)))
+        conn.execute(
+            marks_table.insert().values(
+                assignment=assignment,
+                notebook=criterion.notebook,
+                grade_id=grade_id,
+                student=student,
+                marker=marker,
+                round=round_,
+                score=float(score),
+                max_score=criterion.points,
+                comment=comment.strip() or None,
+                marked_at=datetime.now(UTC).replace(tzinfo=None),
+            )
+        )
     return round_
 
 
@@ -181,11 +233,37 @@ def marking_status(store: EvidenceStore, course: Path, assignment: str) -> pd.Da
                 state, final = "arbitration", None
             else:
                 state, final = "agreed", arbitration
-            rows.append({"student": ans.student, "notebook": crit.notebook, "grade_id": crit.grade_id,
-                         "criterion": crit.title, "points": crit.points, "first": first, "second": second,
-                         "arbitration": arbitration, "state": state, "state_title": STATES[state], "final": final})
-    return pd.DataFrame(rows, columns=["student", "notebook", "grade_id", "criterion", "points", "first", "second",
-                                       "arbitration", "state", "state_title", "final"])
+            rows.append(
+                {
+                    "student": ans.student,
+                    "notebook": crit.notebook,
+                    "grade_id": crit.grade_id,
+                    "criterion": crit.title,
+                    "points": crit.points,
+                    "first": first,
+                    "second": second,
+                    "arbitration": arbitration,
+                    "state": state,
+                    "state_title": STATES[state],
+                    "final": final,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "student",
+            "notebook",
+            "grade_id",
+            "criterion",
+            "points",
+            "first",
+            "second",
+            "arbitration",
+            "state",
+            "state_title",
+            "final",
+        ],
+    )
 
 
 def agreement(status: pd.DataFrame, plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -203,18 +281,34 @@ def agreement(status: pd.DataFrame, plan: Plan) -> tuple[pd.DataFrame, pd.DataFr
     for (notebook, grade_id, title), group in both.groupby(["notebook", "grade_id", "criterion"], sort=False):
         diff = (group["first"] - group["second"]).abs()
         data = [group["first"].astype(float).tolist(), group["second"].astype(float).tolist()]
-        alpha = (float(krippendorff.alpha(reliability_data=data, level_of_measurement="interval"))
-                 if len(group) >= 2 and len({*data[0], *data[1]}) > 1 else float("nan"))
-        per_criterion.append({"notebook": notebook, "grade_id": grade_id, "criterion": title, "pairs": len(group),
-                              "alpha": alpha, "exact": float((diff < 1e-9).mean()),
-                              "adjacent": float((diff <= 1 + 1e-9).mean()),
-                              "arbitrated": int((diff > plan.gap + 1e-9).sum())})
+        alpha = (
+            float(krippendorff.alpha(reliability_data=data, level_of_measurement="interval"))
+            if len(group) >= 2 and len({*data[0], *data[1]}) > 1
+            else float("nan")
+        )
+        per_criterion.append(
+            {
+                "notebook": notebook,
+                "grade_id": grade_id,
+                "criterion": title,
+                "pairs": len(group),
+                "alpha": alpha,
+                "exact": float((diff < 1e-9).mean()),
+                "adjacent": float((diff <= 1 + 1e-9).mean()),
+                "arbitrated": int((diff > plan.gap + 1e-9).sum()),
+            }
+        )
     per_marker = []
     for mine, theirs, marker in (("first", "second", plan.markers[0]), ("second", "first", plan.markers[1])):
         marked = status.dropna(subset=[mine])
-        per_marker.append({"marker": marker, "marked": len(marked),
-                           "mean_share": float((marked[mine] / marked["points"]).mean()) if len(marked) else float("nan"),
-                           "vs_other": float((both[mine] - both[theirs]).mean()) if len(both) else float("nan")})
+        per_marker.append(
+            {
+                "marker": marker,
+                "marked": len(marked),
+                "mean_share": float((marked[mine] / marked["points"]).mean()) if len(marked) else float("nan"),
+                "vs_other": float((both[mine] - both[theirs]).mean()) if len(both) else float("nan"),
+            }
+        )
     return pd.DataFrame(per_criterion), pd.DataFrame(per_marker)
 
 
@@ -231,8 +325,10 @@ def apply_agreed(store: EvidenceStore, course: Path, assignment: str, *, db_url:
             try:
                 grade = gb.find_grade(row.grade_id, row.notebook, assignment, row.student)
             except MissingEntry:
-                raise ValueError(f"成绩库中没有 {row.student} 的 {assignment}/{row.notebook}/{row.grade_id}："
-                                 "请先收取并自动评分（trainkit autograde）再写入双评结果") from None
+                raise ValueError(
+                    f"成绩库中没有 {row.student} 的 {assignment}/{row.notebook}/{row.grade_id}："
+                    "请先收取并自动评分（trainkit autograde）再写入双评结果"
+                ) from None
             if grade.manual_score != row.final or grade.needs_manual_grade:
                 grade.manual_score, grade.needs_manual_grade = float(row.final), False
                 written += 1
@@ -251,8 +347,11 @@ def _latest_marks(store: EvidenceStore, assignment: str) -> dict[tuple[str, str,
     """(student, notebook, grade_id) → {marker: their latest score}."""
     m = marks_table
     with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(m.c.student, m.c.notebook, m.c.grade_id, m.c.marker, m.c.score)
-                            .where(m.c.assignment == assignment).order_by(m.c.marked_at, m.c.id)).all()
+        rows = conn.execute(
+            sa.select(m.c.student, m.c.notebook, m.c.grade_id, m.c.marker, m.c.score)
+            .where(m.c.assignment == assignment)
+            .order_by(m.c.marked_at, m.c.id)
+        ).all()
     found: dict[tuple[str, str, str], dict[str, float]] = {}
     for student, notebook, grade_id, marker, score in rows:
         found.setdefault((student, notebook, grade_id), {})[marker] = score

@@ -31,8 +31,9 @@ def _num(value: float, digits: int = 2) -> str:
     return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}"
 
 
-def render_marking_page(*, assignment: str, plan: Plan, status: pd.DataFrame, per_criterion: pd.DataFrame,
-                        per_marker: pd.DataFrame) -> str:
+def render_marking_page(
+    *, assignment: str, plan: Plan, status: pd.DataFrame, per_criterion: pd.DataFrame, per_marker: pd.DataFrame
+) -> str:
     """A self-contained Chinese HTML page for the trainers."""
     counts = status["state_title"].value_counts()
     states = "、".join(f"{title} {int(counts.get(title, 0))} 项" for title in ("已定分", "待仲裁", "待第二评", "待评"))
@@ -40,14 +41,19 @@ def render_marking_page(*, assignment: str, plan: Plan, status: pd.DataFrame, pe
         f"<tr><td>{escape(r.criterion)}</td><td>{escape(r.notebook)}</td><td class=num>{r.pairs}</td>"
         f"<td class='num{' low' if not math.isnan(r.alpha) and r.alpha < 0.667 else ''}'>{_num(r.alpha)}</td>"
         f"<td class=num>{_pct(r.exact)}</td><td class=num>{_pct(r.adjacent)}</td><td class=num>{r.arbitrated}</td></tr>"
-        for r in per_criterion.itertuples())
+        for r in per_criterion.itertuples()
+    )
     marker_rows = "".join(
         f"<tr><td>{escape(r.marker)}</td><td class=num>{r.marked}</td><td class=num>{_pct(r.mean_share)}</td>"
-        f"<td class=num>{_num(r.vs_other)}</td></tr>" for r in per_marker.itertuples())
+        f"<td class=num>{_num(r.vs_other)}</td></tr>"
+        for r in per_marker.itertuples()
+    )
     pending = status[status["state"] == "arbitration"]
     pending_rows = "".join(
         f"<tr><td>{escape(r.student)}</td><td>{escape(r.criterion)}</td><td class=num>{r.first:g}</td>"
-        f"<td class=num>{r.second:g}</td><td class=num>{r.points:g}</td></tr>" for r in pending.itertuples())
+        f"<td class=num>{r.second:g}</td><td class=num>{r.points:g}</td></tr>"
+        for r in pending.itertuples()
+    )
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>双评情况：{escape(assignment)}</title><style>{_STYLE}</style></head><body>

@@ -43,12 +43,17 @@ def installed(conn: sa.Connection) -> bool:
 
 def install(conn: sa.Connection) -> None:
     """Add the triggers and the erase function to the schema the tables are in."""
-    schema = conn.execute(sa.text("SELECT current_schema()")).scalar()
+    schema = str(conn.execute(sa.text("SELECT current_schema()")).scalar())
     body = ";\n  ".join(re.sub(r":(\w+)", r"p_\1", statement) for statement in ERASE_STATEMENTS)
-    params = ", ".join(f"p_{name} {kind}" for name, kind in zip(
-        _ERASE_PARAMS, ERASE_SIGNATURE[ERASE_SIGNATURE.index("(") + 1 : -1].split(", "), strict=True))
+    params = ", ".join(
+        f"p_{name} {kind}"
+        for name, kind in zip(
+            _ERASE_PARAMS, ERASE_SIGNATURE[ERASE_SIGNATURE.index("(") + 1 : -1].split(", "), strict=True
+        )
+    )
     same = " AND ".join(f"e.{c} = NEW.{c}" for c in SUPERSEDE_IDENTITY)
-    conn.execute(sa.text(f"""
+    conn.execute(
+        sa.text(f"""
 CREATE OR REPLACE FUNCTION trainkit_append_only() RETURNS trigger LANGUAGE plpgsql AS $f$
 BEGIN
   IF TG_OP = 'UPDATE' AND current_setting('trainkit.erasing', true) = 'on' THEN
@@ -77,30 +82,36 @@ BEGIN
 END $f$;
 REVOKE ALL ON FUNCTION {ERASE_SIGNATURE} FROM PUBLIC;
 CREATE OR REPLACE FUNCTION trainkit_integrity_version() RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT {VERSION}';
-"""))
+""")
+    )
     for table in APPEND_ONLY_TABLES:
-        conn.execute(sa.text(f"""
+        conn.execute(
+            sa.text(f"""
 DROP TRIGGER IF EXISTS trainkit_append_only ON {table};
 CREATE TRIGGER trainkit_append_only BEFORE UPDATE OR DELETE ON {table}
   FOR EACH ROW EXECUTE FUNCTION trainkit_append_only();
 DROP TRIGGER IF EXISTS trainkit_no_truncate ON {table};
 CREATE TRIGGER trainkit_no_truncate BEFORE TRUNCATE ON {table}
   FOR EACH STATEMENT EXECUTE FUNCTION trainkit_append_only();
-"""))
-    conn.execute(sa.text("""
+""")
+        )
+    conn.execute(
+        sa.text("""
 DROP TRIGGER IF EXISTS trainkit_check_supersedes ON evidence;
 CREATE TRIGGER trainkit_check_supersedes BEFORE INSERT ON evidence
   FOR EACH ROW EXECUTE FUNCTION trainkit_check_supersedes();
-"""))
+""")
+    )
 
 
 def grant_roles(conn: sa.Connection, *, learner: str, staff: str) -> None:
     """Grant the learner and staff groups their rights on the evidence tables (see the module)."""
     learner_q, staff_q = _quote(learner), _quote(staff)
-    schema = _quote(conn.execute(sa.text("SELECT current_schema()")).scalar())
+    schema = _quote(str(conn.execute(sa.text("SELECT current_schema()")).scalar()))
     tables = ", ".join(APPEND_ONLY_TABLES)
     sources = ", ".join(f"'{s}'" for s in LEARNER_SOURCES)
-    conn.execute(sa.text(f"""
+    conn.execute(
+        sa.text(f"""
 GRANT USAGE ON SCHEMA {schema} TO {learner_q}, {staff_q};
 REVOKE ALL ON {tables} FROM {learner_q}, {staff_q};
 GRANT SELECT, INSERT ON evidence, appeals, appeal_decisions, marking_plans, marks TO {staff_q};
@@ -121,7 +132,8 @@ CREATE POLICY learner_add ON evidence FOR INSERT TO {learner_q} WITH CHECK (
   AND (assessor IS NULL OR assessor = current_user));
 CREATE POLICY staff_read ON evidence FOR SELECT TO {staff_q} USING (true);
 CREATE POLICY staff_add ON evidence FOR INSERT TO {staff_q} WITH CHECK (true);
-"""))
+""")
+    )
 
 
 def secure(url: str, *, learner: str, staff: str) -> None:
@@ -137,5 +149,7 @@ def secure(url: str, *, learner: str, staff: str) -> None:
 def _quote(name: str) -> str:
     """A role or schema name as a quoted SQL identifier; anything unusual is refused."""
     if not _ROLE.fullmatch(name):
-        raise ValueError(f"数据库角色或模式名不合规：{name!r}（只允许小写字母、数字、下划线和连字符，以字母或下划线开头）")
+        raise ValueError(
+            f"数据库角色或模式名不合规：{name!r}（只允许小写字母、数字、下划线和连字符，以字母或下划线开头）"
+        )
     return f'"{name}"'

@@ -30,34 +30,53 @@ class QueryResult:
         fw = load_framework()
         titles = {d.id: d.title for d in fw.domains}
         items = {i.id: i.title for d in fw.domains for i in d.items}
-        who = (lambda wid: f"{self.names[wid]}（{wid}）" if wid in self.names else wid)  # noqa: E731
-        ratings = pd.DataFrame({
-            "工作人员": self.ratings["worker_id"].map(who), "领域": self.ratings["domain"].map(titles),
-            "等级": self.ratings["level_title"], "加权得分率": self.ratings["score"].map(_percent),
-            "证据条数": self.ratings["n_evidence"], "来源": self.ratings["sources"], "说明": self.ratings["reason"],
-        })
+        who = lambda wid: f"{self.names[wid]}（{wid}）" if wid in self.names else wid  # noqa: E731
+        ratings = pd.DataFrame(
+            {
+                "工作人员": self.ratings["worker_id"].map(who),
+                "领域": self.ratings["domain"].map(titles),
+                "等级": self.ratings["level_title"],
+                "加权得分率": self.ratings["score"].map(_percent),
+                "证据条数": self.ratings["n_evidence"],
+                "来源": self.ratings["sources"],
+                "说明": self.ratings["reason"],
+            }
+        )
         shown = self.evidence.tail(20)
         when = pd.to_datetime(shown["recorded_at"]).dt.tz_localize("UTC").dt.tz_convert(LOCAL_TIME)
-        evidence = pd.DataFrame({
-            "时间（北京时间）": when.dt.strftime("%Y-%m-%d %H:%M"), "工作人员": shown["worker_id"].map(who),
-            "领域": shown["domain"].map(titles).fillna(shown["domain"]),
-            "事项": shown["item_id"].map(items).fillna(shown["item_id"]),
-            "来源": shown["source"].map(SOURCES).fillna(shown["source"]), "题目/案例": shown["ref"],
-            "得分": [f"{a:g} / {b:g}" for a, b in zip(shown["score"], shown["max_score"], strict=True)],
-        })
-        return (f"<h4>评定（截至 {self.as_of.replace(tzinfo=UTC).astimezone(LOCAL_TIME):%Y-%m-%d}）</h4>"
-                f"{ratings.to_html(index=False, na_rep='—') if len(ratings) else '<p>没有评定：所选范围内没有证据。</p>'}"
-                f"<h4>证据 {len(self.evidence)} 条（最近 20 条）</h4>"
-                f"{evidence.to_html(index=False) if len(evidence) else '<p>所选范围内没有证据。</p>'}")
+        evidence = pd.DataFrame(
+            {
+                "时间（北京时间）": when.dt.strftime("%Y-%m-%d %H:%M"),
+                "工作人员": shown["worker_id"].map(who),
+                "领域": shown["domain"].map(titles).fillna(shown["domain"]),
+                "事项": shown["item_id"].map(items).fillna(shown["item_id"]),
+                "来源": shown["source"].map(SOURCES).fillna(shown["source"]),
+                "题目/案例": shown["ref"],
+                "得分": [f"{a:g} / {b:g}" for a, b in zip(shown["score"], shown["max_score"], strict=True)],
+            }
+        )
+        return (
+            f"<h4>评定（截至 {self.as_of.replace(tzinfo=UTC).astimezone(LOCAL_TIME):%Y-%m-%d}）</h4>"
+            f"{ratings.to_html(index=False, na_rep='—') if len(ratings) else '<p>没有评定：所选范围内没有证据。</p>'}"
+            f"<h4>证据 {len(self.evidence)} 条（最近 20 条）</h4>"
+            f"{evidence.to_html(index=False) if len(evidence) else '<p>所选范围内没有证据。</p>'}"
+        )
 
 
 def _percent(value: float) -> str:
     return "—" if pd.isna(value) else f"{value:.0%}"
 
 
-def query(*, worker: str | None = None, domain: str | None = None, since: datetime | None = None,
-          until: datetime | None = None, store: EvidenceStore | None = None,
-          workers: Collection[str] | None = None, names: Mapping[str, str] | None = None) -> QueryResult:
+def query(
+    *,
+    worker: str | None = None,
+    domain: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    store: EvidenceStore | None = None,
+    workers: Collection[str] | None = None,
+    names: Mapping[str, str] | None = None,
+) -> QueryResult:
     """Evidence and ratings filtered by worker, domain and period (all optional).
 
     ``workers`` limits the answer to those ids (what the asker may see); ``names`` puts

@@ -68,7 +68,8 @@ class Item(_Strict):
     sources: tuple[Citation | Reference, ...] = Field(min_length=1)
     template: Template | None = None
     answer_map: dict[str, bool | None] | None = Field(
-        default=None, description="判断类模板题：选项字母 → 符合(true)/不符合(false)/待核实(null)")
+        default=None, description="判断类模板题：选项字母 → 符合(true)/不符合(false)/待核实(null)"
+    )
 
     @model_validator(mode="after")
     def _answer_fits_type(self) -> Item:
@@ -106,8 +107,30 @@ class Marking:
     answered: bool = True
 
 
-UNITS = ("元/人/月", "元/月", "元", "个小时", "小时", "个月", "周岁", "岁", "人次", "人", "户", "天", "日", "周", "年",
-         "次", "项", "个", "份", "名", "位", "%")
+UNITS = (
+    "元/人/月",
+    "元/月",
+    "元",
+    "个小时",
+    "小时",
+    "个月",
+    "周岁",
+    "岁",
+    "人次",
+    "人",
+    "户",
+    "天",
+    "日",
+    "周",
+    "年",
+    "次",
+    "项",
+    "个",
+    "份",
+    "名",
+    "位",
+    "%",
+)
 
 
 def as_number(text: object) -> Decimal | None:
@@ -133,8 +156,9 @@ def check_answer(item: Item, answer: object) -> Marking:
         if value is None:
             return Marking(False, f"“{answer}”不是一个数字，请只填写数字（如 633）。", 0.0, answered=False)
         ok = abs(value - item.answer) <= item.tolerance
-        return Marking(ok, "回答正确。" if ok else f"不对，正确答案是 {item.answer}{item.unit or ''}。",
-                       1.0 if ok else 0.0)
+        return Marking(
+            ok, "回答正确。" if ok else f"不对，正确答案是 {item.answer}{item.unit or ''}。", 1.0 if ok else 0.0
+        )
     if item.type == "true_false":
         if not isinstance(answer, bool):
             return Marking(False, "请选择“正确”或“错误”。", 0.0, answered=False)
@@ -232,6 +256,11 @@ def variant(item: Item, rng: random.Random, *, tries: int = 50) -> Item:
         except ValueError:
             continue
         steps = "；".join(r.text for r in _decide(item, values).reasons)
-        return item.model_copy(update={"prompt": _fill(item.template.prompt, values), "answer": answer,
-                                       "explanation": f"按规则逐步判断：{steps}。"})
+        return item.model_copy(
+            update={
+                "prompt": _fill(item.template.prompt, values),
+                "answer": answer,
+                "explanation": f"按规则逐步判断：{steps}。",
+            }
+        )
     raise ValueError(f"{item.id}: {tries} 次都没有生成有效的变式，请检查 vary 的范围")

@@ -27,13 +27,30 @@ from .textfiles import CONTROL, read_text
 __all__ = ["COLUMNS", "MAX_ROWS", "ImportResult", "import_workbook", "item_key", "read_rows"]
 
 COLUMNS = {
-    "question": ("题目", "question"), "type": ("题型", "type"), "options": ("选项", "options"),
-    "answer": ("答案", "answer"), "explanation": ("解析", "explanation"), "domain": ("领域", "domain"),
-    "source": ("出处", "source"), "items": ("事项", "items"),
+    "question": ("题目", "question"),
+    "type": ("题型", "type"),
+    "options": ("选项", "options"),
+    "answer": ("答案", "answer"),
+    "explanation": ("解析", "explanation"),
+    "domain": ("领域", "domain"),
+    "source": ("出处", "source"),
+    "items": ("事项", "items"),
 }
-TYPES = {"单选": "single", "单选题": "single", "多选": "multiple", "多选题": "multiple", "判断": "true_false",
-         "判断题": "true_false", "计算": "numeric", "计算题": "numeric", "填空": "numeric",
-         "single": "single", "multiple": "multiple", "true_false": "true_false", "numeric": "numeric"}
+TYPES = {
+    "单选": "single",
+    "单选题": "single",
+    "多选": "multiple",
+    "多选题": "multiple",
+    "判断": "true_false",
+    "判断题": "true_false",
+    "计算": "numeric",
+    "计算题": "numeric",
+    "填空": "numeric",
+    "single": "single",
+    "multiple": "multiple",
+    "true_false": "true_false",
+    "numeric": "numeric",
+}
 TRUE_WORDS, FALSE_WORDS = {"正确", "对", "是", "√", "true", "T"}, {"错误", "错", "否", "×", "false", "F"}
 OPTION_LINE = re.compile(r"^\s*([A-Ha-h])\s*[.．、:：)）]\s*(.+?)\s*$")
 
@@ -100,8 +117,10 @@ def read_rows(path: Path, *, max_rows: int = MAX_ROWS) -> list[tuple[Any, ...]]:
         try:
             sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
         except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, EOFError):
-            raise ContentError(f"{path}: 不是 Excel 工作簿（.xlsx），或文件不完整：请在 Excel 或 WPS 中"
-                               "“另存为”.xlsx（或 CSV UTF-8）后重试") from None
+            raise ContentError(
+                f"{path}: 不是 Excel 工作簿（.xlsx），或文件不完整：请在 Excel 或 WPS 中"
+                "“另存为”.xlsx（或 CSV UTF-8）后重试"
+            ) from None
         rows = []
         for row in sheet.iter_rows(values_only=True):
             rows.append(row)
@@ -128,11 +147,14 @@ def import_workbook(path: Path, *, prefix: str = "imported", max_rows: int = MAX
     if not rows:
         raise ContentError(f"{path}: 文件是空的：第一行应是表头（题目、题型、选项、答案、解析、领域、出处）")
     cols = _header(rows[0])
-    missing = [COLUMNS[k][0] for k in ("question", "type", "answer", "explanation", "domain", "source")
-               if k not in cols]
+    missing = [
+        COLUMNS[k][0] for k in ("question", "type", "answer", "explanation", "domain", "source") if k not in cols
+    ]
     if missing:
-        raise ContentError(f"{path}: 表头: 缺少列 {'、'.join(missing)}（第一行应是表头：题目、题型、选项、答案、解析、"
-                           "领域、出处，可选 事项）")
+        raise ContentError(
+            f"{path}: 表头: 缺少列 {'、'.join(missing)}（第一行应是表头：题目、题型、选项、答案、解析、"
+            "领域、出处，可选 事项）"
+        )
     items: dict[str, list[Item]] = {}
     seen: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
@@ -153,7 +175,9 @@ def import_workbook(path: Path, *, prefix: str = "imported", max_rows: int = MAX
             tagged = [x.strip() for x in re.split(r"[,，、\s]+", get("items") or "") if x.strip()]
             if not tagged:
                 tagged = [domain.items[0].id]
-                result.notes.append(f"{where}: 未填事项，已标注为 {domain.items[0].title}（{domain.items[0].id}），请核对")
+                result.notes.append(
+                    f"{where}: 未填事项，已标注为 {domain.items[0].title}（{domain.items[0].id}），请核对"
+                )
             unknown = [x for x in tagged if x not in {i.id for i in domain.items}]
             if unknown:
                 raise ValueError(f"事项 {', '.join(unknown)} 不属于领域 {domain.title}")
@@ -169,10 +193,16 @@ def import_workbook(path: Path, *, prefix: str = "imported", max_rows: int = MAX
             bad = [name for name, value in cells.items() if CONTROL.search(value)]
             if bad:
                 raise ValueError(f"{'、'.join(COLUMNS[b][0] for b in bad)}含有不可见的控制字符，请删去后重新保存")
-            data = {"id": f"{prefix}-{domain.id.replace('_', '-')}-{key}", "type": kind, "items": tagged,
-                    "prompt": get("question"), "options": options, "answer": answer,
-                    "explanation": get("explanation") or "（题库未提供解析）",
-                    "sources": [{"title": get("source"), "status": "U"}]}
+            data = {
+                "id": f"{prefix}-{domain.id.replace('_', '-')}-{key}",
+                "type": kind,
+                "items": tagged,
+                "prompt": get("question"),
+                "options": options,
+                "answer": answer,
+                "explanation": get("explanation") or "（题库未提供解析）",
+                "sources": [{"title": get("source"), "status": "U"}],
+            }
             item = Item.model_validate(data)
         except ValidationError as err:
             first = err.errors()[0]
@@ -185,6 +215,7 @@ def import_workbook(path: Path, *, prefix: str = "imported", max_rows: int = MAX
         items.setdefault(domain.id, []).append(item)
     for domain_id, found in items.items():
         bank_id = f"{prefix}-{domain_id.replace('_', '-')}"
-        result.banks[bank_id] = Bank(id=bank_id, title=f"导入题库：{fw.domain(domain_id).title}",
-                                     domain=domain_id, items=tuple(found))
+        result.banks[bank_id] = Bank(
+            id=bank_id, title=f"导入题库：{fw.domain(domain_id).title}", domain=domain_id, items=tuple(found)
+        )
     return result

@@ -35,8 +35,16 @@ __all__ = [
     "superseded_ids",
 ]
 
-RATING_COLUMNS = ("level", "level_title", "proficient", "score", "n_evidence", "sources", "reason",
-                  "needs_trainer_evidence")
+RATING_COLUMNS = (
+    "level",
+    "level_title",
+    "proficient",
+    "score",
+    "n_evidence",
+    "sources",
+    "reason",
+    "needs_trainer_evidence",
+)
 NOT_ASSESSED, NEEDS_IMPROVEMENT = "not_assessed", "needs_improvement"
 _TOLERANCE = 1e-9  # a score exactly at a threshold reaches it despite float rounding
 _NEEDED_COLUMNS = ("id", "source", "recorded_at", "supersedes", *SUPERSEDE_IDENTITY)
@@ -112,13 +120,15 @@ def superseded_ids(evidence: pd.DataFrame) -> pd.Series:
     _require_columns(evidence, ("id", "supersedes", *SUPERSEDE_IDENTITY))
     target = pd.to_numeric(evidence["supersedes"], errors="coerce")
     claims = evidence.loc[target.notna() & (target > 0), ["id", *SUPERSEDE_IDENTITY]].assign(
-        target=target[target.notna() & (target > 0)].astype("int64"))
+        target=target[target.notna() & (target > 0)].astype("int64")
+    )
     if claims.empty:
         return pd.Series([], dtype="int64")
     rows = evidence[["id", *SUPERSEDE_IDENTITY]].rename(columns={"id": "target"})
     keys = ["target", *SUPERSEDE_IDENTITY]
     matched = claims.astype({c: object for c in SUPERSEDE_IDENTITY}).merge(
-        rows.astype({c: object for c in SUPERSEDE_IDENTITY}), on=keys, how="inner")
+        rows.astype({c: object for c in SUPERSEDE_IDENTITY}), on=keys, how="inner"
+    )
     return matched.loc[matched["target"] < matched["id"], "target"].drop_duplicates()
 
 
@@ -139,9 +149,11 @@ def rate(
     by = _group_columns(by)
     _require_columns(evidence, (*by, *_NEEDED_COLUMNS))
     window = _in_window(evidence, as_of=utc_naive(as_of), rules=rules)
-    sums = window.groupby([*by, "source"], sort=True).agg(
-        n=("ratio", "size"), weight=("weight", "sum"), weighted=("weighted", "sum")
-    ).reset_index()
+    sums = (
+        window.groupby([*by, "source"], sort=True)
+        .agg(n=("ratio", "size"), weight=("weight", "sum"), weighted=("weighted", "sum"))
+        .reset_index()
+    )
     return rate_sums(sums, by=by, rules=rules, framework=framework)
 
 
@@ -163,91 +175,101 @@ def rate_sums(
     if sums.empty:
         return pd.DataFrame(columns=[*by, *RATING_COLUMNS])
     groups = sums.groupby(by, sort=True).agg(
-        n_evidence=("n", "sum"), weight=("weight", "sum"), weighted=("weighted", "sum"))
+        n_evidence=("n", "sum"), weight=("weight", "sum"), weighted=("weighted", "sum")
+    )
     seen = set(sums["source"].unique())
     order = [s for s in SOURCES if s in seen] + sorted(seen - set(SOURCES))
-    present = (sums.pivot_table(index=by, columns="source", values="n", aggfunc="sum", fill_value=0)
-               .reindex(index=groups.index, columns=order, fill_value=0) > 0)
+    present = (
+        sums.pivot_table(index=by, columns="source", values="n", aggfunc="sum", fill_value=0).reindex(
+            index=groups.index, columns=order, fill_value=0
+        )
+        > 0
+    )
     levels = {lv.id: lv for lv in framework.scale}
     bars = [bar for _, bar in rules.thresholds.ordered()]
     decided: dict[tuple, tuple[str, str]] = {}  # same count band, percent, threshold band, sources → same words
     rows = []
-    for key, n, weight, weighted, flags in zip(groups.index.tolist(), groups["n_evidence"].tolist(),
-                                               groups["weight"].tolist(), groups["weighted"].tolist(),
-                                               present.to_numpy(), strict=True):
+    for key, n, weight, weighted, flags in zip(
+        groups.index.tolist(),
+        groups["n_evidence"].tolist(),
+        groups["weight"].tolist(),
+        groups["weighted"].tolist(),
+        present.to_numpy(),
+        strict=True,
+    ):
         keys = key if isinstance(key, tuple) else (key,)
         score = weighted / weight
-        memo = (min(int(n), rules.min_evidence), int(n) if n < rules.min_evidence else 0, f"{score:.0%}",
-                sum(score + _TOLERANCE >= bar for bar in bars), flags.tobytes())
+        memo = (
+            min(int(n), rules.min_evidence),
+            int(n) if n < rules.min_evidence else 0,
+            f"{score:.0%}",
+            sum(score + _TOLERANCE >= bar for bar in bars),
+            flags.tobytes(),
+        )
         if memo not in decided:
             kinds = tuple(source for source, flag in zip(order, flags, strict=True) if flag)
             decided[memo] = decide_level(n_evidence=int(n), score=score, sources=kinds, rules=rules)
         level_id, reason = decided[memo]
         kinds = {k for k, flag in zip(order, flags, strict=True) if flag}
         # the score reaches 合格 but the level is capped: no trainer-controlled evidence yet (缺考核)
-        untested = bool(level_id == NEEDS_IMPROVEMENT and score + _TOLERANCE >= rules.thresholds.competent
-                        and not kinds & set(rules.trainer_sources))
-        kinds_text = decided.setdefault(("kinds", flags.tobytes()), ("", "、".join(
-            SOURCES.get(k, k) for k, flag in zip(order, flags, strict=True) if flag)))[1]
+        untested = bool(
+            level_id == NEEDS_IMPROVEMENT
+            and score + _TOLERANCE >= rules.thresholds.competent
+            and not kinds & set(rules.trainer_sources)
+        )
+        kinds_text = decided.setdefault(
+            ("kinds", flags.tobytes()),
+            ("", "、".join(SOURCES.get(k, k) for k, flag in zip(order, flags, strict=True) if flag)),
+        )[1]
         if level_id not in levels:
             framework.level(level_id)  # raises the clear "missing from the scale" error
         level = levels[level_id]
-        rows.append({
-            **dict(zip(by, keys, strict=True)),
-            "level": level.id,
-            "level_title": level.title,
-            "proficient": bool(level.proficient),
-            "score": math.nan if level_id == NOT_ASSESSED else float(score),
-            "n_evidence": int(n),
-            "sources": kinds_text,
-            "reason": reason,
-            "needs_trainer_evidence": untested,
-        })
+        rows.append(
+            {
+                **dict(zip(by, keys, strict=True)),
+                "level": level.id,
+                "level_title": level.title,
+                "proficient": bool(level.proficient),
+                "score": math.nan if level_id == NOT_ASSESSED else float(score),
+                "n_evidence": int(n),
+                "sources": kinds_text,
+                "reason": reason,
+                "needs_trainer_evidence": untested,
+            }
+        )
     return pd.DataFrame(rows, columns=[*by, *RATING_COLUMNS])
 
 
-def decide_level(
-    *, n_evidence: int, score: float, sources: Iterable[str], rules: RatingRules
-) -> tuple[str, str]:
+def decide_level(*, n_evidence: int, score: float, sources: Iterable[str], rules: RatingRules) -> tuple[str, str]:
     """The level id for one group and a short Chinese sentence saying why."""
     if n_evidence < rules.min_evidence:
         return NOT_ASSESSED, f"证据不足{rules.min_evidence}条（现有{n_evidence}条）"
     pct = f"{score:.0%}"
-    reached = next(
-        ((lv, bar) for lv, bar in rules.thresholds.ordered() if score + _TOLERANCE >= bar), None
-    )
+    reached = next(((lv, bar) for lv, bar in rules.thresholds.ordered() if score + _TOLERANCE >= bar), None)
     if reached is None:
-        return NEEDS_IMPROVEMENT, (
-            f"加权得分率{pct}，低于合格线{rules.thresholds.competent:.0%}"
-        )
+        return NEEDS_IMPROVEMENT, (f"加权得分率{pct}，低于合格线{rules.thresholds.competent:.0%}")
     kinds = set(sources)
     if kinds == {"self_check"}:
         return NEEDS_IMPROVEMENT, f"加权得分率{pct}，但只有自测证据，最高评为待提高"
     if not kinds & set(rules.trainer_sources):
         trainer = "、".join(SOURCES[s] for s in rules.trainer_sources)
-        return NEEDS_IMPROVEMENT, (
-            f"加权得分率{pct}，但缺少培训师或督导的证据（{trainer}），最高评为待提高"
-        )
+        return NEEDS_IMPROVEMENT, (f"加权得分率{pct}，但缺少培训师或督导的证据（{trainer}），最高评为待提高")
     if len(kinds) < rules.min_source_kinds:
         return NEEDS_IMPROVEMENT, (
-            f"加权得分率{pct}，但证据只来自{len(kinds)}类来源"
-            f"（至少需要{rules.min_source_kinds}类），最高评为待提高"
+            f"加权得分率{pct}，但证据只来自{len(kinds)}类来源（至少需要{rules.min_source_kinds}类），最高评为待提高"
         )
     level_id, bar = reached
     title = {"competent": "合格", "skilled": "熟练", "expert": "精通"}[level_id]
     return level_id, f"加权得分率{pct}，达到{title}线{bar:.0%}（{len(kinds)}类来源）"
 
 
-def rating_matrix(
-    ratings: pd.DataFrame, workers: Sequence[str], framework: Framework | None = None
-) -> pd.DataFrame:
+def rating_matrix(ratings: pd.DataFrame, workers: Sequence[str], framework: Framework | None = None) -> pd.DataFrame:
     """Workers × every framework domain (ids), holding level ids; 未评估 where no rating."""
     framework = framework or load_framework()
     _require_columns(ratings, ("worker_id", "domain", "level"))
     domains = [d.id for d in framework.domains]
     index = pd.Index(list(dict.fromkeys(workers)), name="worker_id", dtype=object)
-    matrix = pd.DataFrame(NOT_ASSESSED, index=index, columns=pd.Index(domains, dtype=object),
-                          dtype=object)
+    matrix = pd.DataFrame(NOT_ASSESSED, index=index, columns=pd.Index(domains, dtype=object), dtype=object)
     known = ratings[ratings["worker_id"].isin(index) & ratings["domain"].isin(domains)]
     if known.empty:
         return matrix
@@ -278,9 +300,7 @@ def monthly_trend(evidence: pd.DataFrame, *, by: Sequence[str] = ("domain",)) ->
     if rows.empty:
         return pd.DataFrame(columns=columns)
     rows = rows.assign(month=pd.to_datetime(rows["recorded_at"]).dt.strftime("%Y-%m"))
-    trend = rows.groupby([*by, "month"], sort=True).agg(
-        score=("ratio", "mean"), n_evidence=("ratio", "size")
-    )
+    trend = rows.groupby([*by, "month"], sort=True).agg(score=("ratio", "mean"), n_evidence=("ratio", "size"))
     return trend.reset_index()[columns]
 
 
@@ -314,7 +334,6 @@ def _require_columns(frame: pd.DataFrame, columns: Iterable[str]) -> None:
     missing = [c for c in dict.fromkeys(columns) if c not in frame.columns]
     if missing:
         raise ValueError(f"证据表缺少列：{', '.join(missing)}（请用 EvidenceStore.frame() 取数）")
-
 
 
 def _number(value: float) -> str:

@@ -37,7 +37,9 @@ def describe(ref: str) -> str:
             return f"案例演练〔{title}〕{prompt}"
         if kind == "exercise":
             assignment, notebook, grade_id = rest.split(":")
-            return f"考核作业〔{_exercise_title(assignment, notebook)}〕{_exercise_text(assignment, notebook, grade_id)}"
+            return (
+                f"考核作业〔{_exercise_title(assignment, notebook)}〕{_exercise_text(assignment, notebook, grade_id)}"
+            )
         if kind == "review":
             return f"督导评议：{_item_title(rest)}"
         if kind == "appeal":
@@ -93,8 +95,16 @@ def _exercise_cells(assignment: str, notebook: str) -> tuple[tuple[str, str, dic
 
 def _exercise_title(assignment: str, notebook: str) -> str:
     """The notebook's first heading, else the assignment's id."""
-    heading = next((line for kind, source, _m in _exercise_cells(assignment, notebook) if kind == "markdown"
-                    for line in source.splitlines() if line.startswith("#")), "")
+    heading = next(
+        (
+            line
+            for kind, source, _m in _exercise_cells(assignment, notebook)
+            if kind == "markdown"
+            for line in source.splitlines()
+            if line.startswith("#")
+        ),
+        "",
+    )
     return heading.lstrip("#").strip().removeprefix("考核作业：") or assignment
 
 
@@ -105,6 +115,12 @@ def _exercise_text(assignment: str, notebook: str, grade_id: str) -> str:
     meta = cells[at][2].get("trainkit", {})
     if cells[at][2].get("nbgrader", {}).get("task") and meta.get("criterion"):
         return f"评分项“{meta['criterion']}”：{meta.get('looks_for', '')}"
-    question = next((source for kind, source, m in reversed(cells[:at])
-                     if kind == "markdown" and not m.get("nbgrader", {}).get("grade")), "")
+    question = next(
+        (
+            source
+            for kind, source, m in reversed(cells[:at])
+            if kind == "markdown" and not m.get("nbgrader", {}).get("grade")
+        ),
+        "",
+    )
     return question.strip() or grade_id

@@ -43,15 +43,39 @@ from .roster import Worker
 __all__ = ["ReportSummary", "build_publication", "build_report", "question_stats", "select_workers"]
 
 PALETTE = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-    "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#ad494a",
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#393b79",
+    "#ad494a",
 )
 LEVEL_FILLS = {  # Excel fills; the HTML colours live in the template's stylesheet
-    "not_assessed": "EEEEEE", "needs_improvement": "F9D5C0", "competent": "D9F0D3",
-    "skilled": "A6DBA0", "expert": "5AAE61", "untested": "FFF3B0",
+    "not_assessed": "EEEEEE",
+    "needs_improvement": "F9D5C0",
+    "competent": "D9F0D3",
+    "skilled": "A6DBA0",
+    "expert": "5AAE61",
+    "untested": "FFF3B0",
 }
-REPORT_COLUMNS = ("id", "worker_id", "domain", "item_id", "source", "ref", "score", "max_score", "recorded_at",
-                  "supersedes")
+REPORT_COLUMNS = (
+    "id",
+    "worker_id",
+    "domain",
+    "item_id",
+    "source",
+    "ref",
+    "score",
+    "max_score",
+    "recorded_at",
+    "supersedes",
+)
 DETAIL_LIMIT = 300  # above this many workers, per-worker detail is a report of its own (--worker)
 _NO_EVIDENCE = "评定窗口内没有这一领域的证据"
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -70,8 +94,9 @@ class ReportSummary:
     xlsx: Path | None = None
 
 
-def select_workers(roster: dict[str, Worker], *, worker: str | None = None,
-                   scope: str | None = None) -> dict[str, Worker]:
+def select_workers(
+    roster: dict[str, Worker], *, worker: str | None = None, scope: str | None = None
+) -> dict[str, Worker]:
     """The part of the roster one reader may see: one worker, or a 街道 or 社区 (scope)."""
     if worker is not None:
         if worker not in roster:
@@ -85,9 +110,15 @@ def select_workers(roster: dict[str, Worker], *, worker: str | None = None,
     return dict(roster)
 
 
-def _assess(store: EvidenceStore, roster: dict[str, Worker], *, as_of: datetime | None,
-            since: datetime | None, domains: Sequence[str] | None,
-            with_erased: bool = False) -> tuple[_ReportView, int]:
+def _assess(
+    store: EvidenceStore,
+    roster: dict[str, Worker],
+    *,
+    as_of: datetime | None,
+    since: datetime | None,
+    domains: Sequence[str] | None,
+    with_erased: bool = False,
+) -> tuple[_ReportView, int]:
     if not roster:
         raise ValueError("花名册为空：请先导入花名册（roster.csv）再生成报告")
     framework, rules = load_framework(), load_rating_rules()
@@ -96,18 +127,36 @@ def _assess(store: EvidenceStore, roster: dict[str, Worker], *, as_of: datetime 
         raise ValueError(f"未知领域：{', '.join(unknown)}")
     as_of = utc_naive(as_of or datetime.now(UTC))
     detailed = len(roster) <= DETAIL_LIMIT
-    agg = aggregate(store, workers=list(roster), as_of=as_of, since=since, rules=rules, framework=framework,
-                    with_worker_trend=detailed, with_erased=with_erased)
+    agg = aggregate(
+        store,
+        workers=list(roster),
+        as_of=as_of,
+        since=since,
+        rules=rules,
+        framework=framework,
+        with_worker_trend=detailed,
+        with_erased=with_erased,
+    )
     matrix = rating_matrix(agg.ratings, list(roster), framework)
     full_post = full_post_status(matrix, framework=framework)
     if domains:
-        agg = aggregate(store, workers=list(roster), as_of=as_of, since=since, rules=rules, framework=framework,
-                        domains=domains, with_worker_trend=detailed, with_erased=with_erased)
+        agg = aggregate(
+            store,
+            workers=list(roster),
+            as_of=as_of,
+            since=since,
+            rules=rules,
+            framework=framework,
+            domains=domains,
+            with_worker_trend=detailed,
+            with_erased=with_erased,
+        )
         shown = tuple(d for d in framework.domains if d.id in domains)
         framework = framework.model_copy(update={"domains": shown})
         matrix = matrix[[d.id for d in shown]]
-    view = _ReportView(framework=framework, rules=rules, roster=roster, agg=agg, matrix=matrix,
-                       full_post=full_post, as_of=as_of)
+    view = _ReportView(
+        framework=framework, rules=rules, roster=roster, agg=agg, matrix=matrix, full_post=full_post, as_of=as_of
+    )
     return view, agg.outside
 
 
@@ -139,8 +188,12 @@ def build_report(
         _write_workbook(out_xlsx, sheets)
     write_text(out_html, page)
     return ReportSummary(
-        workers=len(roster), domains=len(view.framework.domains), evidence_rows=view.agg.rows,
-        full_post=int(view.full_post.sum()), html=out_html, xlsx=out_xlsx,
+        workers=len(roster),
+        domains=len(view.framework.domains),
+        evidence_rows=view.agg.rows,
+        full_post=int(view.full_post.sum()),
+        html=out_html,
+        xlsx=out_xlsx,
     )
 
 
@@ -157,17 +210,19 @@ def question_stats(evidence: pd.DataFrame, *, framework: Framework | None = None
     titles = {d.id: d.title for d in framework.domains}
     ratio = rows["score"].astype(float) / rows["max_score"].astype(float)
     rows = rows.assign(ratio=ratio, correct=ratio >= 1 - 1e-9)
-    stats = rows.groupby("ref", sort=True).agg(
-        domains=("domain", lambda s: "、".join(titles.get(d, d) for d in dict.fromkeys(s))),
-        sources=("source", lambda s: "、".join(SOURCES.get(x, x) for x in dict.fromkeys(s))),
-        attempts=("ratio", "size"),
-        workers=("worker_id", "nunique"),
-        correct_rate=("correct", "mean"),
-        mean_score=("ratio", "mean"),
-    ).reset_index()
-    stats = stats.sort_values(
-        ["correct_rate", "mean_score", "attempts", "ref"], ascending=[True, True, False, True]
+    stats = (
+        rows.groupby("ref", sort=True)
+        .agg(
+            domains=("domain", lambda s: "、".join(titles.get(d, d) for d in dict.fromkeys(s))),
+            sources=("source", lambda s: "、".join(SOURCES.get(x, x) for x in dict.fromkeys(s))),
+            attempts=("ratio", "size"),
+            workers=("worker_id", "nunique"),
+            correct_rate=("correct", "mean"),
+            mean_score=("ratio", "mean"),
+        )
+        .reset_index()
     )
+    stats = stats.sort_values(["correct_rate", "mean_score", "attempts", "ref"], ascending=[True, True, False, True])
     return stats[columns].reset_index(drop=True)
 
 
@@ -200,9 +255,7 @@ class _ReportView:
     def __post_init__(self) -> None:
         self.titles = {d.id: d.title for d in self.framework.domains}
         self.levels = {lv.id: lv for lv in self.framework.scale}
-        self.by_cell = {
-            (r["worker_id"], r["domain"]): r for r in self.agg.ratings.to_dict(orient="records")
-        }
+        self.by_cell = {(r["worker_id"], r["domain"]): r for r in self.agg.ratings.to_dict(orient="records")}
         self.trend = self.agg.trend
         self.detailed = len(self.roster) <= DETAIL_LIMIT
         self.worker_trend = dict(tuple(self.agg.worker_trend.groupby("worker_id"))) if self.detailed else {}
@@ -214,8 +267,15 @@ class _ReportView:
         if (worker_id, domain) in self.by_cell:
             return self.by_cell[(worker_id, domain)]
         level = self.levels[NOT_ASSESSED]
-        return {"level": level.id, "level_title": level.title, "proficient": False,
-                "score": math.nan, "n_evidence": 0, "sources": "", "reason": _NO_EVIDENCE}
+        return {
+            "level": level.id,
+            "level_title": level.title,
+            "proficient": False,
+            "score": math.nan,
+            "n_evidence": 0,
+            "sources": "",
+            "reason": _NO_EVIDENCE,
+        }
 
     @cached_property
     def worker_rows(self) -> list[dict[str, Any]]:
@@ -223,26 +283,36 @@ class _ReportView:
         rows = []
         for worker in self.roster.values():
             cells = [self._cell(worker.worker_id, d.id) for d in self.framework.domains]
-            rows.append({
-                "worker": worker,
-                "cells": cells,
-                "cells_html": Markup("".join(  # built here: tens of thousands of cells render fast
-                    f'<td class="lv lv-{escape(c["level"])}{" lv-untested" if c["untested"] else ""}" '
-                    f'title="{escape(c["domain_title"])}：{escape(c["reason"])}">'
-                    f'{"缺考核" if c["untested"] else escape(c["level_title"])}<small>{escape(c["score_text"])}</small></td>'
-                    for c in cells)),
-                "full_post": bool(self.full_post[worker.worker_id]),
-                "n_proficient": sum(c["proficient"] for c in cells),
-                "chart": self._worker_chart(worker.worker_id) if self.detailed else None,
-                "radar": _radar(cells) if self.detailed else None,
-                **self._gaps(cells),
-            })
+            rows.append(
+                {
+                    "worker": worker,
+                    "cells": cells,
+                    "cells_html": Markup(
+                        "".join(  # built here: tens of thousands of cells render fast
+                            f'<td class="lv lv-{escape(c["level"])}{" lv-untested" if c["untested"] else ""}" '
+                            f'title="{escape(c["domain_title"])}：{escape(c["reason"])}">'
+                            f"{'缺考核' if c['untested'] else escape(c['level_title'])}<small>{escape(c['score_text'])}</small></td>"
+                            for c in cells
+                        )
+                    ),
+                    "full_post": bool(self.full_post[worker.worker_id]),
+                    "n_proficient": sum(c["proficient"] for c in cells),
+                    "chart": self._worker_chart(worker.worker_id) if self.detailed else None,
+                    "radar": _radar(cells) if self.detailed else None,
+                    **self._gaps(cells),
+                }
+            )
         return rows
 
     def _cell(self, worker_id: str, domain: str) -> dict[str, Any]:
         r = self.rating(worker_id, domain)
-        return {**r, "domain": domain, "domain_title": self.titles[domain],
-                "score_text": _percent(r["score"]), "untested": bool(r.get("needs_trainer_evidence", False))}
+        return {
+            **r,
+            "domain": domain,
+            "domain_title": self.titles[domain],
+            "score_text": _percent(r["score"]),
+            "untested": bool(r.get("needs_trainer_evidence", False)),
+        }
 
     def _gaps(self, cells: list[dict[str, Any]]) -> dict[str, Any]:
         """Domains below 合格 with their lessons; untouched domains with no lesson in one list."""
@@ -269,16 +339,17 @@ class _ReportView:
             "full_post": int(self.full_post.sum()),
             "outside_roster": outside_roster,
             "level_counts": [
-                {"id": lv.id, "title": lv.title, "count": int(counts.get(lv.id, 0))}
-                for lv in self.framework.scale
+                {"id": lv.id, "title": lv.title, "count": int(counts.get(lv.id, 0))} for lv in self.framework.scale
             ],
         }
 
     def domain_gaps(self) -> list[dict[str, Any]]:
         """Per domain: how many workers are below 合格, and the lessons that close the gap."""
         below = (~self.matrix.isin([lv.id for lv in self.framework.scale if lv.proficient])).sum()
-        return [{"title": d.title, "below": int(below[d.id]), "lessons": self.lessons.get(d.id, [])}
-                for d in self.framework.domains]
+        return [
+            {"title": d.title, "below": int(below[d.id]), "lessons": self.lessons.get(d.id, [])}
+            for d in self.framework.domains
+        ]
 
     def trend_chart(self) -> dict[str, Any]:
         series = []
@@ -286,24 +357,33 @@ class _ReportView:
             points = self.trend[self.trend["domain"] == domain.id]
             if len(points):
                 series.append((domain.title, PALETTE[index % len(PALETTE)], points))
-        return _line_chart(series, months=_months(self.trend),
-                           competent=self.rules.thresholds.competent, legend=True)
+        return _line_chart(series, months=_months(self.trend), competent=self.rules.thresholds.competent, legend=True)
 
     def _worker_chart(self, worker_id: str) -> dict[str, Any] | None:
         points = self.worker_trend.get(worker_id)
         if points is None:
             return None
-        return _line_chart([("月平均得分率", PALETTE[0], points)], months=_months(points),
-                           competent=self.rules.thresholds.competent, legend=False,
-                           width=360, height=150)
+        return _line_chart(
+            [("月平均得分率", PALETTE[0], points)],
+            months=_months(points),
+            competent=self.rules.thresholds.competent,
+            legend=False,
+            width=360,
+            height=150,
+        )
 
     def trend_rows(self) -> list[dict[str, Any]]:
         order = {domain_id: index for index, domain_id in enumerate(self.titles)}
-        records = sorted(self.trend.to_dict(orient="records"),
-                         key=lambda r: (r["month"], order.get(r["domain"], len(order))))
+        records = sorted(
+            self.trend.to_dict(orient="records"), key=lambda r: (r["month"], order.get(r["domain"], len(order)))
+        )
         return [
-            {"month": r["month"], "domain": self.titles.get(r["domain"], r["domain"]),
-             "score": float(r["score"]), "n_evidence": int(r["n_evidence"])}
+            {
+                "month": r["month"],
+                "domain": self.titles.get(r["domain"], r["domain"]),
+                "score": float(r["score"]),
+                "n_evidence": int(r["n_evidence"]),
+            }
             for r in records
         ]
 
@@ -318,36 +398,68 @@ class _ReportView:
         domains = self.framework.domains
         workers = self.worker_rows
         matrix = [
-            [w["worker"].worker_id, w["worker"].display_name, w["worker"].street,
-             w["worker"].community, w["worker"].post,
-             *[_Level("untested", "待提高（缺考核）") if c["untested"] else _Level(c["level"], c["level_title"])
-              for c in w["cells"]],
-             w["n_proficient"], "是" if w["full_post"] else "否"]
+            [
+                w["worker"].worker_id,
+                w["worker"].display_name,
+                w["worker"].street,
+                w["worker"].community,
+                w["worker"].post,
+                *[
+                    _Level("untested", "待提高（缺考核）") if c["untested"] else _Level(c["level"], c["level_title"])
+                    for c in w["cells"]
+                ],
+                w["n_proficient"],
+                "是" if w["full_post"] else "否",
+            ]
             for w in workers
         ]
         detail = [
-            [w["worker"].worker_id, w["worker"].display_name, c["domain_title"],
-             _Level(c["level"], c["level_title"]), "是" if c["proficient"] else "否",
-             _Percent(c["score"]), c["n_evidence"], c["sources"], c["reason"]]
-            for w in workers for c in w["cells"]
+            [
+                w["worker"].worker_id,
+                w["worker"].display_name,
+                c["domain_title"],
+                _Level(c["level"], c["level_title"]),
+                "是" if c["proficient"] else "否",
+                _Percent(c["score"]),
+                c["n_evidence"],
+                c["sources"],
+                c["reason"],
+            ]
+            for w in workers
+            for c in w["cells"]
         ]
         questions = [
-            [q["full"], q["domains"], q["sources"], q["attempts"], q["workers"],
-             _Percent(q["correct_rate"]), _Percent(q["mean_score"]), q["ref"]]
+            [
+                q["full"],
+                q["domains"],
+                q["sources"],
+                q["attempts"],
+                q["workers"],
+                _Percent(q["correct_rate"]),
+                _Percent(q["mean_score"]),
+                q["ref"],
+            ]
             for q in self.question_rows()
         ]
-        trend = [[t["month"], t["domain"], _Percent(t["score"]), t["n_evidence"]]
-                 for t in self.trend_rows()]
-        rules = [["评定日期", _date(self.as_of)], ["规则说明", self.rules.explanation_text()],
-                 *[[f"{self.levels[lv].title}线", _Percent(bar)]
-                   for lv, bar in self.rules.thresholds.ordered()]]
+        trend = [[t["month"], t["domain"], _Percent(t["score"]), t["n_evidence"]] for t in self.trend_rows()]
+        rules = [
+            ["评定日期", _date(self.as_of)],
+            ["规则说明", self.rules.explanation_text()],
+            *[[f"{self.levels[lv].title}线", _Percent(bar)] for lv, bar in self.rules.thresholds.ordered()],
+        ]
         return {
-            "能力矩阵": (["工号", "姓名", "街道", "社区", "岗位", *[d.title for d in domains],
-                      "达标领域数", "全岗通"], matrix),
-            "评定明细": (["工号", "姓名", "领域", "等级", "是否达标", "加权得分率", "证据条数",
-                      "证据来源", "评定说明"], detail),
-            "题目分析": (["题目", "领域", "证据来源", "作答次数", "作答人数", "答对率",
-                      "平均得分率", "题目编号"], questions),
+            "能力矩阵": (
+                ["工号", "姓名", "街道", "社区", "岗位", *[d.title for d in domains], "达标领域数", "全岗通"],
+                matrix,
+            ),
+            "评定明细": (
+                ["工号", "姓名", "领域", "等级", "是否达标", "加权得分率", "证据条数", "证据来源", "评定说明"],
+                detail,
+            ),
+            "题目分析": (
+                ["题目", "领域", "证据来源", "作答次数", "作答人数", "答对率", "平均得分率", "题目编号"],
+                questions,
+            ),
             "趋势": (["月份", "领域", "平均得分率", "证据条数"], trend),
             "评定规则": (["项目", "内容"], rules),
         }
@@ -386,23 +498,38 @@ def _line_chart(
     lines = []
     for index, (label, colour, points) in enumerate(series):
         dots = [
-            {"x": round(x_of(r["month"]), 1), "y": round(y_of(r["score"]), 1),
-             "tip": f"{label} {r['month']}：{r['score']:.0%}（{int(r['n_evidence'])}条证据）"}
+            {
+                "x": round(x_of(r["month"]), 1),
+                "y": round(y_of(r["score"]), 1),
+                "tip": f"{label} {r['month']}：{r['score']:.0%}（{int(r['n_evidence'])}条证据）",
+            }
             for r in points.sort_values("month").to_dict(orient="records")
         ]
-        lines.append({
-            "label": label, "colour": colour, "dots": dots,
-            "path": " ".join(f"{d['x']},{d['y']}" for d in dots),
-            "legend_y": top + 8 + index * 22,
-        })
+        lines.append(
+            {
+                "label": label,
+                "colour": colour,
+                "dots": dots,
+                "path": " ".join(f"{d['x']},{d['y']}" for d in dots),
+                "legend_y": top + 8 + index * 22,
+            }
+        )
     return {
-        "width": width, "height": height, "left": left, "top": top,
-        "plot_w": plot_w, "plot_h": plot_h, "bottom_y": top + plot_h,
+        "width": width,
+        "height": height,
+        "left": left,
+        "top": top,
+        "plot_w": plot_w,
+        "plot_h": plot_h,
+        "bottom_y": top + plot_h,
         "legend_x": width - right + 24,
-        "y_ticks": [{"y": round(y_of(v), 1), "label": f"{v:.0%}"} for v in (0, .25, .5, .75, 1)],
+        "y_ticks": [{"y": round(y_of(v), 1), "label": f"{v:.0%}"} for v in (0, 0.25, 0.5, 0.75, 1)],
         "x_ticks": [{"x": round(x_of(m), 1), "label": m} for m in months[::step]],
-        "competent_y": round(y_of(competent), 1), "competent_label": f"合格线 {competent:.0%}",
-        "series": lines, "empty": not months, "legend": legend,
+        "competent_y": round(y_of(competent), 1),
+        "competent_label": f"合格线 {competent:.0%}",
+        "series": lines,
+        "empty": not months,
+        "legend": legend,
     }
 
 
@@ -414,9 +541,16 @@ def _radar(cells: list[dict[str, Any]], *, size: int = 300) -> dict[str, Any]:
         angle = -math.pi / 2 + 2 * math.pi * index / len(cells)
         dx, dy = math.cos(angle), math.sin(angle)
         value = 0.0 if _missing(cell["score"]) else max(0.0, min(1.0, float(cell["score"])))
-        spokes.append({"x": round(centre + radius * dx, 1), "y": round(centre + radius * dy, 1),
-                       "lx": round(centre + (radius + 22) * dx, 1), "ly": round(centre + (radius + 22) * dy + 4, 1),
-                       "label": cell["domain_title"][:4], "title": cell["domain_title"]})
+        spokes.append(
+            {
+                "x": round(centre + radius * dx, 1),
+                "y": round(centre + radius * dy, 1),
+                "lx": round(centre + (radius + 22) * dx, 1),
+                "ly": round(centre + (radius + 22) * dy + 4, 1),
+                "label": cell["domain_title"][:4],
+                "title": cell["domain_title"],
+            }
+        )
         points.append(f"{centre + radius * value * dx:.1f},{centre + radius * value * dy:.1f}")
     rings = [{"r": round(radius * f, 1), "label": f"{f:.0%}"} for f in (0.25, 0.5, 0.75, 1.0)]
     return {"size": size, "c": centre, "spokes": spokes, "points": " ".join(points), "rings": rings}
@@ -426,8 +560,7 @@ def _radar(cells: list[dict[str, Any]], *, size: int = 300) -> dict[str, Any]:
 
 
 def _render(*, title: str, outside_roster: int, view: _ReportView) -> str:
-    env = Environment(autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = _percent
     env.filters["num"] = _number
     source = resources.files("trainkit").joinpath("templates").joinpath("report.html.j2")
@@ -491,9 +624,15 @@ def _write_workbook(path: Path, sheets: dict[str, tuple[list[str], list[list[Any
         if rows:
             sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
         for col, header in enumerate(headers, start=1):
-            longest = max([_display_width(header) + 4,  # room for the filter button
-                           *(_display_width(str(r[col - 1] if not isinstance(r[col - 1], _Level)
-                                                else r[col - 1].title)) for r in rows[:500])])
+            longest = max(
+                [
+                    _display_width(header) + 4,  # room for the filter button
+                    *(
+                        _display_width(str(r[col - 1] if not isinstance(r[col - 1], _Level) else r[col - 1].title))
+                        for r in rows[:500]
+                    ),
+                ]
+            )
             sheet.column_dimensions[get_column_letter(col)].width = max(8, min(60, longest + 2))
     with replacing(path) as tmp:
         book.save(tmp)
@@ -534,7 +673,6 @@ def _number(value: float) -> str:
 
 def _date(moment: Any) -> str:
     return pd.Timestamp(moment).strftime("%Y-%m-%d")
-
 
 
 PUBLICATION_IDS = {"post": "岗位", "id": "工号"}
@@ -579,15 +717,27 @@ def build_publication(
         twin = seen[(w.display_name, w.street, w.community, w.post)] > 1
         return f"{w.post or '—'}（工号 {w.worker_id}）" if twin else (w.post or "—")
 
-    rows = [{"name": w["worker"].display_name, "unit": f"{w['worker'].street} {w['worker'].community}".strip(),
-             "who": who(w["worker"]), "levels": [c["level_title"] for c in w["cells"]], "full_post": w["full_post"]}
-            for w in view.worker_rows]
+    rows = [
+        {
+            "name": w["worker"].display_name,
+            "unit": f"{w['worker'].street} {w['worker'].community}".strip(),
+            "who": who(w["worker"]),
+            "levels": [c["level_title"] for c in w["cells"]],
+            "full_post": w["full_post"],
+        }
+        for w in view.worker_rows
+    ]
     env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     source = resources.files("trainkit").joinpath("templates").joinpath("publication.html.j2")
     html = env.from_string(source.read_text(encoding="utf-8")).render(
-        title=title, as_of=_date(view.as_of), start=start.isoformat(),
-        deadline=(start + timedelta(days=appeal_days)).isoformat(), days=appeal_days,
-        domains=view.framework.domains, rows=rows, explanation=view.rules.explanation_text(),
+        title=title,
+        as_of=_date(view.as_of),
+        start=start.isoformat(),
+        deadline=(start + timedelta(days=appeal_days)).isoformat(),
+        days=appeal_days,
+        domains=view.framework.domains,
+        rows=rows,
+        explanation=view.rules.explanation_text(),
         who_title=PUBLICATION_IDS[identify],
     )
     return write_text(Path(out_html), html)

@@ -15,6 +15,7 @@ import io
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -34,8 +35,12 @@ __all__ = [
 
 COLUMNS = ("worker_id", "display_name", "street", "community", "post", "supervisor_scope")
 COLUMN_TITLES = {
-    "worker_id": "工号", "display_name": "姓名", "street": "街道", "community": "社区",
-    "post": "岗位", "supervisor_scope": "督导范围",
+    "worker_id": "工号",
+    "display_name": "姓名",
+    "street": "街道",
+    "community": "社区",
+    "post": "岗位",
+    "supervisor_scope": "督导范围",
 }
 
 
@@ -88,8 +93,10 @@ def load_roster(path: Path | None = None) -> dict[str, Worker]:
     names = [by_title.get(h, h) for h in header]
     missing = [COLUMN_TITLES[c] + f"（{c}）" for c in COLUMNS[:4] if c not in names]
     if missing:
-        raise ContentError(f"{path}: 表头: 缺少列 {', '.join(missing)}"
-                           f"（第一行应是 {', '.join(COLUMN_TITLES.values())}，或对应的英文列名 {', '.join(COLUMNS)}）")
+        raise ContentError(
+            f"{path}: 表头: 缺少列 {', '.join(missing)}"
+            f"（第一行应是 {', '.join(COLUMN_TITLES.values())}，或对应的英文列名 {', '.join(COLUMNS)}）"
+        )
     workers: dict[str, Worker] = {}
     problems: list[str] = []
     for line, cells in enumerate(reader, start=2):
@@ -118,7 +125,7 @@ def load_roster(path: Path | None = None) -> dict[str, Worker]:
     return workers
 
 
-def _plain(error: dict) -> str:
+def _plain(error: Any) -> str:
     """A pydantic complaint about one roster field, in Chinese."""
     kind = error.get("type", "")
     if kind == "string_pattern_mismatch":

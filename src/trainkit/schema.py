@@ -6,8 +6,17 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-__all__ = ["APPEND_ONLY_TABLES", "appeals_table", "decisions_table", "erased_ids_table", "erasures_table",
-           "evidence_table", "marking_plans_table", "marks_table", "metadata"]
+__all__ = [
+    "APPEND_ONLY_TABLES",
+    "appeals_table",
+    "decisions_table",
+    "erased_ids_table",
+    "erasures_table",
+    "evidence_table",
+    "marking_plans_table",
+    "marks_table",
+    "metadata",
+]
 
 metadata = sa.MetaData()
 evidence_table = sa.Table(
@@ -49,7 +58,8 @@ erased_ids_table = sa.Table(
 
 
 appeals_table = sa.Table(
-    "appeals", metadata,
+    "appeals",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("worker_id", sa.String(64), nullable=False, index=True),
     sa.Column("domain", sa.String(64), nullable=False),
@@ -59,7 +69,8 @@ appeals_table = sa.Table(
     sa.Column("recorded_by", sa.String(64), nullable=False),
 )
 decisions_table = sa.Table(
-    "appeal_decisions", metadata,
+    "appeal_decisions",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("appeal_id", sa.Integer, nullable=False, unique=True),
     sa.Column("decided_by", sa.String(64), nullable=False),
@@ -72,7 +83,8 @@ decisions_table = sa.Table(
 
 # Double-marking (trainkit.marking): who marks an assignment, and every mark given.
 marking_plans_table = sa.Table(
-    "marking_plans", metadata,
+    "marking_plans",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("assignment", sa.String(200), nullable=False, index=True),
     sa.Column("marker_a", sa.String(64), nullable=False),
@@ -83,7 +95,8 @@ marking_plans_table = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
 marks_table = sa.Table(
-    "marks", metadata,
+    "marks",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("assignment", sa.String(200), nullable=False, index=True),
     sa.Column("notebook", sa.String(200), nullable=False),

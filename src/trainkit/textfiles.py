@@ -17,8 +17,14 @@ from .content import ContentError
 
 __all__ = ["CONTROL", "ENCODING_TITLES", "read_text"]
 
-ENCODING_TITLES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8（带 BOM）", "gb18030": "GBK/GB18030",
-                   "utf-16": "UTF-16", "utf-16-le": "UTF-16", "utf-16-be": "UTF-16"}
+ENCODING_TITLES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8（带 BOM）",
+    "gb18030": "GBK/GB18030",
+    "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16",
+    "utf-16-be": "UTF-16",
+}
 _CHINESE_OFFICE = ("gb18030", "utf_16", "utf_16_le", "utf_16_be", "big5")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # never in a name, an id or a question
 
@@ -34,7 +40,7 @@ def read_text(path: Path) -> tuple[str, str]:
     except PermissionError:
         raise ContentError(f"{path}: 没有读取这个文件的权限") from None
     if raw.startswith(codecs.BOM_UTF8):
-        return raw[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), "utf-8-sig"
+        return raw[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "utf-8-sig"
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _decode(path, raw, "utf-16"), "utf-16"
     try:
@@ -53,5 +59,6 @@ def _decode(path: Path, raw: bytes, encoding: str) -> str:
     try:
         return raw.decode(encoding)
     except (UnicodeDecodeError, LookupError):
-        raise ContentError(f"{path}: 文件编码无法识别（不是 UTF-8、GBK 或 UTF-16）：请在 Excel 或 WPS 中"
-                           "“另存为”CSV UTF-8 格式后重试") from None
+        raise ContentError(
+            f"{path}: 文件编码无法识别（不是 UTF-8、GBK 或 UTF-16）：请在 Excel 或 WPS 中“另存为”CSV UTF-8 格式后重试"
+        ) from None

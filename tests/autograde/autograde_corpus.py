@@ -19,12 +19,18 @@ NOTEBOOK = "dibao-exercise"
 RIGHT = {"人数": "4", "月收入": "2000", "第3题": '"A"', "月补差": "2044", "第5题": '"B"', "第6题": '"C"'}
 WRONG = {"人数": "5", "月收入": "2900", "第3题": '"C"', "月补差": "1144", "第5题": '"A"', "第6题": '"A"'}
 QUESTION = {"人数": "q1", "月收入": "q2", "第3题": "q3", "月补差": "q4", "第5题": "q5", "第6题": "q6"}
-WARNS = ("import warnings\nclass 元(int):\n    def __eq__(self, other):\n        warnings.warn('示例：比较金额时的警告')\n"
-         "        return int(self) == other\n    __hash__ = int.__hash__\n月补差 = 元(2044)")
+WARNS = (
+    "import warnings\nclass 元(int):\n    def __eq__(self, other):\n        warnings.warn('示例：比较金额时的警告')\n"
+    "        return int(self) == other\n    __hash__ = int.__hash__\n月补差 = 元(2044)"
+)
 
 # An explanation and its source on one check, as a trainer may add them (metadata.trainkit).
-EXPLAINED = {"q1-check": {"explanation": "共同生活的家庭成员看户籍和实际居住：读研究生且不同住的女儿不计入。",
-                          "citation": {"law": "social_assistance_measures", "article": 9}}}
+EXPLAINED = {
+    "q1-check": {
+        "explanation": "共同生活的家庭成员看户籍和实际居住：读研究生且不同住的女儿不计入。",
+        "citation": {"law": "social_assistance_measures", "article": 9},
+    }
+}
 
 # A timestamp for every submission (no due date is set, so nothing is late).
 STAMP = "2026-10-08 09:30:00.000000 UTC"
@@ -89,12 +95,16 @@ def as_bytes(nb: nbformat.NotebookNode) -> bytes:
 def good(course: Path) -> dict[str, nbformat.NotebookNode]:
     mixed = {k: (RIGHT if i % 2 else WRONG)[k] for i, k in enumerate(RIGHT)}
     return {
-        "G-right": answered(course, RIGHT, written="王阿姨，您家计入四个人，助学金和抚恤金不算收入，请写书面申请交街道。"),
+        "G-right": answered(
+            course, RIGHT, written="王阿姨，您家计入四个人，助学金和抚恤金不算收入，请写书面申请交街道。"
+        ),
         "G-wrong": answered(course, WRONG, written="不清楚。"),
         "G-mixed": answered(course, {**mixed, "月补差": "1011 * 4 - 2000", "人数": '"4"'}),
         "G-blank": release_nb(course),
         "G-warning": answered(course, {**RIGHT, "月补差": WARNS}),
-        "G-pandas": answered(course, {**RIGHT, "月收入": "import pandas as pd\n月收入 = int(pd.Series([2000, 0]).sum())"}),
+        "G-pandas": answered(
+            course, {**RIGHT, "月收入": "import pandas as pd\n月收入 = int(pd.Series([2000, 0]).sum())"}
+        ),
         # attempts to cheat, as in nbgrader's own test fixtures (submitted-cheat-attempt, changed
         # grade and locked cells): nbgrader restores the trainer's cells, and so must the kit
         "G-cheat-test": _cheat(course, test_source="assert True", answers={**RIGHT, "人数": "5"}),
@@ -103,8 +113,14 @@ def good(course: Path) -> dict[str, nbformat.NotebookNode]:
     }
 
 
-def _cheat(course: Path, *, answers: dict[str, str], test_source: str | None = None, points: float | None = None,
-           locked_text: str | None = None) -> nbformat.NotebookNode:
+def _cheat(
+    course: Path,
+    *,
+    answers: dict[str, str],
+    test_source: str | None = None,
+    points: float | None = None,
+    locked_text: str | None = None,
+) -> nbformat.NotebookNode:
     nb = answered(course, answers)
     check = nb.cells[cell_index(nb, "q1-check")]
     if test_source is not None:
@@ -112,8 +128,7 @@ def _cheat(course: Path, *, answers: dict[str, str], test_source: str | None = N
     if points is not None:
         check.metadata.nbgrader["points"] = points
     if locked_text is not None:
-        locked = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("locked")
-                      and c.cell_type == "markdown")
+        locked = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("locked") and c.cell_type == "markdown")
         locked.source = locked_text
     return nb
 
@@ -175,41 +190,73 @@ def damaged(course: Path) -> dict[str, tuple[dict[str, bytes | nbformat.Notebook
     """student → (files, expected status, a phrase the reason or repair must contain)."""
     right = as_bytes(answered(course, RIGHT))
     nb = f"{NOTEBOOK}.ipynb"
-    ime = answered(course, {"人数": "４", "月收入": "2，000", "第3题": "“A”", "月补差": "2044元",
-                            "第5题": "‘B’。", "第6题": "「C」"})
+    ime = answered(
+        course,
+        {"人数": "４", "月收入": "2，000", "第3题": "“A”", "月补差": "2044元", "第5题": "‘B’。", "第6题": "「C」"},
+    )
     return {
         "D-empty": ({nb: b""}, "失败", "空的"),
         "D-not-json": ({nb: "这不是 notebook".encode()}, "失败", "不是有效的 notebook"),
         "D-truncated": ({nb: right[: int(len(right) * 0.55)]}, "已修复", "不完整"),
         "D-invalid": ({nb: right.replace(b'"cell_type": "code"', b'"cell_type": code', 3)[::1]}, "已修复", "不完整"),
         "D-gbk": ({nb: nbformat.writes(answered(course, RIGHT)).encode("gb18030")}, "已修复", "GBK"),
-        "D-utf16": ({nb: codecs.BOM_UTF16_LE + nbformat.writes(answered(course, RIGHT)).encode("utf-16-le")},
-                    "已修复", "UTF-16"),
+        "D-utf16": (
+            {nb: codecs.BOM_UTF16_LE + nbformat.writes(answered(course, RIGHT)).encode("utf-16-le")},
+            "已修复",
+            "UTF-16",
+        ),
         "D-v3": ({nb: _v3(course)}, "已修复", "v3"),
         "D-deleted": ({nb: _deleted(course)}, "已修复", "被删除"),
         "D-duplicated": ({nb: _duplicated(course)}, "已修复", "出现了 2 次"),
         "D-retyped": ({nb: _retyped(course)}, "已修复", "已改回代码格"),
         "D-edited-test": ({nb: _edited_test(course)}, "已修复", "被改动过"),
         "D-bad-metadata": ({nb: _bad_metadata(course)}, "已修复", "评分标记"),
-        "D-loop": ({nb: answered(course, {**RIGHT, "月收入": "while True:\n    pass\n月收入 = 2000"})}, "失败", "死循环"),
-        "D-memory": ({nb: answered(course, {**RIGHT, "第3题": "x = []\nwhile True:\n    x.append(' ' * 10**8)"})},
-                     "失败", "内存"),
-        "D-output": ({nb: answered(course, {**RIGHT, "人数": "print('很长的输出' * 10**7)\n人数 = 4"})}, "已修复", "输出的内容过多"),
-        "D-sys-exit": ({nb: answered(course, {**RIGHT, "第5题": "import sys\nsys.exit(1)\n第5题 = 'B'"})}, "失败", "sys.exit"),
+        "D-loop": (
+            {nb: answered(course, {**RIGHT, "月收入": "while True:\n    pass\n月收入 = 2000"})},
+            "失败",
+            "死循环",
+        ),
+        "D-memory": (
+            {nb: answered(course, {**RIGHT, "第3题": "x = []\nwhile True:\n    x.append(' ' * 10**8)"})},
+            "失败",
+            "内存",
+        ),
+        "D-output": (
+            {nb: answered(course, {**RIGHT, "人数": "print('很长的输出' * 10**7)\n人数 = 4"})},
+            "已修复",
+            "输出的内容过多",
+        ),
+        "D-sys-exit": (
+            {nb: answered(course, {**RIGHT, "第5题": "import sys\nsys.exit(1)\n第5题 = 'B'"})},
+            "失败",
+            "sys.exit",
+        ),
         "D-os-exit": ({nb: answered(course, {**RIGHT, "第6题": "import os\nos._exit(3)"})}, "失败", "os._exit"),
-        "D-killed-kernel": ({nb: answered(course, {**RIGHT, "月收入": "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"})},
-                            "失败", "强制终止"),
+        "D-killed-kernel": (
+            {nb: answered(course, {**RIGHT, "月收入": "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"})},
+            "失败",
+            "强制终止",
+        ),
         "D-kills-worker": ({nb: _answer_kills_worker(course)}, "失败", "评分进程意外退出"),
         "D-missing": ({}, "失败", "没有提交"),
         "D-renamed": ({f"{NOTEBOOK} (1).ipynb": answered(course, RIGHT)}, "已修复", "改用提交的"),
         # renamed, beside a blank copy of the release whose name sorts later: the answered one is graded
-        "D-renamed-beside-blank": ({"answered.ipynb": answered(course, RIGHT), f"{NOTEBOOK}-copy.ipynb": release_nb(course)},
-                                   "已修复", "作答的格子最多"),
+        "D-renamed-beside-blank": (
+            {"answered.ipynb": answered(course, RIGHT), f"{NOTEBOOK}-copy.ipynb": release_nb(course)},
+            "已修复",
+            "作答的格子最多",
+        ),
         # two answered copies, neither named right, equally complete and equally new: none is graded
-        "D-two-candidates": ({"copy-a.ipynb": answered(course, RIGHT), "copy-b.ipynb": answered(course, WRONG)},
-                             "失败", "无法确定评哪一份"),
-        "D-extra-files": ({nb: answered(course, RIGHT), "Untitled.ipynb": nbformat.v4.new_notebook(),
-                           "笔记.txt": "草稿".encode()}, "已修复", "不属于本作业"),
+        "D-two-candidates": (
+            {"copy-a.ipynb": answered(course, RIGHT), "copy-b.ipynb": answered(course, WRONG)},
+            "失败",
+            "无法确定评哪一份",
+        ),
+        "D-extra-files": (
+            {nb: answered(course, RIGHT), "Untitled.ipynb": nbformat.v4.new_notebook(), "笔记.txt": "草稿".encode()},
+            "已修复",
+            "不属于本作业",
+        ),
         "D-ime": ({nb: ime}, "已修复", "输入法"),
         "D-unparseable": ({nb: answered(course, {**RIGHT, "月补差": "2万"})}, "已评分", ""),
         # handed in exactly as released: nothing to repair, nothing "restored"
@@ -223,11 +270,30 @@ def damaged(course: Path) -> dict[str, tuple[dict[str, bytes | nbformat.Notebook
 
 # Autograded points each damaged submission must get (of 8), where its damage allows a score.
 EXPECTED_AUTO = {
-    "D-gbk": 8, "D-utf16": 8, "D-v3": 8, "D-deleted": 7, "D-duplicated": 8, "D-retyped": 8, "D-edited-test": 6,
-    "D-bad-metadata": 8, "D-loop": 7, "D-memory": 7, "D-output": 8, "D-sys-exit": 7, "D-os-exit": 7,
-    "D-killed-kernel": 7, "D-renamed": 8, "D-extra-files": 8, "D-ime": 8, "D-unparseable": 6, "D-as-written": 6,
-    "D-exit-at-end": 8, "D-renamed-beside-blank": 8,
-    "D-empty": 0, "D-not-json": 0, "D-missing": 0,
+    "D-gbk": 8,
+    "D-utf16": 8,
+    "D-v3": 8,
+    "D-deleted": 7,
+    "D-duplicated": 8,
+    "D-retyped": 8,
+    "D-edited-test": 6,
+    "D-bad-metadata": 8,
+    "D-loop": 7,
+    "D-memory": 7,
+    "D-output": 8,
+    "D-sys-exit": 7,
+    "D-os-exit": 7,
+    "D-killed-kernel": 7,
+    "D-renamed": 8,
+    "D-extra-files": 8,
+    "D-ime": 8,
+    "D-unparseable": 6,
+    "D-as-written": 6,
+    "D-exit-at-end": 8,
+    "D-renamed-beside-blank": 8,
+    "D-empty": 0,
+    "D-not-json": 0,
+    "D-missing": 0,
 }
 
 
@@ -272,4 +338,6 @@ def grades(course: Path, *, students: set[str] | None = None, db_url: str | None
 
 
 def auto_total(course: Path, student: str) -> float:
-    return sum(score or 0 for (s, gid), (score, _, _) in grades(course).items() if s == student and gid.endswith("-check"))
+    return sum(
+        score or 0 for (s, gid), (score, _, _) in grades(course).items() if s == student and gid.endswith("-check")
+    )

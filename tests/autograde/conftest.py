@@ -20,12 +20,14 @@ def template_course(tmp_path_factory) -> Path:
 @pytest.fixture
 def make_course(template_course, tmp_path) -> Callable[..., Path]:
     """A fresh copy of the generated course, with the given submissions."""
+
     def make(name: str = "course", submissions: dict[str, dict] | None = None) -> Path:
         course = tmp_path / name
         shutil.copytree(template_course, course)
         for student, files in (submissions or {}).items():
             submit(course, student, files)
         return course
+
     return make
 
 

@@ -68,8 +68,9 @@ def test_damaged_files_are_published_only_when_their_grades_are_recorded(corpus)
     assert (autograded / "D-missing" / ASSIGNMENT).is_dir()  # zeros recorded, nothing to show
     assert not (autograded / "D-kills-worker").exists()  # not recorded: graded again next run
     assert grades(course)[("D-kills-worker", "q1-check")][0] is None
-    assert ("D-two-candidates", "q1-check") not in grades(course) or \
-        grades(course)[("D-two-candidates", "q1-check")][0] is None      # undecided: nothing recorded
+    assert ("D-two-candidates", "q1-check") not in grades(course) or grades(course)[("D-two-candidates", "q1-check")][
+        0
+    ] is None  # undecided: nothing recorded
     assert not (autograded / "D-two-candidates").exists()
     assert not list((course / ".trainkit" / "autograde" / "staging").rglob("*.ipynb"))
 
@@ -99,5 +100,5 @@ def test_the_summary_table_counts_and_explains(corpus):
     failed = sum(status == "失败" for status, _ in expected.values())
     assert f"失败              {failed}" in text and "失败（原因）：" in text and "已评分（有修复）：" in text
     failed_section = text.split("失败（原因）：")[1]
-    assert "D-exit-at-end" not in failed_section             # full marks are never listed as failed
+    assert "D-exit-at-end" not in failed_section  # full marks are never listed as failed
     assert "D-os-exit" in text and "os._exit" in text and "GBK" in text

@@ -77,10 +77,34 @@ def test_the_closing_line_follows_the_score_not_the_lessons_found():
     must still not read as full marks."""
     from trainkit.feedback import Page, render
 
-    page = Page(title="t", assignment="a", notebook="n", student="W001", name="", submitted="", score=1.5,
-                max_score=3, auto_score=1.5, auto_max=3, pending_manual=0)
+    page = Page(
+        title="t",
+        assignment="a",
+        notebook="n",
+        student="W001",
+        name="",
+        submitted="",
+        score=1.5,
+        max_score=3,
+        auto_score=1.5,
+        auto_max=3,
+        pending_manual=0,
+    )
     text = render(page)
     assert "都拿到了满分" not in text and "1.5 / 3" in text
-    full = render(Page(title="t", assignment="a", notebook="n", student="W001", name="", submitted="", score=3,
-                       max_score=3, auto_score=3, auto_max=3, pending_manual=0))
+    full = render(
+        Page(
+            title="t",
+            assignment="a",
+            notebook="n",
+            student="W001",
+            name="",
+            submitted="",
+            score=3,
+            max_score=3,
+            auto_score=3,
+            auto_max=3,
+            pending_manual=0,
+        )
+    )
     assert "都拿到了满分" in full

@@ -11,8 +11,13 @@ from trainkit.autograde.intake import Unreadable, read_submission
 
 
 def notebook() -> nbformat.NotebookNode:
-    return new_notebook(cells=[new_markdown_cell("# 第 1 题：人数"), new_code_cell("人数 = 4"),
-                               new_code_cell("assert 人数 == 4, \"检查：人数\"")])
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# 第 1 题：人数"),
+            new_code_cell("人数 = 4"),
+            new_code_cell('assert 人数 == 4, "检查：人数"'),
+        ]
+    )
 
 
 def test_an_intact_notebook_needs_no_notes():
@@ -20,20 +25,29 @@ def test_an_intact_notebook_needs_no_notes():
     assert intake.notes == [] and [c.source for c in intake.nb.cells][1] == "人数 = 4"
 
 
-@pytest.mark.parametrize(("raw", "says"), [
-    (b"", "空的（0 字节）"), (b"  \n", "只有空白"), (b"PK\x03\x04rest", "压缩包"),
-    ("这不是 notebook".encode(), "JSON 在第 1 行第 1 列"), (b"[1, 2]", "不是 notebook"),
-])
+@pytest.mark.parametrize(
+    ("raw", "says"),
+    [
+        (b"", "空的（0 字节）"),
+        (b"  \n", "只有空白"),
+        (b"PK\x03\x04rest", "压缩包"),
+        ("这不是 notebook".encode(), "JSON 在第 1 行第 1 列"),
+        (b"[1, 2]", "不是 notebook"),
+    ],
+)
 def test_files_without_a_notebook_are_refused_with_a_reason(raw, says):
     with pytest.raises(Unreadable, match=says):
         read_submission(raw)
 
 
-@pytest.mark.parametrize(("encode", "says"), [
-    (lambda t: t.encode("gb18030"), "GBK"),
-    (lambda t: codecs.BOM_UTF8 + t.encode(), "BOM"),
-    (lambda t: codecs.BOM_UTF16_LE + t.encode("utf-16-le"), "UTF-16"),
-])
+@pytest.mark.parametrize(
+    ("encode", "says"),
+    [
+        (lambda t: t.encode("gb18030"), "GBK"),
+        (lambda t: codecs.BOM_UTF8 + t.encode(), "BOM"),
+        (lambda t: codecs.BOM_UTF16_LE + t.encode("utf-16-le"), "UTF-16"),
+    ],
+)
 def test_other_encodings_are_converted_and_said(encode, says):
     intake = read_submission(encode(nbformat.writes(notebook())))
     assert any(says in n for n in intake.notes)

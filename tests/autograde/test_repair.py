@@ -19,8 +19,12 @@ def source(template_course):
 
     course = load_course(template_course)
     with Gradebook(course.db_url) as gb:
-        snap = read_assignment(gb, ASSIGNMENT, source_dir=template_course / "source" / ASSIGNMENT,
-                               clear_hidden=ClearHiddenTests(parent=course.exporter))
+        snap = read_assignment(
+            gb,
+            ASSIGNMENT,
+            source_dir=template_course / "source" / ASSIGNMENT,
+            clear_hidden=ClearHiddenTests(parent=course.exporter),
+        )
     return snap.notebooks[NOTEBOOK]
 
 
@@ -44,9 +48,13 @@ def test_a_test_cell_locked_as_released_is_not_reported_as_changed(template_cour
     import dataclasses
 
     # a course whose gradebook keeps the trainer's unlocked test cells (made outside the kit)
-    unlocked = dataclasses.replace(source, source_cells=[
-        dataclasses.replace(c, locked=False) if source.is_grade(c.name) and not source.is_solution(c.name) else c
-        for c in source.source_cells])
+    unlocked = dataclasses.replace(
+        source,
+        source_cells=[
+            dataclasses.replace(c, locked=False) if source.is_grade(c.name) and not source.is_solution(c.name) else c
+            for c in source.source_cells
+        ],
+    )
     nb = answered(template_course, RIGHT)
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -91,15 +99,18 @@ def test_only_visible_assert_messages_are_ever_shown(template_course, source):
     assert visible_messages(source.cell("q1-check").visible) == {"请把人数写成整数，例如：人数 = 3"}
     nb = answered(template_course, RIGHT)
     hidden = nbformat.v4.new_output("error", ename="AssertionError", evalue="计入人数不对：秘密", traceback=[])
-    visible = nbformat.v4.new_output("error", ename="AssertionError", evalue="请把月补差写成数字，例如：月补差 = 633",
-                                     traceback=[])
-    other = nbformat.v4.new_output("error", ename="AssertionError", evalue="请把人数写成整数，例如：人数 = 3",
-                                   traceback=[])
+    visible = nbformat.v4.new_output(
+        "error", ename="AssertionError", evalue="请把月补差写成数字，例如：月补差 = 633", traceback=[]
+    )
+    other = nbformat.v4.new_output(
+        "error", ename="AssertionError", evalue="请把人数写成整数，例如：人数 = 3", traceback=[]
+    )
     nb.cells[cell_index(nb, "q1-check")].outputs = [hidden]
     nb.cells[cell_index(nb, "q4-check")].outputs = [visible]
     nb.cells[cell_index(nb, "q5-check")].outputs = [other]  # visible, but another check's message
     nb.cells[cell_index(nb, "q2-check")].outputs = [
-        nbformat.v4.new_output("error", ename="NameError", evalue="name '月收入' is not defined", traceback=[])]
+        nbformat.v4.new_output("error", ename="NameError", evalue="name '月收入' is not defined", traceback=[])
+    ]
     results = {r.grade_id: r for r in check_results(nb, source)}
     assert results["q1-check"].message == "答案不正确" and results["q1-check"].score == 0
     assert results["q4-check"].message == "请把月补差写成数字，例如：月补差 = 633"

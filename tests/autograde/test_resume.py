@@ -90,8 +90,9 @@ def test_grades_go_to_a_postgresql_gradebook_too(make_course, pg_url):
 
     course = make_course()
     config = course / "nbgrader_config.py"
-    config.write_text(config.read_text(encoding="utf-8") + f"\nc.CourseDirectory.db_url = {pg_url!r}\n",
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8") + f"\nc.CourseDirectory.db_url = {pg_url!r}\n", encoding="utf-8"
+    )
     assert nbgrader("generate_assignment", ASSIGNMENT, "--force", course=course).returncode == 0
     (course / "gradebook.db").unlink()
     submit(course, "S1", {f"{NOTEBOOK}.ipynb": answered(course, RIGHT)})

@@ -7,13 +7,26 @@ from trainkit.autograde.summary import FAILED, GRADED, REPAIRED, NotebookResult,
 
 
 def test_the_table_lists_counts_repairs_and_reasons_aligned():
-    summary = RunSummary("social-assistance-dibao", [
-        NotebookResult("W001", "dibao-exercise", GRADED, score=8, max_score=8),
-        NotebookResult("W002", "dibao-exercise", REPAIRED, repairs=["文件编码是 GBK，已转换为 UTF-8", "另一处修复"],
-                       score=6, max_score=8),
-        NotebookResult("W0003", "dibao-exercise", FAILED, problems=["提交的文件是空的"], score=0, max_score=8),
-        NotebookResult("W004", "dibao-exercise", FAILED, problems=["评分进程意外退出"]),
-    ], skipped=["W009"], unknown=["W404"], seconds=12.5, jobs=2)
+    summary = RunSummary(
+        "social-assistance-dibao",
+        [
+            NotebookResult("W001", "dibao-exercise", GRADED, score=8, max_score=8),
+            NotebookResult(
+                "W002",
+                "dibao-exercise",
+                REPAIRED,
+                repairs=["文件编码是 GBK，已转换为 UTF-8", "另一处修复"],
+                score=6,
+                max_score=8,
+            ),
+            NotebookResult("W0003", "dibao-exercise", FAILED, problems=["提交的文件是空的"], score=0, max_score=8),
+            NotebookResult("W004", "dibao-exercise", FAILED, problems=["评分进程意外退出"]),
+        ],
+        skipped=["W009"],
+        unknown=["W404"],
+        seconds=12.5,
+        jobs=2,
+    )
     text = render_summary(summary)
     lines = text.splitlines()
     assert "已评分            1" in text and "已评分（有修复）  1" in text and "失败              2" in text

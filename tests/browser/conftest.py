@@ -50,10 +50,12 @@ class Dibao:
 
     def card(self, page):  # noqa: ANN001, ANN201
         """The bordered box of this item: the innermost widget box holding its prompt and a 提交 button."""
-        return (page.locator(".widget-vbox")
-                .filter(has_text=self.prompt[:30])
-                .filter(has=page.get_by_role("button", name="提交"))
-                .last)
+        return (
+            page.locator(".widget-vbox")
+            .filter(has_text=self.prompt[:30])
+            .filter(has=page.get_by_role("button", name="提交"))
+            .last
+        )
 
 
 def evidence_rows(db_url: str, worker: str, ref: str) -> list:
@@ -105,8 +107,13 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 def _learner_env(folder: Path) -> dict[str, str]:
-    env = {**os.environ, "TRAINKIT_HOME": str(folder), "TRAINKIT_DB": f"sqlite:///{folder / 'evidence.db'}",
-           "TRAINKIT_WORKER": WORKER, "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "TRAINKIT_HOME": str(folder),
+        "TRAINKIT_DB": f"sqlite:///{folder / 'evidence.db'}",
+        "TRAINKIT_WORKER": WORKER,
+        "PYTHONUNBUFFERED": "1",
+    }
     env.pop("JUPYTERHUB_USER", None)
     return env
 
@@ -132,8 +139,15 @@ def _lessons_with_a_lab_only_cell(folder: Path) -> Path:
     shutil.copytree(REPO / "notebooks", folder)
     path = folder / next(x.notebook for x in load_lessons() if x.id == "social-assistance-dibao")
     nb = json.loads(path.read_text(encoding="utf-8"))
-    nb["cells"].insert(1, {"cell_type": "markdown", "id": "lab-only-test", "metadata": {"tags": ["lab-only"]},
-                           "source": [f"{LAB_ONLY_MARK}选中代码格，按 Shift+Enter 运行。"]})
+    nb["cells"].insert(
+        1,
+        {
+            "cell_type": "markdown",
+            "id": "lab-only-test",
+            "metadata": {"tags": ["lab-only"]},
+            "source": [f"{LAB_ONLY_MARK}选中代码格，按 Shift+Enter 运行。"],
+        },
+    )
     path.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
     return folder
 
@@ -147,8 +161,23 @@ def _app(tmp_path_factory, *, worker: str | None):  # noqa: ANN202
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
     log = home / "app.log"
-    proc = _serve([sys.executable, "-m", "trainkit", "app", "--no-browser", f"--port={port}", f"--notebooks={lessons}",
-                   "--Voila.ip=127.0.0.1", "--Voila.port_retries=0"], base, log, env, "trainkit app")
+    proc = _serve(
+        [
+            sys.executable,
+            "-m",
+            "trainkit",
+            "app",
+            "--no-browser",
+            f"--port={port}",
+            f"--notebooks={lessons}",
+            "--Voila.ip=127.0.0.1",
+            "--Voila.port_retries=0",
+        ],
+        base,
+        log,
+        env,
+        "trainkit app",
+    )
     return proc, Server(base, env["TRAINKIT_DB"], log)
 
 
@@ -172,20 +201,35 @@ def app_server_no_learner(tmp_path_factory):
 def lab_server(tmp_path_factory):
     """JupyterLab as ``trainkit lab`` starts it (tests/test_lab.py), on loopback, fresh settings."""
     home = tmp_path_factory.mktemp("lab-home")
-    env = {**_learner_env(home),
-           "JUPYTER_CONFIG_DIR": str(tmp_path_factory.mktemp("cfg")),
-           "JUPYTERLAB_SETTINGS_DIR": str(tmp_path_factory.mktemp("settings")),
-           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces"))}
+    env = {
+        **_learner_env(home),
+        "JUPYTER_CONFIG_DIR": str(tmp_path_factory.mktemp("cfg")),
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path_factory.mktemp("settings")),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces")),
+    }
     # a copy of the lessons: JupyterLab saves the notebooks it runs, the repository's stay as they are
     root = tmp_path_factory.mktemp("lab-root")
     shutil.copytree(REPO / "notebooks", root / "notebooks")
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
     log = home / "lab.log"
-    proc = _serve([sys.executable, "-m", "trainkit", "lab", "--no-browser", f"--port={port}",
-                   "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={LAB_TOKEN}",
-                   f"--ServerApp.root_dir={root}"],
-                  f"{base}api/status?token={LAB_TOKEN}", log, env, "JupyterLab")
+    proc = _serve(
+        [
+            sys.executable,
+            "-m",
+            "trainkit",
+            "lab",
+            "--no-browser",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--IdentityProvider.token={LAB_TOKEN}",
+            f"--ServerApp.root_dir={root}",
+        ],
+        f"{base}api/status?token={LAB_TOKEN}",
+        log,
+        env,
+        "JupyterLab",
+    )
     yield Server(base, env["TRAINKIT_DB"], log, LAB_TOKEN)
     _stop(proc)
 
@@ -199,9 +243,22 @@ def lab_factory(tmp_path_factory):
         port = _free_port()
         base = f"http://127.0.0.1:{port}/"
         log = tmp_path_factory.mktemp("lab-log") / "lab.log"
-        proc = _serve([sys.executable, "-m", "trainkit", "lab", "--no-browser", f"--port={port}",
-                       "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={LAB_TOKEN}"],
-                      f"{base}api/status?token={LAB_TOKEN}", log, env, "JupyterLab")
+        proc = _serve(
+            [
+                sys.executable,
+                "-m",
+                "trainkit",
+                "lab",
+                "--no-browser",
+                f"--port={port}",
+                "--ServerApp.ip=127.0.0.1",
+                f"--IdentityProvider.token={LAB_TOKEN}",
+            ],
+            f"{base}api/status?token={LAB_TOKEN}",
+            log,
+            env,
+            "JupyterLab",
+        )
         started.append(proc)
         return Server(base, env["TRAINKIT_DB"], log, LAB_TOKEN)
 

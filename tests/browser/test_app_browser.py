@@ -11,7 +11,7 @@ from trainkit.roster import load_roster
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CODE_MARKS = ("from trainkit", "import ", "quiz(\"", "whoami()", "dibao_calculator()")
+CODE_MARKS = ("from trainkit", "import ", 'quiz("', "whoami()", "dibao_calculator()")
 
 
 def _open_lesson(page, server, dibao):  # noqa: ANN001, ANN202

@@ -30,8 +30,9 @@ def _project_copy(root: Path) -> Path:
 
 
 def _nbgrader(env: dict[str, str], cwd: Path, *args: str) -> None:
-    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env, capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr[-2000:]
 
 
@@ -41,11 +42,14 @@ def trainer_lab(tmp_path_factory, lab_factory, learner_env):
     and ``trainkit lab`` serving it."""
     project = _project_copy(tmp_path_factory.mktemp("project"))
     home = tmp_path_factory.mktemp("trainer-home")
-    env = {**learner_env(home), "TRAINKIT_CASEBANK": str(project / "casebank"),
-           "JUPYTER_CONFIG_DIR": str(tmp_path_factory.mktemp("cfg")),
-           "JUPYTERLAB_SETTINGS_DIR": str(tmp_path_factory.mktemp("settings")),
-           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces")),
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env = {
+        **learner_env(home),
+        "TRAINKIT_CASEBANK": str(project / "casebank"),
+        "JUPYTER_CONFIG_DIR": str(tmp_path_factory.mktemp("cfg")),
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path_factory.mktemp("settings")),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces")),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
     cli = {**env, "JUPYTER_CONFIG_PATH": str(project / "jupyter-config" / "nbgrader")}
     course = project / "exercises"
     _nbgrader(cli, course, "generate_assignment", ASSIGNMENT)
@@ -70,7 +74,7 @@ def test_the_formgrader_started_by_trainkit_lab_lists_the_course_and_its_submiss
     page.goto(server.url("formgrader"))
     row = page.locator("tr").filter(has_text=ASSIGNMENT)
     expect(row).to_be_visible(timeout=60_000)
-    expect(row).to_contain_text("1")          # one submission collected
+    expect(row).to_contain_text("1")  # one submission collected
     expect(page.locator("body")).not_to_contain_text("No nbgrader_config.py")
     shoot(page, "trainer-formgrader")
     page.goto(server.url("formgrader/gradebook/" + ASSIGNMENT))
@@ -84,10 +88,13 @@ def test_the_assignments_panel_lists_the_released_exercise(trainer_lab, page):
     server, _project = trainer_lab
     page.goto(server.url("lab"))
     expect(page.locator("#jp-MainMenu")).to_contain_text("文件", timeout=120_000)
-    listing = page.evaluate("""async (token) => {
+    listing = page.evaluate(
+        """async (token) => {
         const r = await fetch('/assignments?course_id=trainkit&token=' + token);
         return await r.json();
-    }""", server.token)
+    }""",
+        server.token,
+    )
     assert listing["success"], listing
     statuses = {a["assignment_id"]: a["status"] for a in listing["value"]}
     assert statuses.get(ASSIGNMENT) == "submitted"

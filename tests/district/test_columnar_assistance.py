@@ -44,29 +44,34 @@ FIRST = {  # the first date of each program's first series: the day before raise
 }
 # Enriched registers (seed: the day ages are worked out on) and the dates each is screened on:
 # each side of every change in the series the four programs read, and inside every gap.
-REGISTERS = {1: dt.date(2014, 6, 1), 2: dt.date(2019, 1, 1), 3: dt.date(2024, 9, 1), 4: dt.date(2025, 10, 1),
-             5: dt.date(2030, 9, 30)}
+REGISTERS = {
+    1: dt.date(2014, 6, 1),
+    2: dt.date(2019, 1, 1),
+    3: dt.date(2024, 9, 1),
+    4: dt.date(2025, 10, 1),
+    5: dt.date(2030, 9, 30),
+}
 DATES = [
-    (dt.date(2014, 1, 1), 1),    # 计生特扶 first national figures
-    (dt.date(2014, 5, 1), 1),    # 临时救助 from the 暂行办法 (its amount a gap throughout)
+    (dt.date(2014, 1, 1), 1),  # 计生特扶 first national figures
+    (dt.date(2014, 5, 1), 1),  # 临时救助 from the 暂行办法 (its amount a gap throughout)
     (dt.date(2014, 12, 31), 1),  # 计生特扶 last day before its gap
-    (dt.date(2015, 1, 1), 1),    # 计生特扶 gap
+    (dt.date(2015, 1, 1), 1),  # 计生特扶 gap
     (dt.date(2016, 10, 10), 2),  # 特困 2016 认定办法, no 低保 standard yet (待核实)
-    (dt.date(2021, 6, 30), 2),   # last day of the 2016 认定办法
-    (dt.date(2021, 7, 1), 2),    # 2021 认定办法, 低保 780 / 特困 1560
-    (dt.date(2022, 6, 30), 2),   # last day of the 计生特扶 gap
-    (dt.date(2022, 7, 1), 2),    # 计生特扶 590 / 460, 低保 850 / 特困 1700
+    (dt.date(2021, 6, 30), 2),  # last day of the 2016 认定办法
+    (dt.date(2021, 7, 1), 2),  # 2021 认定办法, 低保 780 / 特困 1560
+    (dt.date(2022, 6, 30), 2),  # last day of the 计生特扶 gap
+    (dt.date(2022, 7, 1), 2),  # 计生特扶 590 / 460, 低保 850 / 特困 1700
     (dt.date(2023, 6, 30), 3),
-    (dt.date(2023, 7, 1), 3),    # 低保 925 / 特困 1850
+    (dt.date(2023, 7, 1), 3),  # 低保 925 / 特困 1850
     (dt.date(2024, 6, 30), 3),
-    (dt.date(2024, 7, 1), 3),    # 低保 / 特困 gap
+    (dt.date(2024, 7, 1), 3),  # 低保 / 特困 gap
     (dt.date(2025, 6, 30), 3),
-    (dt.date(2025, 7, 1), 3),    # 低保 1011 / 特困 2022
-    (dt.date(2025, 10, 1), 4),   # 高龄津贴 from the Dalian 办法
+    (dt.date(2025, 7, 1), 3),  # 低保 1011 / 特困 2022
+    (dt.date(2025, 10, 1), 4),  # 高龄津贴 from the Dalian 办法
     (dt.date(2026, 6, 30), 4),
-    (dt.date(2026, 7, 1), 4),    # 低保 / 特困 gap again (百岁 高龄津贴 without an amount)
-    (dt.date(2030, 9, 30), 5),   # last day of the 高龄津贴 办法
-    (dt.date(2030, 10, 1), 5),   # 高龄津贴 gap
+    (dt.date(2026, 7, 1), 4),  # 低保 / 特困 gap again (百岁 高龄津贴 without an amount)
+    (dt.date(2030, 9, 30), 5),  # last day of the 高龄津贴 办法
+    (dt.date(2030, 10, 1), 5),  # 高龄津贴 gap
 ]
 
 
@@ -121,17 +126,44 @@ def _enrich(tables: dict[str, pd.DataFrame], on: dt.date, seed: int) -> tuple[pd
     # who the person is
     rs["hukou_dalian"] = rng.random(n) > 0.1
     rs["sex"] = np.where(rng.random(n) < 0.04, None, rs["sex"].astype(object))
-    rs["supporters"] = np.where(rng.random(n) < 0.4, pick(["able", "unable", "none"], n), rs["supporters"].astype(object))
+    rs["supporters"] = np.where(
+        rng.random(n) < 0.4, pick(["able", "unable", "none"], n), rs["supporters"].astype(object)
+    )
     disabled = rng.random(n) < 0.3
     healthy = ~disabled & (rng.random(n) < 0.1)
     kinds = pick(["physical", "intellectual", "psychiatric", "visual", "hearing", "speech", "multiple"], n)
     rs["disability_kind"] = np.where(disabled, kinds, np.where(healthy, None, rs["disability_kind"].astype(object)))
-    rs["disability_grade"] = np.where(disabled, rng.integers(1, 5, n),
-                                      np.where(healthy, None, rs["disability_grade"].astype(object)))
+    rs["disability_grade"] = np.where(
+        disabled, rng.integers(1, 5, n), np.where(healthy, None, rs["disability_grade"].astype(object))
+    )
     # incomes a cent either side of each 低保 standard, some split over two kinds, some not counted
     near_line = rng.random(n) < 0.4
-    line = pick([0, 100, 579.99, 580, 659.99, 660, 744.99, 745, 779.99, 780, 780.01, 845, 846, 849.99, 850,
-                 924.99, 925, 1010.99, 1011, 1011.01, 1500], n).astype(float)
+    line = pick(
+        [
+            0,
+            100,
+            579.99,
+            580,
+            659.99,
+            660,
+            744.99,
+            745,
+            779.99,
+            780,
+            780.01,
+            845,
+            846,
+            849.99,
+            850,
+            924.99,
+            925,
+            1010.99,
+            1011,
+            1011.01,
+            1500,
+        ],
+        n,
+    ).astype(float)
     split = near_line & (line >= 1) & (rng.random(n) < 0.3)
     for kind in ("wages", "business", "property"):
         rs[f"income_{kind}"] = np.where(near_line, 0.0, rs[f"income_{kind}"])
@@ -143,7 +175,9 @@ def _enrich(tables: dict[str, pd.DataFrame], on: dt.date, seed: int) -> tuple[pd
     first = (rs["relation"] == "applicant").to_numpy()
     ids = rs["household_id"].to_numpy()
     lost = np.isin(ids, hh["household_id"].to_numpy()[rng.random(k) < 0.03]) & first
-    doubled = np.isin(ids, hh["household_id"].to_numpy()[rng.random(k) < 0.03]) & (rs["relation"] == "spouse").to_numpy()
+    doubled = (
+        np.isin(ids, hh["household_id"].to_numpy()[rng.random(k) < 0.03]) & (rs["relation"] == "spouse").to_numpy()
+    )
     rs["relation"] = np.where(lost, "other", np.where(doubled, "applicant", rs["relation"].astype(object)))
 
     # household facts
@@ -151,8 +185,11 @@ def _enrich(tables: dict[str, pd.DataFrame], on: dt.date, seed: int) -> tuple[pd
     hh["property_check"] = pick(["passed", "passed", "failed", "unknown", None], k)
     hh["receives"] = pick(["", "", "dibao", "tekun", "dibao,gaoling_jintie", "gaoling_jintie"], k)
     emergency = rng.random(k) < 0.4
-    hh["emergency"] = np.where(emergency, pick(["fire", "traffic_accident", "sudden_illness", "spending_surge",
-                                                "spending_surge", "other"], k), None)
+    hh["emergency"] = np.where(
+        emergency,
+        pick(["fire", "traffic_accident", "sudden_illness", "spending_surge", "spending_surge", "other"], k),
+        None,
+    )
     hh["emergency_hardship"] = np.where(rng.random(k) < 0.9, pick([True, True, False, None], k), None)
     plan = rng.random(k) < 0.4
     outcome = pick(["died", "died", "disabled", "disabled", "living"], k)
@@ -168,10 +205,18 @@ def _enrich(tables: dict[str, pd.DataFrame], on: dt.date, seed: int) -> tuple[pd
 def _frames(households: list[dict], members: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A register built by hand: every column present, the defaults of the household record elsewhere."""
     kinds = [k.id for k in vocabulary().income_kinds]
-    hdefaults = {"rural_standard": False, "property_check": "unknown", "receives": "", "emergency": None,
-                 "emergency_hardship": None} | {name: None for name in FP_COLUMNS}
-    mdefaults = {name: field.default for name, field in Member.model_fields.items()
-                 if name in MEMBER_COLUMNS and name not in ("relation", "age")}
+    hdefaults = {
+        "rural_standard": False,
+        "property_check": "unknown",
+        "receives": "",
+        "emergency": None,
+        "emergency_hardship": None,
+    } | {name: None for name in FP_COLUMNS}
+    mdefaults = {
+        name: field.default
+        for name, field in Member.model_fields.items()
+        if name in MEMBER_COLUMNS and name not in ("relation", "age")
+    }
     mdefaults = {k: float(v) if isinstance(v, Decimal) else v for k, v in mdefaults.items()}
     mdefaults |= {f"income_{k}": 0.0 for k in kinds} | {"disability_kind": None, "disability_grade": None}
     hh = pd.DataFrame([hdefaults | h for h in households])
@@ -227,6 +272,7 @@ def _in_force(program: str, on: dt.date) -> bool:
 
 def _expected(program: str, on: dt.date) -> set:
     """Exactly which outcomes the enriched register shows on ``on``."""
+
     def known(series: str) -> bool:
         return load_parameter(series).at(on).value is not None
 
@@ -286,14 +332,19 @@ def test_enriched_register_agrees_with_the_rules(on, seed, _records_once):
         assert out.loc[out["eligible"].map(lambda v: v is not True), "amount"].isna().all()
 
 
-@pytest.mark.parametrize(("households", "seed", "on"), [(1_500, 11, dt.date(2026, 6, 1)),
-                                                          (1_500, 12, dt.date(2025, 11, 15))])
+@pytest.mark.parametrize(
+    ("households", "seed", "on"), [(1_500, 11, dt.date(2026, 6, 1)), (1_500, 12, dt.date(2025, 11, 15))]
+)
 def test_plain_synthetic_register_agrees_on_a_random_sample(households, seed, on):
     tables = synthesize(households, seed=seed, on=on)
     hh, rs = tables["households"], tables["residents"]
     assert compare(hh, rs, on, sample=300, seed=seed, programs=list(MINE)) == []
-    shown = {"tekun": {True, False, None}, "linshi_jiuzhu": {True, False, None}, "gaoling_jintie": {True, False},
-             "jisheng_tefu": {True, False, None, "n/a"}}
+    shown = {
+        "tekun": {True, False, None},
+        "linshi_jiuzhu": {True, False, None},
+        "gaoling_jintie": {True, False},
+        "jisheng_tefu": {True, False, None, "n/a"},
+    }
     for program in MINE:
         assert shown[program] <= _outcomes(_screen(program, hh, rs, on)), program
 
@@ -327,33 +378,64 @@ def test_jisheng_tefu_without_family_planning_records_never_looks_up_a_figure():
 
 def test_tekun_by_hand():
     hh, rs = _frames(
-        [{"household_id": "A", "property_check": "passed"},
-         {"household_id": "B", "property_check": "passed", "rural_standard": True},
-         {"household_id": "C", "property_check": "unknown"},
-         {"household_id": "D", "property_check": "failed"}],
-        [{"household_id": "A", "member_no": 0, "relation": "applicant", "age": 65, "supporters": "none",
-          "income_transfer": 1010.99},
-         {"household_id": "A", "member_no": 1, "relation": "spouse", "age": 59, "supporters": "none"},
-         {"household_id": "A", "member_no": 2, "relation": "child", "age": 15, "supporters": "unable"},
-         {"household_id": "A", "member_no": 3, "relation": "parent", "age": 88, "supporters": "able"},
-         {"household_id": "B", "member_no": 0, "relation": "applicant", "age": 75, "supporters": "none",
-          "income_business": 846.0},
-         {"household_id": "B", "member_no": 1, "relation": "spouse", "age": 74, "supporters": "none",
-          "income_business": 800.0, "income_wages": 45.0, "income_preferential_pension": 1500.0},
-         {"household_id": "C", "member_no": 0, "relation": "applicant", "age": 70, "supporters": "none"},
-         {"household_id": "D", "member_no": 0, "relation": "applicant", "age": 40, "supporters": "unable",
-          "disability_kind": "intellectual", "disability_grade": 3}],
+        [
+            {"household_id": "A", "property_check": "passed"},
+            {"household_id": "B", "property_check": "passed", "rural_standard": True},
+            {"household_id": "C", "property_check": "unknown"},
+            {"household_id": "D", "property_check": "failed"},
+        ],
+        [
+            {
+                "household_id": "A",
+                "member_no": 0,
+                "relation": "applicant",
+                "age": 65,
+                "supporters": "none",
+                "income_transfer": 1010.99,
+            },
+            {"household_id": "A", "member_no": 1, "relation": "spouse", "age": 59, "supporters": "none"},
+            {"household_id": "A", "member_no": 2, "relation": "child", "age": 15, "supporters": "unable"},
+            {"household_id": "A", "member_no": 3, "relation": "parent", "age": 88, "supporters": "able"},
+            {
+                "household_id": "B",
+                "member_no": 0,
+                "relation": "applicant",
+                "age": 75,
+                "supporters": "none",
+                "income_business": 846.0,
+            },
+            {
+                "household_id": "B",
+                "member_no": 1,
+                "relation": "spouse",
+                "age": 74,
+                "supporters": "none",
+                "income_business": 800.0,
+                "income_wages": 45.0,
+                "income_preferential_pension": 1500.0,
+            },
+            {"household_id": "C", "member_no": 0, "relation": "applicant", "age": 70, "supporters": "none"},
+            {
+                "household_id": "D",
+                "member_no": 0,
+                "relation": "applicant",
+                "age": 40,
+                "supporters": "unable",
+                "disability_kind": "intellectual",
+                "disability_grade": 3,
+            },
+        ],
     )
     aug = dt.date(2025, 8, 1)
     out = _screen("tekun", hh, rs, aug)
-    assert _row(out, "A", 0) == (True, 2022.0)     # 1010.99 < 1011, urban 特困 2022
-    assert _row(out, "A", 1) == (False, None)      # 59, no disability: can work
-    assert _row(out, "A", 2) == (True, 2022.0)     # under 16, decided for as the applicant
-    assert _row(out, "A", 3) == (False, None)      # has able supporters
-    assert _row(out, "B", 0) == (False, None)      # 846 is not below the rural 846
-    assert _row(out, "B", 1) == (True, 1315.0)     # 845 (抚恤金 not counted) < 846, rural 1315
-    assert _row(out, "C", 0) == (None, None)       # property not checked
-    assert _row(out, "D", 0) == (False, None)      # property failed
+    assert _row(out, "A", 0) == (True, 2022.0)  # 1010.99 < 1011, urban 特困 2022
+    assert _row(out, "A", 1) == (False, None)  # 59, no disability: can work
+    assert _row(out, "A", 2) == (True, 2022.0)  # under 16, decided for as the applicant
+    assert _row(out, "A", 3) == (False, None)  # has able supporters
+    assert _row(out, "B", 0) == (False, None)  # 846 is not below the rural 846
+    assert _row(out, "B", 1) == (True, 1315.0)  # 845 (抚恤金 not counted) < 846, rural 1315
+    assert _row(out, "C", 0) == (None, None)  # property not checked
+    assert _row(out, "D", 0) == (False, None)  # property failed
     assert compare(hh, rs, aug, sample=4, programs=["tekun"]) == []
 
     # the 认定办法 switch: intellectual grade 3 counts only under the 2021 version
@@ -369,9 +451,13 @@ def test_tekun_by_hand():
 
 def test_tekun_second_applicant_is_decided_as_the_household_reads_it():
     # two members marked applicant: as_applicant leaves the household as it is, so the rule reads the first
-    hh, rs = _frames([{"household_id": "A", "property_check": "passed"}],
-                     [{"household_id": "A", "member_no": 0, "relation": "applicant", "age": 70, "supporters": "none"},
-                      {"household_id": "A", "member_no": 1, "relation": "applicant", "age": 30}])
+    hh, rs = _frames(
+        [{"household_id": "A", "property_check": "passed"}],
+        [
+            {"household_id": "A", "member_no": 0, "relation": "applicant", "age": 70, "supporters": "none"},
+            {"household_id": "A", "member_no": 1, "relation": "applicant", "age": 30},
+        ],
+    )
     out = _screen("tekun", hh, rs, dt.date(2025, 8, 1))
     assert _row(out, "A", 1) == (True, 2022.0)
     assert compare(hh, rs, dt.date(2025, 8, 1), sample=1, programs=["tekun"]) == []
@@ -393,9 +479,18 @@ def test_linshi_jiuzhu_by_hand():
         "none": (None, True, "", False),
     }
     hh, rs = _frames(
-        [{"household_id": h, "emergency": e, "emergency_hardship": c, "receives": r} for h, (e, c, r, _) in cases.items()],
-        [m for h in cases for m in ({"household_id": h, "member_no": 0, "relation": "spouse", "age": 50},
-                                    {"household_id": h, "member_no": 1, "relation": "applicant", "age": 52})],
+        [
+            {"household_id": h, "emergency": e, "emergency_hardship": c, "receives": r}
+            for h, (e, c, r, _) in cases.items()
+        ],
+        [
+            m
+            for h in cases
+            for m in (
+                {"household_id": h, "member_no": 0, "relation": "spouse", "age": 50},
+                {"household_id": h, "member_no": 1, "relation": "applicant", "age": 52},
+            )
+        ],
     )
     aug = dt.date(2025, 8, 1)
     out = _screen("linshi_jiuzhu", hh, rs, aug)
@@ -422,8 +517,8 @@ def test_gaoling_jintie_by_hand():
     out = _screen("gaoling_jintie", hh, rs, nov)
     for a, amount in ages.items():
         assert _row(out, f"H{a}", 0) == (amount is not None, amount), a
-    assert _row(out, "H80", 1) == (False, None)    # 户籍不在大连
-    assert _row(out, "W", 0) == ("n/a", None)      # 80 does not agree with a birth on 1946-01-15
+    assert _row(out, "H80", 1) == (False, None)  # 户籍不在大连
+    assert _row(out, "W", 0) == ("n/a", None)  # 80 does not agree with a birth on 1946-01-15
     assert _row(out, "B", 0) == (False, None)
     assert compare(hh, rs, nov, sample=len(hh), programs=["gaoling_jintie"]) == []
 
@@ -451,40 +546,71 @@ def test_gaoling_jintie_by_hand():
 def test_jisheng_tefu_by_hand():
     died = {"fp_only_child": True, "fp_child_outcome": "died", "fp_certificate": True}
     hh, rs = _frames(
-        [{"household_id": "died"} | died,
-         {"household_id": "young-wife"} | died,
-         {"household_id": "two-men"} | died,
-         {"household_id": "no-sex"} | died,
-         {"household_id": "grade-unknown", "fp_only_child": True, "fp_child_outcome": "disabled", "fp_certificate": True},
-         {"household_id": "grade-4", "fp_only_child": True, "fp_child_outcome": "disabled",
-          "fp_child_disability_grade": 4, "fp_certificate": True},
-         {"household_id": "rural-disabled", "rural_standard": True, "fp_only_child": True,
-          "fp_child_outcome": "disabled", "fp_child_disability_grade": 2, "fp_certificate": True},
-         {"household_id": "no-certificate", "fp_only_child": True, "fp_child_outcome": "died"},
-         {"household_id": "no-plan"}],
-        [{"household_id": "died", "member_no": 0, "relation": "applicant", "age": 55, "sex": "female"},
-         {"household_id": "died", "member_no": 1, "relation": "spouse", "age": 57, "sex": "male"},
-         {"household_id": "young-wife", "member_no": 0, "relation": "applicant", "age": 52, "sex": "male"},
-         {"household_id": "young-wife", "member_no": 1, "relation": "spouse", "age": 48, "sex": "female"},
-         {"household_id": "two-men", "member_no": 0, "relation": "applicant", "age": 60, "sex": "male"},
-         {"household_id": "two-men", "member_no": 1, "relation": "spouse", "age": 58, "sex": "male"},
-         {"household_id": "two-men", "member_no": 2, "relation": "parent", "age": 85, "sex": "female"},
-         {"household_id": "no-sex", "member_no": 0, "relation": "applicant", "age": 60, "sex": "male"},
-         {"household_id": "no-sex", "member_no": 1, "relation": "spouse", "age": 58, "sex": None},
-         {"household_id": "grade-unknown", "member_no": 0, "relation": "applicant", "age": 60, "sex": "female"},
-         {"household_id": "grade-4", "member_no": 0, "relation": "applicant", "age": 60, "sex": "female"},
-         {"household_id": "rural-disabled", "member_no": 0, "relation": "applicant", "age": 55, "sex": "female"},
-         {"household_id": "no-certificate", "member_no": 0, "relation": "applicant", "age": 58, "sex": "female"},
-         {"household_id": "no-plan", "member_no": 0, "relation": "applicant", "age": 60, "sex": "female"}],
+        [
+            {"household_id": "died"} | died,
+            {"household_id": "young-wife"} | died,
+            {"household_id": "two-men"} | died,
+            {"household_id": "no-sex"} | died,
+            {
+                "household_id": "grade-unknown",
+                "fp_only_child": True,
+                "fp_child_outcome": "disabled",
+                "fp_certificate": True,
+            },
+            {
+                "household_id": "grade-4",
+                "fp_only_child": True,
+                "fp_child_outcome": "disabled",
+                "fp_child_disability_grade": 4,
+                "fp_certificate": True,
+            },
+            {
+                "household_id": "rural-disabled",
+                "rural_standard": True,
+                "fp_only_child": True,
+                "fp_child_outcome": "disabled",
+                "fp_child_disability_grade": 2,
+                "fp_certificate": True,
+            },
+            {"household_id": "no-certificate", "fp_only_child": True, "fp_child_outcome": "died"},
+            {"household_id": "no-plan"},
+        ],
+        [
+            {"household_id": "died", "member_no": 0, "relation": "applicant", "age": 55, "sex": "female"},
+            {"household_id": "died", "member_no": 1, "relation": "spouse", "age": 57, "sex": "male"},
+            {"household_id": "young-wife", "member_no": 0, "relation": "applicant", "age": 52, "sex": "male"},
+            {"household_id": "young-wife", "member_no": 1, "relation": "spouse", "age": 48, "sex": "female"},
+            {"household_id": "two-men", "member_no": 0, "relation": "applicant", "age": 60, "sex": "male"},
+            {"household_id": "two-men", "member_no": 1, "relation": "spouse", "age": 58, "sex": "male"},
+            {"household_id": "two-men", "member_no": 2, "relation": "parent", "age": 85, "sex": "female"},
+            {"household_id": "no-sex", "member_no": 0, "relation": "applicant", "age": 60, "sex": "male"},
+            {"household_id": "no-sex", "member_no": 1, "relation": "spouse", "age": 58, "sex": None},
+            {"household_id": "grade-unknown", "member_no": 0, "relation": "applicant", "age": 60, "sex": "female"},
+            {"household_id": "grade-4", "member_no": 0, "relation": "applicant", "age": 60, "sex": "female"},
+            {"household_id": "rural-disabled", "member_no": 0, "relation": "applicant", "age": 55, "sex": "female"},
+            {"household_id": "no-certificate", "member_no": 0, "relation": "applicant", "age": 58, "sex": "female"},
+            {"household_id": "no-plan", "member_no": 0, "relation": "applicant", "age": 60, "sex": "female"},
+        ],
     )
     expected = {
-        dt.date(2025, 8, 1): {"died": (True, 590.0), "young-wife": (False, None), "two-men": (None, None),
-                              "no-sex": ("n/a", None), "grade-unknown": ("n/a", None), "grade-4": (False, None),
-                              "rural-disabled": (True, 460.0), "no-certificate": (None, None),
-                              "no-plan": ("n/a", None)},
+        dt.date(2025, 8, 1): {
+            "died": (True, 590.0),
+            "young-wife": (False, None),
+            "two-men": (None, None),
+            "no-sex": ("n/a", None),
+            "grade-unknown": ("n/a", None),
+            "grade-4": (False, None),
+            "rural-disabled": (True, 460.0),
+            "no-certificate": (None, None),
+            "no-plan": ("n/a", None),
+        },
         dt.date(2014, 6, 1): {"died": (True, 340.0), "rural-disabled": (True, 150.0), "young-wife": (False, None)},
-        dt.date(2018, 5, 1): {"died": (None, None), "rural-disabled": (None, None), "young-wife": (False, None),
-                              "two-men": (None, None)},
+        dt.date(2018, 5, 1): {
+            "died": (None, None),
+            "rural-disabled": (None, None),
+            "young-wife": (False, None),
+            "two-men": (None, None),
+        },
     }
     for on, rows in expected.items():
         out = _screen("jisheng_tefu", hh, rs, on)
@@ -520,8 +646,13 @@ def test_a_register_read_back_from_csv_agrees(tmp_path):
     assert compare(hh, rs, REGISTERS[4], sample=len(hh), programs=list(MINE)) == []
 
 
-DIBAO_DATES = [(dt.date(2023, 7, 1), 3), (dt.date(2025, 7, 1), 3), (dt.date(2025, 10, 1), 4),
-               (dt.date(2026, 6, 30), 4), (dt.date(2026, 7, 1), 4)]
+DIBAO_DATES = [
+    (dt.date(2023, 7, 1), 3),
+    (dt.date(2025, 7, 1), 3),
+    (dt.date(2025, 10, 1), 4),
+    (dt.date(2026, 6, 30), 4),
+    (dt.date(2026, 7, 1), 4),
+]
 
 
 @pytest.mark.parametrize(("on", "seed"), DIBAO_DATES, ids=[f"{on}-register{seed}" for on, seed in DIBAO_DATES])
@@ -532,10 +663,10 @@ def test_enriched_register_agrees_with_the_dibao_rule_on_eligibility_and_amount(
     assert compare(hh, rs, on, sample=len(hh), seed=seed, programs=["dibao"]) == []
     out = _screen("dibao", hh, rs, on)
     standard = load_parameter("dibao-urban-standard-dalian").at(on).value
-    if standard is None:                                   # a gap in the series: nobody is paid
+    if standard is None:  # a gap in the series: nobody is paid
         assert True not in _outcomes(out) and out["amount"].isna().all()
         return
     assert {True, False, None} <= _outcomes(out)
     paid = out[out["eligible"].map(lambda v: v is True)]["amount"].astype(float)
     assert paid.notna().all() and (paid > 0).all()
-    assert (paid < float(standard) * 20).all() and paid.nunique() > 3   # gaps that differ, not the standard paid whole
+    assert (paid < float(standard) * 20).all() and paid.nunique() > 3  # gaps that differ, not the standard paid whole

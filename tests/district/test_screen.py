@@ -26,7 +26,9 @@ def test_the_synthetic_district_is_deterministic_and_visibly_fake(district):
     residents = district["residents"]
     assert residents["name"].str.startswith("【虚构】").all()
     assert residents["id_number"].str.startswith("虚构-").all()
-    assert district["households"]["grid"].nunique() <= GRIDS and district["households"]["grid"].str.match(r"G\d{3}").all()
+    assert (
+        district["households"]["grid"].nunique() <= GRIDS and district["households"]["grid"].str.match(r"G\d{3}").all()
+    )
     for table in ("services", "survey", "topics"):
         assert len(district[table]) > 0
 
@@ -39,10 +41,13 @@ def test_outreach_leaves_out_what_a_household_already_receives(district):
     dibao = result.decisions[result.decisions["program"] == "dibao"]
     taking = set(receives[receives.str.contains("dibao")].index)
     eligible = dibao[dibao["eligible"].map(lambda v: v is True)]
-    assert len(eligible) > 0 and set(eligible["household_id"]) & taking      # some already receive it
+    assert len(eligible) > 0 and set(eligible["household_id"]) & taking  # some already receive it
     listed = set(result.outreach[result.outreach["program"] == "dibao"]["household_id"])
-    assert listed == set(eligible["household_id"]) - taking | set(
-        dibao[dibao["eligible"].map(lambda v: v is None)]["household_id"]) - taking
+    assert (
+        listed
+        == set(eligible["household_id"]) - taking
+        | set(dibao[dibao["eligible"].map(lambda v: v is None)]["household_id"]) - taking
+    )
     assert set(result.outreach["verdict"]) <= {"符合条件", "待核实"}
     assert result.by_grid["grid"].str.match(r"G\d{3}").all()
 
@@ -67,8 +72,9 @@ def test_ages_are_taken_on_the_screening_day(district):
 
 
 def test_synth_then_screen_from_the_command_line(tmp_path):
-    run = lambda *a: subprocess.run([sys.executable, "-m", "trainkit", *a], capture_output=True,  # noqa: E731
-                                    text=True, check=False)
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "trainkit", *args], capture_output=True, text=True, check=False)
+
     made = run("synth", "--households", "300", "--seed", "4", "--out", str(tmp_path / "d"), "--csv")
     assert made.returncode == 0 and (tmp_path / "d" / "residents.parquet").is_file()
     households, residents = read_register(tmp_path / "d")
@@ -89,7 +95,7 @@ def test_a_malformed_register_is_reported_per_household_never_decided(tmp_path):
     tables = synthesize(200, seed=5, on=dt.date(2025, 11, 1))
     hh, rs = tables["households"], tables["residents"].copy()
     first, second, third = hh["household_id"].iloc[:3]
-    rs.loc[(rs["household_id"] == first), "relation"] = "applicant"              # every member an applicant
+    rs.loc[(rs["household_id"] == first), "relation"] = "applicant"  # every member an applicant
     rs.loc[(rs["household_id"] == second) & (rs["relation"] == "applicant"), "relation"] = "other"
     undated = rs.index[rs["household_id"] == third][0]
     rs.loc[undated, ["birth_date", "age"]] = [None, None]

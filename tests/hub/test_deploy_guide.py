@@ -32,9 +32,11 @@ def _setup_module():
 def example_site(tmp_path):
     """site.example.toml with a valid two-worker roster in a temporary place."""
     roster = tmp_path / "roster.csv"
-    roster.write_text("worker_id,display_name,street,community,post,supervisor_scope\n"
-                      "jd01-001,甲（虚构）,示例街道,一社区,网格员,\njd01-002,乙（虚构）,另一街道,二社区,网格员,\n",
-                      encoding="utf-8")
+    roster.write_text(
+        "worker_id,display_name,street,community,post,supervisor_scope\n"
+        "jd01-001,甲（虚构）,示例街道,一社区,网格员,\njd01-002,乙（虚构）,另一街道,二社区,网格员,\n",
+        encoding="utf-8",
+    )
     text = (DEPLOY / "site.example.toml").read_text(encoding="utf-8")
     text = text.replace('roster = "/etc/trainkit/roster.csv"', f'roster = "{roster}"')
     site = tmp_path / "site.toml"
@@ -48,15 +50,28 @@ def test_every_script_the_guide_names_exists():
     for rel in named:
         assert (KIT / rel).is_file(), f"deploy/README.md 提到的 {rel} 不存在"
     # the steps the hub test runs are the guide's own
-    for command in ("bash deploy/install.sh", "deploy/setup.py --site", "bin/trainkit-hub", "deploy/backup.sh",
-                    "make hub", "pg_dump", "pg_restore"):
+    for command in (
+        "bash deploy/install.sh",
+        "deploy/setup.py --site",
+        "bin/trainkit-hub",
+        "deploy/backup.sh",
+        "make hub",
+        "pg_dump",
+        "pg_restore",
+    ):
         assert command in GUIDE, command
 
 
 def test_guide_versions_are_the_pins():
-    pins = tomllib.loads((KIT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]["hub"]
+    pins = tomllib.loads((KIT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"][
+        "hub"
+    ]
     versions = dict(re.match(r"([A-Za-z0-9_-]+)==([0-9.]+)", p).groups() for p in pins if "==" in p)
-    table = {"jupyterhub": "JupyterHub", "jupyterhub-idle-culler": "jupyterhub-idle-culler", "nbgitpuller": "nbgitpuller"}
+    table = {
+        "jupyterhub": "JupyterHub",
+        "jupyterhub-idle-culler": "jupyterhub-idle-culler",
+        "nbgitpuller": "nbgitpuller",
+    }
     for package, title in table.items():
         assert re.search(rf"\| {re.escape(title)} \| {re.escape(versions[package])} \|", GUIDE), package
     chp = re.search(r"^CHP_VERSION=([0-9.]+)$", (DEPLOY / "install.sh").read_text(), re.M).group(1)
@@ -71,8 +86,12 @@ def test_example_site_and_trial_site_are_valid(example_site, monkeypatch):
     assert [c["id"] for c in site["courses"]] == ["dibao2026"]
     assert site["courses"][0]["workers"] == ["jd01-001", "jd01-002"]
     assert site["evidence_url"] == "postgresql+psycopg:///trainkit?host=/var/run/postgresql&port=5432"
-    for var, value in {"TRAINKIT_TRIAL_PREFIX": "/opt/trainkit-trial", "TRAINKIT_TRIAL_ROSTER": str(DEPLOY / "trial" / "roster.csv"),
-                       "TRAINKIT_TRIAL_PG_PORT": "5432", "TRAINKIT_TRIAL_PORT": "8000"}.items():
+    for var, value in {
+        "TRAINKIT_TRIAL_PREFIX": "/opt/trainkit-trial",
+        "TRAINKIT_TRIAL_ROSTER": str(DEPLOY / "trial" / "roster.csv"),
+        "TRAINKIT_TRIAL_PG_PORT": "5432",
+        "TRAINKIT_TRIAL_PORT": "8000",
+    }.items():
         monkeypatch.setenv(var, value)
     trial = setup.load_site(DEPLOY / "trial" / "site.toml")
     assert trial["hub"]["ip"] == "127.0.0.1" and trial["hub"]["authenticator"] == "shared-password"
@@ -81,7 +100,9 @@ def test_example_site_and_trial_site_are_valid(example_site, monkeypatch):
 def test_roster_ids_must_be_unix_names(example_site):
     setup = _setup_module()
     roster = Path(re.search(r'roster = "(.*)"', example_site.read_text(encoding="utf-8")).group(1))
-    roster.write_text(roster.read_text(encoding="utf-8") + "W003,丙（虚构）,示例街道,一社区,网格员,\n", encoding="utf-8")
+    roster.write_text(
+        roster.read_text(encoding="utf-8") + "W003,丙（虚构）,示例街道,一社区,网格员,\n", encoding="utf-8"
+    )
     with pytest.raises(setup.SiteError) as err:
         setup.load_site(example_site)
     assert "工号 W003" in str(err.value) and "小写字母" in str(err.value) and "改为 w003" in str(err.value)
@@ -113,8 +134,10 @@ def test_hub_config_loads_against_the_site(example_site, tmp_path, monkeypatch):
     site_json.write_text(json.dumps(site, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv("TRAINKIT_SITE", str(site_json))
     c = Config()
-    exec(compile((DEPLOY / "jupyterhub_config.py").read_text(encoding="utf-8"), "jupyterhub_config.py", "exec"),
-         {"get_config": lambda: c, "__file__": str(DEPLOY / "jupyterhub_config.py")})
+    exec(
+        compile((DEPLOY / "jupyterhub_config.py").read_text(encoding="utf-8"), "jupyterhub_config.py", "exec"),
+        {"get_config": lambda: c, "__file__": str(DEPLOY / "jupyterhub_config.py")},
+    )
     assert c.JupyterHub.authenticator_class == "pam"
     assert c.Authenticator.allowed_users == {"jd01-001", "jd01-002", "px01"}
     assert c.Authenticator.allow_existing_users is False
@@ -126,7 +149,12 @@ def test_hub_config_loads_against_the_site(example_site, tmp_path, monkeypatch):
     assert "jupyterhub_idle_culler" in services["idle-culler"]["command"]
     roles = {r["name"]: r for r in c.JupyterHub.load_roles}
     assert "access:services!service=dibao2026" in roles["formgrade-dibao2026"]["scopes"]
-    assert set(roles["idle-culler"]["scopes"]) == {"list:users", "read:users:activity", "read:servers", "delete:servers"}
+    assert set(roles["idle-culler"]["scopes"]) == {
+        "list:users",
+        "read:users:activity",
+        "read:servers",
+        "delete:servers",
+    }
     assert "read:users:groups!user" in c.Spawner.server_token_scopes
     assert c.Spawner.default_url.startswith("/git-pull?repo=file%3A%2F%2F%2Fopt%2Ftrainkit%2Fshare%2Flessons.git")
     assert c.Spawner.cmd == ["/opt/trainkit/venv/bin/jupyterhub-singleuser"]

@@ -54,10 +54,22 @@ NOTEBOOK = "dibao-exercise"
 W1, W2 = WORKERS
 # w1 answers every autograded question right; w2 gets question 1 (2 points) wrong.
 ANSWERS = {
-    W1: {"q1-answer": "人数 = 4", "q2-answer": "月收入 = 2000", "q3-answer": '第3题 = "A"',
-         "q4-answer": "月补差 = 2044", "q5-answer": '第5题 = "B"', "q6-answer": '第6题 = "C"'},
-    W2: {"q1-answer": "人数 = 5", "q2-answer": "月收入 = 2000", "q3-answer": '第3题 = "A"',
-         "q4-answer": "月补差 = 2044", "q5-answer": '第5题 = "B"', "q6-answer": '第6题 = "C"'},
+    W1: {
+        "q1-answer": "人数 = 4",
+        "q2-answer": "月收入 = 2000",
+        "q3-answer": '第3题 = "A"',
+        "q4-answer": "月补差 = 2044",
+        "q5-answer": '第5题 = "B"',
+        "q6-answer": '第6题 = "C"',
+    },
+    W2: {
+        "q1-answer": "人数 = 5",
+        "q2-answer": "月收入 = 2000",
+        "q3-answer": '第3题 = "A"',
+        "q4-answer": "月补差 = 2044",
+        "q5-answer": '第5题 = "B"',
+        "q6-answer": '第6题 = "C"',
+    },
 }
 EXPECTED_AUTO = {W1: 8.0, W2: 6.0}
 
@@ -73,9 +85,30 @@ def _free_port() -> int:
 
 def psql(port: int, sql: str, db: str = "postgres") -> str:
     """Run SQL as the postgres superuser (peer login over the Unix socket)."""
-    done = subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1",
-                           "-h", "/var/run/postgresql", "-p", str(port), "-d", db, "-c", sql],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            "runuser",
+            "-u",
+            "postgres",
+            "--",
+            "psql",
+            "-X",
+            "-q",
+            "-tA",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            "/var/run/postgresql",
+            "-p",
+            str(port),
+            "-d",
+            db,
+            "-c",
+            sql,
+        ],
+        capture_output=True,
+        text=True,
+    )
     if done.returncode:
         raise RuntimeError(f"psql: {done.stderr.strip()}")
     return done.stdout.strip()
@@ -118,8 +151,11 @@ def _remove_accounts() -> None:
 def _drop_databases(pg_port: int) -> None:
     for db in psql(pg_port, "SELECT datname FROM pg_database WHERE datname LIKE 'tkci\\_%'").split():
         psql(pg_port, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-    roles = psql(pg_port, "SELECT rolname FROM pg_roles WHERE rolname LIKE 'tkci\\_%' "
-                          f"OR rolname IN ({', '.join(repr(a) for a in ACCOUNTS)})").split()
+    roles = psql(
+        pg_port,
+        "SELECT rolname FROM pg_roles WHERE rolname LIKE 'tkci\\_%' "
+        f"OR rolname IN ({', '.join(repr(a) for a in ACCOUNTS)})",
+    ).split()
     for role in roles:
         psql(pg_port, f'DROP ROLE IF EXISTS "{role}"')
 
@@ -128,26 +164,49 @@ class Hub:
     """The running deployment: its URL, site, and the helpers the test drives it with."""
 
     def __init__(self, url: str, prefix: Path, venv: Path, site_file: Path, pg_port: int, log: Path):
-        self.url, self.prefix, self.venv, self.site_file, self.pg_port, self.log = url, prefix, venv, site_file, pg_port, log
+        self.url, self.prefix, self.venv, self.site_file, self.pg_port, self.log = (
+            url,
+            prefix,
+            venv,
+            site_file,
+            pg_port,
+            log,
+        )
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
         env = {**os.environ, "TRAINKIT_HUB_PASSWORD": PASSWORD}
-        for var in ("TRAINKIT_DB", "TRAINKIT_HOME", "TRAINKIT_ROSTER", "TRAINKIT_WORKER", "JUPYTER_CONFIG_DIR",
-                    "JUPYTER_CONFIG_PATH", "JUPYTER_PATH", "VIRTUAL_ENV", "PYTHONPATH"):
+        for var in (
+            "TRAINKIT_DB",
+            "TRAINKIT_HOME",
+            "TRAINKIT_ROSTER",
+            "TRAINKIT_WORKER",
+            "JUPYTER_CONFIG_DIR",
+            "JUPYTER_CONFIG_PATH",
+            "JUPYTER_PATH",
+            "VIRTUAL_ENV",
+            "PYTHONPATH",
+        ):
             env.pop(var, None)
         self.proc = subprocess.Popen(
-            [str(self.prefix / "bin" / "trainkit-hub")], env=env, cwd="/", start_new_session=True,
-            stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
+            [str(self.prefix / "bin" / "trainkit-hub")],
+            env=env,
+            cwd="/",
+            start_new_session=True,
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
             # a hub started from a background job inherits an ignored SIGINT: give it the default back
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"JupyterHub exited ({self.proc.returncode}):\n{self.log_tail()}")
             try:
-                if requests.get(f"{self.url}/hub/api/", timeout=2).ok and \
-                        b"JupyterHub is now running" in self.log.read_bytes():
+                if (
+                    requests.get(f"{self.url}/hub/api/", timeout=2).ok
+                    and b"JupyterHub is now running" in self.log.read_bytes()
+                ):
                     return
             except requests.ConnectionError:
                 pass
@@ -157,8 +216,10 @@ class Hub:
     def stop(self) -> None:
         if not self.proc or self.proc.poll() is not None:
             return
-        children = [int(p) for p in subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True,
-                                                    text=True).stdout.split()]
+        children = [
+            int(p)
+            for p in subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout.split()
+        ]
         self.proc.terminate()
         try:
             self.proc.wait(timeout=60)
@@ -196,12 +257,16 @@ def hub(service):
     prefix = Path(tempfile.mkdtemp(prefix="trainkit-hub-", dir="/var/tmp"))
     os.chmod(prefix, 0o755)
     roster = prefix / "roster.csv"
-    roster.write_text("worker_id,display_name,street,community,post,supervisor_scope\n" + "".join(
-        f"{w},{name},测试街道,测试社区,综合受理窗口,\n" for w, name in WORKERS.items()), encoding="utf-8")
+    roster.write_text(
+        "worker_id,display_name,street,community,post,supervisor_scope\n"
+        + "".join(f"{w},{name},测试街道,测试社区,综合受理窗口,\n" for w, name in WORKERS.items()),
+        encoding="utf-8",
+    )
     db = f"tkci_{uuid.uuid4().hex[:8]}"
     hub_port = _free_port()
     site_file = prefix / "site.toml"
-    site_file.write_text(f"""\
+    site_file.write_text(
+        f"""\
 prefix = "{prefix}"
 venv = "{venv}"
 roster = "{roster}"
@@ -228,14 +293,19 @@ id = "{COURSE}"
 title = "测试课程"
 trainers = ["{TRAINER}"]
 service_port = {_free_port()}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     log = prefix / "jupyterhub.log"
     the_hub = Hub(f"http://127.0.0.1:{hub_port}", prefix, venv, site_file, pg_port, log)
     try:
         # deploy/README.md 第 3 步，原样：
         started = time.monotonic()
-        done = subprocess.run([str(venv / "bin" / "python"), str(KIT / "deploy" / "setup.py"), "--site", str(site_file)],
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [str(venv / "bin" / "python"), str(KIT / "deploy" / "setup.py"), "--site", str(site_file)],
+            capture_output=True,
+            text=True,
+        )
         assert done.returncode == 0, f"setup.py failed:\n{done.stdout}\n{done.stderr}"
         print(done.stdout, f"setup.py: {time.monotonic() - started:.1f} s", file=sys.stderr)
         started = time.monotonic()
@@ -249,12 +319,14 @@ service_port = {_free_port()}
         _remove_accounts()
         _drop_databases(pg_port)
         lessons = prefix / "share" / "lessons.git"
-        subprocess.run(["git", "config", "--system", "--unset-all", "safe.directory", f"^{lessons}$"],
-                       capture_output=True)
+        subprocess.run(
+            ["git", "config", "--system", "--unset-all", "safe.directory", f"^{lessons}$"], capture_output=True
+        )
         shutil.rmtree(prefix, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- clients
+
 
 class User:
     """One person: logged in through the hub's login form, with their own API token."""
@@ -264,12 +336,19 @@ class User:
         self.session = requests.Session()
         r = self.session.get(f"{hub.url}/hub/login", timeout=30)
         r.raise_for_status()
-        r = self.session.post(f"{hub.url}/hub/login", allow_redirects=False, timeout=30, data={
-            "username": name, "password": PASSWORD, "_xsrf": self.session.cookies.get("_xsrf")})
+        r = self.session.post(
+            f"{hub.url}/hub/login",
+            allow_redirects=False,
+            timeout=30,
+            data={"username": name, "password": PASSWORD, "_xsrf": self.session.cookies.get("_xsrf")},
+        )
         assert r.status_code == 302, f"{name} 登录失败：{r.status_code}"
-        r = self.session.post(f"{hub.url}/hub/api/users/{name}/tokens", timeout=30,
-                              headers={"X-XSRFToken": self.session.cookies.get("_xsrf")},
-                              json={"note": "hub test", "expires_in": 3600})
+        r = self.session.post(
+            f"{hub.url}/hub/api/users/{name}/tokens",
+            timeout=30,
+            headers={"X-XSRFToken": self.session.cookies.get("_xsrf")},
+            json={"note": "hub test", "expires_in": 3600},
+        )
         assert r.status_code == 201, r.text
         self.token = r.json()["token"]
         self.headers = {"Authorization": f"token {self.token}"}
@@ -321,13 +400,32 @@ async def _execute(ws_url: str, token: str, code: str, timeout: float) -> str:
 
     conn = await websocket_connect(HTTPRequest(ws_url, headers={"Authorization": f"token {token}"}))
     msg_id = uuid.uuid4().hex
-    conn.write_message(json.dumps({
-        "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "", "session": uuid.uuid4().hex,
-                   "date": "", "version": "5.3"},
-        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-        "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
-                    "allow_stdin": False, "stop_on_error": True},
-    }))
+    conn.write_message(
+        json.dumps(
+            {
+                "header": {
+                    "msg_id": msg_id,
+                    "msg_type": "execute_request",
+                    "username": "",
+                    "session": uuid.uuid4().hex,
+                    "date": "",
+                    "version": "5.3",
+                },
+                "parent_header": {},
+                "metadata": {},
+                "channel": "shell",
+                "buffers": [],
+                "content": {
+                    "code": code,
+                    "silent": False,
+                    "store_history": False,
+                    "user_expressions": {},
+                    "allow_stdin": False,
+                    "stop_on_error": True,
+                },
+            }
+        )
+    )
     out, replied, idle = [], None, False
     try:
         while replied is None or not idle:
@@ -353,8 +451,11 @@ async def _execute(ws_url: str, token: str, code: str, timeout: float) -> str:
 def _pull_lessons(user: User, site: dict) -> None:
     """What the worker's browser does at login: nbgitpuller's git-pull, through its event stream."""
     lessons = site["lessons"]
-    r = user.get(f"{user.server}/git-pull/api", stream=True, params={
-        "repo": f"file://{lessons['repo']}", "branch": lessons["branch"], "targetpath": lessons["folder"]})
+    r = user.get(
+        f"{user.server}/git-pull/api",
+        stream=True,
+        params={"repo": f"file://{lessons['repo']}", "branch": lessons["branch"], "targetpath": lessons["folder"]},
+    )
     assert r.ok, r.text
     events = [json.loads(line[5:]) for line in r.iter_lines(decode_unicode=True) if line.startswith("data:")]
     assert events and events[-1].get("phase") == "finished", events[-3:]
@@ -369,6 +470,7 @@ def _timed(timings: dict, key: str, started: float) -> None:
 
 
 # ---------------------------------------------------------------- the test
+
 
 def test_trainer_and_workers_on_the_district_hub(hub):
     timings: dict[str, float] = {}
@@ -393,8 +495,9 @@ def test_trainer_and_workers_on_the_district_hub(hub):
 
     # 2. Trainer tools are hidden from workers; the formgrader is the course service's, in its own tab.
     page = w1.get(f"{w1.server}/lab").text
-    config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
-                                  page, re.S).group(1))
+    config = json.loads(
+        re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', page, re.S).group(1)
+    )
     for ext in ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:course-list"):
         assert ext in config["disabledExtensions"] and ext in config["lockedExtensions"], ext
     assert "@jupyter/nbgrader:assignment-list" not in config["disabledExtensions"]
@@ -422,8 +525,7 @@ def test_trainer_and_workers_on_the_district_hub(hub):
     assert _owner(home1 / start_nb) == W1
     nb = r.json()["content"]
     nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "我的学习笔记：先看收入核算。"})
-    assert w1.put(f"{w1.server}/api/contents/{start_nb}",
-                  json={"type": "notebook", "format": "json", "content": nb}).ok
+    assert w1.put(f"{w1.server}/api/contents/{start_nb}", json={"type": "notebook", "format": "json", "content": nb}).ok
     _update_lessons(Path(site["lessons"]["repo"]), "99-updated-lesson.md", "# 新课程说明\n")
     _pull_lessons(w1, site)
     kept = w1.get(f"{w1.server}/api/contents/{start_nb}").json()["content"]
@@ -491,19 +593,25 @@ def test_trainer_and_workers_on_the_district_hub(hub):
     evidence_url = site["evidence_url"]
     gradebook_url = site["gradebook_url"].format(db=course["gradebook_db"])
     assert evidence_url.startswith("postgresql+psycopg://")
-    out = trainer.run_python(f"/services/{COURSE}", f"""
+    out = trainer.run_python(
+        f"/services/{COURSE}",
+        f"""
 import subprocess
-for args in (["trainkit", "evidence", "import-grades", "--course", {course['root']!r}, "--gradebook", {gradebook_url!r},
+for args in (["trainkit", "evidence", "import-grades", "--course", {course["root"]!r}, "--gradebook", {gradebook_url!r},
               "--db", {evidence_url!r}],
              ["trainkit", "report", "--db", {evidence_url!r}, "--out", "report.html", "--xlsx", "report.xlsx"]):
     done = subprocess.run(args, capture_output=True, text=True)
     print(done.returncode, done.stdout.strip(), done.stderr.strip()[-1500:])
-""")
+""",
+    )
     lines = out.strip().splitlines()
     assert lines[0].startswith("0 新增") and lines[1].startswith("0 报告"), out
-    rows = psql(hub.pg_port, "SELECT worker_id, sum(score), sum(max_score) FROM evidence "
-                             "WHERE source = 'graded_exercise' GROUP BY worker_id ORDER BY worker_id",
-                db=site["postgres"]["database"]).splitlines()
+    rows = psql(
+        hub.pg_port,
+        "SELECT worker_id, sum(score), sum(max_score) FROM evidence "
+        "WHERE source = 'graded_exercise' GROUP BY worker_id ORDER BY worker_id",
+        db=site["postgres"]["database"],
+    ).splitlines()
     totals = {r.split("|")[0]: float(r.split("|")[1]) for r in rows}
     assert set(totals) == set(WORKERS), rows
     assert totals[W1] > totals[W2], rows  # w1's right answer to question 1 shows in the evidence
@@ -517,7 +625,9 @@ for args in (["trainkit", "evidence", "import-grades", "--course", {course['root
 
     # 8. Row-level security: a worker's kernel records their own self-check, never someone else's.
     t = time.monotonic()
-    out = w1.run_python(w1.server, f"""
+    out = w1.run_python(
+        w1.server,
+        f"""
 from trainkit.evidence import open_store
 store = open_store()
 print(store.url)
@@ -530,7 +640,8 @@ for forged in (dict(worker_id={W2!r}, source="self_check"), dict(worker_id={W1!r
     except Exception as err:
         print("REFUSED", type(err).__name__)
 print(sorted({{row.worker_id for row in store.rows()}}))
-""")
+""",
+    )
     lines = out.strip().splitlines()
     assert lines[0] == evidence_url, out
     assert lines[1:3] == ["REFUSED ProgrammingError", "REFUSED ProgrammingError"], out
@@ -543,8 +654,9 @@ print(sorted({{row.worker_id for row in store.rows()}}))
     # 10. Backups as the guide says; every dump is readable by pg_restore.
     t = time.monotonic()
     backups = hub.prefix / "backups"
-    done = subprocess.run(["bash", str(KIT / "deploy" / "backup.sh"), str(hub.prefix), str(backups)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["bash", str(KIT / "deploy" / "backup.sh"), str(hub.prefix), str(backups)], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     dest = Path(done.stdout.strip().splitlines()[-1])
     dumps = sorted(p.name for p in dest.glob("*.dump"))

@@ -23,8 +23,9 @@ def _repo_casebank(monkeypatch):
 
 def disabled(kind: str | None, grade: int | None = None, *, dibao: bool = False) -> Household:
     card = None if kind is None else {"kind": kind, "grade": grade}
-    return Household(receives=("dibao",) if dibao else (),
-                     members=(Member(relation="applicant", age=40, disability=card),))
+    return Household(
+        receives=("dibao",) if dibao else (), members=(Member(relation="applicant", age=40, disability=card),)
+    )
 
 
 def _scenarios():
@@ -43,13 +44,13 @@ def test_scenario(scenario):
     [
         ("physical", 1, False, False, True),
         ("physical", 2, False, False, True),
-        ("physical", 3, False, False, False),     # just past the severe grades
+        ("physical", 3, False, False, False),  # just past the severe grades
         ("intellectual", 2, False, False, True),
         ("intellectual", 3, False, False, None),  # non-severe intellectual: local extension
         ("psychiatric", 4, False, False, None),
         ("hearing", 4, True, True, False),
         ("visual", 1, True, True, True),
-        (None, None, True, False, False),         # no 残疾人证, no subsidy
+        (None, None, True, False, False),  # no 残疾人证, no subsidy
     ],
 )
 def test_who_qualifies(kind, grade, dibao, living, care):

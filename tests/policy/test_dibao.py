@@ -25,9 +25,7 @@ def _repo_casebank(monkeypatch):
 
 
 def member(relation: str = "applicant", age: int = 45, **kw) -> Member:
-    incomes = tuple(
-        Income(kind=k, monthly=Decimal(str(m))) for k, m in kw.pop("incomes", {}).items()
-    )
+    incomes = tuple(Income(kind=k, monthly=Decimal(str(m))) for k, m in kw.pop("incomes", {}).items())
     return Member(relation=relation, age=age, incomes=incomes, **kw)
 
 
@@ -98,8 +96,7 @@ def test_member_not_counted_brings_no_income_and_no_head():
     # postgraduate daughter living apart earns 5000 a month: neither she nor her income counts
     h = household(
         member("applicant", incomes={"wages": 1000}),
-        member("child", 24, full_time_study="postgraduate", lives_together=False,
-               incomes={"wages": 5000}),
+        member("child", 24, full_time_study="postgraduate", lives_together=False, incomes={"wages": 5000}),
     )
     d = evaluate(h, AUG_2025)
     assert d.eligible is True
@@ -107,8 +104,9 @@ def test_member_not_counted_brings_no_income_and_no_head():
 
 
 def test_excluded_spouse_is_not_a_head():
-    h = household(member("applicant", 38, incomes={"wages": 1500}),
-                  member("spouse", 40, excluded_as="prison"), member("child", 8))
+    h = household(
+        member("applicant", 38, incomes={"wages": 1500}), member("spouse", 40, excluded_as="prison"), member("child", 8)
+    )
     assert evaluate(h, AUG_2025).amount == Decimal(522)  # 1011 × 2 − 1500
 
 
@@ -144,11 +142,12 @@ def test_amount_is_an_exact_decimal():
 
 
 def test_float_income_from_yaml_stays_exact():
-    h = Household.model_validate({
-        "property_check": "passed",
-        "members": [{"relation": "applicant", "age": 50,
-                     "incomes": [{"kind": "wages", "monthly": 1010.99}]}],
-    })
+    h = Household.model_validate(
+        {
+            "property_check": "passed",
+            "members": [{"relation": "applicant", "age": 50, "incomes": [{"kind": "wages", "monthly": 1010.99}]}],
+        }
+    )
     assert evaluate(h, AUG_2025).amount == Decimal("0.01")
 
 
@@ -161,8 +160,7 @@ def test_incomes_of_counted_members_add_up():
 
 
 def test_excluded_income_kinds_do_not_count_but_are_reasons():
-    h = household(member("applicant", 63, incomes={"wages": 900, "preferential_pension": 800,
-                                                   "scholarship": 300}))
+    h = household(member("applicant", 63, incomes={"wages": 900, "preferential_pension": 800, "scholarship": 300}))
     d = evaluate(h, AUG_2025)
     assert d.amount == Decimal(111)  # 1011 − 900
     texts = [r.text for r in d.reasons]
@@ -264,8 +262,7 @@ def test_to_json_shape():
         assert isinstance(reason["text"], str) and reason["text"]
         assert set(reason) <= {"text", "citation", "reference"}
     citations = [r["citation"] for r in out["reasons"] if "citation" in r]
-    assert {"law": "社会救助暂行办法", "article": 12,
-            "quote": dibao.ART_12.quote} in citations
+    assert {"law": "社会救助暂行办法", "article": 12, "quote": dibao.ART_12.quote} in citations
     assert all("version" not in c for c in citations)  # None fields are left out
 
 
@@ -289,10 +286,11 @@ def test_every_reason_carries_a_source():
 
 def test_unknown_income_kind_names_the_field():
     with pytest.raises(ValidationError) as err:
-        Household.model_validate({
-            "members": [{"relation": "applicant", "age": 50,
-                         "incomes": [{"kind": "salary", "monthly": 1000}]}],
-        })
+        Household.model_validate(
+            {
+                "members": [{"relation": "applicant", "age": 50, "incomes": [{"kind": "salary", "monthly": 1000}]}],
+            }
+        )
     errors = {e["loc"]: e["msg"] for e in err.value.errors()}
     assert "未知收入类型 'salary'" in errors[("members", 0, "incomes", 0, "kind")]
 

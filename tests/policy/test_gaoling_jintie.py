@@ -52,10 +52,14 @@ def test_at_least_eight_scenarios():
     ("age", "amount"),
     [
         (79, None),
-        (80, 30), (84, 30),
-        (85, 50), (89, 50),
-        (90, 200), (99, 200),
-        (100, 1011), (120, 1011),  # equal to the urban 低保 standard in force (2025-07-01: 1011)
+        (80, 30),
+        (84, 30),
+        (85, 50),
+        (89, 50),
+        (90, 200),
+        (99, 200),
+        (100, 1011),
+        (120, 1011),  # equal to the urban 低保 standard in force (2025-07-01: 1011)
     ],
 )
 def test_tiers_at_the_boundaries(age, amount):
@@ -102,12 +106,12 @@ def test_after_the_five_years_is_pending():
 @pytest.mark.parametrize(
     ("birth", "opens", "birthday"),
     [
-        (dt.date(1946, 1, 15), dt.date(2025, 10, 15), dt.date(2026, 1, 15)),   # across the year end
+        (dt.date(1946, 1, 15), dt.date(2025, 10, 15), dt.date(2026, 1, 15)),  # across the year end
         (dt.date(1946, 3, 15), dt.date(2025, 12, 15), dt.date(2026, 3, 15)),
         (dt.date(1946, 4, 10), dt.date(2026, 1, 10), dt.date(2026, 4, 10)),
-        (dt.date(1946, 5, 31), dt.date(2026, 2, 28), dt.date(2026, 5, 31)),    # day clamped to Feb's end
+        (dt.date(1946, 5, 31), dt.date(2026, 2, 28), dt.date(2026, 5, 31)),  # day clamped to Feb's end
         (dt.date(1947, 5, 31), dt.date(2027, 2, 28), dt.date(2027, 5, 31)),
-        (dt.date(1948, 2, 29), dt.date(2027, 11, 29), dt.date(2028, 2, 29)),   # leap year to leap year
+        (dt.date(1948, 2, 29), dt.date(2027, 11, 29), dt.date(2028, 2, 29)),  # leap year to leap year
     ],
 )
 def test_registration_opens_three_months_before(birth, opens, birthday):
@@ -163,4 +167,7 @@ def test_quote_is_exact_and_every_reason_has_a_source():
 
 def test_program_metadata():
     assert (gaoling_jintie.PROGRAM, gaoling_jintie.DOMAIN, gaoling_jintie.ITEMS) == (
-        "gaoling_jintie", "elderly", ("longevity_allowance",))
+        "gaoling_jintie",
+        "elderly",
+        ("longevity_allowance",),
+    )

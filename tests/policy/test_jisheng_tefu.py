@@ -25,13 +25,21 @@ def _repo_casebank(monkeypatch):
     monkeypatch.setenv("TRAINKIT_CASEBANK", str(CASEBANK))
 
 
-def family(woman_age: int = 55, *, outcome: str = "died", grade: int | None = None, rural: bool = False,
-           husband: bool = True, **plan) -> Household:
+def family(
+    woman_age: int = 55,
+    *,
+    outcome: str = "died",
+    grade: int | None = None,
+    rural: bool = False,
+    husband: bool = True,
+    **plan,
+) -> Household:
     members = [Member(relation="applicant", age=woman_age, sex="female")]
     if husband:
         members.append(Member(relation="spouse", age=woman_age + 2, sex="male"))
-    fp = FamilyPlanning(**{"only_child": True, "child_outcome": outcome, "child_disability_grade": grade,
-                           "certificate": True, **plan})
+    fp = FamilyPlanning(
+        **{"only_child": True, "child_outcome": outcome, "child_disability_grade": grade, "certificate": True, **plan}
+    )
     return Household(members=tuple(members), family_planning=fp, rural_standard=rural)
 
 
@@ -112,15 +120,19 @@ def test_missing_inputs_raise_with_the_field():
         evaluate(Household(members=(Member(relation="applicant", age=55, sex="female"),)), AUG_2025)
     with pytest.raises(ValueError, match="child_disability_grade"):
         evaluate(family(outcome="disabled"), AUG_2025)
-    no_sex = Household(members=(Member(relation="applicant", age=55),),
-                       family_planning=FamilyPlanning(only_child=True, child_outcome="died", certificate=True))
+    no_sex = Household(
+        members=(Member(relation="applicant", age=55),),
+        family_planning=FamilyPlanning(only_child=True, child_outcome="died", certificate=True),
+    )
     with pytest.raises(ValueError, match="sex"):
         evaluate(no_sex, AUG_2025)
 
 
 def test_widower_without_a_woman_registered_is_pending():
-    h = Household(members=(Member(relation="applicant", age=60, sex="male"),),
-                  family_planning=FamilyPlanning(only_child=True, child_outcome="died", certificate=True))
+    h = Household(
+        members=(Member(relation="applicant", age=60, sex="male"),),
+        family_planning=FamilyPlanning(only_child=True, child_outcome="died", certificate=True),
+    )
     d = evaluate(h, AUG_2025)
     assert (d.eligible, d.amount) == (None, None)
     assert "没有登记女方" in d.missing[0]
@@ -189,4 +201,7 @@ def test_quote_is_exact_and_every_reason_has_a_source():
 
 def test_program_metadata():
     assert (jisheng_tefu.PROGRAM, jisheng_tefu.DOMAIN, jisheng_tefu.ITEMS) == (
-        "jisheng_tefu", "shidu_care", ("special_support_claim",))
+        "jisheng_tefu",
+        "shidu_care",
+        ("special_support_claim",),
+    )

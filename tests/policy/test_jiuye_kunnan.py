@@ -91,8 +91,9 @@ def test_pending_names_what_and_where_to_confirm():
 
 def test_employed_or_retired_is_not_eligible_even_in_a_category():
     for status in ("employed", "retired"):
-        h = home(person(55, sex="male", employment=status, disability={"kind": "physical", "grade": 2}),
-                 receives=("dibao",))
+        h = home(
+            person(55, sex="male", employment=status, disability={"kind": "physical", "grade": 2}), receives=("dibao",)
+        )
         d = evaluate(h, ON)
         assert d.eligible is False
         assert d.missing == ()

@@ -46,7 +46,7 @@ def test_enrolment_age(age, eligible):
     ("age", "years", "eligible", "claim"),
     [
         (59, 15, True, False),  # may keep paying; the claim starts at 60
-        (60, 15, True, True),   # exactly at both thresholds
+        (60, 15, True, True),  # exactly at both thresholds
         (60, 14, False, True),  # one year short
         (61, 16, True, True),
     ],

@@ -63,7 +63,9 @@ def test_reasons_state_the_waiting_period():
     d = evaluate(resident(medical_lapsed_years=2), ON)
     assert "固定待遇等待期 3 个月，断保 2 年 × 1 个月，共 5 个月" in texts(d)
     assert "没有待遇等待期" in texts(evaluate(resident(), ON))
-    assert "在集中参保期外参保：固定待遇等待期 3 个月，断保 0 年" in texts(evaluate(resident(medical_enrol_late=True), ON))
+    assert "在集中参保期外参保：固定待遇等待期 3 个月，断保 0 年" in texts(
+        evaluate(resident(medical_enrol_late=True), ON)
+    )
 
 
 def test_employee_medical_is_not_eligible():

@@ -26,13 +26,13 @@ def _repo_casebank(monkeypatch):
 def worker(age: int = 40, paid="600", **kw) -> Household:
     kw.setdefault("employment", "flexible")
     kw.setdefault("employment_difficulty_recognised", True)
-    return Household(members=(Member(relation="applicant", age=age,
-                                     flexible_insurance_paid_monthly=Decimal(paid), **kw),))
+    return Household(
+        members=(Member(relation="applicant", age=age, flexible_insurance_paid_monthly=Decimal(paid), **kw),)
+    )
 
 
 def _scenarios():
-    return ScenarioFile.model_validate(
-        read_yaml(CASEBANK / "scenarios" / "linghuo_shebao_butie.yaml")).scenarios
+    return ScenarioFile.model_validate(read_yaml(CASEBANK / "scenarios" / "linghuo_shebao_butie.yaml")).scenarios
 
 
 @pytest.mark.parametrize("scenario", [pytest.param(s, id=s.name) for s in _scenarios()])
@@ -48,11 +48,11 @@ def test_scenario(scenario):
 @pytest.mark.parametrize(
     ("paid", "ceiling"),
     [
-        ("600", "400.00"),    # 600 × 2/3
-        ("500", "333.33"),    # 333.333… rounded down
-        ("301", "200.66"),    # 200.666…: down, not half-up (200.67)
-        ("1", "0.66"),        # 0.666…
-        ("0.01", "0.00"),     # 0.00666…
+        ("600", "400.00"),  # 600 × 2/3
+        ("500", "333.33"),  # 333.333… rounded down
+        ("301", "200.66"),  # 200.666…: down, not half-up (200.67)
+        ("1", "0.66"),  # 0.666…
+        ("0.01", "0.00"),  # 0.00666…
         ("1234.56", "823.04"),  # 1234.56 × 2 / 3 = 823.04 exactly
     ],
 )
@@ -74,15 +74,22 @@ def test_three_year_period_ends_on_the_anniversary():
 
 
 def test_graduate_period_is_two_years():
-    kw = {"employment_difficulty_recognised": False, "graduated_within_2y": True,
-          "flexible_subsidy_first_approved": dt.date(2023, 9, 1)}
+    kw = {
+        "employment_difficulty_recognised": False,
+        "graduated_within_2y": True,
+        "flexible_subsidy_first_approved": dt.date(2023, 9, 1),
+    }
     assert evaluate(worker(24, "450", **kw), dt.date(2025, 8, 31)).amount == Decimal("300.00")
     assert evaluate(worker(24, "450", **kw), dt.date(2025, 9, 1)).eligible is False
 
 
 def test_recognised_graduate_gets_the_three_year_period():
-    kw = {"graduated_within_2y": True, "sex": "female", "birth_date": dt.date(2001, 5, 5),
-          "flexible_subsidy_first_approved": dt.date(2023, 9, 1)}
+    kw = {
+        "graduated_within_2y": True,
+        "sex": "female",
+        "birth_date": dt.date(2001, 5, 5),
+        "flexible_subsidy_first_approved": dt.date(2023, 9, 1),
+    }
     assert evaluate(worker(24, "450", **kw), dt.date(2025, 9, 1)).eligible is True  # until 2026-08-31
 
 
@@ -117,8 +124,12 @@ def test_rounding_is_explained_as_the_kits_choice_and_sources_are_exact():
     d = evaluate(worker(40, "301", sex="male", birth_date=dt.date(1985, 3, 15)), ON)
     assert d.amount == Decimal("200.66")
     assert any("不足一分的部分舍去，是本工具包的取整方式" in r.text for r in d.reasons)
-    assert any(r.reference and r.reference.href == "https://www.haibowan.gov.cn/c/2025-07-02/48966.shtml"
-               and r.reference.status == "V" for r in d.reasons)
+    assert any(
+        r.reference
+        and r.reference.href == "https://www.haibowan.gov.cn/c/2025-07-02/48966.shtml"
+        and r.reference.status == "V"
+        for r in d.reasons
+    )
     assert all(check_quote(r.citation) is None for r in d.reasons if r.citation)
 
 

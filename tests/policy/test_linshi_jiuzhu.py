@@ -26,8 +26,12 @@ def _repo_casebank(monkeypatch):
 
 
 def hh(emergency: str | None = "fire", hardship: bool | None = True, receives: tuple[str, ...] = ()) -> Household:
-    return Household(members=(Member(relation="applicant", age=50),), emergency=emergency,
-                     emergency_hardship=hardship, receives=receives)
+    return Household(
+        members=(Member(relation="applicant", age=50),),
+        emergency=emergency,
+        emergency_hardship=hardship,
+        receives=receives,
+    )
 
 
 def _scenarios():
@@ -68,7 +72,9 @@ def test_hardship_decides_checked_or_not():
     assert evaluate(hh(hardship=False), AUG_2025).eligible is False
     pending = evaluate(hh(hardship=None), AUG_2025)
     assert pending.eligible is None
-    assert pending.missing == ("尚未入户核查：请街道核实急难情形是否导致基本生活暂时出现严重困难（emergency_hardship）",)
+    assert pending.missing == (
+        "尚未入户核查：请街道核实急难情形是否导致基本生活暂时出现严重困难（emergency_hardship）",
+    )
 
 
 def test_no_emergency_is_not_eligible_whatever_the_hardship():
@@ -110,11 +116,19 @@ def test_first_date_is_the_measures_in_force():
 
 
 def test_quotes_are_exact():
-    for cite in (linshi_jiuzhu.ART_47_ACCIDENT, linshi_jiuzhu.ART_47_SPENDING, linshi_jiuzhu.ART_47_OTHER,
-                 linshi_jiuzhu.ART_48, linshi_jiuzhu.ART_49):
+    for cite in (
+        linshi_jiuzhu.ART_47_ACCIDENT,
+        linshi_jiuzhu.ART_47_SPENDING,
+        linshi_jiuzhu.ART_47_OTHER,
+        linshi_jiuzhu.ART_48,
+        linshi_jiuzhu.ART_49,
+    ):
         assert check_quote(cite) is None, cite
 
 
 def test_program_metadata():
     assert (linshi_jiuzhu.PROGRAM, linshi_jiuzhu.DOMAIN, linshi_jiuzhu.ITEMS) == (
-        "linshi_jiuzhu", "social_assistance", ("temporary_assistance",))
+        "linshi_jiuzhu",
+        "social_assistance",
+        ("temporary_assistance",),
+    )

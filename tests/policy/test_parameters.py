@@ -99,8 +99,6 @@ def test_load_parameters_lists_both_series():
     assert {URBAN, RURAL} <= set(load_parameters())
 
 
-
-
 def test_unknown_parameter_is_a_content_error():
     with pytest.raises(ContentError, match="文件不存在：未知参数 no-such-series"):
         load_parameter("no-such-series")

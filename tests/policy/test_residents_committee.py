@@ -51,7 +51,15 @@ def test_every_quote_is_exact_and_old_ones_carry_version_2018():
 
 
 def test_figures_match_the_numerals_in_the_quotes():
-    assert [chinese(n) for n in (5, 9, 15, 100, 700, 1000, 3000)] == ["五", "九", "十五", "一百", "七百", "一千", "三千"]
+    assert [chinese(n) for n in (5, 9, 15, 100, 700, 1000, 3000)] == [
+        "五",
+        "九",
+        "十五",
+        "一百",
+        "七百",
+        "一千",
+        "三千",
+    ]
     for rules in RULES.values():
         for rule in rules.values():
             if rule.topic == "woman":
@@ -63,8 +71,16 @@ def test_figures_match_the_numerals_in_the_quotes():
 @pytest.mark.parametrize(
     ("on", "households", "ok"),
     [
-        (OLD, 99, False), (OLD, 100, True), (OLD, 700, True), (OLD, 701, False), (OLD, 1500, False),
-        (NEW, 999, False), (NEW, 1000, True), (NEW, 3000, True), (NEW, 3001, False), (NEW, 500, False),
+        (OLD, 99, False),
+        (OLD, 100, True),
+        (OLD, 700, True),
+        (OLD, 701, False),
+        (OLD, 1500, False),
+        (NEW, 999, False),
+        (NEW, 1000, True),
+        (NEW, 3000, True),
+        (NEW, 3001, False),
+        (NEW, 500, False),
     ],
 )
 def test_size_100_700_then_1000_3000(on, households, ok):

@@ -20,7 +20,7 @@ def by_id(visits):  # noqa: ANN001, ANN201
 
 def test_prenatal_windows_in_pregnancy_weeks():
     v = by_id(maternal_schedule(due_date=DUE))
-    assert (v["prenatal_1"].start, v["prenatal_1"].end) == (D(2025, 1, 1), D(2025, 4, 1))    # before week 13: day 0–90
+    assert (v["prenatal_1"].start, v["prenatal_1"].end) == (D(2025, 1, 1), D(2025, 4, 1))  # before week 13: day 0–90
     assert (v["prenatal_2"].start, v["prenatal_2"].end) == (D(2025, 4, 23), D(2025, 5, 27))  # weeks 16–20: day 112–146
     assert (v["prenatal_3"].start, v["prenatal_3"].end) == (D(2025, 5, 28), D(2025, 6, 24))  # weeks 21–24: day 147–174
     assert (v["prenatal_4"].start, v["prenatal_4"].end) == (D(2025, 7, 16), D(2025, 9, 16))  # weeks 28–36: day 196–258
@@ -47,10 +47,17 @@ def test_child_checks():
     assert (v["newborn_visit"].start, v["newborn_visit"].end) == (D(2025, 10, 8), D(2025, 10, 15))
     assert (v["full_month"].start, v["full_month"].end) == (D(2025, 11, 2), D(2025, 11, 4))  # day 28–30
     expected = {
-        "check_3m": D(2026, 1, 5), "check_6m": D(2026, 4, 5), "check_8m": D(2026, 6, 5),
-        "check_12m": D(2026, 10, 5), "check_18m": D(2027, 4, 5), "check_24m": D(2027, 10, 5),
-        "check_30m": D(2028, 4, 5), "check_36m": D(2028, 10, 5),
-        "check_4y": D(2029, 10, 5), "check_5y": D(2030, 10, 5), "check_6y": D(2031, 10, 5),
+        "check_3m": D(2026, 1, 5),
+        "check_6m": D(2026, 4, 5),
+        "check_8m": D(2026, 6, 5),
+        "check_12m": D(2026, 10, 5),
+        "check_18m": D(2027, 4, 5),
+        "check_24m": D(2027, 10, 5),
+        "check_30m": D(2028, 4, 5),
+        "check_36m": D(2028, 10, 5),
+        "check_4y": D(2029, 10, 5),
+        "check_5y": D(2030, 10, 5),
+        "check_6y": D(2031, 10, 5),
     }
     for vid, day in expected.items():
         assert (v[vid].start, v[vid].end) == (day, day), vid
@@ -70,7 +77,8 @@ def test_every_entry_has_a_verified_source():
     for v in visits:
         assert v.sources and all(s.status == "V" and s.href for s in v.sources)
     assert {s.href for v in visits if v.who == "child" for s in v.sources} == {
-        "https://www.yanliang.gov.cn/xwzx/mszx/1967519154686730242.html"}
+        "https://www.yanliang.gov.cn/xwzx/mszx/1967519154686730242.html"
+    }
     assert [v.start for v in visits] == sorted(v.start for v in visits)
 
 

@@ -28,10 +28,13 @@ def _repo_casebank(monkeypatch):
     monkeypatch.setenv("TRAINKIT_CASEBANK", str(CASEBANK))
 
 
-def person(age: int = 70, *, supporters: str = "none", disability: tuple[str, int] | None = None,
-           incomes: dict | None = None) -> Member:
+def person(
+    age: int = 70, *, supporters: str = "none", disability: tuple[str, int] | None = None, incomes: dict | None = None
+) -> Member:
     return Member(
-        relation="applicant", age=age, supporters=supporters,
+        relation="applicant",
+        age=age,
+        supporters=supporters,
         disability=Disability(kind=disability[0], grade=disability[1]) if disability else None,
         incomes=tuple(Income(kind=k, monthly=Decimal(str(m))) for k, m in (incomes or {}).items()),
     )

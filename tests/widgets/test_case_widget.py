@@ -23,20 +23,20 @@ def walk(casebank, tmp_path):
 
 def test_a_poor_first_choice_takes_the_repair_branch_and_every_step_is_evidence(walk):
     widget, store = walk
-    widget.buttons[1].click()                      # B: judge her at once
+    widget.buttons[1].click()  # B: judge her at once
     assert widget.step.id == "s2b"
     assert "社区和物业是一伙的" in widget.current.children[0].value
-    widget.buttons[0].click()                      # apologise and listen
-    widget.buttons[0].click()                      # ask the manager to restore water
-    widget.buttons[0].click()                      # hold a mediation meeting
+    widget.buttons[0].click()  # apologise and listen
+    widget.buttons[0].click()  # ask the manager to restore water
+    widget.buttons[0].click()  # hold a mediation meeting
     assert widget.finished
     rows = store.rows(worker_id="W001")
     assert [r.ref.split(":")[2] for r in rows] == ["s1", "s2b", "s2", "s3"]
-    assert [r.ref.endswith(":end") for r in rows] == [False, False, False, True]   # the finished walk
+    assert [r.ref.endswith(":end") for r in rows] == [False, False, False, True]  # the finished walk
     assert [r.score for r in rows] == [0.0, 0.8, 1.0, 1.0]
     assert all(r.source == "case_walkthrough" and r.item_id == "mediate_property_service" for r in rows)
     debrief = widget.current.children[0].value
-    assert "70%" in debrief                        # (0 + 0.8 + 1 + 1) / 4
+    assert "70%" in debrief  # (0 + 0.8 + 1 + 1) / 4
     assert "物业服务人不得采取停止供电、供水、供热、供燃气等方式催交物业费" in debrief
     assert "诉讼" in debrief and "评分细则" in debrief
 
@@ -44,7 +44,7 @@ def test_a_poor_first_choice_takes_the_repair_branch_and_every_step_is_evidence(
 def test_the_walkthrough_can_be_restarted(walk):
     widget, store = walk
     widget.choose("B")
-    widget.choose("B")                             # tell her to sue: the path ends
+    widget.choose("B")  # tell her to sue: the path ends
     assert widget.finished and widget.score == pytest.approx(0.1)
     widget.restart.click()
     assert widget.step.id == "s1" and widget.path == []

@@ -17,8 +17,18 @@ BANK = "social-assistance-dibao"
 
 @pytest.fixture
 def game(evidence, clock):
-    return contest(players=PLAYERS, banks=[BANK], per_player=1, buzz=2, seconds=30, contest_id="t1",
-                   store=evidence, clock=clock, live=False, seed=7)
+    return contest(
+        players=PLAYERS,
+        banks=[BANK],
+        per_player=1,
+        buzz=2,
+        seconds=30,
+        contest_id="t1",
+        store=evidence,
+        clock=clock,
+        live=False,
+        seed=7,
+    )
 
 
 def test_the_setup_form_answers_bad_choices_with_a_message(evidence, clock):
@@ -30,8 +40,12 @@ def test_the_setup_form_answers_bad_choices_with_a_message(evidence, clock):
     widget.start_button.click()
     assert "请至少选择一个题库" in widget.setup_message.value
     widget.bank_picker.value = (BANK,)
-    for box, typed, says in ((widget.per_player_box, "两", "必答每人题数"), (widget.per_player_box, "-1", "0 到 20"),
-                             (widget.buzz_box, "1000", "抢答题数"), (widget.seconds_box, "2", "每题限时")):
+    for box, typed, says in (
+        (widget.per_player_box, "两", "必答每人题数"),
+        (widget.per_player_box, "-1", "0 到 20"),
+        (widget.buzz_box, "1000", "抢答题数"),
+        (widget.seconds_box, "2", "每题限时"),
+    ):
         good, box.value = box.value, typed
         widget.start_button.click()
         assert says in widget.setup_message.value and widget.state == "setup"
@@ -48,13 +62,15 @@ def test_the_setup_form_answers_bad_choices_with_a_message(evidence, clock):
 
 def test_configure_refuses_unknown_players_banks_and_domains(evidence, clock):
     widget = contest(store=evidence, clock=clock, live=False)
-    for options, says in (({"players": ["X9"], "banks": [BANK]}, "花名册中没有工号 X9"),
-                          ({"players": PLAYERS, "banks": ["nope"]}, "没有题库 nope"),
-                          ({"players": PLAYERS, "domains": ["nowhere"]}, "没有领域 nowhere"),
-                          ({"players": PLAYERS, "banks": [BANK], "per_player": 0, "buzz": 0}, "至少安排一题")):
+    for options, says in (
+        ({"players": ["X9"], "banks": [BANK]}, "花名册中没有工号 X9"),
+        ({"players": PLAYERS, "banks": ["nope"]}, "没有题库 nope"),
+        ({"players": PLAYERS, "domains": ["nowhere"]}, "没有领域 nowhere"),
+        ({"players": PLAYERS, "banks": [BANK], "per_player": 0, "buzz": 0}, "至少安排一题"),
+    ):
         with pytest.raises(ContestSetupError, match=says):
             widget.configure(**options)
-    bad = contest(players=["X9"], banks=[BANK], store=evidence, clock=clock, live=False)   # a message, not a traceback
+    bad = contest(players=["X9"], banks=[BANK], store=evidence, clock=clock, live=False)  # a message, not a traceback
     assert bad.state == "setup" and "X9" in bad.setup_message.value
 
 
@@ -63,7 +79,7 @@ def test_a_whole_contest_scores_each_round_and_records_evidence_per_player(game,
     assert [q.player for q in game.questions[:3]] == PLAYERS
     assert all(f"tk-buzz-{p}" in b._dom_classes for p, b in game.buzz_buttons.items())
 
-    q1 = game.next()                                         # 必答: each player answers their own question
+    q1 = game.next()  # 必答: each player answers their own question
     assert "林晓雨" in game.question_html.value and "答题中" in game.board.value
     game.buzz("W002")
     assert "必答题，不能抢答" in game.message.value
@@ -76,22 +92,22 @@ def test_a_whole_contest_scores_each_round_and_records_evidence_per_player(game,
 
     game.next()
     clock.advance(seconds=31)
-    game.tick()                                              # time is up: 0 for W003, recorded as a timeout
+    game.tick()  # time is up: 0 for W003, recorded as a timeout
     assert game.state == "closed" and "时间到" in game.message.value and game.scores["W003"] == 0
 
-    q4 = game.next()                                         # 抢答
+    q4 = game.next()  # 抢答
     assert game.answer(right_answer(q4.item)) is None and "请先抢答" in game.message.value
-    assert game.buzz("W002") and not game.buzz("W003")       # W002 was first
+    assert game.buzz("W002") and not game.buzz("W003")  # W002 was first
     assert "已经抢到答题权" in game.message.value
     game.answer(wrong_answer(q4.item))
     assert game.scores["W002"] == -5 and game.state == "open"
-    assert not game.buzz("W002")                             # once per question
+    assert not game.buzz("W002")  # once per question
     assert game.buzz("W001")
     game.answer(right_answer(q4.item))
     assert game.scores["W001"] == 20 and game.state == "closed" and q4.winner == "W001"
 
     q5 = game.next()
-    for player in ("W003", "W001", "W002"):                  # everyone misses: the question closes
+    for player in ("W003", "W001", "W002"):  # everyone misses: the question closes
         assert game.buzz(player)
         game.answer(wrong_answer(q5.item))
     assert game.state == "closed" and game.scores == {"W001": 15, "W002": -10, "W003": -5}
@@ -113,32 +129,45 @@ def test_a_whole_contest_scores_each_round_and_records_evidence_per_player(game,
     first = by_player["W001"][0]
     assert first.ref == f"contest:t1:q1:{q1.bank_id}:{q1.item.id}" and first.score == 1.0
     assert first.answer["round"] == "必答" and first.answer["points"] == 10 and first.answer["contest"] == "t1"
-    assert first.assessor == "W001"                          # the trainer's kernel (TRAINKIT_WORKER) ran it
+    assert first.assessor == "W001"  # the trainer's kernel (TRAINKIT_WORKER) ran it
     assert {r.answer["points"] for r in by_player["W002"] if r.ref.split(":")[2] == "q4"} == {-5}
 
 
 def test_empty_or_absurd_answers_cost_nothing(game, evidence):
     q = game.next()
     assert game.answer("") is None and "还没有作答" in game.message.value
-    game.questions[0] = ContestQuestion(1, "required", BANK, next(i for i in load_bank(BANK).items
-                                                                   if i.type == "numeric"), player="W001")
-    game.next_button.click()                                 # skip: nobody scores, nothing recorded
+    game.questions[0] = ContestQuestion(
+        1, "required", BANK, next(i for i in load_bank(BANK).items if i.type == "numeric"), player="W001"
+    )
+    game.next_button.click()  # skip: nobody scores, nothing recorded
     assert game.scores == dict.fromkeys(PLAYERS, 0) and evidence.rows() == [] and q is not None
 
 
 def test_enter_in_a_number_box_answers_and_late_answers_time_out(evidence, clock):
     numeric = next(i for i in load_bank(BANK).items if i.type == "numeric")
-    game = contest(players=["W001", "W002"], banks=[BANK], per_player=1, buzz=0, seconds=20, contest_id="t2",
-                   store=evidence, clock=clock, live=False, seed=1)
-    game.questions = [ContestQuestion(1, "required", BANK, numeric, player="W001"),
-                      ContestQuestion(2, "required", BANK, numeric, player="W002")]
+    game = contest(
+        players=["W001", "W002"],
+        banks=[BANK],
+        per_player=1,
+        buzz=0,
+        seconds=20,
+        contest_id="t2",
+        store=evidence,
+        clock=clock,
+        live=False,
+        seed=1,
+    )
+    game.questions = [
+        ContestQuestion(1, "required", BANK, numeric, player="W001"),
+        ContestQuestion(2, "required", BANK, numeric, player="W002"),
+    ]
     game.next()
     game.input.value = "-3"
     assert "负数" in game.message.value and game.state == "open"
-    game.input.value = right_answer(numeric)                 # Enter
+    game.input.value = right_answer(numeric)  # Enter
     assert game.scores["W001"] == 10 and game.state == "closed"
     game.next()
-    clock.advance(seconds=25)                                # no tick: the answer itself is checked
+    clock.advance(seconds=25)  # no tick: the answer itself is checked
     assert game.answer(right_answer(numeric)) is None
     assert game.scores["W002"] == 0 and game.state == "closed" and "时间到" in game.message.value
     assert [r.answer.get("timeout") for r in evidence.rows(worker_id="W002")] == [True] * len(numeric.items)
@@ -155,10 +184,20 @@ def test_the_scoreboard_is_large_and_ends_on_request(game):
 
 
 def test_the_clock_thread_times_a_question_out_and_records_it(evidence, clock):
-    game = contest(players=["W001"], banks=[BANK], per_player=1, buzz=0, seconds=10, contest_id="t3",
-                   store=evidence, clock=clock, live=True, seed=3)
+    game = contest(
+        players=["W001"],
+        banks=[BANK],
+        per_player=1,
+        buzz=0,
+        seconds=10,
+        contest_id="t3",
+        store=evidence,
+        clock=clock,
+        live=True,
+        seed=3,
+    )
     game.next()
-    clock.advance(seconds=11)                               # the thread's next tick sees the time is up
+    clock.advance(seconds=11)  # the thread's next tick sees the time is up
     deadline = time.monotonic() + 5
     while game.state == "open" and time.monotonic() < deadline:
         time.sleep(0.05)

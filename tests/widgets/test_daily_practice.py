@@ -30,8 +30,15 @@ def _record(store, worker, service_item, score, n=3):
     bank, item = next((b.id, i) for b in load_banks().values() for i in b.items if service_item in i.items)
     when = datetime.now(UTC) - timedelta(days=2)
     for k in range(n):
-        store.record(worker_id=worker.worker_id, item_id=service_item, domain=load_framework().domain_of(service_item),
-                     source="self_check", ref=f"quiz:{bank}:{item.id}", score=score, recorded_at=when + timedelta(minutes=k))
+        store.record(
+            worker_id=worker.worker_id,
+            item_id=service_item,
+            domain=load_framework().domain_of(service_item),
+            source="self_check",
+            ref=f"quiz:{bank}:{item.id}",
+            score=score,
+            recorded_at=when + timedelta(minutes=k),
+        )
 
 
 def test_items_come_from_the_weakest_service_items_never_seen_first(evidence, worker):
@@ -42,7 +49,7 @@ def test_items_come_from_the_weakest_service_items_never_seen_first(evidence, wo
     assert [p.service_item for p in picks] == ["dibao_household", "dibao_application", "dibao_income"]
     assert [p.ratio for p in picks] == [None, 0.0, 1.0]
     answered = {r.ref for r in rows}
-    assert picks[1].ref not in answered and picks[2].ref not in answered   # questions not yet answered first
+    assert picks[1].ref not in answered and picks[2].ref not in answered  # questions not yet answered first
     picks = pick_items(rows, now=datetime.now(UTC), n=10, rng=random.Random(1), domain="social_assistance")
     assert len(picks) == 10 and len({p.ref for p in picks}) == 10
 
@@ -52,7 +59,7 @@ def test_a_practice_starts_on_click_counts_down_and_ends_with_the_score_and_ever
     assert len(practice.cards) == 10 and practice.items.layout.display == "none"
     assert "15:00" in practice.timer.value and "每日15分钟" in practice.head.value
     answer(practice.cards[0], right_answer(practice.cards[0].item))
-    assert "开始练习" in practice.cards[0].feedback.value and evidence.rows() == []   # not before the start
+    assert "开始练习" in practice.cards[0].feedback.value and evidence.rows() == []  # not before the start
 
     practice.start_button.click()
     assert practice.items.layout.display is None and practice.start_button.layout.display == "none"
@@ -93,7 +100,7 @@ def test_time_up_ends_the_practice_and_later_answers_are_not_recorded(evidence, 
 def test_time_is_checked_on_submit_even_without_the_timer(evidence, worker, clock):
     practice = _practice(evidence, worker, clock)
     practice.start()
-    clock.advance(minutes=16)                                  # no tick: the thread is not running
+    clock.advance(minutes=16)  # no tick: the thread is not running
     card = practice.cards[0]
     answer(card, right_answer(card.item))
     assert "时间到了" in card.feedback.value and practice.finished and evidence.rows() == []
@@ -117,7 +124,7 @@ def test_reopening_today_resumes_the_same_items_answers_and_clock(evidence, work
         answer(card, right_answer(card.item))
     clock.advance(minutes=5)
 
-    again = _practice(evidence, worker, clock)                # the notebook is run again
+    again = _practice(evidence, worker, clock)  # the notebook is run again
     assert [c.ref for c in again.cards] == [c.ref for c in first.cards]
     assert again.started == first.started and not again.finished and "开始的练习" in again.head.value
     assert "10:00" in again.timer.value and again.start_button.layout.display == "none"
@@ -128,10 +135,10 @@ def test_reopening_today_resumes_the_same_items_answers_and_clock(evidence, work
         answer(card, right_answer(card.item))
     assert again.finished and "本次得分 10 / 10" in again.result.value
 
-    done = _practice(evidence, worker, clock)                 # and once more: the result is shown
+    done = _practice(evidence, worker, clock)  # and once more: the result is shown
     assert done.finished and "本次得分 10 / 10" in done.result.value and done.again_button.layout.display is None
     rows = len(evidence.rows())
-    done.again_button.click()                                 # a fresh set, started at once
+    done.again_button.click()  # a fresh set, started at once
     assert not done.finished and done.started == clock() and len(evidence.rows()) == rows
     assert not any(c.locked for c in done.cards)
 
@@ -157,6 +164,6 @@ def test_the_countdown_thread_ends_the_practice_by_itself():
     expired = threading.Event()
     countdown = Countdown(w.HTML(), clock=lambda: now[0], on_expire=expired.set)
     countdown.start(60, live=True)
-    now[0] = start + timedelta(seconds=61)                     # the thread sees the time is up on its next tick
+    now[0] = start + timedelta(seconds=61)  # the thread sees the time is up on its next tick
     assert expired.wait(3) and "00:00" in countdown.display.value
     assert not countdown.running

@@ -23,7 +23,7 @@ def _field(widget, *path):
 
 def test_editing_the_income_moves_a_household_across_the_line():
     widget = decision_widget("dibao")
-    widget.picker.value = 0                      # 两口之家月收入1389元 → 633
+    widget.picker.value = 0  # 两口之家月收入1389元 → 633
     widget.decide.click()
     assert "633" in widget.result.value
     _field(widget, "members", 0, "incomes", 0, "monthly").widget.value = "2022"
@@ -44,8 +44,9 @@ def test_editing_the_age_moves_an_elder_to_the_next_allowance_tier():
     assert "每月高龄津贴 <b>50" in widget.result.value and "补差" not in widget.result.value
 
 
-@pytest.mark.parametrize(("program", "label"), [("dibao", "每月补差"), ("tekun", "每月基本生活费"),
-                                                ("jisheng_tefu", "每月特别扶助金")])
+@pytest.mark.parametrize(
+    ("program", "label"), [("dibao", "每月补差"), ("tekun", "每月基本生活费"), ("jisheng_tefu", "每月特别扶助金")]
+)
 def test_an_amount_is_named_as_the_program_names_it(program, label):
     widget = decision_widget(program)
     index = next(i for i, s in enumerate(widget.scenarios) if s.expected.amount)

@@ -11,7 +11,7 @@ from trainkit.roster import load_roster
 from trainkit.widgets import assignments_help, case_walkthrough, learning_map
 from trainkit.widgets.learning_map import lesson_progress, map_data
 
-LESSON = "elderly-longevity-allowance"          # one bank and one case
+LESSON = "elderly-longevity-allowance"  # one bank and one case
 
 
 @pytest.fixture
@@ -28,9 +28,18 @@ def _answer_bank(store, worker, bank_id, score=1.0, when=None, skip=0):
     fw = load_framework()
     items = load_banks()[bank_id].items
     store.record_many(
-        {"worker_id": worker.worker_id, "item_id": s, "domain": fw.domain_of(s), "source": "self_check",
-         "ref": f"quiz:{bank_id}:{item.id}", "score": score, "recorded_at": when or datetime.now(UTC)}
-        for item in items[: len(items) - skip] for s in item.items)
+        {
+            "worker_id": worker.worker_id,
+            "item_id": s,
+            "domain": fw.domain_of(s),
+            "source": "self_check",
+            "ref": f"quiz:{bank_id}:{item.id}",
+            "score": score,
+            "recorded_at": when or datetime.now(UTC),
+        }
+        for item in items[: len(items) - skip]
+        for s in item.items
+    )
 
 
 def _row(data, lesson_id):
@@ -65,7 +74,7 @@ def test_a_lesson_is_done_only_when_every_item_is_answered_and_every_case_walked
         walk.choose(key)
     assert not walk.finished and _row(map_data(worker, evidence), LESSON).status == "started"
     walk.choose("A")
-    walk.choose("A")                                   # the last step: recorded with its :end ref
+    walk.choose("A")  # the last step: recorded with its :end ref
     assert walk.finished
     row = _row(map_data(worker, evidence), LESSON)
     assert (row.status, row.cases_done) == ("done", 1)
@@ -78,19 +87,25 @@ def test_a_lesson_is_done_only_when_every_item_is_answered_and_every_case_walked
 
 def test_the_suggestion_is_an_unfinished_lesson_of_my_lowest_rated_domain(evidence, worker):
     when = datetime.now(UTC) - timedelta(days=1)
-    for bank in load_banks().values():              # every domain: self-check evidence, all right …
+    for bank in load_banks().values():  # every domain: self-check evidence, all right …
         if bank.domain != "employment":
             _answer_bank(evidence, worker, bank.id, score=1.0, when=when)
-    _answer_bank(evidence, worker, "employment", score=0.0, when=when, skip=1)   # … but wrong in 社区就业
+    _answer_bank(evidence, worker, "employment", score=0.0, when=when, skip=1)  # … but wrong in 社区就业
     data = map_data(worker, evidence)
     levels = {d.id: d.level_title for d in data.domains}
     assert levels["employment"] == "待提高" and levels["elderly"] == "待提高"
     assert data.suggestion is not None and data.suggestion.lesson.id == "employment-difficulty-subsidy"
     assert "社区就业" in data.why and "待提高" in data.why
     last = load_banks()["employment"].items[-1]
-    evidence.record(worker_id=worker.worker_id, item_id=last.items[0], domain="employment", source="self_check",
-                    ref=f"quiz:employment:{last.id}", score=0.0)
-    data = map_data(worker, evidence)               # its lesson is now done (answered, if badly): the next gap
+    evidence.record(
+        worker_id=worker.worker_id,
+        item_id=last.items[0],
+        domain="employment",
+        source="self_check",
+        ref=f"quiz:employment:{last.id}",
+        score=0.0,
+    )
+    data = map_data(worker, evidence)  # its lesson is now done (answered, if badly): the next gap
     assert _row(data, "employment-difficulty-subsidy").status == "done"
     assert data.suggestion.lesson.domain != "employment" and data.suggestion.status != "done"
 
@@ -110,7 +125,12 @@ def test_the_hub_user_is_the_learner(evidence, monkeypatch):
 def test_the_assignments_help_explains_the_english_buttons_in_chinese():
     panel = assignments_help()
     text = panel.children[0].value
-    for english, chinese in (("Fetch", "领取"), ("Validate", "检查"), ("Submit", "提交"), ("Fetch Feedback", "领取反馈"),
-                             ("Assignment List", "作业列表")):
+    for english, chinese in (
+        ("Fetch", "领取"),
+        ("Validate", "检查"),
+        ("Submit", "提交"),
+        ("Fetch Feedback", "领取反馈"),
+        ("Assignment List", "作业列表"),
+    ):
         assert f"{english}</b>（{chinese}）" in text
     assert panel.selected_index is None and "Assignments" in panel.titles[0]

@@ -12,7 +12,7 @@ def test_the_schedule_lists_dated_visit_windows_with_sources():
     box.children[1].click()
     html = box.children[2].value
     assert "孕产妇" in html and "儿童" in html and "V 已核实" in html
-    assert "2032-05-01" in html                       # the 6-year check of a child due 2026-05-01
+    assert "2032-05-01" in html  # the 6-year check of a child due 2026-05-01
     due.value = None
     box.children[1].click()
     assert "预产期" in box.children[2].value and "Traceback" not in box.children[2].value

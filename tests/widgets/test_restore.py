@@ -29,13 +29,13 @@ def test_reopening_a_bank_fills_in_my_latest_answers_with_their_feedback(evidenc
     first = quiz(BANK, worker=worker, store=evidence)
     single, numeric, multiple = _card(first, "single"), _card(first, "numeric"), _card(first, "multiple")
     answer(single, wrong_answer(single.item))
-    answer(single, right_answer(single.item))             # the latest answer is the one shown
+    answer(single, right_answer(single.item))  # the latest answer is the one shown
     answer(numeric, wrong_answer(numeric.item))
     answer(multiple, right_answer(multiple.item))
     rows_before = len(evidence.rows())
 
-    again = quiz(BANK, worker=worker, store=evidence)     # the notebook is run again
-    assert len(evidence.rows()) == rows_before            # opening records nothing
+    again = quiz(BANK, worker=worker, store=evidence)  # the notebook is run again
+    assert len(evidence.rows()) == rows_before  # opening records nothing
     assert again.restored == 3
     single2, numeric2, multiple2 = (_card(again, k) for k in ("single", "numeric", "multiple"))
     assert single2.input.value == single.item.answer and single2.attempts == 2
@@ -53,25 +53,26 @@ def test_a_restored_answer_is_not_recorded_twice_but_a_new_one_is(evidence, work
     single = _card(quiz(BANK, worker=worker, store=evidence), "single")
     answer(single, wrong_answer(single.item))
     card = _card(quiz(BANK, worker=worker, store=evidence), "single")
-    card.submit.click()                                   # the same answer again: nothing new
+    card.submit.click()  # the same answer again: nothing new
     assert len(evidence.rows(ref=card.ref)) == len(card.item.items)
     answer(card, right_answer(card.item))
     rows = evidence.rows(ref=card.ref)
     assert [r.score for r in rows] == [0.0] * len(card.item.items) + [1.0] * len(card.item.items)
-    assert rows[-1].answer["attempt"] == 2                # counted on from the evidence
+    assert rows[-1].answer["attempt"] == 2  # counted on from the evidence
 
 
 def test_enter_in_a_number_box_submits_once(evidence, worker):
     card = _card(quiz(BANK, worker=worker, store=evidence), "numeric")
-    card.input.value = right_answer(card.item)            # Enter: the box sends its value
+    card.input.value = right_answer(card.item)  # Enter: the box sends its value
     assert "回答正确" in card.feedback.value
-    card.submit.click()                                   # then a click on 提交: no second row
+    card.submit.click()  # then a click on 提交: no second row
     assert len(evidence.rows()) == len(card.item.items)
     assert card.input.continuous_update is False
 
 
-@pytest.mark.parametrize("typed, says", [("-633", "负数"), ("6330000000", "明显过大"), ("abc", "不是一个数字"),
-                                         ("", "还没有作答")])
+@pytest.mark.parametrize(
+    "typed, says", [("-633", "负数"), ("6330000000", "明显过大"), ("abc", "不是一个数字"), ("", "还没有作答")]
+)
 def test_bad_numbers_get_a_friendly_message_and_are_not_recorded(evidence, worker, typed, says):
     card = _card(quiz(BANK, worker=worker, store=evidence), "numeric")
     card.input.value = typed
@@ -122,7 +123,7 @@ def test_reopening_a_case_shows_my_last_finished_path_and_its_debrief(water_case
     assert finished_cases(r.ref for r in evidence.rows()) == {water_case}
     unfinished = case_walkthrough(water_case, worker=worker, store=evidence)
     unfinished.restart.click()
-    unfinished.choose("A")                                # begun again, not finished: not what is shown
+    unfinished.choose("A")  # begun again, not finished: not what is shown
 
     reopened = case_walkthrough(water_case, worker=worker, store=evidence)
     assert reopened.finished and [p[:2] for p in reopened.path] == [("s1", "B"), ("s2b", "A"), ("s2", "A"), ("s3", "A")]

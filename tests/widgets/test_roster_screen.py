@@ -10,8 +10,9 @@ HEADER = "worker_id,display_name,street,community,post,supervisor_scope\n"
 def _screen(tmp_path):
     store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
     for worker in ("W001", "W777"):
-        store.record(worker_id=worker, item_id="dibao_income", domain="social_assistance", source="self_check",
-                     ref="q", score=1)
+        store.record(
+            worker_id=worker, item_id="dibao_income", domain="social_assistance", source="self_check", ref="q", score=1
+        )
     return RosterScreen(store=store)
 
 
@@ -19,8 +20,9 @@ def test_a_good_file_is_shown_by_street_and_community_with_unknown_ids(tmp_path,
     monkeypatch.delenv("TRAINKIT_ROSTER", raising=False)
     monkeypatch.setenv("TRAINKIT_HOME", str(tmp_path / "home"))  # saving must not change other tests' roster
     screen = _screen(tmp_path)
-    data = (HEADER + "W001,林晓雨（示例）,示例街道,示例一社区,窗口,\n"
-            "S001,郑督导（示例）,示例街道,,督导,示例街道\n").encode()
+    data = (
+        HEADER + "W001,林晓雨（示例）,示例街道,示例一社区,窗口,\nS001,郑督导（示例）,示例街道,,督导,示例街道\n"
+    ).encode()
     assert set(screen.load("新花名册.csv", data)) == {"W001", "S001"}
     shown = screen.view.value
     assert "检查通过" in shown and "示例一社区" in shown and "督导：示例街道" in shown
@@ -32,8 +34,9 @@ def test_a_good_file_is_shown_by_street_and_community_with_unknown_ids(tmp_path,
 
 def test_a_bad_file_lists_each_row_and_cannot_be_saved(tmp_path):
     screen = _screen(tmp_path)
-    data = (HEADER + "W001,林晓雨（示例）,示例街道,示例一社区,窗口,\nW001,重复的人,示例街道,,,\n"
-            "bad id,某人,示例街道,,,\n").encode()
+    data = (
+        HEADER + "W001,林晓雨（示例）,示例街道,示例一社区,窗口,\nW001,重复的人,示例街道,,,\nbad id,某人,示例街道,,,\n"
+    ).encode()
     assert screen.load("坏的.csv", data) is None
     shown = screen.view.value
     assert "2 处问题" in shown and "第3行" in shown and "重复" in shown and "第4行" in shown

@@ -29,16 +29,22 @@ def test_an_appeal_is_filed_and_revised_into_new_evidence(tmp_path):
 def test_bad_input_is_a_message_not_a_traceback(tmp_path):
     form, store = _form(tmp_path)
     file_button, message = form.children[5], form.children[12]
-    file_button.click()                               # no reason written
+    file_button.click()  # no reason written
     assert "理由" in message.value
-    form.children[11].click()                         # nothing pending
+    form.children[11].click()  # nothing pending
     assert "没有待处理" in message.value
 
 
 def test_the_query_form_shows_ratings_and_evidence(tmp_path):
     store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
-    store.record(worker_id="W001", item_id="dibao_income", domain="social_assistance", source="self_check",
-                 ref="quiz:x:y", score=1)
+    store.record(
+        worker_id="W001",
+        item_id="dibao_income",
+        domain="social_assistance",
+        source="self_check",
+        ref="quiz:x:y",
+        score=1,
+    )
     box = evidence_query(store=store, roster=load_roster())
     box.children[0].children[0].value = "W001"
     box.children[2].click()
@@ -51,8 +57,15 @@ def _two_workers(tmp_path):
 
     store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
     for worker in ("W001", "W002"):
-        store.record(worker_id=worker, item_id="dibao_income", domain="social_assistance", source="self_check",
-                     ref=f"quiz:{worker}", score=1, recorded_at=datetime(2026, 11, 30, 23, 30))  # UTC
+        store.record(
+            worker_id=worker,
+            item_id="dibao_income",
+            domain="social_assistance",
+            source="self_check",
+            ref=f"quiz:{worker}",
+            score=1,
+            recorded_at=datetime(2026, 11, 30, 23, 30),
+        )  # UTC
     return store
 
 
@@ -75,6 +88,6 @@ def test_a_supervisor_sees_names_local_time_and_chinese_titles(tmp_path):
     box.children[2].click()
     shown = box.children[3].value
     assert "quiz:W001" in shown and "quiz:W002" in shown
-    assert "赵建国（示例）（W002）" in shown and "2026-12-01 07:30" in shown   # 23:30 UTC is 07:30 in Beijing
+    assert "赵建国（示例）（W002）" in shown and "2026-12-01 07:30" in shown  # 23:30 UTC is 07:30 in Beijing
     assert "低保" in shown and "dibao_income" not in shown and "social_assistance" not in shown
     assert "NaN" not in shown

@@ -44,11 +44,16 @@ def visible_messages(test_source: str) -> set[str]:
         tree = ast.parse(test_source)
     except SyntaxError:
         return set()
-    return {node.msg.value for node in ast.walk(tree)
-            if isinstance(node, ast.Assert) and isinstance(node.msg, ast.Constant) and isinstance(node.msg.value, str)}
+    return {
+        node.msg.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assert) and isinstance(node.msg, ast.Constant) and isinstance(node.msg.value, str)
+    }
 
 
-def check_results(nb: NotebookNode, source: NotebookSource, *, hints: dict[str, str] | None = None) -> list[CheckResult]:
+def check_results(
+    nb: NotebookNode, source: NotebookSource, *, hints: dict[str, str] | None = None
+) -> list[CheckResult]:
     """Results for every grade and task cell of ``nb`` (executed), in notebook order.
     ``hints`` maps the grade id of a test cell to the normaliser's message about its answer."""
     hints = hints or {}
@@ -57,8 +62,9 @@ def check_results(nb: NotebookNode, source: NotebookSource, *, hints: dict[str, 
         meta = cell.metadata.get("nbgrader", {})
         gid = meta.get("grade_id")
         if cell.cell_type == "code" and not meta.get("locked"):
-            answer = "\n".join(line for line in cell.source.splitlines()
-                               if line.strip() and not line.lstrip().startswith("#"))
+            answer = "\n".join(
+                line for line in cell.source.splitlines() if line.strip() and not line.lstrip().startswith("#")
+            )
         if gid is None or not (meta.get("grade") or meta.get("task")):
             continue
         label = source.label(gid)
@@ -112,4 +118,3 @@ def _error_message(error: NotebookNode, visible: str) -> str:
     if ename == "KeyboardInterrupt":
         return "检查运行超过时间限制，被中断"
     return f"检查没有通过（运行出错：{ename}）" if re.fullmatch(r"[A-Za-z_][\w.]*", ename) else "检查没有通过"
-

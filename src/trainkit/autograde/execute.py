@@ -46,14 +46,25 @@ class LimitedKernelManager(AsyncKernelManager):
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         cmd = super().format_kernel_cmd(extra_arguments)
-        return [sys.executable, str(LAUNCHER), f"--memory-mb={self.memory_mb}",
-                f"--stdout-chars={self.stdout_chars}", f"--stderr-chars={self.stderr_chars}", "--", *cmd]
+        return [
+            sys.executable,
+            str(LAUNCHER),
+            f"--memory-mb={self.memory_mb}",
+            f"--stdout-chars={self.stdout_chars}",
+            f"--stderr-chars={self.stderr_chars}",
+            "--",
+            *cmd,
+        ]
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:  # noqa: ANN003
-        inner = kernel_cmd[kernel_cmd.index("--") + 1:] if "--" in kernel_cmd else []
+        inner = kernel_cmd[kernel_cmd.index("--") + 1 :] if "--" in kernel_cmd else []
         child = None
-        if self.zygote is not None and self.zygote.alive and inner[:1] == [sys.executable] \
-                and inner[1:3] == ["-m", "ipykernel_launcher"]:
+        if (
+            self.zygote is not None
+            and self.zygote.alive
+            and inner[:1] == [sys.executable]
+            and inner[1:3] == ["-m", "ipykernel_launcher"]
+        ):
             child = self.zygote.spawn(kernel_cmd, cwd=kw.get("cwd") or os.getcwd(), env=kw.get("env") or os.environ)
         if child is None:
             await super()._async_launch_kernel(kernel_cmd, **kw)
@@ -124,8 +135,13 @@ class GuardedExecute(Execute):
     stderr_chars = Integer(8_000)
     runtime_dir = Unicode("")
 
-    def __init__(self, *args, on_incident: Callable[[str], None] | None = None,  # noqa: ANN002
-                 where: Callable[[NotebookNode, int], str] | None = None, **kwargs) -> None:  # noqa: ANN003
+    def __init__(
+        self,
+        *args,
+        on_incident: Callable[[str], None] | None = None,  # noqa: ANN002
+        where: Callable[[NotebookNode, int], str] | None = None,
+        **kwargs,
+    ) -> None:  # noqa: ANN003
         kwargs.setdefault("kernel_manager_class", LimitedKernelManager)
         super().__init__(*args, **kwargs)
         self.on_incident = on_incident or (lambda text: None)
@@ -271,8 +287,11 @@ class GuardedExecute(Execute):
     def output(self, outs, msg, display_id, cell_index):  # noqa: ANN001, ANN201
         if msg["msg_type"] in ("stream", "display_data") and len(outs) >= MAX_OUTPUTS:
             if len(outs) == MAX_OUTPUTS:
-                outs.append(NotebookNode(output_type="stream", name="stdout",
-                                         text="[trainkit] 本格输出条目过多，其余输出没有保存。\n"))
+                outs.append(
+                    NotebookNode(
+                        output_type="stream", name="stdout", text="[trainkit] 本格输出条目过多，其余输出没有保存。\n"
+                    )
+                )
             return None
         out = super().output(outs, msg, display_id, cell_index)
         if out is not None and out.get("output_type") == "stream" and out.get("name") == "stderr":

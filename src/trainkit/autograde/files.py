@@ -60,16 +60,21 @@ def publish(course: Course, assignment: str, student: str, staged: Path) -> None
     course.converter.set_permissions(assignment, student)
 
 
-def write_report(course: Course, assignment: str, sub: Submission, *, recorded: bool, results: dict,
-                 checks: dict[str, list[dict]]) -> Path:
+def write_report(
+    course: Course, assignment: str, sub: Submission, *, recorded: bool, results: dict, checks: dict[str, list[dict]]
+) -> Path:
     """``.trainkit/autograde/reports/<assignment>/<student>.json``: read by ``trainkit feedback``."""
     report = {
-        "student": sub.student, "assignment": assignment, "graded_by": "trainkit autograde",
+        "student": sub.student,
+        "assignment": assignment,
+        "graded_by": "trainkit autograde",
         "graded_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "submitted_at": sub.timestamp.isoformat() if sub.timestamp else None,
         "recorded": recorded,
-        "notebooks": {name: {"status": r.status, "repairs": r.repairs, "problems": r.problems,
-                             "checks": checks.get(name, [])} for name, r in results.items()},
+        "notebooks": {
+            name: {"status": r.status, "repairs": r.repairs, "problems": r.problems, "checks": checks.get(name, [])}
+            for name, r in results.items()
+        },
     }
     path = course.state("reports", assignment, f"{sub.student}.json")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -58,7 +58,7 @@ def _decode(raw: bytes, notes: list[str]) -> str:
         return raw.decode("utf-16")
     if raw.startswith(codecs.BOM_UTF8):
         notes.append("文件开头有 BOM 标记，已去掉")
-        raw = raw[len(codecs.BOM_UTF8):]
+        raw = raw[len(codecs.BOM_UTF8) :]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -80,8 +80,10 @@ def _parse(text: str, notes: list[str]) -> tuple[object, bool]:
     cells = _salvage_cells(text)
     if not cells:
         raise Unreadable(f"文件不是有效的 notebook：JSON 在{where}处出错，读不出任何格子")
-    notes.append(f"文件内容不完整或已损坏（JSON 在{where}处出错）：找回了前 {len(cells)} 个格子，"
-                 "其后的格子按原题补回（视为未作答）")
+    notes.append(
+        f"文件内容不完整或已损坏（JSON 在{where}处出错）：找回了前 {len(cells)} 个格子，"
+        "其后的格子按原题补回（视为未作答）"
+    )
     version = _VERSION.search(text)
     if version and version.group(1) == "3":
         return {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": cells}]}, True

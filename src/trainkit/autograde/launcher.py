@@ -68,7 +68,7 @@ def _is_this_ipykernel(cmd: list[str]) -> bool:
 
 def _parse(argv: list[str]) -> tuple[dict[str, str], list[str]]:
     split = argv.index("--")
-    return dict(arg.lstrip("-").split("=", 1) for arg in argv[:split]), argv[split + 1:]
+    return dict(arg.lstrip("-").split("=", 1) for arg in argv[:split]), argv[split + 1 :]
 
 
 def _import_kernel():  # noqa: ANN202
@@ -123,9 +123,20 @@ def main(argv: list[str]) -> None:
 # Modules a kernel imports while it starts (measured with ipykernel 7 / IPython 9): imported
 # once in the zygote, a forked kernel starts in a fraction of the time. Imports only — no
 # kernel, shell or socket exists before the fork.
-PRELOAD = ("IPython.core.completerlib", "IPython.core.debugger", "IPython.core.oinspect",
-           "IPython.extensions.storemagic", "IPython.utils.wildcard", "code", "faulthandler", "pdb",
-           "sqlite3", "tornado.platform.asyncio", "unicodedata")
+PRELOAD = (
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.core.oinspect",
+    "IPython.extensions.storemagic",
+    "IPython.utils.wildcard",
+    "code",
+    "faulthandler",
+    "pdb",
+    "sqlite3",
+    "tornado.platform.asyncio",
+    "unicodedata",
+)
+
 
 def _zygote() -> None:
     """Serve one worker over stdin/stdout, one JSON line per request:

@@ -122,7 +122,7 @@ def _outside_strings(line: str) -> str:
             out.append(ch)
             continue
         if ch == "#":
-            out.append(line[len(out):])
+            out.append(line[len(out) :])
             break
         out.append(ch.translate(_FULLWIDTH))
     return "".join(out)

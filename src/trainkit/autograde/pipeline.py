@@ -90,10 +90,17 @@ class Grader:
         self.kernel_log.close()
 
     def resources(self, job: Job) -> dict:
-        return {"unique_key": job.notebook, "output_files_dir": f"{job.notebook}_files",
-                "nbgrader": {"student": job.student, "assignment": self.setup.assignment,
-                             "notebook": job.notebook, "db_url": self.course.db_url},
-                "metadata": {"name": job.notebook, "path": job.stage}}
+        return {
+            "unique_key": job.notebook,
+            "output_files_dir": f"{job.notebook}_files",
+            "nbgrader": {
+                "student": job.student,
+                "assignment": self.setup.assignment,
+                "notebook": job.notebook,
+                "db_url": self.course.db_url,
+            },
+            "metadata": {"name": job.notebook, "path": job.stage},
+        }
 
     def prepare(self, job: Job) -> Prepared | Outcome:
         """Read, repair, normalise and sanitise; then launch the notebook's kernel."""
@@ -103,9 +110,14 @@ class Grader:
             intake = read_submission(Path(job.path).read_bytes())
         except (Unreadable, OSError) as err:
             reason = str(err) if isinstance(err, Unreadable) else f"无法读取文件：{err.strerror}"
-            return Outcome(job.student, job.notebook, "unreadable", repairs=list(job.notes),
-                           problems=[f"{reason}：本 notebook 各题记 0 分，请学员重新提交"],
-                           seconds=time.monotonic() - started)
+            return Outcome(
+                job.student,
+                job.notebook,
+                "unreadable",
+                repairs=list(job.notes),
+                problems=[f"{reason}：本 notebook 各题记 0 分，请学员重新提交"],
+                seconds=time.monotonic() - started,
+            )
         nb = intake.nb
         repairs = [*job.notes, *intake.notes, *repair_structure(nb, source)]
         hints = _normalise(nb, repairs)
@@ -116,10 +128,14 @@ class Grader:
         execute = None
         for pp in self.autograde:
             if issubclass(pp, Execute):  # nbgrader's Execute, as configured
-                execute = GuardedExecute(parent=self.course.exporter, on_incident=incidents.append,
-                                         where=lambda cell, i, s=source: _where(s, cell, i),
-                                         notebook_timeout=self.setup.notebook_timeout,
-                                         memory_mb=self.setup.memory_mb, runtime_dir=self.runtime)
+                execute = GuardedExecute(
+                    parent=self.course.exporter,
+                    on_incident=incidents.append,
+                    where=lambda cell, i, s=source: _where(s, cell, i),
+                    notebook_timeout=self.setup.notebook_timeout,
+                    memory_mb=self.setup.memory_mb,
+                    runtime_dir=self.runtime,
+                )
                 execute.zygote = self.zygote_alive()
                 if execute.enabled and any(c.cell_type == "code" and c.source.strip() for c in nb.cells):
                     execute.prestart(nb, resources, stderr=self.kernel_log)
@@ -138,8 +154,16 @@ class Grader:
         nb_path = Path(prep.job.stage) / f"{prep.job.notebook}.ipynb"
         nbformat.write(nb, nb_path)
         checks = [c.to_json() for c in check_results(nb, source, hints=prep.hints)]
-        return Outcome(prep.job.student, prep.job.notebook, "graded", nb, prep.repairs, problems, checks,
-                       time.monotonic() - prep.started)
+        return Outcome(
+            prep.job.student,
+            prep.job.notebook,
+            "graded",
+            nb,
+            prep.repairs,
+            problems,
+            checks,
+            time.monotonic() - prep.started,
+        )
 
     def _execute(self, prep: Prepared) -> tuple[NotebookNode, dict]:
         ex = prep.execute
@@ -171,8 +195,13 @@ class Grader:
 def crashed(job: Job, err: BaseException, prep: Prepared | None) -> Outcome:
     logging.getLogger("trainkit.autograde").error("%s/%s:\n%s", job.student, job.notebook, traceback.format_exc())
     repairs = prep.repairs if isinstance(prep, Prepared) else list(job.notes)
-    return Outcome(job.student, job.notebook, "error", repairs=repairs,
-                   problems=[f"评分时出现内部错误（{type(err).__name__}：{str(err)[:200]}），成绩未记录；详见评分日志"])
+    return Outcome(
+        job.student,
+        job.notebook,
+        "error",
+        repairs=repairs,
+        problems=[f"评分时出现内部错误（{type(err).__name__}：{str(err)[:200]}），成绩未记录；详见评分日志"],
+    )
 
 
 def _normalise(nb: NotebookNode, repairs: list[str]) -> dict[str, str]:
@@ -217,8 +246,13 @@ def _defined_names(nb: NotebookNode) -> set[str]:
     return names
 
 
-def _incidents(nb: NotebookNode, source, memory_mb: int, execute: GuardedExecute | None,  # noqa: ANN001
-               repairs: list[str]) -> list[str]:
+def _incidents(
+    nb: NotebookNode,
+    source,
+    memory_mb: int,
+    execute: GuardedExecute | None,  # noqa: ANN001
+    repairs: list[str],
+) -> list[str]:
     """What learner code did to its own run, named by question where possible: timeouts,
     memory errors and exits are problems; cut-off output is only noted (it costs no points)."""
     found = []
@@ -234,8 +268,11 @@ def _incidents(nb: NotebookNode, source, memory_mb: int, execute: GuardedExecute
             found.append(f"{where}占用内存超过上限（{memory_mb} MB），已中止，受影响的题目不得分")
         elif "SystemExit" in names:
             found.append(f"{where}调用了 sys.exit()（退出），这一格没有运行完，受影响的题目不得分")
-        if any("[trainkit] 本格输出" in o.get("text", "") or "[trainkit] 错误输出过长" in o.get("text", "")
-               for o in cell.outputs if o.get("output_type") == "stream"):
+        if any(
+            "[trainkit] 本格输出" in o.get("text", "") or "[trainkit] 错误输出过长" in o.get("text", "")
+            for o in cell.outputs
+            if o.get("output_type") == "stream"
+        ):
             repairs.append(f"{where}输出的内容过多，只保存了开头部分（不影响评分）")
     return found
 

@@ -46,8 +46,9 @@ class Plan:
     unknown: list[str]  # --student ids with no submission
 
 
-def plan_submissions(course: Course, source: AssignmentSource, *, students: tuple[str, ...] = (),
-                     force: bool = False) -> Plan:
+def plan_submissions(
+    course: Course, source: AssignmentSource, *, students: tuple[str, ...] = (), force: bool = False
+) -> Plan:
     assignment = source.name
     pattern = str(course.path("submitted", "*", assignment))
     excluded = set(filter(None, course.coursedir.student_id_exclude.split(",")))
@@ -108,7 +109,9 @@ def _match_notebooks(sub: Submission, source: AssignmentSource, ignore: list[str
         wanted = set(nb.order)
         unclaimed = [rel for rel in present if rel not in claimed]
         ranked = sorted(((_likeness(present[rel], wanted), rel) for rel in unclaimed), reverse=True)
-        usable = [(key, rel) for key, rel in ranked if key[0] > 0 or (len(unclaimed) == 1 and len(source.notebooks) == 1)]
+        usable = [
+            (key, rel) for key, rel in ranked if key[0] > 0 or (len(unclaimed) == 1 and len(source.notebooks) == 1)
+        ]
         if not usable:
             sub.files[name] = None
             continue
@@ -116,15 +119,24 @@ def _match_notebooks(sub: Submission, source: AssignmentSource, ignore: list[str
         if rest and rest[0][0] == best:
             sub.files[name] = None
             tied = "、".join(f"“{r}”" for k, r in usable if k == best)
-            sub.undecided[name] = (f"没有找到 {name}.ipynb；提交的 {tied} 同样像是这份作业（作答格一样多、修改时间相同），"
-                                   f"无法确定评哪一份，本 notebook 没有评分：请确认后把要评的一份改名为 {name}.ipynb，再运行一次")
+            sub.undecided[name] = (
+                f"没有找到 {name}.ipynb；提交的 {tied} 同样像是这份作业（作答格一样多、修改时间相同），"
+                f"无法确定评哪一份，本 notebook 没有评分：请确认后把要评的一份改名为 {name}.ipynb，再运行一次"
+            )
             claimed.update(r for k, r in usable if k == best)
             continue
         sub.files[name] = present[rel]
         claimed.add(rel)
-        why = f"其中作答的格子最多（{best[1]} 格）" if rest and best[1] != rest[0][0][1] else "它是最近修改的一份" if rest else ""
+        why = (
+            f"其中作答的格子最多（{best[1]} 格）"
+            if rest and best[1] != rest[0][0][1]
+            else "它是最近修改的一份"
+            if rest
+            else ""
+        )
         sub.notes.setdefault(name, []).append(
-            f"没有找到 {name}.ipynb，改用提交的“{rel}”（文件被改名或移动{'；' + why if why else ''}）")
+            f"没有找到 {name}.ipynb，改用提交的“{rel}”（文件被改名或移动{'；' + why if why else ''}）"
+        )
     sub.extra = sorted(set(present) - claimed)
 
 
@@ -152,8 +164,14 @@ def _answered(path: Path) -> int:
         if not isinstance(cell, dict) or not cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
             continue
         text = "".join(cell.get("source", "")) if isinstance(cell.get("source"), list) else str(cell.get("source", ""))
-        kept = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
-                and line.strip() not in _STUBS and "raise NotImplementedError" not in line]
+        kept = [
+            line
+            for line in text.splitlines()
+            if line.strip()
+            and not line.lstrip().startswith("#")
+            and line.strip() not in _STUBS
+            and "raise NotImplementedError" not in line
+        ]
         count += bool(kept)
     return count
 

@@ -23,7 +23,6 @@ from .worker import worker_main
 __all__ = ["WorkerPool", "default_jobs"]
 
 
-
 def default_jobs() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -50,8 +49,9 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
-        process = self.ctx.Process(target=worker_main, args=(child, self.setup), daemon=True,
-                                   name="trainkit-autograde-worker")
+        process = self.ctx.Process(
+            target=worker_main, args=(child, self.setup), daemon=True, name="trainkit-autograde-worker"
+        )
         process.start()
         child.close()
         return _Worker(process, parent)
@@ -77,8 +77,9 @@ class WorkerPool:
                     self._replace(w, queue, by_key, on_outcome, "评分进程意外退出（可能是学员代码终止了评分进程）")
                 elif w.running is not None and time.monotonic() - w.began > self.stall_after:
                     self._kill(w)
-                    self._replace(w, queue, by_key, on_outcome,
-                                  f"评分超过 {self.stall_after:.0f} 秒仍未完成，已强制结束")
+                    self._replace(
+                        w, queue, by_key, on_outcome, f"评分超过 {self.stall_after:.0f} 秒仍未完成，已强制结束"
+                    )
             tick()
 
     def _read(self, w: _Worker, on_outcome: Callable[[Outcome], None]) -> bool:
@@ -96,8 +97,7 @@ class WorkerPool:
             return False
         return True
 
-    def _replace(self, w: _Worker, queue: deque, by_key: dict, on_outcome: Callable[[Outcome], None],
-                 why: str) -> None:
+    def _replace(self, w: _Worker, queue: deque, by_key: dict, on_outcome: Callable[[Outcome], None], why: str) -> None:
         w.conn.close()
         w.process.join(timeout=1)
         for key in reversed(w.held):
@@ -105,8 +105,11 @@ class WorkerPool:
             if key == w.running:
                 on_outcome(Outcome(key[0], key[1], "error", problems=[f"{why}，成绩未记录"]))
             elif self.suspects[key] >= 2:  # it kills its worker before it even runs
-                on_outcome(Outcome(key[0], key[1], "error",
-                                   problems=["评分进程两次在读取这份作业时退出，成绩未记录；详见评分日志"]))
+                on_outcome(
+                    Outcome(
+                        key[0], key[1], "error", problems=["评分进程两次在读取这份作业时退出，成绩未记录；详见评分日志"]
+                    )
+                )
             else:
                 queue.appendleft(by_key[key])
         fresh = self._start()

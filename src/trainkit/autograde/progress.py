@@ -41,8 +41,7 @@ class Progress:
         bar = "█" * filled + "░" * (self.width - filled)
         left = "估算中" if not self.done else _clock(elapsed / self.done * (self.total - self.done))
         failed = f"  失败 {self.failed}" if self.failed else ""
-        return (f"{self.label} [{bar}] {self.done}/{self.total}  已用 {_clock(elapsed)}  "
-                f"预计还需 {left}{failed}")
+        return f"{self.label} [{bar}] {self.done}/{self.total}  已用 {_clock(elapsed)}  预计还需 {left}{failed}"
 
     def draw(self, *, final: bool = False) -> None:
         now = time.monotonic()

@@ -64,8 +64,15 @@ def quiet() -> Iterator[None]:
 
 
 class GradeRecorder:
-    def __init__(self, course, assignment: str, writers: list[type], *, batch: int = 8,  # noqa: ANN001
-                 interval: float = 1.0) -> None:
+    def __init__(
+        self,
+        course,
+        assignment: str,
+        writers: list[type],
+        *,
+        batch: int = 8,  # noqa: ANN001
+        interval: float = 1.0,
+    ) -> None:
         from nbgrader.api import Gradebook
 
         self.course, self.assignment, self.writers = course, assignment, writers
@@ -115,7 +122,8 @@ class GradeRecorder:
 
     def due(self) -> bool:
         return len(self._pending) >= self.batch or (
-            self._pending and time.monotonic() - self._last_commit >= self.interval)
+            self._pending and time.monotonic() - self._last_commit >= self.interval
+        )
 
     def commit(self) -> list[object]:
         """Commit the batch; return the tags now safely recorded. A gradebook busy with

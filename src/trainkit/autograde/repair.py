@@ -70,7 +70,9 @@ def _drop_foreign_metadata(nb: NotebookNode, source: NotebookSource, notes: list
             del cell.metadata["nbgrader"]
             dropped += bool(meta)
     if dropped:
-        notes.append(f"有 {dropped} 个格子带着原题中没有的评分标记（可能是从别处复制来的），已去掉这些标记，格子内容保留")
+        notes.append(
+            f"有 {dropped} 个格子带着原题中没有的评分标记（可能是从别处复制来的），已去掉这些标记，格子内容保留"
+        )
 
 
 def _retag_lost_cells(nb: NotebookNode, source: NotebookSource, notes: list[str]) -> None:
@@ -118,8 +120,10 @@ def _dedupe(nb: NotebookNode, source: NotebookSource, notes: list[str]) -> None:
         for i in where:
             if i != keep:
                 del nb.cells[i].metadata["nbgrader"]
-        notes.append(f"{describe(source, gid)}出现了 {len(where)} 次，以第 {where.index(keep) + 1} 个"
-                     f"{'（最后一个作答的）' if answered else ''}为准，其余当作普通格运行")
+        notes.append(
+            f"{describe(source, gid)}出现了 {len(where)} 次，以第 {where.index(keep) + 1} 个"
+            f"{'（最后一个作答的）' if answered else ''}为准，其余当作普通格运行"
+        )
     if drop:
         nb.cells = [c for i, c in enumerate(nb.cells) if i not in drop]
 
@@ -133,8 +137,10 @@ def _canonical(nb: NotebookNode, source: NotebookSource, notes: list[str]) -> No
             continue
         src = source.cell(gid)
         if src is not None and cell.cell_type != src.cell_type:
-            notes.append(f"{describe(source, gid)}被改成了{kinds.get(cell.cell_type, cell.cell_type)}，"
-                         f"已改回{kinds[src.cell_type]}")
+            notes.append(
+                f"{describe(source, gid)}被改成了{kinds.get(cell.cell_type, cell.cell_type)}，"
+                f"已改回{kinds[src.cell_type]}"
+            )
             nb.cells[i] = cell = _retyped(cell, src.cell_type)
         canonical = source.canonical_metadata(gid)
         # what learners received: generate_assignment also locks every test (grade, not solution) cell
@@ -181,7 +187,7 @@ def _restore_missing(nb: NotebookNode, source: NotebookSource, notes: list[str])
         make = new_code_cell if src.cell_type == "code" else new_markdown_cell
         cell = make(source=src.visible, metadata={"nbgrader": source.canonical_metadata(gid)})
         before = next((g for g in reversed(source.order[:k]) if g in present), None)
-        after = next((g for g in source.order[k + 1:] if g in present), None)
+        after = next((g for g in source.order[k + 1 :] if g in present), None)
         if before is not None:
             at = max(i for i, c in enumerate(nb.cells) if _gid(c) == before) + 1
         elif after is not None:
@@ -193,8 +199,10 @@ def _restore_missing(nb: NotebookNode, source: NotebookSource, notes: list[str])
         restored.append(gid)
     answers = [g for g in restored if role(source, g) in ("答案格", "书面作答格")]
     if len(restored) > 3:
-        notes.append(f"按原题补回了 {len(restored)} 个被删除或丢失的格子"
-                     + (f"（其中答案格 {len(answers)} 个，按未作答评分）" if answers else ""))
+        notes.append(
+            f"按原题补回了 {len(restored)} 个被删除或丢失的格子"
+            + (f"（其中答案格 {len(answers)} 个，按未作答评分）" if answers else "")
+        )
         return
     for gid in restored:
         if gid in answers:

@@ -36,7 +36,6 @@ from .summary import FAILED, GRADED, REPAIRED, NotebookResult, RunSummary
 __all__ = ["AutogradeError", "autograde"]
 
 
-
 class AutogradeError(RuntimeError):
     """The assignment cannot be autograded at all (message in Chinese)."""
 
@@ -53,9 +52,17 @@ class _Open:
     complete: bool = True  # False: some grades could not be recorded; grade again next run
 
 
-def autograde(course_dir: Path, assignment: str, *, jobs: int | None = None, students: tuple[str, ...] = (),
-              force: bool = False, timeout: float = 120.0, memory_mb: int = 2048,
-              progress: TextIO | None = None) -> RunSummary:
+def autograde(
+    course_dir: Path,
+    assignment: str,
+    *,
+    jobs: int | None = None,
+    students: tuple[str, ...] = (),
+    force: bool = False,
+    timeout: float = 120.0,
+    memory_mb: int = 2048,
+    progress: TextIO | None = None,
+) -> RunSummary:
     """Autograde ``assignment`` in the nbgrader course at ``course_dir``; see the module doc."""
     started = time.monotonic()
     try:
@@ -67,8 +74,18 @@ def autograde(course_dir: Path, assignment: str, *, jobs: int | None = None, stu
     _log_to(log_path)
     snapshot = _snapshot(course, assignment)
     with _one_run_at_a_time(course.state(assignment, "run.lock")):
-        return _autograde(course, snapshot, started, log_path, jobs=jobs, students=students, force=force,
-                          timeout=timeout, memory_mb=memory_mb, progress=progress)
+        return _autograde(
+            course,
+            snapshot,
+            started,
+            log_path,
+            jobs=jobs,
+            students=students,
+            force=force,
+            timeout=timeout,
+            memory_mb=memory_mb,
+            progress=progress,
+        )
 
 
 @contextlib.contextmanager
@@ -78,16 +95,28 @@ def _one_run_at_a_time(path: Path) -> Iterator[None]:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise AutogradeError("这份作业的自动评分已经在运行（另一个终端或另一位培训师）：请等它结束后再运行") from None
+            raise AutogradeError(
+                "这份作业的自动评分已经在运行（另一个终端或另一位培训师）：请等它结束后再运行"
+            ) from None
         try:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _autograde(course: Course, snapshot: AssignmentSource, started: float, log_path: Path, *, jobs: int | None,
-               students: tuple[str, ...], force: bool, timeout: float, memory_mb: int,
-               progress: TextIO | None) -> RunSummary:
+def _autograde(
+    course: Course,
+    snapshot: AssignmentSource,
+    started: float,
+    log_path: Path,
+    *,
+    jobs: int | None,
+    students: tuple[str, ...],
+    force: bool,
+    timeout: float,
+    memory_mb: int,
+    progress: TextIO | None,
+) -> RunSummary:
     assignment = snapshot.name
     plan = plan_submissions(course, snapshot, students=tuple(students), force=force)
     jobs = max(1, jobs or default_jobs())
@@ -96,11 +125,20 @@ def _autograde(course: Course, snapshot: AssignmentSource, started: float, log_p
         from sqlalchemy.exc import OperationalError
 
         try:
-            _Run(course, snapshot, summary, timeout=timeout, memory_mb=memory_mb, jobs=jobs,
-                 progress=progress if progress is not None else sys.stderr).go(plan.todo)
+            _Run(
+                course,
+                snapshot,
+                summary,
+                timeout=timeout,
+                memory_mb=memory_mb,
+                jobs=jobs,
+                progress=progress if progress is not None else sys.stderr,
+            ).go(plan.todo)
         except OperationalError as err:
-            raise AutogradeError(f"成绩库无法写入（{str(err).splitlines()[0][:200]}）：可能正被其他程序占用，"
-                                 "请关闭 formgrader 等后重新运行；已评完的作业不会重复评分") from err
+            raise AutogradeError(
+                f"成绩库无法写入（{str(err).splitlines()[0][:200]}）：可能正被其他程序占用，"
+                "请关闭 formgrader 等后重新运行；已评完的作业不会重复评分"
+            ) from err
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -121,19 +159,33 @@ def _snapshot(course: Course, assignment: str) -> AssignmentSource:
 
     with Gradebook(course.db_url, course.course_id) as gb, quiet():
         try:
-            snapshot = read_assignment(gb, assignment, source_dir=course.path("source", ".", assignment),
-                                       clear_hidden=ClearHiddenTests(parent=course.exporter))
+            snapshot = read_assignment(
+                gb,
+                assignment,
+                source_dir=course.path("source", ".", assignment),
+                clear_hidden=ClearHiddenTests(parent=course.exporter),
+            )
         except MissingEntry:
-            raise AutogradeError(f"成绩库中没有作业 {assignment}：请先在课程目录运行 "
-                                 f"nbgrader generate_assignment {assignment}") from None
+            raise AutogradeError(
+                f"成绩库中没有作业 {assignment}：请先在课程目录运行 nbgrader generate_assignment {assignment}"
+            ) from None
     if not snapshot.notebooks:
         raise AutogradeError(f"作业 {assignment} 在成绩库中没有任何 notebook：请重新运行 nbgrader generate_assignment")
     return snapshot
 
 
 class _Run:
-    def __init__(self, course: Course, snapshot: AssignmentSource, summary: RunSummary, *, timeout: float,
-                 memory_mb: int, jobs: int, progress: TextIO) -> None:
+    def __init__(
+        self,
+        course: Course,
+        snapshot: AssignmentSource,
+        summary: RunSummary,
+        *,
+        timeout: float,
+        memory_mb: int,
+        jobs: int,
+        progress: TextIO,
+    ) -> None:
         self.course, self.snapshot, self.summary = course, snapshot, summary
         self.assignment = snapshot.name
         self.timeout, self.memory_mb, self.jobs, self.stream = timeout, memory_mb, jobs, progress
@@ -149,9 +201,15 @@ class _Run:
             self.progress = Progress(len(jobs), stream=self.stream)
             if jobs:
                 runtime = tempfile.mkdtemp(prefix="tkag-")  # short: IPC socket paths have a length limit
-                setup = WorkerSetup(str(self.course.root), self.assignment, self.snapshot, self.timeout,
-                                    self.memory_mb, str(self.course.state(self.assignment, "autograde.log")),
-                                    runtime)
+                setup = WorkerSetup(
+                    str(self.course.root),
+                    self.assignment,
+                    self.snapshot,
+                    self.timeout,
+                    self.memory_mb,
+                    str(self.course.state(self.assignment, "autograde.log")),
+                    runtime,
+                )
                 pool = WorkerPool(setup, min(self.jobs, len(jobs)), stall_after=self.timeout + 120)
                 try:
                     with _stop_on_sigterm():
@@ -175,8 +233,9 @@ class _Run:
     def _open_submissions(self, todo: list[Submission]) -> list[Job]:
         jobs = []
         for sub in todo:
-            reason = self.recorder.open_submission(sub.student, sub.timestamp,
-                                                   create_student=self.course.converter.create_student)
+            reason = self.recorder.open_submission(
+                sub.student, sub.timestamp, create_student=self.course.converter.create_student
+            )
             if reason:
                 for nb in self.snapshot.notebooks:
                     self.summary.results.append(NotebookResult(sub.student, nb, FAILED, problems=[reason]))
@@ -234,15 +293,22 @@ class _Run:
         if status == FAILED and recorded and auto_max and score >= auto_max - 1e-9:
             # full marks are recorded: what went wrong cost nothing, so it is a note, not a failure
             status, repairs, problems = REPAIRED, [*repairs, *(f"说明：{p}" for p in problems)], []
-        result = NotebookResult(outcome.student, outcome.notebook, status, repairs, problems,
-                                score if recorded else None, auto_max)
+        result = NotebookResult(
+            outcome.student, outcome.notebook, status, repairs, problems, score if recorded else None, auto_max
+        )
         entry.results[outcome.notebook] = result
         entry.checks[outcome.notebook] = outcome.checks
         self.summary.results.append(result)
 
     def _resources(self, outcome: Outcome) -> dict:
-        return {"nbgrader": {"student": outcome.student, "assignment": self.assignment,
-                             "notebook": outcome.notebook, "db_url": self.course.db_url}}
+        return {
+            "nbgrader": {
+                "student": outcome.student,
+                "assignment": self.assignment,
+                "notebook": outcome.notebook,
+                "db_url": self.course.db_url,
+            }
+        }
 
     def _tick(self) -> None:
         if self.recorder.due():
@@ -262,13 +328,15 @@ class _Run:
             publish(self.course, self.assignment, entry.sub.student, entry.stage)
         else:
             shutil.rmtree(entry.stage, ignore_errors=True)
-        write_report(self.course, self.assignment, entry.sub, recorded=entry.complete, results=entry.results,
-                     checks=entry.checks)
+        write_report(
+            self.course, self.assignment, entry.sub, recorded=entry.complete, results=entry.results, checks=entry.checks
+        )
 
 
 @contextlib.contextmanager
 def _stop_on_sigterm() -> Iterator[None]:
     """SIGTERM (a job scheduler stopping the run) ends it like Ctrl-C: what is graded is kept."""
+
     def interrupt(*_args: object) -> None:
         raise KeyboardInterrupt
 

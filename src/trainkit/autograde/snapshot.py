@@ -75,8 +75,13 @@ class NotebookSource:
     def canonical_metadata(self, name: str) -> dict:
         """The cell's nbgrader metadata as ``generate_assignment`` wrote it (checksum aside)."""
         cell = self.cell(name)
-        meta = {"grade": self.is_grade(name), "grade_id": name, "locked": bool(cell and cell.locked),
-                "schema_version": 3, "solution": self.is_solution(name)}
+        meta = {
+            "grade": self.is_grade(name),
+            "grade_id": name,
+            "locked": bool(cell and cell.locked),
+            "schema_version": 3,
+            "solution": self.is_solution(name),
+        }
         if self.is_task(name):
             meta["task"] = True
         if self.points(name) is not None:
@@ -140,20 +145,31 @@ def read_assignment(gb, assignment: str, *, source_dir: Path, clear_hidden) -> A
     for nb in gb.find_assignment(assignment).notebooks:
         cells = []
         for c in nb.source_cells:
-            probe = nbformat.v4.new_code_cell(c.source or "") if c.cell_type == "code" \
+            probe = (
+                nbformat.v4.new_code_cell(c.source or "")
+                if c.cell_type == "code"
                 else nbformat.v4.new_markdown_cell(c.source or "")
-            probe.metadata["nbgrader"] = {"grade": True, "grade_id": c.name, "points": 0, "solution": False,
-                                          "locked": True}
+            )
+            probe.metadata["nbgrader"] = {
+                "grade": True,
+                "grade_id": c.name,
+                "points": 0,
+                "solution": False,
+                "locked": True,
+            }
             try:
                 visible = clear_hidden.preprocess_cell(probe, {}, 0)[0].source
             except RuntimeError:  # unbalanced hidden-test markers: show nothing of this cell
                 visible = ""
             cells.append(SourceCell(c.name, c.cell_type, c.source or "", c.checksum, bool(c.locked), visible))
         source = NotebookSource(
-            name=nb.name, kernelspec=nb.kernelspec, source_cells=cells,
+            name=nb.name,
+            kernelspec=nb.kernelspec,
+            source_cells=cells,
             grade_cells=[GradedCell(c.name, float(c.max_score), c.cell_type) for c in nb.grade_cells],
             solution_cells=[NamedCell(c.name) for c in nb.solution_cells],
-            task_cells=[GradedCell(c.name, float(c.max_score), c.cell_type) for c in nb.task_cells])
+            task_cells=[GradedCell(c.name, float(c.max_score), c.cell_type) for c in nb.task_cells],
+        )
         _read_source_notebook(source, source_dir / f"{nb.name}.ipynb")
         notebooks[nb.name] = source
     return AssignmentSource(assignment, notebooks)

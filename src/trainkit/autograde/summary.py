@@ -65,14 +65,20 @@ def _points(r: NotebookResult) -> str:
 
 def render_summary(s: RunSummary) -> str:
     graded = len(s.results)
-    lines = [f"自动评分汇总：{s.assignment}" + ("（已中断，以下为中断前的结果）" if s.interrupted else ""),
-             f"  本次评分 {graded} 份 notebook，用时 {s.seconds:.1f} 秒，{s.jobs} 个并行进程"
-             + (f"，平均每份 {s.seconds / graded:.2f} 秒" if graded else ""), ""]
+    lines = [
+        f"自动评分汇总：{s.assignment}" + ("（已中断，以下为中断前的结果）" if s.interrupted else ""),
+        f"  本次评分 {graded} 份 notebook，用时 {s.seconds:.1f} 秒，{s.jobs} 个并行进程"
+        + (f"，平均每份 {s.seconds / graded:.2f} 秒" if graded else ""),
+        "",
+    ]
     rows = [[TITLES[status], str(s.count(status))] for status in (GRADED, REPAIRED, FAILED)] + [
-            ["已跳过", f"{len(s.skipped)}" + ("（此前已评分且没有重新提交；加 --force 重新评分）" if s.skipped else "")]]
+        ["已跳过", f"{len(s.skipped)}" + ("（此前已评分且没有重新提交；加 --force 重新评分）" if s.skipped else "")]
+    ]
     lines += _table(["状态", "份数"], rows)
-    for status, title, field_name in ((REPAIRED, "已评分（有修复）：评分前自动修复或需要说明的情况", "repairs"),
-                                      (FAILED, "失败（原因）", "problems")):
+    for status, title, field_name in (
+        (REPAIRED, "已评分（有修复）：评分前自动修复或需要说明的情况", "repairs"),
+        (FAILED, "失败（原因）", "problems"),
+    ):
         chosen = [r for r in s.results if r.status == status]
         if not chosen:
             continue
@@ -90,5 +96,8 @@ def render_summary(s: RunSummary) -> str:
     if s.log:
         lines += ["", f"详细日志：{s.log}"]
     if s.count(FAILED):
-        lines += ["", f"有 {s.count(FAILED)} 份没有评完：按上面的原因处理后，再运行一次本命令只评这些（已评的会跳过）。"]
+        lines += [
+            "",
+            f"有 {s.count(FAILED)} 份没有评完：按上面的原因处理后，再运行一次本命令只评这些（已评的会跳过）。",
+        ]
     return "\n".join(lines)

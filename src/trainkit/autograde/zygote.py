@@ -29,8 +29,13 @@ LAUNCHER = Path(__file__).with_name("launcher.py")
 
 class Zygote:
     def __init__(self, *, stderr) -> None:  # noqa: ANN001
-        self.process = subprocess.Popen([sys.executable, str(LAUNCHER), "--zygote"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=stderr, close_fds=True)
+        self.process = subprocess.Popen(
+            [sys.executable, str(LAUNCHER), "--zygote"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            close_fds=True,
+        )
 
     @property
     def alive(self) -> bool:

@@ -25,8 +25,16 @@ def _fmt(value: float, digits: int) -> str:
     return f"{value:,.{digits}f}"
 
 
-def bar_chart(values: pd.Series | Mapping[str, float], *, title: str, unit: str = "", note: str = "",
-              digits: int = 0, highlight: str | None = None, width: int = 360) -> HTML:
+def bar_chart(
+    values: pd.Series | Mapping[str, float],
+    *,
+    title: str,
+    unit: str = "",
+    note: str = "",
+    digits: int = 0,
+    highlight: str | None = None,
+    width: int = 360,
+) -> HTML:
     """A horizontal bar per label, longest bar ``width`` px; ``highlight`` colours one label's bar.
 
     Missing values are drawn as "无数据", not as 0; negative values are refused.
@@ -49,7 +57,9 @@ def bar_chart(values: pd.Series | Mapping[str, float], *, title: str, unit: str 
             f'<text x="{left + length + 6:.1f}" y="{y + BAR - 3}">{e(text)}</text>'
         )
     height = max(len(series), 1) * ROW
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{e(title)}" width="{left + width + 90}" '
-           f'height="{height}" font-size="13" style="font-family:inherit">{"".join(rows)}</svg>')
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{e(title)}" width="{left + width + 90}" '
+        f'height="{height}" font-size="13" style="font-family:inherit">{"".join(rows)}</svg>'
+    )
     source = f'<div class="tk-muted">{e(note)}</div>' if note else ""
     return HTML(f'{STYLE}<div class="tk"><div class="tk-card"><b>{e(title)}</b><br>{svg}{source}</div></div>')

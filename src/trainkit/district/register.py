@@ -12,8 +12,14 @@ from ..content import ContentError
 from ..policy import Household
 from ..policy.household import FamilyPlanning, Member, vocabulary
 
-__all__ = ["HOUSEHOLD_COLUMNS", "MEMBER_COLUMNS", "households_from_register", "read_register", "register_problems",
-           "residents_on"]
+__all__ = [
+    "HOUSEHOLD_COLUMNS",
+    "MEMBER_COLUMNS",
+    "households_from_register",
+    "read_register",
+    "register_problems",
+    "residents_on",
+]
 
 # Member fields kept as register columns (incomes are one column per income kind: income_<kind>).
 MEMBER_COLUMNS = tuple(name for name in Member.model_fields if name not in ("incomes", "disability"))
@@ -88,8 +94,11 @@ def household_record(household: pd.Series, members: pd.DataFrame) -> Household:
     for row in members.itertuples(index=False):
         data = {name: _value(getattr(row, name)) for name in MEMBER_COLUMNS}
         data = {k: v for k, v in data.items() if v is not None}
-        data["incomes"] = [{"kind": k, "monthly": str(getattr(row, f"income_{k}"))} for k in kinds
-                           if _value(getattr(row, f"income_{k}")) not in (None, 0, 0.0)]
+        data["incomes"] = [
+            {"kind": k, "monthly": str(getattr(row, f"income_{k}"))}
+            for k in kinds
+            if _value(getattr(row, f"income_{k}")) not in (None, 0, 0.0)
+        ]
         if _value(row.disability_kind) is not None:
             data["disability"] = {"kind": row.disability_kind, "grade": int(row.disability_grade)}
         people.append(data)
@@ -97,17 +106,20 @@ def household_record(household: pd.Series, members: pd.DataFrame) -> Household:
     record["receives"] = tuple(x for x in (record["receives"] or "").split(",") if x)
     record = {k: v for k, v in record.items() if v is not None}
     if _value(household.get("fp_only_child")) is not None:
-        record["family_planning"] = {name.removeprefix("fp_"): _value(household[name]) for name in FP_COLUMNS
-                                     if _value(household[name]) is not None}
+        record["family_planning"] = {
+            name.removeprefix("fp_"): _value(household[name])
+            for name in FP_COLUMNS
+            if _value(household[name]) is not None
+        }
     return Household(id=str(household["household_id"]), members=people, **record)
 
 
-def households_from_register(households: pd.DataFrame, residents: pd.DataFrame,
-                             ids: list[str] | None = None) -> Iterator[Household]:
+def households_from_register(
+    households: pd.DataFrame, residents: pd.DataFrame, ids: list[str] | None = None
+) -> Iterator[Household]:
     """Household records for the given ids (all by default), in register order."""
     chosen = households if ids is None else households[households["household_id"].isin(ids)]
     grouped = dict(tuple(residents.groupby("household_id", sort=False)))
     for _, household in chosen.iterrows():
         if household["household_id"] in grouped:  # a household whose members were all born later has none
             yield household_record(household, grouped[household["household_id"]].sort_values("member_no"))
-

@@ -34,9 +34,9 @@ ALREADY_COVERED = {
 
 @dataclass(frozen=True)
 class ScreenResult:
-    decisions: pd.DataFrame   # every program × household or person
-    outreach: pd.DataFrame    # qualifies or 待核实, not yet receiving
-    by_grid: pd.DataFrame     # outreach counts per grid and program
+    decisions: pd.DataFrame  # every program × household or person
+    outreach: pd.DataFrame  # qualifies or 待核实, not yet receiving
+    by_grid: pd.DataFrame  # outreach counts per grid and program
     not_in_force: dict[str, str] = field(default_factory=dict)  # program → why it was left out
     data_errors: pd.DataFrame = field(default_factory=pd.DataFrame)  # grid, household_id, reason: not screened
 
@@ -49,8 +49,13 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
     """
     problems = register_problems(households, residents)
     grids = residents.drop_duplicates("household_id").set_index("household_id")["grid"]
-    data_errors = pd.DataFrame({"grid": grids.reindex(problems.index).to_numpy(), "household_id": problems.index,
-                                "reason": problems.to_numpy()})
+    data_errors = pd.DataFrame(
+        {
+            "grid": grids.reindex(problems.index).to_numpy(),
+            "household_id": problems.index,
+            "reason": problems.to_numpy(),
+        }
+    )
     if len(problems):
         households = households[~households["household_id"].isin(problems.index)].reset_index(drop=True)
         residents = residents[~residents["household_id"].isin(problems.index)]
@@ -81,20 +86,42 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
         open_parts.append(part[open_case & ~covered])
     names = pd.Index(screens)
     decisions = _with_ids(_stack(parts), homes, names) if parts else pd.DataFrame()
-    outreach = _stack(open_parts) if open_parts else pd.DataFrame(
-        columns=["household_id", "member_no", "eligible", "amount", "reason", "program"])
+    outreach = (
+        _stack(open_parts)
+        if open_parts
+        else pd.DataFrame(columns=["household_id", "member_no", "eligible", "amount", "reason", "program"])
+    )
     people = residents[["household_id", "member_no", "name", "age", "grid"]]
     outreach = _with_ids(outreach.merge(people, on=["household_id", "member_no"], how="left"), homes, names)
     outreach = outreach.assign(
         program_title=outreach["program"].map({p: m.TITLE for p, m in PROGRAMS.items()}),
         service_item=outreach["program"].map({p: m.ITEMS[0] for p, m in PROGRAMS.items()}),
         verdict=np.where(outreach["eligible"].to_numpy(dtype=object) == True, "符合条件", "待核实"),  # noqa: E712
-    )[["grid", "household_id", "member_no", "name", "age", "program", "program_title", "verdict", "amount",
-       "reason", "service_item"]].sort_values(["grid", "household_id", "member_no", "program"])
-    by_grid = (outreach.groupby(["grid", "program_title", "verdict"]).size().unstack("verdict", fill_value=0)
-               .reset_index())
-    return ScreenResult(decisions=decisions, outreach=outreach.reset_index(drop=True), by_grid=by_grid,
-                        not_in_force=not_in_force, data_errors=data_errors)
+    )[
+        [
+            "grid",
+            "household_id",
+            "member_no",
+            "name",
+            "age",
+            "program",
+            "program_title",
+            "verdict",
+            "amount",
+            "reason",
+            "service_item",
+        ]
+    ].sort_values(["grid", "household_id", "member_no", "program"])
+    by_grid = (
+        outreach.groupby(["grid", "program_title", "verdict"]).size().unstack("verdict", fill_value=0).reset_index()
+    )
+    return ScreenResult(
+        decisions=decisions,
+        outreach=outreach.reset_index(drop=True),
+        by_grid=by_grid,
+        not_in_force=not_in_force,
+        data_errors=data_errors,
+    )
 
 
 def _keys(home: np.ndarray, member_no: pd.Series) -> np.ndarray:
@@ -104,7 +131,7 @@ def _keys(home: np.ndarray, member_no: pd.Series) -> np.ndarray:
 
 def _receiving(receives: pd.Series):  # noqa: ANN202
     """``program → one flag per household``: does it already receive it (``receives`` lists ids)."""
-    combos, kinds = pd.factorize(receives.fillna("").astype(str))   # a few hundred distinct lists
+    combos, kinds = pd.factorize(receives.fillna("").astype(str))  # a few hundred distinct lists
     listed = [{p.strip() for p in kind.split(",")} for kind in kinds]
     return lambda program: np.array([program in each for each in listed], dtype=bool)[combos]
 
@@ -121,27 +148,40 @@ def _with_ids(frame: pd.DataFrame, homes: pd.Index, programs: pd.Index) -> pd.Da
     home = frame["household_id"].to_numpy()
     return frame.assign(
         household_id=pd.Categorical.from_codes(np.where(home >= 0, home, -1), categories=homes),
-        program=pd.Categorical.from_codes(frame["program"].to_numpy(), categories=programs))
+        program=pd.Categorical.from_codes(frame["program"].to_numpy(), categories=programs),
+    )
 
 
 def write_outreach(result: ScreenResult, out: Path) -> Path:
     """The outreach list and grid summary as Excel (.xlsx), CSV or Parquet, by the file's suffix."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    headers = {"grid": "网格", "household_id": "户编号", "member_no": "成员序号", "name": "姓名（虚构）", "age": "年龄",
-               "program": "项目id", "program_title": "项目", "verdict": "结论", "amount": "金额（元）",
-               "reason": "依据", "service_item": "服务事项"}
+    headers = {
+        "grid": "网格",
+        "household_id": "户编号",
+        "member_no": "成员序号",
+        "name": "姓名（虚构）",
+        "age": "年龄",
+        "program": "项目id",
+        "program_title": "项目",
+        "verdict": "结论",
+        "amount": "金额（元）",
+        "reason": "依据",
+        "service_item": "服务事项",
+    }
     items = load_framework().items
     titles = result.outreach["service_item"].map(lambda i: items[i].title if i in items else i)
     table = result.outreach.assign(service_item=titles).rename(columns=headers)
-    errors = result.data_errors.rename(columns={"grid": "网格", "household_id": "户编号", "reason": "依据"}) \
-        .assign(结论="登记有误，请核对台账")
+    errors = result.data_errors.rename(columns={"grid": "网格", "household_id": "户编号", "reason": "依据"}).assign(
+        结论="登记有误，请核对台账"
+    )
     with replacing(out) as tmp:  # a failed run leaves the earlier list in place
         if out.suffix == ".xlsx":
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
                 table.to_excel(writer, sheet_name="走访名单", index=False)
                 result.by_grid.rename(columns={"grid": "网格", "program_title": "项目"}).to_excel(
-                    writer, sheet_name="网格汇总", index=False)
+                    writer, sheet_name="网格汇总", index=False
+                )
                 errors.to_excel(writer, sheet_name="登记有误", index=False)
         elif out.suffix == ".parquet":
             result.outreach.to_parquet(tmp, index=False)

@@ -13,16 +13,38 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ..content import ContentError, casebank_root, parse, read_yaml
 from .parameters import Reference
 
-__all__ = ["Disability", "FamilyPlanning", "Household", "Income", "IncomeKind", "Member", "load_household", "vocabulary"]
+__all__ = [
+    "Disability",
+    "FamilyPlanning",
+    "Household",
+    "Income",
+    "IncomeKind",
+    "Member",
+    "load_household",
+    "vocabulary",
+]
 
 Relation = Literal[
-    "applicant", "spouse", "child", "parent", "parent_in_law",
-    "grandparent", "grandchild", "sibling", "other",
+    "applicant",
+    "spouse",
+    "child",
+    "parent",
+    "parent_in_law",
+    "grandparent",
+    "grandchild",
+    "sibling",
+    "other",
 ]
 RELATION_TITLES = {
-    "applicant": "申请人", "spouse": "配偶", "child": "子女", "parent": "父母",
-    "parent_in_law": "公婆/岳父母", "grandparent": "祖父母/外祖父母",
-    "grandchild": "孙子女/外孙子女", "sibling": "兄弟姐妹", "other": "其他人员",
+    "applicant": "申请人",
+    "spouse": "配偶",
+    "child": "子女",
+    "parent": "父母",
+    "parent_in_law": "公婆/岳父母",
+    "grandparent": "祖父母/外祖父母",
+    "grandchild": "孙子女/外孙子女",
+    "sibling": "兄弟姐妹",
+    "other": "其他人员",
 }
 Exclusion = Literal["religious_apart_3y", "prison", "drug_rehab", "declared_missing", "provincial"]
 EXCLUSION_TITLES = {
@@ -80,7 +102,8 @@ class Member(_Strict):
     pregnant_weeks: int | None = Field(default=None, ge=0, le=45, description="孕周；未怀孕为空")
     # support: for 特困 (无法定义务人或义务人无能力)
     supporters: Literal["able", "unable", "none"] = Field(
-        default="able", description="法定赡养、抚养、扶养义务人：有能力 / 无能力 / 没有")
+        default="able", description="法定赡养、抚养、扶养义务人：有能力 / 无能力 / 没有"
+    )
     # work
     employment: Literal["employed", "flexible", "unemployed", "retired", "none"] = "none"
     registered_unemployed_months: int = Field(default=0, ge=0, description="连续登记失业的月数")
@@ -120,9 +143,11 @@ class Household(_Strict):
     property_check: Literal["passed", "failed", "unknown"] = "unknown"
     receives: tuple[str, ...] = Field(default=(), description="正在享受的项目 id，如 dibao、tekun")
     emergency: Literal["fire", "traffic_accident", "sudden_illness", "spending_surge", "other"] | None = Field(
-        default=None, description="临时救助的急难情形")
+        default=None, description="临时救助的急难情形"
+    )
     emergency_hardship: bool | None = Field(
-        default=None, description="急难情形是否导致基本生活暂时出现严重困难（入户核查结论）；未核查为空")
+        default=None, description="急难情形是否导致基本生活暂时出现严重困难（入户核查结论）；未核查为空"
+    )
     family_planning: FamilyPlanning | None = None
     members: tuple[Member, ...] = Field(min_length=1)
 
@@ -134,9 +159,14 @@ class Household(_Strict):
         """The same household seen from member ``index``: person-level programs decide for them."""
         if self.members[index].relation == "applicant":
             return self
-        members = [m.model_copy(update={"relation": "applicant"}) if i == index
-                   else m.model_copy(update={"relation": "other"}) if m.relation == "applicant" else m
-                   for i, m in enumerate(self.members)]
+        members = [
+            m.model_copy(update={"relation": "applicant"})
+            if i == index
+            else m.model_copy(update={"relation": "other"})
+            if m.relation == "applicant"
+            else m
+            for i, m in enumerate(self.members)
+        ]
         return self.model_copy(update={"members": tuple(members)})
 
 

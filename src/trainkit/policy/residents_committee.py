@@ -43,21 +43,31 @@ def _c(article: int, quote: str, version: int | None) -> Citation:
 
 RULES: dict[int, dict[str, Rule]] = {
     2018: {
-        "size": Rule("size", "居民委员会的设立规模（一般）", 100, 700, "户",
-                     _c(6, "一般在一百户至七百户的范围内设立", 2018)),
-        "members": Rule("members", "居民委员会成员人数", 5, 9, "人",
-                        _c(7, "居民委员会由主任、副主任和委员共五至九人组成", 2018)),
+        "size": Rule(
+            "size", "居民委员会的设立规模（一般）", 100, 700, "户", _c(6, "一般在一百户至七百户的范围内设立", 2018)
+        ),
+        "members": Rule(
+            "members", "居民委员会成员人数", 5, 9, "人", _c(7, "居民委员会由主任、副主任和委员共五至九人组成", 2018)
+        ),
         "term": Rule("term", "每届任期", 5, 5, "年", _c(8, "居民委员会每届任期五年，其成员可以连选连任", 2018)),
     },
     2025: {
-        "size": Rule("size", "居民委员会的设立规模（一般）", 1000, 3000, "户",
-                     _c(3, "一般在一千户至三千户的范围内设立，也可以根据实际需要，在适当范围内设立", None)),
-        "members": Rule("members", "居民委员会成员人数", 5, 9, "人",
-                        _c(8, "居民委员会由主任、副主任和委员共五至九人组成", None)),
+        "size": Rule(
+            "size",
+            "居民委员会的设立规模（一般）",
+            1000,
+            3000,
+            "户",
+            _c(3, "一般在一千户至三千户的范围内设立，也可以根据实际需要，在适当范围内设立", None),
+        ),
+        "members": Rule(
+            "members", "居民委员会成员人数", 5, 9, "人", _c(8, "居民委员会由主任、副主任和委员共五至九人组成", None)
+        ),
         "woman": Rule("woman", "妇女成员", 1, None, "人", _c(8, "居民委员会成员中，应当有妇女成员", None)),
         "term": Rule("term", "每届任期", 5, 5, "年", _c(14, "居民委员会每届任期五年", None)),
-        "disclosure": Rule("disclosure", "居务公开的公布期限", 15, None, "日",
-                           _c(34, "公布的期限不得少于十五日", None)),
+        "disclosure": Rule(
+            "disclosure", "居务公开的公布期限", 15, None, "日", _c(34, "公布的期限不得少于十五日", None)
+        ),
     },
 }
 NO_DISCLOSURE_MINIMUM_2018 = _c(16, "收支帐目应当及时公布，接受居民监督", 2018)
@@ -76,7 +86,9 @@ class Finding:
 def law_version(on: dt.date) -> int:
     """2018 up to 2025-12-31, 2025 from 2026-01-01; raises before 2018-12-29."""
     if on < FROM_2018:
-        raise BeforeFirstDate(f"居民委员会组织法：{on} 早于本工具包收录的 2018 年修正文本（{FROM_2018}），没有可用的规则")
+        raise BeforeFirstDate(
+            f"居民委员会组织法：{on} 早于本工具包收录的 2018 年修正文本（{FROM_2018}），没有可用的规则"
+        )
     return 2025 if on >= FROM_2025 else 2018
 
 
@@ -100,8 +112,13 @@ def _range(rule: Rule, value: int) -> Finding:
 
 
 def check_committee(
-    *, on: dt.date, households: int | None = None, members: int | None = None,
-    has_woman: bool | None = None, term_years: int | None = None, disclosure_days: int | None = None,
+    *,
+    on: dt.date,
+    households: int | None = None,
+    members: int | None = None,
+    has_woman: bool | None = None,
+    term_years: int | None = None,
+    disclosure_days: int | None = None,
 ) -> tuple[Finding, ...]:
     """Check the facts given against the text in force on ``on``; facts left out are skipped.
 
@@ -121,18 +138,26 @@ def check_committee(
     if has_woman is not None:
         if "woman" in rules:
             rule = rules["woman"]
-            text = f"{rule.title}：{'有' if has_woman else '没有'}，{'符合' if has_woman else '不符合'}（应当有妇女成员）"
+            text = (
+                f"{rule.title}：{'有' if has_woman else '没有'}，{'符合' if has_woman else '不符合'}（应当有妇女成员）"
+            )
             found.append(Finding("woman", has_woman, text, rule.citation))
         else:
-            found.append(Finding("woman", None, "2018 年文本没有“应当有妇女成员”的规定（2026-01-01 起适用）",
-                                 IN_FORCE_2025))
+            found.append(
+                Finding("woman", None, "2018 年文本没有“应当有妇女成员”的规定（2026-01-01 起适用）", IN_FORCE_2025)
+            )
     if term_years is not None:
         found.append(_range(rules["term"], term_years))
     if disclosure_days is not None:
         if "disclosure" in rules:
             found.append(_range(rules["disclosure"], disclosure_days))
         else:
-            found.append(Finding("disclosure", None,
-                                 "2018 年文本没有规定居务公开的最短公布期限（不少于十五日自 2026-01-01 起适用）",
-                                 NO_DISCLOSURE_MINIMUM_2018))
+            found.append(
+                Finding(
+                    "disclosure",
+                    None,
+                    "2018 年文本没有规定居务公开的最短公布期限（不少于十五日自 2026-01-01 起适用）",
+                    NO_DISCLOSURE_MINIMUM_2018,
+                )
+            )
     return tuple(found)

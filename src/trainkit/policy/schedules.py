@@ -31,14 +31,23 @@ __all__ = ["Visit", "add_months", "child_schedule", "maternal_schedule", "muying
 Who = Literal["maternal", "child"]
 
 MATERNAL_SOURCES = (
-    Reference(title="孕产妇健康管理服务规范（国家基本公共卫生服务规范第三版）要点",
-              href="http://jkxxw.com.cn/nvxing/ycbj/65124.html", status="V"),
-    Reference(title="国家基本公共卫生服务规范（第三版）全文（文档转载）",
-              href="https://m.taodocs.com/p-1140838843.html", status="V"),
+    Reference(
+        title="孕产妇健康管理服务规范（国家基本公共卫生服务规范第三版）要点",
+        href="http://jkxxw.com.cn/nvxing/ycbj/65124.html",
+        status="V",
+    ),
+    Reference(
+        title="国家基本公共卫生服务规范（第三版）全文（文档转载）",
+        href="https://m.taodocs.com/p-1140838843.html",
+        status="V",
+    ),
 )
 CHILD_SOURCES = (
-    Reference(title="0～6岁儿童健康管理服务（县级政府网站）",
-              href="https://www.yanliang.gov.cn/xwzx/mszx/1967519154686730242.html", status="V"),
+    Reference(
+        title="0～6岁儿童健康管理服务（县级政府网站）",
+        href="https://www.yanliang.gov.cn/xwzx/mszx/1967519154686730242.html",
+        status="V",
+    ),
 )
 
 PREGNANCY_DAYS = 280
@@ -87,12 +96,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def _home_visit(who: Who, id_: str, title: str, discharge: dt.date, estimated: bool, sources) -> Visit:  # noqa: ANN001
     anchor = "出生日期（出院日期未登记，先按出生日期估算）" if estimated else "出院日期"
-    return Visit(who, id_, title, discharge, discharge + dt.timedelta(days=HOME_VISIT_DAYS),
-                 anchor, estimated, sources)
+    return Visit(who, id_, title, discharge, discharge + dt.timedelta(days=HOME_VISIT_DAYS), anchor, estimated, sources)
 
 
 def maternal_schedule(
-    *, due_date: dt.date | None = None, delivery_date: dt.date | None = None,
+    *,
+    due_date: dt.date | None = None,
+    delivery_date: dt.date | None = None,
     discharge_date: dt.date | None = None,
 ) -> tuple[Visit, ...]:
     """Prenatal visits from the due date, postnatal ones from delivery (or the due date)."""
@@ -104,16 +114,44 @@ def maternal_schedule(
         for id_, title, first, last in PRENATAL:
             start = lmp if first is None else lmp + dt.timedelta(days=first * WEEK)
             end = lmp + dt.timedelta(days=(last + 1) * WEEK - 1)
-            visits.append(Visit("maternal", id_, title, start, end, "预产期（按末次月经 = 预产期 − 280 天推算孕周）",
-                                False, MATERNAL_SOURCES))
+            visits.append(
+                Visit(
+                    "maternal",
+                    id_,
+                    title,
+                    start,
+                    end,
+                    "预产期（按末次月经 = 预产期 − 280 天推算孕周）",
+                    False,
+                    MATERNAL_SOURCES,
+                )
+            )
     delivered = delivery_date or due_date
     guessed = delivery_date is None
     _check_discharge(delivered, discharge_date)
-    visits.append(_home_visit("maternal", "postnatal_visit", "产后访视（出院后1周内）",
-                              discharge_date or delivered, guessed or discharge_date is None, MATERNAL_SOURCES))
+    visits.append(
+        _home_visit(
+            "maternal",
+            "postnatal_visit",
+            "产后访视（出院后1周内）",
+            discharge_date or delivered,
+            guessed or discharge_date is None,
+            MATERNAL_SOURCES,
+        )
+    )
     day42 = delivered + dt.timedelta(days=POSTNATAL_CHECK_DAY)
-    visits.append(Visit("maternal", "postnatal_42", "产后42天健康检查", day42, day42,
-                        "预产期（尚未分娩，估算）" if guessed else "分娩日期", guessed, MATERNAL_SOURCES))
+    visits.append(
+        Visit(
+            "maternal",
+            "postnatal_42",
+            "产后42天健康检查",
+            day42,
+            day42,
+            "预产期（尚未分娩，估算）" if guessed else "分娩日期",
+            guessed,
+            MATERNAL_SOURCES,
+        )
+    )
     return tuple(visits)
 
 
@@ -122,30 +160,52 @@ def _check_discharge(birth: dt.date, discharge: dt.date | None) -> None:
         raise ValueError(f"discharge_date: 出院日期 {discharge} 早于分娩/出生日期 {birth}，请改正")
 
 
-def child_schedule(*, birth_date: dt.date, discharge_date: dt.date | None = None,
-                   estimated: bool = False) -> tuple[Visit, ...]:
+def child_schedule(
+    *, birth_date: dt.date, discharge_date: dt.date | None = None, estimated: bool = False
+) -> tuple[Visit, ...]:
     """0–6 岁儿童健康管理 from the birth date (``estimated`` when it is a due date)."""
     _check_discharge(birth_date, discharge_date)
     anchor = "预产期（尚未出生，估算）" if estimated else "出生日期"
-    visits = [_home_visit("child", "newborn_visit", "新生儿家庭访视（出院后1周内）",
-                          discharge_date or birth_date, estimated or discharge_date is None, CHILD_SOURCES)]
+    visits = [
+        _home_visit(
+            "child",
+            "newborn_visit",
+            "新生儿家庭访视（出院后1周内）",
+            discharge_date or birth_date,
+            estimated or discharge_date is None,
+            CHILD_SOURCES,
+        )
+    ]
     first, last = FULL_MONTH_DAYS
-    visits.append(Visit("child", "full_month", "新生儿满月健康管理（出生后28～30天）",
-                        birth_date + dt.timedelta(days=first), birth_date + dt.timedelta(days=last),
-                        anchor, estimated, CHILD_SOURCES))
+    visits.append(
+        Visit(
+            "child",
+            "full_month",
+            "新生儿满月健康管理（出生后28～30天）",
+            birth_date + dt.timedelta(days=first),
+            birth_date + dt.timedelta(days=last),
+            anchor,
+            estimated,
+            CHILD_SOURCES,
+        )
+    )
     for months in CHECK_MONTHS:
         day = add_months(birth_date, months)
-        visits.append(Visit("child", f"check_{months}m", f"{months}月龄健康检查", day, day,
-                            anchor, estimated, CHILD_SOURCES))
+        visits.append(
+            Visit("child", f"check_{months}m", f"{months}月龄健康检查", day, day, anchor, estimated, CHILD_SOURCES)
+        )
     for years in CHECK_YEARS:
         day = add_months(birth_date, 12 * years)
-        visits.append(Visit("child", f"check_{years}y", f"{years}岁健康检查", day, day,
-                            anchor, estimated, CHILD_SOURCES))
+        visits.append(
+            Visit("child", f"check_{years}y", f"{years}岁健康检查", day, day, anchor, estimated, CHILD_SOURCES)
+        )
     return tuple(visits)
 
 
 def muying_jiankang(
-    *, due_date: dt.date | None = None, birth_date: dt.date | None = None,
+    *,
+    due_date: dt.date | None = None,
+    birth_date: dt.date | None = None,
     discharge_date: dt.date | None = None,
 ) -> tuple[Visit, ...]:
     """The mother's and the child's schedule together, in date order.

@@ -21,8 +21,9 @@ class Session:
     def resolve(cls, worker: Worker | None = None, store: EvidenceStore | None = None) -> Session:
         return cls(worker or current_worker(), store)
 
-    def record(self, *, service_items: tuple[str, ...], source: str, ref: str, score: float,
-               answer: object = None) -> bool:
+    def record(
+        self, *, service_items: tuple[str, ...], source: str, ref: str, score: float, answer: object = None
+    ) -> bool:
         """Write one evidence row per service item; False when no learner is known."""
         if self.worker is None:
             return False
@@ -31,9 +32,18 @@ class Session:
         fw = load_framework()
         now = datetime.now(UTC)
         self.store.record_many(
-            {"worker_id": self.worker.worker_id, "item_id": item, "domain": fw.domain_of(item),
-             "source": source, "ref": ref, "score": score, "max_score": 1.0,
-             "recorded_at": now, "answer": answer, "assessor": self.worker.worker_id}
+            {
+                "worker_id": self.worker.worker_id,
+                "item_id": item,
+                "domain": fw.domain_of(item),
+                "source": source,
+                "ref": ref,
+                "score": score,
+                "max_score": 1.0,
+                "recorded_at": now,
+                "answer": answer,
+                "assessor": self.worker.worker_id,
+            }
             for item in service_items
         )
         return True

@@ -14,7 +14,12 @@ from ._html import STYLE, badge, e, link
 
 __all__ = ["DibaoCalculator", "dibao_calculator"]
 
-STUDY = [("不在校", "none"), ("高中/中职在读", "secondary"), ("本科/专科在读", "undergraduate"), ("研究生在读", "postgraduate")]
+STUDY = [
+    ("不在校", "none"),
+    ("高中/中职在读", "secondary"),
+    ("本科/专科在读", "undergraduate"),
+    ("研究生在读", "postgraduate"),
+]
 EXCLUDED = [("—", None), *((t, k) for k, t in EXCLUSION_TITLES.items())]
 VERDICT_CLASS = {True: "tk-ok", False: "tk-bad", None: "tk-wait"}
 
@@ -23,17 +28,18 @@ class MemberRow(w.HBox):
     """One household member: relation, age, living together, study, exclusion, incomes."""
 
     def __init__(self, relation: str = "applicant"):
-        self.relation = w.Dropdown(options=[(t, k) for k, t in RELATION_TITLES.items()], value=relation,
-                                   layout=w.Layout(width="130px"))
+        self.relation = w.Dropdown(
+            options=[(t, k) for k, t in RELATION_TITLES.items()], value=relation, layout=w.Layout(width="130px")
+        )
         self.age = w.Text(placeholder="年龄", layout=w.Layout(width="60px"))
-        self.together = w.Checkbox(value=True, description="长期共同居住", indent=False,
-                                   layout=w.Layout(width="115px"))
+        self.together = w.Checkbox(value=True, description="长期共同居住", indent=False, layout=w.Layout(width="115px"))
         self.study = w.Dropdown(options=STUDY, value="none", layout=w.Layout(width="125px"))
         self.excluded = w.Dropdown(options=EXCLUDED, value=None, layout=w.Layout(width="150px"))
         self.counted_income = w.Text(placeholder="计入收入/月", layout=w.Layout(width="100px"))
         self.other_income = w.Text(placeholder="不计入收入/月", layout=w.Layout(width="110px"))
-        super().__init__([self.relation, self.age, self.together, self.study, self.excluded,
-                          self.counted_income, self.other_income])
+        super().__init__(
+            [self.relation, self.age, self.together, self.study, self.excluded, self.counted_income, self.other_income]
+        )
 
     def member(self, number: int) -> Member:
         """The member entered, or ValueError with a friendly message naming the row and field."""
@@ -41,8 +47,10 @@ class MemberRow(w.HBox):
         if age is None or age != int(age) or not 0 <= age <= 120:
             raise ValueError(f"第{number}位成员的年龄“{self.age.value}”不对：请填写 0 到 120 之间的整数。")
         incomes = []
-        for box, kind, title in ((self.counted_income, "wages", "计入收入"),
-                                 (self.other_income, "preferential_pension", "不计入收入")):
+        for box, kind, title in (
+            (self.counted_income, "wages", "计入收入"),
+            (self.other_income, "preferential_pension", "不计入收入"),
+        ):
             if not box.value.strip():
                 continue
             amount = as_number(box.value)
@@ -51,9 +59,14 @@ class MemberRow(w.HBox):
             if amount > 1_000_000:
                 raise ValueError(f"第{number}位成员的{title} {amount} 元/月 明显过大，请核对是否多填了位数。")
             incomes.append(Income(kind=kind, monthly=amount))
-        return Member(relation=self.relation.value, age=int(age), lives_together=self.together.value,
-                      full_time_study=self.study.value, excluded_as=self.excluded.value,
-                      incomes=tuple(incomes))
+        return Member(
+            relation=self.relation.value,
+            age=int(age),
+            lives_together=self.together.value,
+            full_time_study=self.study.value,
+            excluded_as=self.excluded.value,
+            incomes=tuple(incomes),
+        )
 
 
 class DibaoCalculator(w.VBox):
@@ -61,11 +74,14 @@ class DibaoCalculator(w.VBox):
 
     def __init__(self):
         self.on = w.DatePicker(description="判断日期", value=dt.date.today())
-        self.rural = w.ToggleButtons(options=[("城市标准", False), ("农村标准（普兰店、瓦房店、庄河）", True)],
-                                     value=False)
-        self.property = w.RadioButtons(description="财产核查",
-                                       options=[("符合本地规定", "passed"), ("不符合", "failed"),
-                                                ("尚未核查", "unknown")], value="passed")
+        self.rural = w.ToggleButtons(
+            options=[("城市标准", False), ("农村标准（普兰店、瓦房店、庄河）", True)], value=False
+        )
+        self.property = w.RadioButtons(
+            description="财产核查",
+            options=[("符合本地规定", "passed"), ("不符合", "failed"), ("尚未核查", "unknown")],
+            value="passed",
+        )
         self.rows = w.VBox([MemberRow("applicant")])
         add = w.Button(description="添加成员", icon="plus")
         remove = w.Button(description="删除最后一位")
@@ -74,11 +90,14 @@ class DibaoCalculator(w.VBox):
         self.compute = w.Button(description="计算", button_style="primary")
         self.compute.on_click(lambda _b: self.show())
         self.result = w.HTML()
-        header = w.HTML(f"{STYLE}<div class='tk tk-muted'>每行一位成员：关系 · 年龄 · 是否长期共同居住 · "
-                        "在校情况 · 不计入情形 · 计入的月收入（工资、经营、财产、转移性收入）· "
-                        "不计入的月收入（如优待抚恤金）</div>")
-        super().__init__([self.on, self.rural, self.property, header, self.rows,
-                          w.HBox([add, remove, self.compute]), self.result])
+        header = w.HTML(
+            f"{STYLE}<div class='tk tk-muted'>每行一位成员：关系 · 年龄 · 是否长期共同居住 · "
+            "在校情况 · 不计入情形 · 计入的月收入（工资、经营、财产、转移性收入）· "
+            "不计入的月收入（如优待抚恤金）</div>"
+        )
+        super().__init__(
+            [self.on, self.rural, self.property, header, self.rows, w.HBox([add, remove, self.compute]), self.result]
+        )
 
     def add_member(self, relation: str = "spouse") -> MemberRow:
         if len(self.rows.children) >= 8:
@@ -122,9 +141,11 @@ def render_decision(d: Decision) -> str:
             src = f"<span class='tk-muted'>（{link(r.reference.title, r.reference.href)} {badge(r.reference.status)}）</span>"
         steps.append(f"<li>{e(r.text)}{src}</li>")
     missing = "".join(f"<li>{e(m)}</li>" for m in d.missing)
-    return (f"{STYLE}<div class='tk'><div class='tk-card'><div class='{VERDICT_CLASS[d.eligible]}'>"
-            f"{d.on} 判断结果：{e(d.verdict)}{amount}</div><ol>{''.join(steps)}</ol>"
-            f"{f'<div class=tk-wait>还需核实：</div><ul>{missing}</ul>' if missing else ''}</div></div>")
+    return (
+        f"{STYLE}<div class='tk'><div class='tk-card'><div class='{VERDICT_CLASS[d.eligible]}'>"
+        f"{d.on} 判断结果：{e(d.verdict)}{amount}</div><ol>{''.join(steps)}</ol>"
+        f"{f'<div class=tk-wait>还需核实：</div><ul>{missing}</ul>' if missing else ''}</div></div>"
+    )
 
 
 def amount_label(d: Decision) -> str:

@@ -50,25 +50,28 @@ def last_finished_path(rows: Iterable[EvidenceRow], case_id: str) -> tuple[list[
 
 
 def _intro(case: Case) -> str:
-    parties = "".join(
-        f"<li><b>{e(p.name)}</b>（{e(p.role)}）：“{e(p.position)}”</li>" for p in case.parties
-    )
+    parties = "".join(f"<li><b>{e(p.name)}</b>（{e(p.role)}）：“{e(p.position)}”</li>" for p in case.parties)
     level = {1: "入门", 2: "进阶", 3: "复杂"}[case.difficulty]
-    return card(f"<h3>{e(case.title)}</h3><div class='tk-muted'>难度：{level} · 投稿：{e(case.contributed_by)}</div>"
-                f"<p>{e(case.facts)}</p><b>当事人怎么说</b><ul>{parties}</ul>")
+    return card(
+        f"<h3>{e(case.title)}</h3><div class='tk-muted'>难度：{level} · 投稿：{e(case.contributed_by)}</div>"
+        f"<p>{e(case.facts)}</p><b>当事人怎么说</b><ul>{parties}</ul>"
+    )
 
 
 def _debrief(case: Case, score: float, *, restored: datetime | None = None) -> str:
     articles = "".join(
-        f"<li><b>{e(c.label)}</b>：{e(article(c.law, c.article, version=c.version).text)}</li>"
-        for c in case.citations
+        f"<li><b>{e(c.label)}</b>：{e(article(c.law, c.article, version=c.version).text)}</li>" for c in case.citations
     )
     interests = "".join(f"<li>{e(p.name)}：{e(p.interests)}</li>" for p in case.parties)
     limits = "".join(f"<li>{e(x.when)} → <b>{e(x.refer_to)}</b>：{e(x.why)}</li>" for x in case.limits)
-    rubric = "".join(f"<tr><td>{e(c.criterion)}</td><td>{c.points}</td><td>{e(c.looks_for)}</td></tr>"
-                     for c in case.rubric)
-    when = (f"<div class='tk-muted tk-restored'>上次完成的演练 · {local_time(restored)}"
-            "（点“重新演练”可以再走一遍）</div>") if restored else ""
+    rubric = "".join(
+        f"<tr><td>{e(c.criterion)}</td><td>{c.points}</td><td>{e(c.looks_for)}</td></tr>" for c in case.rubric
+    )
+    when = (
+        (f"<div class='tk-muted tk-restored'>上次完成的演练 · {local_time(restored)}（点“重新演练”可以再走一遍）</div>")
+        if restored
+        else ""
+    )
     return card(
         f"<div class='tk-debrief'>{when}<h3>复盘 · 本次得分 {score:.0%}</h3><b>当事人真正在意的</b><ul>{interests}</ul>"
         f"<b>法律怎么说</b><p>{e(case.debrief.law)}</p><b>好的调解员怎么做</b><p>{e(case.debrief.mediator)}</p>"
@@ -120,11 +123,16 @@ class CaseWalkthrough(w.VBox):
     def _show_step(self) -> None:
         step = self.step
         situation = f"<p class='tk-muted'>{e(step.situation)}</p>" if step.situation else ""
-        head = w.HTML(f"{STYLE}<div class='tk'><b>第 {len(self.path) + 1} 步</b>{situation}<p>{e(step.prompt)}</p></div>")
+        head = w.HTML(
+            f"{STYLE}<div class='tk'><b>第 {len(self.path) + 1} 步</b>{situation}<p>{e(step.prompt)}</p></div>"
+        )
         buttons = []
         for option in step.options:
-            button = w.Button(description=f"{option.key}. {option.text}", layout=w.Layout(width="auto", height="auto"),
-                              tooltip=option.text)
+            button = w.Button(
+                description=f"{option.key}. {option.text}",
+                layout=w.Layout(width="auto", height="auto"),
+                tooltip=option.text,
+            )
             button.add_class("tk-option")
             button.on_click(lambda _b, key=option.key: self.choose(key))
             buttons.append(button)
@@ -135,7 +143,8 @@ class CaseWalkthrough(w.VBox):
         mark = "tk-ok" if option.score >= 0.8 else "tk-wait" if option.score >= 0.4 else "tk-bad"
         return w.HTML(
             f"{STYLE}<div class='tk'><div class='tk-card'><b>第 {len(self.path)} 步</b> {e(step.prompt)}<br>"
-            f"你的选择：{e(option.key)}. {e(option.text)}<div class='{mark}'>{e(option.feedback)}</div>{note}</div></div>")
+            f"你的选择：{e(option.key)}. {e(option.text)}<div class='{mark}'>{e(option.feedback)}</div>{note}</div></div>"
+        )
 
     def _finish(self) -> None:
         self.step = None
@@ -170,14 +179,18 @@ class CaseWalkthrough(w.VBox):
         option = next((o for o in step.options if o.key == key), None)
         if option is None:
             keys = "、".join(o.key for o in step.options)
-            self.current.children = [*self.current.children[:2],
-                                     w.HTML(f"{STYLE}<div class='tk tk-wait'>没有选项 {e(key)}：请从 {keys} 中选择。</div>")]
+            self.current.children = [
+                *self.current.children[:2],
+                w.HTML(f"{STYLE}<div class='tk tk-wait'>没有选项 {e(key)}：请从 {keys} 中选择。</div>"),
+            ]
             return
         self.path.append((step.id, key, option.score))
         final = option.next == END
         recorded = self.session.record(
-            service_items=self.case.items, source="case_walkthrough",
-            ref=case_ref(self.case.id, step.id, final=final), score=option.score,
+            service_items=self.case.items,
+            source="case_walkthrough",
+            ref=case_ref(self.case.id, step.id, final=final),
+            score=option.score,
             answer={"choice": key, "path": [p[:2] for p in self.path]},
         )
         note = "" if recorded else f"<div class='tk-wait'>{e(NO_LEARNER)}</div>"
@@ -189,7 +202,8 @@ class CaseWalkthrough(w.VBox):
             self._show_step()
 
 
-def case_walkthrough(case_id: str, *, worker: Worker | None = None,
-                     store: EvidenceStore | None = None) -> CaseWalkthrough:
+def case_walkthrough(
+    case_id: str, *, worker: Worker | None = None, store: EvidenceStore | None = None
+) -> CaseWalkthrough:
     """Walk through one mediation case, e.g. ``case_walkthrough("property-fee-water-cutoff")``."""
     return CaseWalkthrough(case_id, worker=worker, store=store)

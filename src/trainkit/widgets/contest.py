@@ -82,8 +82,9 @@ def _whole(text: object, title: str, low: int, high: int) -> int:
     return int(number)
 
 
-def draw_questions(*, players: Sequence[str], banks: Iterable[str], per_player: int, buzz: int,
-                   rng: random.Random) -> list[ContestQuestion]:
+def draw_questions(
+    *, players: Sequence[str], banks: Iterable[str], per_player: int, buzz: int, rng: random.Random
+) -> list[ContestQuestion]:
     """必答 questions (players in turn), then 抢答 ones, drawn without repeats from ``banks``."""
     all_banks = load_banks()
     pool = [(b, item) for b in dict.fromkeys(banks) for item in all_banks[b].items]
@@ -96,18 +97,37 @@ def draw_questions(*, players: Sequence[str], banks: Iterable[str], per_player: 
     questions = []
     for i, (bank_id, item) in enumerate(drawn, start=1):
         required = i <= per_player * len(players)
-        questions.append(ContestQuestion(number=i, kind="required" if required else "buzz", bank_id=bank_id,
-                                         item=item, player=players[(i - 1) % len(players)] if required else None))
+        questions.append(
+            ContestQuestion(
+                number=i,
+                kind="required" if required else "buzz",
+                bank_id=bank_id,
+                item=item,
+                player=players[(i - 1) % len(players)] if required else None,
+            )
+        )
     return questions
 
 
 class ContestWidget(w.VBox):
     """The setup form, then the game: scoreboard, question, answer, buzzers and controls."""
 
-    def __init__(self, *, players: Sequence[str] | None = None, banks: Sequence[str] | None = None,
-                 domains: Sequence[str] | None = None, per_player: int = 2, buzz: int = 5, seconds: int = 30,
-                 contest_id: str | None = None, store: EvidenceStore | None = None, clock: Clock | None = None,
-                 live: bool = True, seed: int | None = None, host: Worker | None = None):
+    def __init__(
+        self,
+        *,
+        players: Sequence[str] | None = None,
+        banks: Sequence[str] | None = None,
+        domains: Sequence[str] | None = None,
+        per_player: int = 2,
+        buzz: int = 5,
+        seconds: int = 30,
+        contest_id: str | None = None,
+        store: EvidenceStore | None = None,
+        clock: Clock | None = None,
+        live: bool = True,
+        seed: int | None = None,
+        host: Worker | None = None,
+    ):
         self.store, self.clock, self.live = store, clock or utc_now, live
         self.rng = random.Random(seed)
         self.contest_id = contest_id
@@ -133,38 +153,73 @@ class ContestWidget(w.VBox):
         banks_all = load_banks()
         fw = load_framework()
         self.player_picker = w.SelectMultiple(
-            options=[(f"{x.worker_id} {x.display_name}（{x.community or x.street}）", x.worker_id)
-                     for x in self.roster.values()],
-            description="选手", rows=min(8, max(3, len(self.roster))), layout=w.Layout(width="480px"))
+            options=[
+                (f"{x.worker_id} {x.display_name}（{x.community or x.street}）", x.worker_id)
+                for x in self.roster.values()
+            ],
+            description="选手",
+            rows=min(8, max(3, len(self.roster))),
+            layout=w.Layout(width="480px"),
+        )
         self.player_picker.add_class("tk-players")
         self.bank_picker = w.SelectMultiple(
-            options=[(f"{b.title}（{fw.domain(b.domain).title}，{len(b.items)} 题）", b.id)
-                     for b in sorted(banks_all.values(), key=lambda b: b.id)],
-            description="题库", rows=8, layout=w.Layout(width="640px"))
+            options=[
+                (f"{b.title}（{fw.domain(b.domain).title}，{len(b.items)} 题）", b.id)
+                for b in sorted(banks_all.values(), key=lambda b: b.id)
+            ],
+            description="题库",
+            rows=8,
+            layout=w.Layout(width="640px"),
+        )
         self.bank_picker.add_class("tk-banks")
         style = {"description_width": "initial"}
-        self.per_player_box = w.Text(value=str(per_player), description="必答每人题数", style=style,
-                                     continuous_update=False, layout=w.Layout(width="200px"))
+        self.per_player_box = w.Text(
+            value=str(per_player),
+            description="必答每人题数",
+            style=style,
+            continuous_update=False,
+            layout=w.Layout(width="200px"),
+        )
         self.per_player_box.add_class("tk-per-player")
-        self.buzz_box = w.Text(value=str(buzz), description="抢答题数", style=style, continuous_update=False,
-                               layout=w.Layout(width="200px"))
+        self.buzz_box = w.Text(
+            value=str(buzz),
+            description="抢答题数",
+            style=style,
+            continuous_update=False,
+            layout=w.Layout(width="200px"),
+        )
         self.buzz_box.add_class("tk-buzz-count")
-        self.seconds_box = w.Text(value=str(seconds), description="每题限时（秒）", style=style,
-                                  continuous_update=False, layout=w.Layout(width="220px"))
+        self.seconds_box = w.Text(
+            value=str(seconds),
+            description="每题限时（秒）",
+            style=style,
+            continuous_update=False,
+            layout=w.Layout(width="220px"),
+        )
         self.seconds_box.add_class("tk-seconds")
-        self.start_button = w.Button(description="开始比赛", button_style="primary", icon="flag",
-                                     tooltip="按所选选手和题库出题")
+        self.start_button = w.Button(
+            description="开始比赛", button_style="primary", icon="flag", tooltip="按所选选手和题库出题"
+        )
         self.start_button.add_class("tk-start")
         self.setup_message = w.HTML()
         self.setup_message.add_class("tk-message")
         self.start_button.on_click(lambda _b: self._start_from_form())
-        intro = w.HTML(f"{STYLE}<div class='tk'><h3>练兵比武 · 设置</h3><div class='tk-muted'>选择选手（可多选："
-                       "按住 Ctrl 或 Shift 点选）和题库，填写题数与限时，点“开始比赛”。第一轮必答：选手轮流答自己的题，"
-                       f"答对 +{RIGHT} 分；第二轮抢答：先抢先答，答对 +{RIGHT} 分，答错 {WRONG_BUZZ} 分、其他选手可继续抢答。"
-                       "每个作答都记入该选手的学习记录（自测题）。</div></div>")
-        self.setup = w.VBox([intro, self.player_picker, self.bank_picker,
-                             w.HBox([self.per_player_box, self.buzz_box, self.seconds_box]),
-                             self.start_button, self.setup_message])
+        intro = w.HTML(
+            f"{STYLE}<div class='tk'><h3>练兵比武 · 设置</h3><div class='tk-muted'>选择选手（可多选："
+            "按住 Ctrl 或 Shift 点选）和题库，填写题数与限时，点“开始比赛”。第一轮必答：选手轮流答自己的题，"
+            f"答对 +{RIGHT} 分；第二轮抢答：先抢先答，答对 +{RIGHT} 分，答错 {WRONG_BUZZ} 分、其他选手可继续抢答。"
+            "每个作答都记入该选手的学习记录（自测题）。</div></div>"
+        )
+        self.setup = w.VBox(
+            [
+                intro,
+                self.player_picker,
+                self.bank_picker,
+                w.HBox([self.per_player_box, self.buzz_box, self.seconds_box]),
+                self.start_button,
+                self.setup_message,
+            ]
+        )
         self.setup.add_class("tk-contest-setup")
 
         self.timer = w.HTML()
@@ -180,22 +235,34 @@ class ContestWidget(w.VBox):
         self.answer_button.on_click(lambda _b: self.answer())
         self.buzzers = w.HBox(layout=w.Layout(flex_flow="row wrap"))
         self.buzzers.add_class("tk-buzzers")
-        self.next_button = w.Button(description="第一题", button_style="success", icon="forward",
-                                    tooltip="显示下一题并开始计时")
+        self.next_button = w.Button(
+            description="第一题", button_style="success", icon="forward", tooltip="显示下一题并开始计时"
+        )
         self.next_button.add_class("tk-next")
         self.next_button.on_click(lambda _b: self.next())
-        self.end_button = w.Button(description="结束比赛", button_style="danger", icon="stop",
-                                   tooltip="结束比赛并公布名次")
+        self.end_button = w.Button(
+            description="结束比赛", button_style="danger", icon="stop", tooltip="结束比赛并公布名次"
+        )
         self.end_button.add_class("tk-end")
         self.end_button.on_click(lambda _b: self.finish())
         self.message = w.HTML()
         self.message.add_class("tk-contest-message")
         self.results = w.HTML()
         self.results.add_class("tk-results")
-        self.game = w.VBox([self.board, self.timer, self.question_html, self.answer_area,
-                            w.HBox([self.answer_button]), self.buzzers, self.message,
-                            w.HBox([self.next_button, self.end_button]), self.results],
-                           layout=w.Layout(display="none"))
+        self.game = w.VBox(
+            [
+                self.board,
+                self.timer,
+                self.question_html,
+                self.answer_area,
+                w.HBox([self.answer_button]),
+                self.buzzers,
+                self.message,
+                w.HBox([self.next_button, self.end_button]),
+                self.results,
+            ],
+            layout=w.Layout(display="none"),
+        )
         self.game.add_class("tk-contest-game")
         self.countdown = Countdown(self.timer, clock=self.clock, on_expire=self._expired, title="本题剩余", size="40px")
         super().__init__([self.setup, self.game])
@@ -206,8 +273,9 @@ class ContestWidget(w.VBox):
             self.bank_picker.value = tuple(b for b in banks if b in banks_all)
         if players and (banks or domains):
             try:
-                self.configure(players=players, banks=banks, domains=domains, per_player=per_player, buzz=buzz,
-                               seconds=seconds)
+                self.configure(
+                    players=players, banks=banks, domains=domains, per_player=per_player, buzz=buzz, seconds=seconds
+                )
             except ContestSetupError as err:  # shown on the form, as a wrong choice there would be
                 self.setup_message.value = f"{STYLE}<div class='tk tk-wait'>{e(err)}</div>"
 
@@ -215,16 +283,26 @@ class ContestWidget(w.VBox):
 
     def _start_from_form(self) -> None:
         try:
-            self.configure(players=list(self.player_picker.value), banks=list(self.bank_picker.value),
-                           per_player=_whole(self.per_player_box.value, "必答每人题数", 0, 20),
-                           buzz=_whole(self.buzz_box.value, "抢答题数", 0, 50),
-                           seconds=_whole(self.seconds_box.value, "每题限时（秒）", 5, 600))
+            self.configure(
+                players=list(self.player_picker.value),
+                banks=list(self.bank_picker.value),
+                per_player=_whole(self.per_player_box.value, "必答每人题数", 0, 20),
+                buzz=_whole(self.buzz_box.value, "抢答题数", 0, 50),
+                seconds=_whole(self.seconds_box.value, "每题限时（秒）", 5, 600),
+            )
         except ContestSetupError as err:
             self.setup_message.value = f"{STYLE}<div class='tk tk-wait'>{e(err)}</div>"
 
-    def configure(self, *, players: Sequence[str], banks: Sequence[str] | None = None,
-                  domains: Sequence[str] | None = None, per_player: int = 2, buzz: int = 5,
-                  seconds: int = 30) -> None:
+    def configure(
+        self,
+        *,
+        players: Sequence[str],
+        banks: Sequence[str] | None = None,
+        domains: Sequence[str] | None = None,
+        per_player: int = 2,
+        buzz: int = 5,
+        seconds: int = 30,
+    ) -> None:
         """Check the choices, draw the questions and show the game (ContestSetupError if not possible)."""
         if isinstance(players, str):
             players = [players]
@@ -244,27 +322,35 @@ class ContestWidget(w.VBox):
             try:
                 fw.domain(domain)
             except KeyError:
-                raise ContestSetupError(f"没有领域 {domain}：可用的领域有 {'、'.join(d.id for d in fw.domains)}。") from None
+                raise ContestSetupError(
+                    f"没有领域 {domain}：可用的领域有 {'、'.join(d.id for d in fw.domains)}。"
+                ) from None
             chosen += [b.id for b in all_banks.values() if b.domain == domain]
         if not chosen:
             raise ContestSetupError("还没有选题库：请至少选择一个题库或领域。")
-        for value, title, low, high in ((per_player, "必答每人题数", 0, 20), (buzz, "抢答题数", 0, 50),
-                                        (seconds, "每题限时（秒）", 5, 600)):
+        for value, title, low, high in (
+            (per_player, "必答每人题数", 0, 20),
+            (buzz, "抢答题数", 0, 50),
+            (seconds, "每题限时（秒）", 5, 600),
+        ):
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
                 raise ContestSetupError(f"{title}“{value}”不对：请填写 {low} 到 {high} 之间的整数。")
         contest_id = self.contest_id or self.clock().astimezone().strftime("%Y%m%d-%H%M%S")
         if not CONTEST_ID.match(contest_id):
             raise ContestSetupError(f"比赛编号“{contest_id}”只能用字母、数字、点、横线和下划线（最多 40 个）。")
-        self.questions = draw_questions(players=players, banks=chosen, per_player=per_player, buzz=buzz,
-                                        rng=self.rng)
+        self.questions = draw_questions(players=players, banks=chosen, per_player=per_player, buzz=buzz, rng=self.rng)
         self.contest_id, self.players, self.seconds = contest_id, players, seconds
         self.scores = dict.fromkeys(players, 0)
         self.answer_log = []
         self.index, self.holder, self.state = -1, None, "ready"
         buttons = []
         for pid in players:
-            button = w.Button(description=f"抢答：{self.roster[pid].display_name}", icon="bell",
-                              tooltip=f"{self.roster[pid].display_name}（{pid}）抢答", layout=w.Layout(width="auto"))
+            button = w.Button(
+                description=f"抢答：{self.roster[pid].display_name}",
+                icon="bell",
+                tooltip=f"{self.roster[pid].display_name}（{pid}）抢答",
+                layout=w.Layout(width="auto"),
+            )
             button.add_class("tk-buzz")
             button.add_class(f"tk-buzz-{pid}")
             button.on_click(lambda _b, pid=pid: self.buzz(pid))
@@ -278,9 +364,11 @@ class ContestWidget(w.VBox):
         self.next_button.disabled = self.end_button.disabled = False
         self.results.value = ""
         self.timer.value = ""
-        self.question_html.value = (f"{STYLE}{BOARD_STYLE}<div class='tk tk-big'>共 {len(self.questions)} 题："
-                                    f"必答 {per_player * len(players)} 题、抢答 {buzz} 题，每题限时 {seconds} 秒。"
-                                    "准备好后点“第一题”。</div>")
+        self.question_html.value = (
+            f"{STYLE}{BOARD_STYLE}<div class='tk tk-big'>共 {len(self.questions)} 题："
+            f"必答 {per_player * len(players)} 题、抢答 {buzz} 题，每题限时 {seconds} 秒。"
+            "准备好后点“第一题”。</div>"
+        )
         self._controls()
         self._draw_board()
         self._say("")
@@ -297,8 +385,9 @@ class ContestWidget(w.VBox):
     def standings(self) -> list[tuple[str, str, int]]:
         """``(worker id, name, points)`` from first place down (ties keep the seating order)."""
         order = {p: i for i, p in enumerate(self.players)}
-        return [(p, self.name(p), self.scores[p])
-                for p in sorted(self.players, key=lambda p: (-self.scores[p], order[p]))]
+        return [
+            (p, self.name(p), self.scores[p]) for p in sorted(self.players, key=lambda p: (-self.scores[p], order[p]))
+        ]
 
     def _say(self, text: str, css: str = "tk-muted") -> None:
         self.message.value = f"{STYLE}{BOARD_STYLE}<div class='tk tk-big {css}'>{e(text)}</div>" if text else ""
@@ -310,8 +399,9 @@ class ContestWidget(w.VBox):
         if self.input is not None and q is not None:
             disable_input(q.item, self.input, not can_answer)
         for pid, button in getattr(self, "buzz_buttons", {}).items():
-            button.disabled = not (open_ and q is not None and q.kind == "buzz" and self.holder is None
-                                   and pid not in q.buzzed)
+            button.disabled = not (
+                open_ and q is not None and q.kind == "buzz" and self.holder is None and pid not in q.buzzed
+            )
         self.buzzers.layout.display = None if q is not None and q.kind == "buzz" else "none"
         if self.state == "finished":
             self.next_button.disabled = self.end_button.disabled = True
@@ -321,33 +411,46 @@ class ContestWidget(w.VBox):
         if q is None:
             stage = "准备开始" if self.state != "finished" else "比赛结束"
         else:
-            stage = f"第{'一' if q.kind == 'required' else '二'}轮 {q.round_title} · 第 {q.number}/{len(self.questions)} 题"
+            stage = (
+                f"第{'一' if q.kind == 'required' else '二'}轮 {q.round_title} · 第 {q.number}/{len(self.questions)} 题"
+            )
         rows = []
         for rank, (pid, name, points) in enumerate(self.standings(), start=1):
             now = q is not None and self.state == "open" and pid in (q.player, self.holder)
             out = q is not None and q.kind == "buzz" and pid in q.buzzed and pid != self.holder
             tag = "（答题中）" if now else "（已抢答）" if out and self.state == "open" else ""
             css = "tk-now" if now else "tk-out" if out else ""
-            rows.append(f"<tr class='{css}'><td>{rank}</td><td>{e(name)}{tag}</td>"
-                        f"<td class='tk-points'>{points}</td></tr>")
-        self.board.value = (f"{STYLE}{BOARD_STYLE}<div class='tk tk-board'><div class='tk-card'>"
-                            f"<b>练兵比武 · {e(stage)}</b><table><tr><th>名次</th><th>选手</th><th>得分</th></tr>"
-                            f"{''.join(rows)}</table></div></div>")
+            rows.append(
+                f"<tr class='{css}'><td>{rank}</td><td>{e(name)}{tag}</td><td class='tk-points'>{points}</td></tr>"
+            )
+        self.board.value = (
+            f"{STYLE}{BOARD_STYLE}<div class='tk tk-board'><div class='tk-card'>"
+            f"<b>练兵比武 · {e(stage)}</b><table><tr><th>名次</th><th>选手</th><th>得分</th></tr>"
+            f"{''.join(rows)}</table></div></div>"
+        )
 
     def _draw_question(self, *, reveal: bool = False) -> None:
         q = self.current
         item = q.item
-        who = (f"必答 · 请 <b>{e(self.name(q.player))}</b> 作答" if q.kind == "required"
-               else f"抢答 · <b>{e(self.name(self.holder))}</b> 抢到答题权" if self.holder
-               else "抢答 · 请抢答")
+        who = (
+            f"必答 · 请 <b>{e(self.name(q.player))}</b> 作答"
+            if q.kind == "required"
+            else f"抢答 · <b>{e(self.name(self.holder))}</b> 抢到答题权"
+            if self.holder
+            else "抢答 · 请抢答"
+        )
         options = "".join(f"<li>{e(o.key)}. {e(o.text)}</li>" for o in item.options)
         options = f"<ol style='list-style:none;padding-left:0'>{options}</ol>" if options else ""
         shown = ""
         if reveal:
-            shown = (f"<div class='tk-card'><span class='tk-ok'>正确答案：{e(answer_text(item))}</span>"
-                     f"<div style='font-size:20px'>{e(item.explanation)}</div></div>")
-        self.question_html.value = (f"{STYLE}{BOARD_STYLE}<div class='tk tk-big'><div class='tk-muted'>{who}</div>"
-                                    f"<b>{q.number}. [{TYPE_TITLES[item.type]}]</b> {e(item.prompt)}{options}{shown}</div>")
+            shown = (
+                f"<div class='tk-card'><span class='tk-ok'>正确答案：{e(answer_text(item))}</span>"
+                f"<div style='font-size:20px'>{e(item.explanation)}</div></div>"
+            )
+        self.question_html.value = (
+            f"{STYLE}{BOARD_STYLE}<div class='tk tk-big'><div class='tk-muted'>{who}</div>"
+            f"<b>{q.number}. [{TYPE_TITLES[item.type]}]</b> {e(item.prompt)}{options}{shown}</div>"
+        )
 
     # -- driving -----------------------------------------------------------------------------
 
@@ -520,11 +623,14 @@ class ContestWidget(w.VBox):
         rows = "".join(
             f"<tr><td>{rank}</td><td>{e(name)}</td><td>{e(pid)}</td><td class='tk-points'>{points}</td>"
             f"<td>{right[pid]} / {asked[pid]}</td></tr>"
-            for rank, (pid, name, points) in enumerate(self.standings(), start=1))
-        return (f"{STYLE}{BOARD_STYLE}<div class='tk tk-board'><div class='tk-card'><b>比赛结果 · 编号 {e(self.contest_id)}</b>"
-                f"<table><tr><th>名次</th><th>选手</th><th>工号</th><th>得分</th><th>答对 / 作答</th></tr>{rows}</table>"
-                "<div class='tk-muted' style='font-size:16px'>每位选手的每次作答都已记入本人的学习记录（来源：自测题，"
-                f"编号 contest:{e(self.contest_id)}），可在督导报告的题目统计中查看。</div></div></div>")
+            for rank, (pid, name, points) in enumerate(self.standings(), start=1)
+        )
+        return (
+            f"{STYLE}{BOARD_STYLE}<div class='tk tk-board'><div class='tk-card'><b>比赛结果 · 编号 {e(self.contest_id)}</b>"
+            f"<table><tr><th>名次</th><th>选手</th><th>工号</th><th>得分</th><th>答对 / 作答</th></tr>{rows}</table>"
+            "<div class='tk-muted' style='font-size:16px'>每位选手的每次作答都已记入本人的学习记录（来源：自测题，"
+            f"编号 contest:{e(self.contest_id)}），可在督导报告的题目统计中查看。</div></div></div>"
+        )
 
     def _record(self, player: str, q: ContestQuestion, score: float, answer: dict[str, Any]) -> None:
         if self.store is None:
@@ -535,20 +641,50 @@ class ContestWidget(w.VBox):
         self.answer_log.append((player, q.number, score >= 1))
         answer = {**answer, "round": q.round_title, "contest": self.contest_id}
         self.store.record_many(
-            {"worker_id": player, "item_id": s, "domain": fw.domain_of(s), "source": "self_check", "ref": ref,
-             "score": score, "max_score": 1.0, "recorded_at": now, "answer": answer,
-             "assessor": self.host.worker_id if self.host else None}
+            {
+                "worker_id": player,
+                "item_id": s,
+                "domain": fw.domain_of(s),
+                "source": "self_check",
+                "ref": ref,
+                "score": score,
+                "max_score": 1.0,
+                "recorded_at": now,
+                "answer": answer,
+                "assessor": self.host.worker_id if self.host else None,
+            }
             for s in q.item.items
         )
 
 
-def contest(*, players: Sequence[str] | None = None, banks: Sequence[str] | None = None,
-            domains: Sequence[str] | None = None, per_player: int = 2, buzz: int = 5, seconds: int = 30,
-            contest_id: str | None = None, store: EvidenceStore | None = None, clock: Clock | None = None,
-            live: bool = True, seed: int | None = None) -> ContestWidget:
+def contest(
+    *,
+    players: Sequence[str] | None = None,
+    banks: Sequence[str] | None = None,
+    domains: Sequence[str] | None = None,
+    per_player: int = 2,
+    buzz: int = 5,
+    seconds: int = 30,
+    contest_id: str | None = None,
+    store: EvidenceStore | None = None,
+    clock: Clock | None = None,
+    live: bool = True,
+    seed: int | None = None,
+) -> ContestWidget:
     """练兵比武. With ``players`` and ``banks`` or ``domains`` the game is ready at once; otherwise a setup form.
 
     >>> contest(players=["W001", "W002"], domains=["social_assistance"])  # doctest: +SKIP
     """
-    return ContestWidget(players=players, banks=banks, domains=domains, per_player=per_player, buzz=buzz,
-                         seconds=seconds, contest_id=contest_id, store=store, clock=clock, live=live, seed=seed)
+    return ContestWidget(
+        players=players,
+        banks=banks,
+        domains=domains,
+        per_player=per_player,
+        buzz=buzz,
+        seconds=seconds,
+        contest_id=contest_id,
+        store=store,
+        clock=clock,
+        live=live,
+        seed=seed,
+    )

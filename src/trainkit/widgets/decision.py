@@ -22,27 +22,79 @@ from .calculator import render_decision
 __all__ = ["DecisionWidget", "decision_widget"]
 
 LABELS = {
-    "age": "年龄", "birth_date": "出生日期", "sex": "性别", "hukou_dalian": "大连户籍", "lives_together": "长期共同居住",
-    "cannot_live_independently": "不能独立生活", "full_time_study": "在校情况", "statutory_duty": "有法定扶养义务",
-    "excluded_as": "不计入情形", "severe_illness": "患重特大疾病", "chronic_illness": "患慢性病", "pregnant_weeks": "孕周",
-    "supporters": "法定义务人", "employment": "就业状况", "registered_unemployed_months": "登记失业月数",
-    "landless_farmer": "失地农民", "released_from_custody": "刑满释放或解除强制戒毒", "graduated_within_2y": "离校两年内高校毕业生",
-    "employee_pension": "参加职工养老保险", "resident_pension_years": "居民养老缴费年限", "employee_medical": "参加职工医保",
-    "resident_medical_enrolled": "本年已参加居民医保", "medical_lapsed_years": "居民医保断缴年数",
-    "flexible_insurance_paid_monthly": "灵活就业月缴费（元）", "flexible_subsidy_first_approved": "补贴首次核准日期",
-    "employment_difficulty_recognised": "已认定就业困难", "medical_enrol_late": "集中参保期外参保",
-    "rural_standard": "执行农村标准", "property_check": "财产核查", "receives": "正在享受", "emergency": "急难情形",
-    "emergency_hardship": "急难造成严重困难", "kind": "类别", "grade": "等级", "only_child": "只有一个子女",
-    "child_outcome": "子女情况", "child_disability_grade": "子女残疾等级", "later_child": "此后又生育或收养",
-    "certificate": "持独生子女父母光荣证", "disability": "残疾", "family_planning": "计划生育情况",
+    "age": "年龄",
+    "birth_date": "出生日期",
+    "sex": "性别",
+    "hukou_dalian": "大连户籍",
+    "lives_together": "长期共同居住",
+    "cannot_live_independently": "不能独立生活",
+    "full_time_study": "在校情况",
+    "statutory_duty": "有法定扶养义务",
+    "excluded_as": "不计入情形",
+    "severe_illness": "患重特大疾病",
+    "chronic_illness": "患慢性病",
+    "pregnant_weeks": "孕周",
+    "supporters": "法定义务人",
+    "employment": "就业状况",
+    "registered_unemployed_months": "登记失业月数",
+    "landless_farmer": "失地农民",
+    "released_from_custody": "刑满释放或解除强制戒毒",
+    "graduated_within_2y": "离校两年内高校毕业生",
+    "employee_pension": "参加职工养老保险",
+    "resident_pension_years": "居民养老缴费年限",
+    "employee_medical": "参加职工医保",
+    "resident_medical_enrolled": "本年已参加居民医保",
+    "medical_lapsed_years": "居民医保断缴年数",
+    "flexible_insurance_paid_monthly": "灵活就业月缴费（元）",
+    "flexible_subsidy_first_approved": "补贴首次核准日期",
+    "employment_difficulty_recognised": "已认定就业困难",
+    "medical_enrol_late": "集中参保期外参保",
+    "rural_standard": "执行农村标准",
+    "property_check": "财产核查",
+    "receives": "正在享受",
+    "emergency": "急难情形",
+    "emergency_hardship": "急难造成严重困难",
+    "kind": "类别",
+    "grade": "等级",
+    "only_child": "只有一个子女",
+    "child_outcome": "子女情况",
+    "child_disability_grade": "子女残疾等级",
+    "later_child": "此后又生育或收养",
+    "certificate": "持独生子女父母光荣证",
+    "disability": "残疾",
+    "family_planning": "计划生育情况",
 }
 CHOICES = {
-    "female": "女", "male": "男", "none": "无", "secondary": "高中/中职在读", "undergraduate": "本科/专科在读",
-    "postgraduate": "研究生在读", "able": "有能力", "unable": "无能力", "employed": "就业", "flexible": "灵活就业",
-    "unemployed": "失业", "retired": "退休", "passed": "符合", "failed": "不符合", "unknown": "尚未核查",
-    "fire": "火灾", "traffic_accident": "交通事故", "sudden_illness": "突发重病", "spending_surge": "支出骤增",
-    "other": "其他", "living": "健在", "died": "死亡", "disabled": "伤残", "physical": "肢体", "intellectual": "智力",
-    "psychiatric": "精神", "visual": "视力", "hearing": "听力", "speech": "言语", "multiple": "多重",
+    "female": "女",
+    "male": "男",
+    "none": "无",
+    "secondary": "高中/中职在读",
+    "undergraduate": "本科/专科在读",
+    "postgraduate": "研究生在读",
+    "able": "有能力",
+    "unable": "无能力",
+    "employed": "就业",
+    "flexible": "灵活就业",
+    "unemployed": "失业",
+    "retired": "退休",
+    "passed": "符合",
+    "failed": "不符合",
+    "unknown": "尚未核查",
+    "fire": "火灾",
+    "traffic_accident": "交通事故",
+    "sudden_illness": "突发重病",
+    "spending_surge": "支出骤增",
+    "other": "其他",
+    "living": "健在",
+    "died": "死亡",
+    "disabled": "伤残",
+    "physical": "肢体",
+    "intellectual": "智力",
+    "psychiatric": "精神",
+    "visual": "视力",
+    "hearing": "听力",
+    "speech": "言语",
+    "multiple": "多重",
     **EXCLUSION_TITLES,
 }
 
@@ -101,16 +153,22 @@ class DecisionWidget(w.VBox):
             raise ValueError(f"未知项目 {program}（可用：{', '.join(PROGRAMS)}）")
         self.program = PROGRAMS[program]
         self.scenarios = load_scenarios()[program].scenarios
-        self.picker = w.Dropdown(options=[(s.name, i) for i, s in enumerate(self.scenarios)], value=0,
-                                 description="情景", layout=w.Layout(width="95%"))
+        self.picker = w.Dropdown(
+            options=[(s.name, i) for i, s in enumerate(self.scenarios)],
+            value=0,
+            description="情景",
+            layout=w.Layout(width="95%"),
+        )
         self.on = w.DatePicker(description="判断日期")
         self.form = w.VBox()
         self.decide = w.Button(description="判断", button_style="primary")
         self.result = w.HTML()
         self.picker.observe(lambda _c: self.load(self.picker.value), "value")
         self.decide.on_click(lambda _b: self.show())
-        title = w.HTML(f"{STYLE}<div class='tk'><b>{e(self.program.TITLE)}</b>：先选一个已经手工算过的情景，"
-                       "再改动下面的事实（年龄、收入、日期……），看看结论怎么变。</div>")
+        title = w.HTML(
+            f"{STYLE}<div class='tk'><b>{e(self.program.TITLE)}</b>：先选一个已经手工算过的情景，"
+            "再改动下面的事实（年龄、收入、日期……），看看结论怎么变。</div>"
+        )
         super().__init__([title, self.picker, self.on, self.form, self.decide, self.result])
         self.load(0)
 
@@ -152,8 +210,10 @@ class DecisionWidget(w.VBox):
             field = _Field(name, annotation, value)
             self.fields.append(((*path, name), field))
             rows.append(field.widget)
-        return w.VBox([w.HTML(f"<b>{e(title)}</b>"), *rows], layout=w.Layout(border="1px solid #d0d7de",
-                                                                              padding="4px", margin="4px 0"))
+        return w.VBox(
+            [w.HTML(f"<b>{e(title)}</b>"), *rows],
+            layout=w.Layout(border="1px solid #d0d7de", padding="4px", margin="4px 0"),
+        )
 
     def household(self) -> Household:
         data = self.base

@@ -11,8 +11,10 @@ __all__ = ["whoami"]
 
 
 def _greeting(worker) -> str:  # noqa: ANN001
-    return (f"{STYLE}<div class='tk'>您好，<b>{e(worker.display_name)}</b>（工号 {e(worker.worker_id)}，"
-            f"{e(worker.street)} {e(worker.community)} · {e(worker.post)}）。学习记录会记在您的工号下。</div>")
+    return (
+        f"{STYLE}<div class='tk'>您好，<b>{e(worker.display_name)}</b>（工号 {e(worker.worker_id)}，"
+        f"{e(worker.street)} {e(worker.community)} · {e(worker.post)}）。学习记录会记在您的工号下。</div>"
+    )
 
 
 def whoami() -> w.Widget:
@@ -21,8 +23,11 @@ def whoami() -> w.Widget:
     if worker is not None:
         return w.HTML(_greeting(worker))
     roster = load_roster()
-    picker = w.Dropdown(options=[(f"{x.worker_id} {x.display_name}（{x.community}）", x.worker_id)
-                                 for x in roster.values()], value=None, description="我的工号")
+    picker = w.Dropdown(
+        options=[(f"{x.worker_id} {x.display_name}（{x.community}）", x.worker_id) for x in roster.values()],
+        value=None,
+        description="我的工号",
+    )
     confirm = w.Button(description="确认", button_style="primary")
     message = w.HTML(f"{STYLE}<div class='tk'>第一次使用：请从花名册中选择您的工号（只需选一次）。</div>")
     box = w.VBox([message, w.HBox([picker, confirm])])

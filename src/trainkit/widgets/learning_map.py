@@ -68,8 +68,9 @@ class MapData:
     why: str
 
 
-def _lesson_row(lesson: Lesson, answered: set[str], started_cases: set[str], ended: set[str],
-                evidenced: set[str] | None = None) -> LessonRow:
+def _lesson_row(
+    lesson: Lesson, answered: set[str], started_cases: set[str], ended: set[str], evidenced: set[str] | None = None
+) -> LessonRow:
     banks = load_banks()
     refs = {quiz_ref(b, i.id) for b in lesson.banks if b in banks for i in banks[b].items}
     cases = set(lesson.cases)
@@ -94,8 +95,9 @@ def _case_ids(refs: set[str]) -> set[str]:
 def lesson_progress(lesson: Lesson, answered_refs: set[str], evidenced_items: set[str] | None = None) -> str:
     """``done``, ``started`` or ``new`` for one lesson, from the refs of the learner's evidence
     (and, for a lesson without self-check or cases, the service items with evidence)."""
-    return _lesson_row(lesson, answered_refs, _case_ids(answered_refs), finished_cases(answered_refs),
-                       evidenced_items).status
+    return _lesson_row(
+        lesson, answered_refs, _case_ids(answered_refs), finished_cases(answered_refs), evidenced_items
+    ).status
 
 
 def map_data(worker: Worker, store: EvidenceStore, *, now: datetime | None = None) -> MapData:
@@ -103,17 +105,36 @@ def map_data(worker: Worker, store: EvidenceStore, *, now: datetime | None = Non
     from ..ratings import rate
 
     fw = load_framework()
-    mine = store.frame(worker_id=worker.worker_id, columns=("id", "worker_id", "domain", "item_id", "source", "ref",
-                                                             "score", "max_score", "recorded_at", "supersedes"))
+    mine = store.frame(
+        worker_id=worker.worker_id,
+        columns=(
+            "id",
+            "worker_id",
+            "domain",
+            "item_id",
+            "source",
+            "ref",
+            "score",
+            "max_score",
+            "recorded_at",
+            "supersedes",
+        ),
+    )
     as_of = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
     rated = rate(mine, as_of=as_of) if len(mine) else None
     found = {} if rated is None else {r["domain"]: r for r in rated.to_dict("records")}
     not_assessed = fw.scale[0]
     domains = tuple(
-        DomainRow(d.id, d.title, found[d.id]["level"], found[d.id]["level_title"], found[d.id]["reason"],
-                  float(found[d.id]["score"]))
-        if d.id in found else
-        DomainRow(d.id, d.title, not_assessed.id, not_assessed.title, "还没有学习记录", math.nan)
+        DomainRow(
+            d.id,
+            d.title,
+            found[d.id]["level"],
+            found[d.id]["level_title"],
+            found[d.id]["reason"],
+            float(found[d.id]["score"]),
+        )
+        if d.id in found
+        else DomainRow(d.id, d.title, not_assessed.id, not_assessed.title, "还没有学习记录", math.nan)
         for d in fw.domains
     )
     answered = set(mine["ref"]) if len(mine) else set()
@@ -126,8 +147,12 @@ def map_data(worker: Worker, store: EvidenceStore, *, now: datetime | None = Non
 
     def gap(row: LessonRow) -> tuple:
         d = by_domain[row.lesson.domain]
-        return (rank.get(d.level, 0), -1.0 if math.isnan(d.score) else d.score,
-                0 if row.status == "started" else 1, row.lesson.order)
+        return (
+            rank.get(d.level, 0),
+            -1.0 if math.isnan(d.score) else d.score,
+            0 if row.status == "started" else 1,
+            row.lesson.order,
+        )
 
     suggestion = min(unfinished, key=gap, default=None)
     why = ""
@@ -158,9 +183,11 @@ def _map_html(data: MapData) -> str:
         )
     if data.suggestion is not None:
         s = data.suggestion.lesson
-        nxt = (f"<div class='tk-next'>建议下一课：<a class='tk-lesson-link' href='{e(s.notebook)}'><b>{e(s.title)}</b></a>"
-               f"（{e(data.suggestion.status_title)}，{_progress_text(data.suggestion)}）"
-               f"<div class='tk-muted'>{e(data.why)}</div></div>")
+        nxt = (
+            f"<div class='tk-next'>建议下一课：<a class='tk-lesson-link' href='{e(s.notebook)}'><b>{e(s.title)}</b></a>"
+            f"（{e(data.suggestion.status_title)}，{_progress_text(data.suggestion)}）"
+            f"<div class='tk-muted'>{e(data.why)}</div></div>"
+        )
     else:
         nxt = "<div class='tk-next'>所有课程的自测和案例演练都已完成，可以参加考核作业或练兵比武。</div>"
     domain_rows = "".join(
@@ -168,17 +195,19 @@ def _map_html(data: MapData) -> str:
         f"<td class='tk-level tk-level-{e(d.level)}' style='white-space:nowrap'>{e(d.level_title)}</td><td class='tk-muted'>{e(d.reason)}</td></tr>"
         for d in data.domains
     )
-    return (f"{STYLE}<div class='tk tk-map'><div class='tk-card'>{nxt}"
-            f"<div style='margin-top:6px'>每天练一练：<a class='tk-practice-link' href='{PRACTICE_NOTEBOOK}'>"
-            f"<b>每日15分钟</b></a>（从您最薄弱的事项出题）· 培训师：<a class='tk-contest-link' href='{CONTEST_NOTEBOOK}'>"
-            "练兵比武</a></div></div>"
-            "<h3>我的课程</h3><table class='tk-lessons'><tr><th>课程</th><th>领域</th><th>时长</th><th>完成情况</th>"
-            f"<th>进度</th></tr>{''.join(lesson_rows)}</table>"
-            "<p class='tk-muted'>已完成 = 本课自测题每题都答过，且本课列出的每个案例都演练到最后一步。</p>"
-            f"<h3>我在各领域的评定</h3><table class='tk-domains'><tr><th>领域</th><th>等级</th><th>说明</th></tr>"
-            f"{domain_rows}</table>"
-            "<p class='tk-muted'>等级由学习和考核记录计算：只做自测最高为“待提高”；"
-            "达到“合格”还需要考核作业或督导评议。十二个领域都合格即为“全岗通”。</p></div>")
+    return (
+        f"{STYLE}<div class='tk tk-map'><div class='tk-card'>{nxt}"
+        f"<div style='margin-top:6px'>每天练一练：<a class='tk-practice-link' href='{PRACTICE_NOTEBOOK}'>"
+        f"<b>每日15分钟</b></a>（从您最薄弱的事项出题）· 培训师：<a class='tk-contest-link' href='{CONTEST_NOTEBOOK}'>"
+        "练兵比武</a></div></div>"
+        "<h3>我的课程</h3><table class='tk-lessons'><tr><th>课程</th><th>领域</th><th>时长</th><th>完成情况</th>"
+        f"<th>进度</th></tr>{''.join(lesson_rows)}</table>"
+        "<p class='tk-muted'>已完成 = 本课自测题每题都答过，且本课列出的每个案例都演练到最后一步。</p>"
+        f"<h3>我在各领域的评定</h3><table class='tk-domains'><tr><th>领域</th><th>等级</th><th>说明</th></tr>"
+        f"{domain_rows}</table>"
+        "<p class='tk-muted'>等级由学习和考核记录计算：只做自测最高为“待提高”；"
+        "达到“合格”还需要考核作业或督导评议。十二个领域都合格即为“全岗通”。</p></div>"
+    )
 
 
 HELP = """
@@ -205,8 +234,11 @@ HELP = """
 
 def assignments_help(*, open_: bool = False) -> w.Accordion:
     """A Chinese guide to nbgrader's English Assignments panel (Fetch / Validate / Submit)."""
-    panel = w.Accordion(children=[w.HTML(card(HELP))], titles=("考核作业怎么领取和提交（Assignments 面板说明）",),
-                        selected_index=0 if open_ else None)
+    panel = w.Accordion(
+        children=[w.HTML(card(HELP))],
+        titles=("考核作业怎么领取和提交（Assignments 面板说明）",),
+        selected_index=0 if open_ else None,
+    )
     panel.add_class("tk-assignments-help")
     return panel
 
@@ -221,13 +253,19 @@ def learning_map(*, worker: Worker | None = None, store: EvidenceStore | None = 
         try:
             worker = current_worker()
         except (KeyError, ContentError) as err:
-            box = w.VBox([_problem(str(err.args[0] if isinstance(err, KeyError) and err.args else err)),
-                          assignments_help()])
+            box = w.VBox(
+                [_problem(str(err.args[0] if isinstance(err, KeyError) and err.args else err)), assignments_help()]
+            )
             box.add_class("tk-learning-map")
             return box
         if worker is None:
-            box = w.VBox([whoami(), w.HTML(f"{STYLE}<div class='tk tk-muted'>选好工号后，请重新运行本格查看学习地图。</div>"),
-                          assignments_help()])
+            box = w.VBox(
+                [
+                    whoami(),
+                    w.HTML(f"{STYLE}<div class='tk tk-muted'>选好工号后，请重新运行本格查看学习地图。</div>"),
+                    assignments_help(),
+                ]
+            )
             box.add_class("tk-learning-map")
             return box
     view = w.HTML(_map_html(map_data(worker, store or open_store())))

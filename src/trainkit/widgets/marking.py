@@ -22,8 +22,9 @@ def _steps(pts: float) -> list[tuple[str, float]]:
     return [(f"{i / 2:g}", i / 2) for i in range(int(pts * 2) + 1)]
 
 
-def marking_form(assignment: str, *, course: Path | str = ".", marker: str,
-                 store: EvidenceStore | None = None) -> w.VBox:
+def marking_form(
+    assignment: str, *, course: Path | str = ".", marker: str, store: EvidenceStore | None = None
+) -> w.VBox:
     """The marking queue of ``marker`` for ``assignment`` in the nbgrader course at ``course``."""
     course, store = Path(course), store or open_store()
     head, body = w.HTML(), w.HTML()
@@ -38,8 +39,14 @@ def marking_form(assignment: str, *, course: Path | str = ".", marker: str,
     except ValueError as err:
         return w.VBox([w.HTML(f"{STYLE}<div class='tk tk-wait'>{e(err)}</div>")])
     if marker not in (*plan.markers, plan.arbiter):
-        return w.VBox([w.HTML(f"{STYLE}<div class='tk tk-wait'>{e(marker)} 不在作业 {e(assignment)} 的双评安排中"
-                              f"（评分人：{e('、'.join(plan.markers))}；仲裁人：{e(plan.arbiter)}）。</div>")])
+        return w.VBox(
+            [
+                w.HTML(
+                    f"{STYLE}<div class='tk tk-wait'>{e(marker)} 不在作业 {e(assignment)} 的双评安排中"
+                    f"（评分人：{e('、'.join(plan.markers))}；仲裁人：{e(plan.arbiter)}）。</div>"
+                )
+            ]
+        )
     arbiter = marker == plan.arbiter
     column = None if arbiter else ("first" if marker == plan.markers[0] else "second")
     numbers = {student: i + 1 for i, student in enumerate(sorted({k[0] for k in texts}))}
@@ -53,9 +60,11 @@ def marking_form(assignment: str, *, course: Path | str = ".", marker: str,
     def show() -> None:
         status, todo = queue()
         done = len(status) - len(todo) if not arbiter else int((status["arbitration"].notna()).sum())
-        head.value = (f"{STYLE}<div class='tk'><b>双评 · {e(assignment)}</b>　"
-                      f"<span class='tk-muted'>{'仲裁' if arbiter else '独立评分'}：{e(marker)}；"
-                      f"待评 {len(todo)} 项，已评 {done} 项</span></div>")
+        head.value = (
+            f"{STYLE}<div class='tk'><b>双评 · {e(assignment)}</b>　"
+            f"<span class='tk-muted'>{'仲裁' if arbiter else '独立评分'}：{e(marker)}；"
+            f"待评 {len(todo)} 项，已评 {done} 项</span></div>"
+        )
         if todo.empty:
             current.clear()
             body.value = f"{STYLE}<div class='tk tk-card tk-ok'>您的评分都已完成。</div>"
@@ -65,13 +74,21 @@ def marking_form(assignment: str, *, course: Path | str = ".", marker: str,
         crit = by_id[(row["notebook"], row["grade_id"])]
         current.update(student=row["student"], grade_id=row["grade_id"], notebook=row["notebook"])
         answer = texts.get((row["student"], crit.notebook, crit.answer_id), "")
-        both = (f"<p class='tk-wait'>两位评分人：{row['first']:g} 分与 {row['second']:g} 分，相差超过 {plan.gap:g} 分，"
-                "请您仲裁定分。</p>") if arbiter else ""
-        body.value = (f"{STYLE}<div class='tk'><div class='tk-card'><div class='tk-muted'>答卷 {numbers[row['student']]:02d}"
-                      f" · 评分项：<b>{e(crit.title)}</b>（满分 {crit.points:g} 分）</div>"
-                      f"<p class='tk-muted'>评分要点：{e(crit.looks_for)}</p>{both}"
-                      f"<div style='white-space:pre-wrap;border-left:3px solid #d0d7de;padding-left:10px'>"
-                      f"{e(answer) or '（未作答）'}</div></div></div>")
+        both = (
+            (
+                f"<p class='tk-wait'>两位评分人：{row['first']:g} 分与 {row['second']:g} 分，相差超过 {plan.gap:g} 分，"
+                "请您仲裁定分。</p>"
+            )
+            if arbiter
+            else ""
+        )
+        body.value = (
+            f"{STYLE}<div class='tk'><div class='tk-card'><div class='tk-muted'>答卷 {numbers[row['student']]:02d}"
+            f" · 评分项：<b>{e(crit.title)}</b>（满分 {crit.points:g} 分）</div>"
+            f"<p class='tk-muted'>评分要点：{e(crit.looks_for)}</p>{both}"
+            f"<div style='white-space:pre-wrap;border-left:3px solid #d0d7de;padding-left:10px'>"
+            f"{e(answer) or '（未作答）'}</div></div></div>"
+        )
         score.options, score.value = _steps(crit.points), None
         comment.value, message.value = "", ""
         score.layout.display = comment.layout.display = save.layout.display = None
@@ -83,8 +100,9 @@ def marking_form(assignment: str, *, course: Path | str = ".", marker: str,
             message.value = f"{STYLE}<div class='tk tk-wait'>请先选择得分。</div>"
             return
         try:
-            record_mark(store, course, assignment=assignment, marker=marker, score=score.value,
-                        comment=comment.value, **current)
+            record_mark(
+                store, course, assignment=assignment, marker=marker, score=score.value, comment=comment.value, **current
+            )
         except ValueError as err:
             message.value = f"{STYLE}<div class='tk tk-bad'>{e(err)}</div>"
             return

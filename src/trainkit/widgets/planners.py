@@ -33,11 +33,15 @@ def health_schedule() -> w.VBox:
             state = v.state(today.value) if today.value else ""
             who = "孕产妇" if v.who == "maternal" else "儿童"
             sources = "；".join(f"{link(s.title, s.href)} {badge(s.status)}" for s in v.sources)
-            rows.append(f"<tr><td>{who}</td><td>{e(v.title)}</td><td>{v.start} 至 {v.end}"
-                        f"{'（估算）' if v.estimated else ''}</td><td>{e(state)}</td><td>{sources}</td></tr>")
-        out.value = card("<table><tr><th>对象</th><th>项目</th><th>时间窗</th><th>状态</th><th>依据</th></tr>"
-                         f"{''.join(rows)}</table><div class='tk-muted'>时间窗按国家基本公共卫生服务规范推算；"
-                         "具体安排以辖区社区卫生服务中心通知为准。</div>")
+            rows.append(
+                f"<tr><td>{who}</td><td>{e(v.title)}</td><td>{v.start} 至 {v.end}"
+                f"{'（估算）' if v.estimated else ''}</td><td>{e(state)}</td><td>{sources}</td></tr>"
+            )
+        out.value = card(
+            "<table><tr><th>对象</th><th>项目</th><th>时间窗</th><th>状态</th><th>依据</th></tr>"
+            f"{''.join(rows)}</table><div class='tk-muted'>时间窗按国家基本公共卫生服务规范推算；"
+            "具体安排以辖区社区卫生服务中心通知为准。</div>"
+        )
 
     go.on_click(_show)
     return w.VBox([w.HBox([due, born, today]), go, out])
@@ -64,9 +68,14 @@ def committee_check() -> w.VBox:
 
     def _show(_b=None) -> None:  # noqa: ANN001
         try:
-            found = check_committee(on=on.value, households=_number(households, "户数"),
-                                    members=_number(members, "委员人数"), has_woman=woman.value,
-                                    term_years=_number(term, "任期"), disclosure_days=_number(days, "公开天数"))
+            found = check_committee(
+                on=on.value,
+                households=_number(households, "户数"),
+                members=_number(members, "委员人数"),
+                has_woman=woman.value,
+                term_years=_number(term, "任期"),
+                disclosure_days=_number(days, "公开天数"),
+            )
             version = law_version(on.value)
         except Exception as err:  # noqa: BLE001 — any bad input becomes a message, never a traceback
             out.value = f"{STYLE}<div class='tk tk-wait'>{e(err)}</div>"
@@ -74,8 +83,12 @@ def committee_check() -> w.VBox:
         marks = {True: ("符合", "tk-ok"), False: ("不符合", "tk-bad"), None: ("需核实", "tk-wait")}
         rows = "".join(
             f"<li><span class='{marks[f.ok][1]}'>{marks[f.ok][0]}</span> {e(f.text)}"
-            f"<div class='tk-muted'>{e(f.citation.label)}：“{e(f.citation.quote)}”</div></li>" for f in found)
-        out.value = card(f"<b>适用 {version} 年版《城市居民委员会组织法》</b><ul>{rows or '<li>请至少填写一项</li>'}</ul>")
+            f"<div class='tk-muted'>{e(f.citation.label)}：“{e(f.citation.quote)}”</div></li>"
+            for f in found
+        )
+        out.value = card(
+            f"<b>适用 {version} 年版《城市居民委员会组织法》</b><ul>{rows or '<li>请至少填写一项</li>'}</ul>"
+        )
 
     go.on_click(_show)
     return w.VBox([on, w.HBox([households, members, woman]), w.HBox([term, days]), go, out])

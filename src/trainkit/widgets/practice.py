@@ -72,8 +72,15 @@ class Countdown:
     ``live=True`` a daemon thread ticks every second; without it (tests), call ``tick()``.
     """
 
-    def __init__(self, display: w.HTML, *, clock: Clock, on_expire: Callable[[], None], title: str = "剩余时间",
-                 size: str = "130%"):
+    def __init__(
+        self,
+        display: w.HTML,
+        *,
+        clock: Clock,
+        on_expire: Callable[[], None],
+        title: str = "剩余时间",
+        size: str = "130%",
+    ):
         self.display, self.clock, self.on_expire, self.title, self.size = display, clock, on_expire, title, size
         self.deadline: datetime | None = None
         self.total = 0.0
@@ -116,10 +123,12 @@ class Countdown:
     def render(self, left: float) -> str:
         share = 0 if not self.total else max(0.0, min(1.0, left / self.total))
         colour = "#cf222e" if share <= 0.15 or left <= 10 else "#9a6700" if share <= 0.35 else "#1a7f37"
-        return (f"{STYLE}<div class='tk tk-countdown' role='timer' aria-live='off'>{e(self.title)} "
-                f"<b style='font-size:{self.size};color:{colour};font-variant-numeric:tabular-nums'>{_clock_text(left)}</b>"
-                f"<div style='background:#eaeef2;border-radius:4px;height:8px;max-width:420px'>"
-                f"<div style='width:{share:.1%};background:{colour};height:8px;border-radius:4px'></div></div></div>")
+        return (
+            f"{STYLE}<div class='tk tk-countdown' role='timer' aria-live='off'>{e(self.title)} "
+            f"<b style='font-size:{self.size};color:{colour};font-variant-numeric:tabular-nums'>{_clock_text(left)}</b>"
+            f"<div style='background:#eaeef2;border-radius:4px;height:8px;max-width:420px'>"
+            f"<div style='width:{share:.1%};background:{colour};height:8px;border-radius:4px'></div></div></div>"
+        )
 
     def stop(self, message: str | None = None) -> None:
         self._stop.set()
@@ -156,8 +165,14 @@ def _recent(rows: Iterable[EvidenceRow], now: datetime, days: int) -> list[Evide
     return [r for r in rows if r.source == "self_check" and r.recorded_at >= start]
 
 
-def weakness(rows: Iterable[EvidenceRow], service_items: Iterable[str], *, now: datetime,
-             days: int = RECENT_DAYS, last: int = LAST_ANSWERS) -> dict[str, float | None]:
+def weakness(
+    rows: Iterable[EvidenceRow],
+    service_items: Iterable[str],
+    *,
+    now: datetime,
+    days: int = RECENT_DAYS,
+    last: int = LAST_ANSWERS,
+) -> dict[str, float | None]:
     """My recent self-check ratio per service item (mean of the last ``last`` answers in ``days``)."""
     by_item: dict[str, list[EvidenceRow]] = {}
     for row in _recent(rows, now, days):
@@ -169,8 +184,9 @@ def weakness(rows: Iterable[EvidenceRow], service_items: Iterable[str], *, now: 
     return out
 
 
-def pick_items(rows: Iterable[EvidenceRow], *, now: datetime, n: int = 10, rng: random.Random,
-               domain: str | None = None) -> list[Pick]:
+def pick_items(
+    rows: Iterable[EvidenceRow], *, now: datetime, n: int = 10, rng: random.Random, domain: str | None = None
+) -> list[Pick]:
     """About ``n`` items from my weakest service items (never-seen ones first)."""
     rows = list(rows)
     fw = load_framework()
@@ -218,9 +234,17 @@ def pick_items(rows: Iterable[EvidenceRow], *, now: datetime, n: int = 10, rng: 
 class DailyPractice(w.VBox):
     """每日15分钟. ``start()``, ``finish()``, ``tick()`` and the cards' inputs drive it from Python."""
 
-    def __init__(self, *, n: int = 10, minutes: int = 15, domain: str | None = None,
-                 worker: Worker | None = None, store: EvidenceStore | None = None,
-                 clock: Clock | None = None, live: bool = True):
+    def __init__(
+        self,
+        *,
+        n: int = 10,
+        minutes: int = 15,
+        domain: str | None = None,
+        worker: Worker | None = None,
+        store: EvidenceStore | None = None,
+        clock: Clock | None = None,
+        live: bool = True,
+    ):
         if not isinstance(n, int) or not 1 <= n <= 30:
             raise ValueError(f"题数 n={n!r} 不对：请填写 1 到 30 之间的整数（默认 10）。")
         if not isinstance(minutes, int) or not 1 <= minutes <= 120:
@@ -244,13 +268,15 @@ class DailyPractice(w.VBox):
         self.head = w.HTML()
         self.timer = w.HTML()
         self.timer.add_class("tk-timer")
-        self.start_button = w.Button(description=f"开始练习（{minutes} 分钟）", button_style="primary",
-                                     icon="play", tooltip="开始计时并显示题目")
+        self.start_button = w.Button(
+            description=f"开始练习（{minutes} 分钟）", button_style="primary", icon="play", tooltip="开始计时并显示题目"
+        )
         self.start_button.add_class("tk-start")
         self.items = w.VBox()
         self.items.add_class("tk-practice-items")
-        self.finish_button = w.Button(description="交卷", button_style="warning", icon="check",
-                                      tooltip="结束本次练习，查看得分和每题解析")
+        self.finish_button = w.Button(
+            description="交卷", button_style="warning", icon="check", tooltip="结束本次练习，查看得分和每题解析"
+        )
         self.finish_button.add_class("tk-finish")
         self.result = w.HTML()
         self.result.add_class("tk-result")
@@ -260,8 +286,9 @@ class DailyPractice(w.VBox):
         self.finish_button.on_click(lambda _b: self.finish())
         self.again_button.on_click(lambda _b: self.again())
         self.countdown = Countdown(self.timer, clock=self.clock, on_expire=lambda: self.finish(timeout=True))
-        super().__init__([self.head, self.timer, self.start_button, self.items, self.finish_button,
-                          self.result, self.again_button])
+        super().__init__(
+            [self.head, self.timer, self.start_button, self.items, self.finish_button, self.result, self.again_button]
+        )
         self.add_class("tk-practice")
         rows = session_rows(self.session, source="self_check")
         if not self._resume(rows):
@@ -274,8 +301,9 @@ class DailyPractice(w.VBox):
         return f"{who}:{_aware(self.clock()).astimezone().date()}:{len(rows)}"
 
     def _prepare(self, rows: list[EvidenceRow]) -> None:
-        self.picks = pick_items(rows, now=self.clock(), n=self.n, rng=random.Random(self._seed(rows)),
-                                domain=self.domain)
+        self.picks = pick_items(
+            rows, now=self.clock(), n=self.n, rng=random.Random(self._seed(rows)), domain=self.domain
+        )
         self._build_cards()
         self.started, self.finished = None, False
         self._show(items=False, start=True, finish=False, again=False)
@@ -285,8 +313,16 @@ class DailyPractice(w.VBox):
 
     def _build_cards(self) -> None:
         self.cards = [
-            ItemCard(p.item, number=i, bank_id=p.bank_id, session=self.session, reveal=False,
-                     gate=self._gate, extra=self._extra, on_answer=self._answered)
+            ItemCard(
+                p.item,
+                number=i,
+                bank_id=p.bank_id,
+                session=self.session,
+                reveal=False,
+                gate=self._gate,
+                extra=self._extra,
+                on_answer=self._answered,
+            )
             for i, p in enumerate(self.picks, start=1)
         ]
         self.items.children = self.cards
@@ -296,17 +332,23 @@ class DailyPractice(w.VBox):
         weak = "、".join(dict.fromkeys(titles[p.service_item].title for p in self.picks if p.service_item in titles))
         unseen = sum(p.ratio is None for p in self.picks)
         if resumed:
-            why = (f"这是您今天 {local_time(self.started)[-5:]} 开始的练习（共 {len(self.picks)} 题），"
-                   "已答的题和剩余时间从学习记录中恢复。")
+            why = (
+                f"这是您今天 {local_time(self.started)[-5:]} 开始的练习（共 {len(self.picks)} 题），"
+                "已答的题和剩余时间从学习记录中恢复。"
+            )
         elif weak:
-            why = (f"这 {len(self.picks)} 题来自您最薄弱的服务事项：{e(weak)}。"
-                   f"{f'其中 {unseen} 题的事项您还没有练过。' if unseen else ''}")
+            why = (
+                f"这 {len(self.picks)} 题来自您最薄弱的服务事项：{e(weak)}。"
+                f"{f'其中 {unseen} 题的事项您还没有练过。' if unseen else ''}"
+            )
         else:
             why = "题库中没有可练的题目。"
         problem = f"<div class='tk-wait'>{e(self.problem)}</div>" if self.problem else ""
-        self.head.value = (f"{STYLE}<div class='tk'><h3>每日15分钟</h3><div>{why}</div>"
-                           f"<div class='tk-muted'>限时 {self.minutes} 分钟，每题提交一次；答完或点“交卷”后显示得分和每题解析。"
-                           f"每个答案都记入学习记录（自测题）。</div>{problem}</div>")
+        self.head.value = (
+            f"{STYLE}<div class='tk'><h3>每日15分钟</h3><div>{why}</div>"
+            f"<div class='tk-muted'>限时 {self.minutes} 分钟，每题提交一次；答完或点“交卷”后显示得分和每题解析。"
+            f"每个答案都记入学习记录（自测题）。</div>{problem}</div>"
+        )
 
     def _show(self, *, items: bool, start: bool, finish: bool, again: bool) -> None:
         self.items.layout.display = None if items else "none"
@@ -317,8 +359,13 @@ class DailyPractice(w.VBox):
     # -- evidence round trip ----------------------------------------------------------------
 
     def _extra(self) -> dict:
-        return {"practice": {"started": self.started.astimezone(UTC).isoformat(), "minutes": self.minutes,
-                             "set": [p.ref for p in self.picks]}}
+        return {
+            "practice": {
+                "started": self.started.astimezone(UTC).isoformat(),
+                "minutes": self.minutes,
+                "set": [p.ref for p in self.picks],
+            }
+        }
 
     def _resume(self, rows: list[EvidenceRow]) -> bool:
         """Today's latest practice from the evidence: its items, answers, and time left or result."""
@@ -358,8 +405,10 @@ class DailyPractice(w.VBox):
                 card.restore(last[card.ref])
         self._head(resumed=True)
         self.start_button.description = f"开始练习（{self.minutes} 分钟）"
-        if all(card.marking is not None for card in self.cards) or (
-                _aware(self.clock()) - started).total_seconds() >= self.minutes * 60:
+        if (
+            all(card.marking is not None for card in self.cards)
+            or (_aware(self.clock()) - started).total_seconds() >= self.minutes * 60
+        ):
             self._show(items=True, start=False, finish=False, again=False)
             complete = all(card.marking is not None for card in self.cards)
             last = max(r.recorded_at for r in sessions[started_text]).replace(tzinfo=UTC)
@@ -434,19 +483,25 @@ class DailyPractice(w.VBox):
             if marking is None:
                 verdict, css = "未作答", "tk-wait"
             else:
-                verdict, css = ("正确", "tk-ok") if marking.correct else (
-                    ("部分正确", "tk-wait") if marking.score > 0 else ("错误", "tk-bad"))
+                verdict, css = (
+                    ("正确", "tk-ok")
+                    if marking.correct
+                    else (("部分正确", "tk-wait") if marking.score > 0 else ("错误", "tk-bad"))
+                )
             given = "—" if marking is None else e(_given(card))
             rows.append(
                 f"<div class='tk-card tk-result-item'><b>{card.number}.</b> {e(item.prompt)}"
                 f"<div><span class='{css}'>{verdict}</span> · 您的答案：{given} · 正确答案：{e(answer_text(item))}</div>"
-                f"<div>{e(item.explanation)}</div></div>")
+                f"<div>{e(item.explanation)}</div></div>"
+            )
         ended = "时间到。" if timeout else ""
         note = "" if self.session.worker is not None else f"<div class='tk-wait'>{e(NO_LEARNER)}</div>"
         when = f"（开始于 {local_time(self.started)}）" if self.started is not None else ""
-        return (f"{STYLE}<div class='tk'><h3>本次得分 {_points(self.score)} / {total}（{pct:.0%}）</h3>"
-                f"<div class='tk-muted'>{ended}已答 {answered} 题{used}{when}。错题可以回到对应课程的自测再练。</div>"
-                f"{note}{''.join(rows)}</div>")
+        return (
+            f"{STYLE}<div class='tk'><h3>本次得分 {_points(self.score)} / {total}（{pct:.0%}）</h3>"
+            f"<div class='tk-muted'>{ended}已答 {answered} 题{used}{when}。错题可以回到对应课程的自测再练。</div>"
+            f"{note}{''.join(rows)}</div>"
+        )
 
 
 def _points(score: float) -> str:
@@ -462,8 +517,15 @@ def _given(card: ItemCard) -> str:
     return str(value)
 
 
-def daily_practice(*, n: int = 10, minutes: int = 15, domain: str | None = None,
-                   worker: Worker | None = None, store: EvidenceStore | None = None,
-                   clock: Clock | None = None, live: bool = True) -> DailyPractice:
+def daily_practice(
+    *,
+    n: int = 10,
+    minutes: int = 15,
+    domain: str | None = None,
+    worker: Worker | None = None,
+    store: EvidenceStore | None = None,
+    clock: Clock | None = None,
+    live: bool = True,
+) -> DailyPractice:
     """每日15分钟: ``n`` items from my weakest service items, ``minutes`` on the clock."""
     return DailyPractice(n=n, minutes=minutes, domain=domain, worker=worker, store=store, clock=clock, live=live)

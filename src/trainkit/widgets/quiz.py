@@ -115,15 +115,21 @@ def _source_html(item: Item) -> str:
 def make_input(item: Item) -> w.Widget:
     """The input for an item: radio buttons, check boxes, or a number box that submits on Enter."""
     if item.type == "single":
-        return w.RadioButtons(options=[(f"{o.key}. {o.text}", o.key) for o in item.options],
-                              value=None, layout=w.Layout(width="auto"))
+        return w.RadioButtons(
+            options=[(f"{o.key}. {o.text}", o.key) for o in item.options], value=None, layout=w.Layout(width="auto")
+        )
     if item.type == "true_false":
         return w.RadioButtons(options=[("正确", True), ("错误", False)], value=None)
     if item.type == "multiple":
-        return w.VBox([w.Checkbox(description=f"{o.key}. {o.text}", indent=False,
-                                  layout=w.Layout(width="auto")) for o in item.options])
-    return w.Text(placeholder=f"填写数字{('，单位：' + item.unit) if item.unit else ''}，按回车提交",
-                  continuous_update=False)
+        return w.VBox(
+            [
+                w.Checkbox(description=f"{o.key}. {o.text}", indent=False, layout=w.Layout(width="auto"))
+                for o in item.options
+            ]
+        )
+    return w.Text(
+        placeholder=f"填写数字{('，单位：' + item.unit) if item.unit else ''}，按回车提交", continuous_update=False
+    )
 
 
 def read_input(item: Item, box: w.Widget) -> object:
@@ -147,7 +153,7 @@ def fill_input(item: Item, box: w.Widget, value: object) -> None:
 
 
 def disable_input(item: Item, box: w.Widget, disabled: bool = True) -> None:
-    for part in (box.children if item.type == "multiple" else (box,)):
+    for part in box.children if item.type == "multiple" else (box,):
         part.disabled = disabled
 
 
@@ -183,8 +189,14 @@ def last_answers(rows: Iterable[EvidenceRow]) -> dict[str, LastAnswer]:
     out = {}
     for ref, row in latest.items():
         answer = row.answer if isinstance(row.answer, dict) else {"value": row.answer}
-        out[ref] = LastAnswer(value=answer.get("value"), score=row.ratio, when=row.recorded_at,
-                              attempts=len(moments[ref]), variant_prompt=answer.get("variant"), extra=answer)
+        out[ref] = LastAnswer(
+            value=answer.get("value"),
+            score=row.ratio,
+            when=row.recorded_at,
+            attempts=len(moments[ref]),
+            variant_prompt=answer.get("variant"),
+            extra=answer,
+        )
     return out
 
 
@@ -215,9 +227,18 @@ class ItemCard(w.VBox):
     told of every recorded answer.
     """
 
-    def __init__(self, item: Item, *, number: int, bank_id: str, session: Session, reveal: bool = True,
-                 gate: Callable[[], str | None] | None = None, extra: Callable[[], dict] | None = None,
-                 on_answer: Callable[[ItemCard, Marking], None] | None = None):
+    def __init__(
+        self,
+        item: Item,
+        *,
+        number: int,
+        bank_id: str,
+        session: Session,
+        reveal: bool = True,
+        gate: Callable[[], str | None] | None = None,
+        extra: Callable[[], dict] | None = None,
+        on_answer: Callable[[ItemCard, Marking], None] | None = None,
+    ):
         self.item, self.bank_id, self.session, self.number = item, bank_id, session, number
         self.base_item = item
         self.reveal, self.gate, self.extra, self.on_answer = reveal, gate, extra, on_answer
@@ -235,16 +256,22 @@ class ItemCard(w.VBox):
         self.input.add_class("tk-input")
         self.submit = w.Button(description="提交", button_style="primary", tooltip="提交答案（文字框内按回车也可提交）")
         self.submit.add_class("tk-submit")
-        self.another = w.Button(description="换一道同类题", icon="refresh",
-                                tooltip="同一技能、换一组家庭数字再练一次", layout=w.Layout(display="none"))
+        self.another = w.Button(
+            description="换一道同类题",
+            icon="refresh",
+            tooltip="同一技能、换一组家庭数字再练一次",
+            layout=w.Layout(display="none"),
+        )
         self.another.add_class("tk-another")
         self.feedback = w.HTML()
         self.feedback.add_class("tk-feedback")
         self.submit.on_click(lambda _b: self.answer())
         self.another.on_click(lambda _b: self.new_variant())
         self._show_prompt()
-        super().__init__([self.prompt, self.input, w.HBox([self.submit, self.another]), self.feedback],
-                         layout=w.Layout(border="1px solid #d0d7de", padding="8px", margin="6px 0"))
+        super().__init__(
+            [self.prompt, self.input, w.HBox([self.submit, self.another]), self.feedback],
+            layout=w.Layout(border="1px solid #d0d7de", padding="8px", margin="6px 0"),
+        )
         self.add_class("tk-item")
         self.add_class(f"tk-item-{item.id}")
 
@@ -253,8 +280,9 @@ class ItemCard(w.VBox):
         return quiz_ref(self.bank_id, self.base_item.id)
 
     def _show_prompt(self) -> None:
-        self.prompt.value = (f"{STYLE}<div class='tk'><b>{self.number}. [{TYPE_TITLES[self.item.type]}]</b> "
-                             f"{e(self.item.prompt)}</div>")
+        self.prompt.value = (
+            f"{STYLE}<div class='tk'><b>{self.number}. [{TYPE_TITLES[self.item.type]}]</b> {e(self.item.prompt)}</div>"
+        )
 
     def new_variant(self) -> None:
         """Replace the item by a fresh variant of the same skill (template items only)."""
@@ -318,8 +346,9 @@ class ItemCard(w.VBox):
             answer["variant"] = self.item.prompt
         if self.extra is not None:
             answer.update(self.extra())
-        recorded = self.session.record(service_items=self.item.items, source="self_check", ref=self.ref,
-                                       score=marking.score, answer=answer)
+        recorded = self.session.record(
+            service_items=self.item.items, source="self_check", ref=self.ref, score=marking.score, answer=answer
+        )
         self._submitted = _canonical(self.item, value)
         self.marking, self.answered_value = marking, value
         if self.reveal:
@@ -328,23 +357,31 @@ class ItemCard(w.VBox):
         else:
             self.lock()
             note = "" if recorded else f"<div class='tk-wait'>{e(NO_LEARNER)}</div>"
-            self.feedback.value = (f"{STYLE}<div class='tk tk-muted'>已作答：{e(_given_text(self.item, value))}。"
-                                   f"交卷后统一显示对错和解析。</div>{note}")
+            self.feedback.value = (
+                f"{STYLE}<div class='tk tk-muted'>已作答：{e(_given_text(self.item, value))}。"
+                f"交卷后统一显示对错和解析。</div>{note}"
+            )
         if self.on_answer is not None:
             self.on_answer(self, marking)
         return marking
 
-    def feedback_html(self, marking: Marking, value: object, *, recorded: bool = True,
-                      restored: datetime | None = None) -> str:
+    def feedback_html(
+        self, marking: Marking, value: object, *, recorded: bool = True, restored: datetime | None = None
+    ) -> str:
         """The verdict, the notes of the chosen options, the explanation and the source."""
         chosen = value if isinstance(value, list) else [value]
         option_notes = "".join(
-            f"<li>{e(o.key)}：{e(o.feedback)}</li>" for o in self.item.options
-            if o.feedback and o.key in chosen
+            f"<li>{e(o.key)}：{e(o.feedback)}</li>" for o in self.item.options if o.feedback and o.key in chosen
         )
         mark = "tk-ok" if marking.correct else "tk-bad"
-        when = (f"<div class='tk-muted tk-restored'>上次作答 · {local_time(restored)}"
-                f"（您的答案：{e(_given_text(self.item, value))}）</div>") if restored else ""
+        when = (
+            (
+                f"<div class='tk-muted tk-restored'>上次作答 · {local_time(restored)}"
+                f"（您的答案：{e(_given_text(self.item, value))}）</div>"
+            )
+            if restored
+            else ""
+        )
         return (
             f"{STYLE}<div class='tk'>{when}<div class='{mark}'>{e(marking.message)}</div>"
             f"{f'<ul>{option_notes}</ul>' if option_notes else ''}"
@@ -357,9 +394,11 @@ class ItemCard(w.VBox):
         self.attempts = last.attempts
         if last.variant_prompt is not None:
             verdict = "回答正确" if last.score >= 1 else "未完全答对"
-            self.feedback.value = (f"{STYLE}<div class='tk'><div class='tk-muted tk-restored'>上次作答 · "
-                                   f"{local_time(last.when)}：一道变式题（{e(last.variant_prompt)}），"
-                                   f"答案 {e(_given_text(self.item, last.value))}，{verdict}。</div></div>")
+            self.feedback.value = (
+                f"{STYLE}<div class='tk'><div class='tk-muted tk-restored'>上次作答 · "
+                f"{local_time(last.when)}：一道变式题（{e(last.variant_prompt)}），"
+                f"答案 {e(_given_text(self.item, last.value))}，{verdict}。</div></div>"
+            )
             return
         self._set_value(last.value)
         value = self.value
@@ -373,8 +412,10 @@ class ItemCard(w.VBox):
             self.feedback.value = self.feedback_html(marking, value, restored=last.when)
         else:
             self.lock()
-            self.feedback.value = (f"{STYLE}<div class='tk tk-muted tk-restored'>上次作答 · {local_time(last.when)}："
-                                   f"{e(_given_text(self.item, value))}。交卷后统一显示对错和解析。</div>")
+            self.feedback.value = (
+                f"{STYLE}<div class='tk tk-muted tk-restored'>上次作答 · {local_time(last.when)}："
+                f"{e(_given_text(self.item, value))}。交卷后统一显示对错和解析。</div>"
+            )
 
 
 class QuizWidget(w.VBox):
@@ -384,19 +425,25 @@ class QuizWidget(w.VBox):
         bank = load_bank(bank_id)
         session, problem = resolve_session(worker, store)
         self.bank = bank
-        self.cards = [ItemCard(item, number=i, bank_id=bank.id, session=session)
-                      for i, item in enumerate(bank.items, start=1)]
+        self.cards = [
+            ItemCard(item, number=i, bank_id=bank.id, session=session) for i, item in enumerate(bank.items, start=1)
+        ]
         prefix = f"quiz:{bank.id}:"
         last = last_answers(r for r in session_rows(session, source="self_check") if r.ref.startswith(prefix))
         for card in self.cards:
             if card.ref in last:
                 card.restore(last[card.ref])
         self.restored = sum(card.ref in last for card in self.cards)
-        again = (f"您已作答其中 {self.restored} 题：下面显示的是每题最近一次的答案和解析，可以改答再提交。"
-                 if self.restored else "每题提交后立即给出解析和出处；可以反复作答，每次作答都记入学习记录。")
+        again = (
+            f"您已作答其中 {self.restored} 题：下面显示的是每题最近一次的答案和解析，可以改答再提交。"
+            if self.restored
+            else "每题提交后立即给出解析和出处；可以反复作答，每次作答都记入学习记录。"
+        )
         problem = f"<div class='tk-wait'>{e(problem)}</div>" if problem else ""
-        head = w.HTML(f"{STYLE}<div class='tk'><h3>{e(bank.title)}（{len(self.cards)} 题）</h3>"
-                      f"<div class='tk-muted'>{again}</div>{problem}</div>")
+        head = w.HTML(
+            f"{STYLE}<div class='tk'><h3>{e(bank.title)}（{len(self.cards)} 题）</h3>"
+            f"<div class='tk-muted'>{again}</div>{problem}</div>"
+        )
         super().__init__([head, *self.cards])
         self.add_class("tk-quiz")
 

@@ -50,8 +50,14 @@ class RosterScreen:
         self.pending = data
         managed = bool(os.environ.get("TRAINKIT_ROSTER"))
         self.save.disabled = managed
-        self.message.value = (f"{STYLE}<div class='tk tk-muted'>本机的花名册由部署设置（TRAINKIT_ROSTER），"
-                              "请把检查无误的文件交给系统管理员替换。</div>") if managed else ""
+        self.message.value = (
+            (
+                f"{STYLE}<div class='tk tk-muted'>本机的花名册由部署设置（TRAINKIT_ROSTER），"
+                "请把检查无误的文件交给系统管理员替换。</div>"
+            )
+            if managed
+            else ""
+        )
         self.view.value = self.render(roster, title=f"{Path(name).name}：检查通过")
         return roster
 
@@ -62,15 +68,25 @@ class RosterScreen:
             groups.setdefault((worker.street, worker.community or "（街道）"), []).append(worker)
         rows = "".join(
             f"<tr><td>{e(street)}</td><td>{e(community)}</td><td>{len(people)}</td><td>"
-            + "、".join(f"{e(p.display_name)}（{e(p.worker_id)}{'，' + e(p.post) if p.post else ''}"
-                       f"{'，督导：' + e(p.supervisor_scope) if p.supervisor_scope else ''}）" for p in people)
-            + "</td></tr>" for (street, community), people in sorted(groups.items()))
+            + "、".join(
+                f"{e(p.display_name)}（{e(p.worker_id)}{'，' + e(p.post) if p.post else ''}"
+                f"{'，督导：' + e(p.supervisor_scope) if p.supervisor_scope else ''}）"
+                for p in people
+            )
+            + "</td></tr>"
+            for (street, community), people in sorted(groups.items())
+        )
         unknown = self.unknown_ids(roster)
-        missing = (f"<p class='tk-wait'>证据库中有 {len(unknown)} 个工号不在这份花名册上：{e('、'.join(unknown))}。"
-                   "他们的记录不会出现在报告中；如是新同事请加入花名册，如是测试账号可以不管。</p>" if unknown
-                   else "<p class='tk-ok'>证据库中的工号都在花名册上。</p>")
-        return (f"{STYLE}<div class='tk'><b>{e(title)}</b>，共 {len(roster)} 人。<div style='overflow-x:auto'>"
-                f"<table><tr><th>街道</th><th>社区</th><th>人数</th><th>人员</th></tr>{rows}</table></div>{missing}</div>")
+        missing = (
+            f"<p class='tk-wait'>证据库中有 {len(unknown)} 个工号不在这份花名册上：{e('、'.join(unknown))}。"
+            "他们的记录不会出现在报告中；如是新同事请加入花名册，如是测试账号可以不管。</p>"
+            if unknown
+            else "<p class='tk-ok'>证据库中的工号都在花名册上。</p>"
+        )
+        return (
+            f"{STYLE}<div class='tk'><b>{e(title)}</b>，共 {len(roster)} 人。<div style='overflow-x:auto'>"
+            f"<table><tr><th>街道</th><th>社区</th><th>人数</th><th>人员</th></tr>{rows}</table></div>{missing}</div>"
+        )
 
     def unknown_ids(self, roster: dict[str, Worker]) -> list[str]:
         """Ids with evidence but not on ``roster`` (erased people's pseudonyms left out)."""
@@ -98,5 +114,7 @@ def roster_screen(*, store: EvidenceStore | None = None) -> w.VBox:
 
 def _problems(err: ContentError) -> str:
     lines = "".join(f"<li>{e(p)}</li>" for p in err.problems)
-    return (f"{STYLE}<div class='tk'><p class='tk-bad'>花名册有 {len(err.problems)} 处问题，没有采用：</p>"
-            f"<ul>{lines}</ul><p class='tk-muted'>按提示改好后重新选择文件。</p></div>")
+    return (
+        f"{STYLE}<div class='tk'><p class='tk-bad'>花名册有 {len(err.problems)} 处问题，没有采用：</p>"
+        f"<ul>{lines}</ul><p class='tk-muted'>按提示改好后重新选择文件。</p></div>"
+    )

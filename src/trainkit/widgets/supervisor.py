@@ -34,8 +34,9 @@ def visible_workers(viewer: Worker | None, roster: dict[str, Worker]) -> dict[st
     return {k: v for k, v in roster.items() if scope in (v.street, v.community) or k == viewer.worker_id}
 
 
-def evidence_query(*, store: EvidenceStore | None = None, roster: dict[str, Worker] | None = None,
-                   viewer: Worker | None = None) -> w.VBox:
+def evidence_query(
+    *, store: EvidenceStore | None = None, roster: dict[str, Worker] | None = None, viewer: Worker | None = None
+) -> w.VBox:
     """Pick a worker, a domain and a period; see the ratings and the evidence behind them.
 
     ``viewer`` (default: who is signed in) decides whom the form can show: a supervisor sees
@@ -45,8 +46,13 @@ def evidence_query(*, store: EvidenceStore | None = None, roster: dict[str, Work
     viewer = viewer if viewer is not None else current_worker()
     allowed = visible_workers(viewer, roster)
     if not allowed:
-        return w.VBox([w.HTML(f"{STYLE}<div class='tk tk-wait'>还不知道您是谁：请先在上面“我是谁”处选择工号，"
-                              "再运行这一格。</div>")])
+        return w.VBox(
+            [
+                w.HTML(
+                    f"{STYLE}<div class='tk tk-wait'>还不知道您是谁：请先在上面“我是谁”处选择工号，再运行这一格。</div>"
+                )
+            ]
+        )
     own = len(allowed) == 1
     options = [(f"{v.display_name}（{k}）", k) for k, v in allowed.items()]
     who = w.Dropdown(description="工作人员", options=options if own else [("全部", ALL), *options])
@@ -55,17 +61,25 @@ def evidence_query(*, store: EvidenceStore | None = None, roster: dict[str, Work
     until = w.DatePicker(description="截止日期", value=dt.date.today())
     go = w.Button(description="查询", button_style="primary")
     out = w.HTML()
-    note = w.HTML(f"{STYLE}<div class='tk tk-muted'>您只能查看本人的记录。</div>" if own else
-                  f"{STYLE}<div class='tk tk-muted'>可查看 {e(viewer.supervisor_scope)} 的 {len(allowed)} 名工作人员。</div>")
+    note = w.HTML(
+        f"{STYLE}<div class='tk tk-muted'>您只能查看本人的记录。</div>"
+        if own
+        else f"{STYLE}<div class='tk tk-muted'>可查看 {e(viewer.supervisor_scope)} 的 {len(allowed)} 名工作人员。</div>"
+    )
 
     def _run(_b=None) -> None:  # noqa: ANN001
         if since.value and until.value and since.value > until.value:
             out.value = f"{STYLE}<div class='tk tk-wait'>起始日期晚于截止日期，请重新选择。</div>"
             return
-        result = query(worker=who.value or None, domain=domain.value or None, store=store or open_store(),
-                       since=_utc(dt.datetime.combine(since.value, dt.time())) if since.value else None,
-                       until=_utc(dt.datetime.combine(until.value, dt.time.max)) if until.value else None,
-                       workers=list(allowed), names={k: v.display_name for k, v in allowed.items()})
+        result = query(
+            worker=who.value or None,
+            domain=domain.value or None,
+            store=store or open_store(),
+            since=_utc(dt.datetime.combine(since.value, dt.time())) if since.value else None,
+            until=_utc(dt.datetime.combine(until.value, dt.time.max)) if until.value else None,
+            workers=list(allowed),
+            names={k: v.display_name for k, v in allowed.items()},
+        )
         out.value = f"{STYLE}<div class='tk' style='overflow-x:auto'>{result._repr_html_()}</div>"
 
     go.on_click(_run)
@@ -77,8 +91,9 @@ def _utc(local: dt.datetime) -> dt.datetime:
     return local.replace(tzinfo=LOCAL_TIME)
 
 
-def appeal_form(*, supervisor: str, store: EvidenceStore | None = None,
-                roster: dict[str, Worker] | None = None) -> w.VBox:
+def appeal_form(
+    *, supervisor: str, store: EvidenceStore | None = None, roster: dict[str, Worker] | None = None
+) -> w.VBox:
     """Record an appeal within the notice period, and decide open appeals (as supervisor ``supervisor``)."""
     roster = roster or load_roster()
     worker = w.Dropdown(description="申诉人", options=[(f"{k} {v.display_name}", k) for k, v in roster.items()])
@@ -96,8 +111,14 @@ def appeal_form(*, supervisor: str, store: EvidenceStore | None = None,
     def _refresh() -> None:
         open_ones = [a for a in list_appeals(store or open_store()) if a.outcome is None]
         titles = {d.id: d.title for d in load_framework().domains}
-        pending.options = [(f"#{a.id} {roster[a.worker_id].display_name if a.worker_id in roster else a.worker_id} "
-                            f"{titles.get(a.domain, a.domain)}：{a.reason[:20]}", a.id) for a in open_ones]
+        pending.options = [
+            (
+                f"#{a.id} {roster[a.worker_id].display_name if a.worker_id in roster else a.worker_id} "
+                f"{titles.get(a.domain, a.domain)}：{a.reason[:20]}",
+                a.id,
+            )
+            for a in open_ones
+        ]
         pending.value = open_ones[0].id if open_ones else None
 
     def _say(text: str, css: str = "tk-ok") -> None:
@@ -105,8 +126,15 @@ def appeal_form(*, supervisor: str, store: EvidenceStore | None = None,
 
     def _file(_b) -> None:  # noqa: ANN001
         try:
-            appeal_id = file_appeal(store or open_store(), roster, worker_id=worker.value, domain=domain.value,
-                                    reason=reason.value, deadline=deadline.value, recorded_by=supervisor)
+            appeal_id = file_appeal(
+                store or open_store(),
+                roster,
+                worker_id=worker.value,
+                domain=domain.value,
+                reason=reason.value,
+                deadline=deadline.value,
+                recorded_by=supervisor,
+            )
         except (ValueError, KeyError) as err:
             _say(str(err).strip("'\""), "tk-wait")
             return
@@ -119,9 +147,15 @@ def appeal_form(*, supervisor: str, store: EvidenceStore | None = None,
             _say("没有待处理的申诉。", "tk-wait")
             return
         try:
-            result = decide_appeal(store or open_store(), roster, appeal_id=pending.value, decided_by=supervisor,
-                                   outcome=outcome.value, note=note.value,
-                                   score=score.value if outcome.value == "revised" else None)
+            result = decide_appeal(
+                store or open_store(),
+                roster,
+                appeal_id=pending.value,
+                decided_by=supervisor,
+                outcome=outcome.value,
+                note=note.value,
+                score=score.value if outcome.value == "revised" else None,
+            )
         except (ValueError, KeyError) as err:
             _say(str(err).strip("'\""), "tk-wait")
             return
@@ -132,5 +166,20 @@ def appeal_form(*, supervisor: str, store: EvidenceStore | None = None,
     file_button.on_click(_file)
     decide_button.on_click(_decide)
     _refresh()
-    return w.VBox([w.HTML("<b>登记申诉</b>"), worker, domain, reason, deadline, file_button,
-                   w.HTML("<b>处理申诉</b>"), pending, outcome, score, note, decide_button, message])
+    return w.VBox(
+        [
+            w.HTML("<b>登记申诉</b>"),
+            worker,
+            domain,
+            reason,
+            deadline,
+            file_button,
+            w.HTML("<b>处理申诉</b>"),
+            pending,
+            outcome,
+            score,
+            note,
+            decide_button,
+            message,
+        ]
+    )

@@ -55,14 +55,20 @@ class Reasons:
         return pd.Categorical.from_codes(code[self.codes], categories=distinct)
 
 
-def result(frame: pd.DataFrame, eligible: np.ndarray, amount: np.ndarray,
-           reason: Reasons | list[str] | np.ndarray | pa.Array) -> pd.DataFrame:
+def result(
+    frame: pd.DataFrame, eligible: np.ndarray, amount: np.ndarray, reason: Reasons | list[str] | np.ndarray | pa.Array
+) -> pd.DataFrame:
     """The contract's frame, row for row with ``frame`` (its ids passed through as they are).
 
     ``eligible`` stays objects (True/False/None/"n/a": pandas would read a column of only None and
     "n/a" as text); ``reason`` is categorical, a few distinct sentences over many rows.
     """
-    return pd.DataFrame({"household_id": frame["household_id"].array, "member_no": frame["member_no"].to_numpy(),
-                         "eligible": pd.Series(eligible, dtype=object), "amount": amount,
-                         "reason": reason.column() if isinstance(reason, Reasons)
-                         else pd.Categorical(pd.array(reason, dtype="str"))})
+    return pd.DataFrame(
+        {
+            "household_id": frame["household_id"].array,
+            "member_no": frame["member_no"].to_numpy(),
+            "eligible": pd.Series(eligible, dtype=object),
+            "amount": amount,
+            "reason": reason.column() if isinstance(reason, Reasons) else pd.Categorical(pd.array(reason, dtype="str")),
+        }
+    )

@@ -68,11 +68,14 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
         reason[local] = "户籍不在大连市，不属于大连市高龄津贴发放对象"
         young = ~refused & hukou & (age < START_AGE)
         eligible[young] = False
-        reason[young] = np.array([f"{a}周岁，未满{START_AGE}周岁，还不能领取" for a in range(MAX_AGE + 1)],
-                                 dtype=object)[ages[young]]
+        reason[young] = np.array(
+            [f"{a}周岁，未满{START_AGE}周岁，还不能领取" for a in range(MAX_AGE + 1)], dtype=object
+        )[ages[young]]
         soon = young & dated & (exact == START_AGE - 1) & _in_window(y, m, d, on)
-        reason[soon] = (f"{START_AGE - 1}周岁，已进入登记期（满{START_AGE}周岁前{REGISTER_MONTHS_BEFORE}个月内），"
-                        f"可以先登记，满{START_AGE}周岁起领取")
+        reason[soon] = (
+            f"{START_AGE - 1}周岁，已进入登记期（满{START_AGE}周岁前{REGISTER_MONTHS_BEFORE}个月内），"
+            f"可以先登记，满{START_AGE}周岁起领取"
+        )
         upper = np.inf
         for low, series_id in TIERS:  # highest tier first
             tier = ~refused & hukou & (age >= low) & (age < upper)

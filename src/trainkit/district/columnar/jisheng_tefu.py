@@ -23,14 +23,17 @@ PROGRAM = "jisheng_tefu"
 OUTCOMES = ("living", "died", "disabled")
 
 
-def _couples(households: pd.DataFrame, residents: pd.DataFrame, applicant: np.ndarray,
-             chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _couples(
+    households: pd.DataFrame, residents: pd.DataFrame, applicant: np.ndarray, chosen: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """For the chosen households: the woman's age (NaN with no woman in the couple) and whether a
     member of the couple has no sex registered. The couple as ``spouses(household.as_applicant(i))``."""
     ids = households["household_id"].to_numpy()[chosen]
     people = residents[residents["household_id"].isin(ids)]
     own = pd.Series(applicant[chosen], index=ids).reindex(people["household_id"]).to_numpy()
-    couple = people[people["relation"].isin(["applicant", "spouse"]).to_numpy() | (people["member_no"].to_numpy() == own)]
+    couple = people[
+        people["relation"].isin(["applicant", "spouse"]).to_numpy() | (people["member_no"].to_numpy() == own)
+    ]
     women = couple[(couple["sex"] == "female").to_numpy()].sort_values("member_no", kind="stable")
     woman_age = women.drop_duplicates("household_id").set_index("household_id")["age"].reindex(ids)
     no_sex = couple[couple["sex"].isna().to_numpy()]["household_id"].unique()

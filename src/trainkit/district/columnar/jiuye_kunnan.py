@@ -23,11 +23,20 @@ MALE_AGE = "jiuye-kunnan-4050-male-age"
 LONG_UNEMPLOYED = "jiuye-kunnan-long-unemployment-months"
 
 # the common categories in the rule's order; bit k of a row's code is CATEGORIES[k]
-CATEGORIES = ("4050人员", "4050人员（性别未登记）", "残疾人", "低保家庭成员", "零就业家庭成员", "连续失业一年以上",
-              "失地农民", "刑满释放或解除强制隔离戒毒人员")
+CATEGORIES = (
+    "4050人员",
+    "4050人员（性别未登记）",
+    "残疾人",
+    "低保家庭成员",
+    "零就业家庭成员",
+    "连续失业一年以上",
+    "失地农民",
+    "刑满释放或解除强制隔离戒毒人员",
+)
 
 
 # -- shared by the person-level screens -------------------------------------------------------
+
 
 def figure(param_id: str, on) -> float:  # noqa: ANN001
     """A figure the rule compares or multiplies with: a gap there makes the rule fail, so fail too."""
@@ -58,7 +67,7 @@ def decided_for(residents: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     where = np.flatnonzero(app)
     order = where[np.lexsort((residents["member_no"].to_numpy()[where], rows[where]))]
     first = np.full(per.size, -1)
-    first[rows[order][::-1]] = order[::-1]          # the earliest applicant of each household wins
+    first[rows[order][::-1]] = order[::-1]  # the earliest applicant of each household wins
     index = np.arange(len(residents))
     index[twice] = first[rows[twice]]
     return residents.iloc[index]
@@ -100,8 +109,9 @@ def household_any(rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 # -- the screen ------------------------------------------------------------------------------
 
+
 def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFrame:  # noqa: ANN001
-    value_on(LOCAL_LIST, on)                       # the rule's first look-up: raises before 2008-01-01
+    value_on(LOCAL_LIST, on)  # the rule's first look-up: raises before 2008-01-01
     female_age, male_age, months = figure(FEMALE_AGE, on), figure(MALE_AGE, on), figure(LONG_UNEMPLOYED, on)
     rows = household_rows(households, residents)
     p = decided_for(residents, rows)
@@ -127,10 +137,20 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
     codes, which = np.unique(bits[some], return_inverse=True)
     reasons = Reasons(len(p), "未处于失业状态，也不符合常见类别，不属于就业困难人员")
     reasons.set(~some & unemployed, "失业但不符合常见类别，本地目录和连续失业时长未收录，待核实")
-    reasons.set_each(some, [f"符合常见类别「{'、'.join(t for k, t in enumerate(CATEGORIES) if code >> k & 1)}」，"
-                            "本地认定目录未收录，待核实" for code in codes], which)
+    reasons.set_each(
+        some,
+        [
+            f"符合常见类别「{'、'.join(t for k, t in enumerate(CATEGORIES) if code >> k & 1)}」，"
+            "本地认定目录未收录，待核实"
+            for code in codes
+        ],
+        which,
+    )
     eligible = np.where(some | unemployed, None, False).astype(object)
-    for status, why in (("employed", "已在用人单位就业，不属于就业困难人员"), ("retired", "已退休，不属于就业困难人员")):
+    for status, why in (
+        ("employed", "已在用人单位就业，不属于就业困难人员"),
+        ("retired", "已退休，不属于就业困难人员"),
+    ):
         mask = (employment == status).to_numpy(bool)
         eligible[mask] = False
         reasons.set(mask, why)

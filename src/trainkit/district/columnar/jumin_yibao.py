@@ -19,7 +19,7 @@ ENROL = "未参加职工医保，可以参加城乡居民医保；"
 
 
 def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFrame:  # noqa: ANN001
-    for param_id in (INDIVIDUAL, SUBSIDY):       # the rule's first look-ups: raise before 2024-01-01
+    for param_id in (INDIVIDUAL, SUBSIDY):  # the rule's first look-ups: raise before 2024-01-01
         value_on(param_id, on)
     fixed, per_year = value_on(WAIT_FIXED, on), value_on(WAIT_PER_YEAR, on)
     p = decided_for(residents, household_rows(households, residents))

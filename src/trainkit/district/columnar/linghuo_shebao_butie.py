@@ -15,8 +15,10 @@ SHARE = "linghuo-butie-share-thirds"
 PERIOD = "linghuo-butie-period-years"
 NEAR = "linghuo-butie-near-retirement-years"
 GRADUATE_PERIOD = "linghuo-butie-graduate-period-years"
-RETIREMENT = {"female": ("retirement-age-female-lowest", "retirement-age-female-highest"),
-              "male": ("retirement-age-male-lowest", "retirement-age-male-highest")}
+RETIREMENT = {
+    "female": ("retirement-age-female-lowest", "retirement-age-female-highest"),
+    "male": ("retirement-age-male-lowest", "retirement-age-male-highest"),
+}
 DAY = np.timedelta64(1, "D")
 
 
@@ -37,7 +39,7 @@ def dates(frame: pd.DataFrame, name: str) -> np.ndarray:
 def ceiling(paid: np.ndarray, share: float) -> np.ndarray:
     """``(paid × share / 3)`` rounded down to the fen, as the rule's Decimal arithmetic does."""
     cents = paid * 100 * share
-    whole = np.abs(cents - np.round(cents)) < 1e-6       # money to the fen: exact integer division
+    whole = np.abs(cents - np.round(cents)) < 1e-6  # money to the fen: exact integer division
     fen = np.where(whole, np.floor_divide(np.round(cents), 3), np.floor(cents / 3))
     return fen / 100
 
@@ -46,12 +48,17 @@ def ceiling(paid: np.ndarray, share: float) -> np.ndarray:
 FUTURE, GRADUATE_ON, GRADUATE_OVER, RETIRED, RECOGNISED_ON, RECOGNISED_OVER, UNSURE = range(7)
 
 
-def _period(q: pd.DataFrame, recognised: np.ndarray, on, years: dict[str, float],  # noqa: ANN001
-            ages: dict[tuple[str, int], float]) -> np.ndarray:
+def _period(
+    q: pd.DataFrame,
+    recognised: np.ndarray,
+    on,
+    years: dict[str, float],  # noqa: ANN001
+    ages: dict[tuple[str, int], float],
+) -> np.ndarray:
     """One of the outcomes above for each row of ``q`` (subsidised flexible workers who paid)."""
     today = np.datetime64(on, "D")
     approved = dates(q, "flexible_subsidy_first_approved")
-    approved = np.where(np.isnat(approved), today, approved)          # not yet approved: approved today
+    approved = np.where(np.isnat(approved), today, approved)  # not yet approved: approved today
 
     # retirement window: the lowest and highest statutory ages (both sexes when not recorded),
     # from the birth date or, without it, every birth date that fits the age on `on`
@@ -67,14 +74,22 @@ def _period(q: pd.DataFrame, recognised: np.ndarray, on, years: dict[str, float]
     surely_far = earliest >= add_years(approved, int(years[NEAR]))
 
     outcome = np.select(
-        [approved > today, ~recognised & (today < add_years(approved, int(years[GRADUATE_PERIOD]))), ~recognised,
-         today >= latest, within, surely_far],
-        [FUTURE, GRADUATE_ON, GRADUATE_OVER, RETIRED, RECOGNISED_ON, RECOGNISED_OVER], UNSURE)
+        [
+            approved > today,
+            ~recognised & (today < add_years(approved, int(years[GRADUATE_PERIOD]))),
+            ~recognised,
+            today >= latest,
+            within,
+            surely_far,
+        ],
+        [FUTURE, GRADUATE_ON, GRADUATE_OVER, RETIRED, RECOGNISED_ON, RECOGNISED_OVER],
+        UNSURE,
+    )
     return outcome
 
 
 def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFrame:  # noqa: ANN001
-    share = figure(SHARE, on)                    # the rule's first look-up: raises before 2025-07-02
+    share = figure(SHARE, on)  # the rule's first look-up: raises before 2025-07-02
     years = {pid: figure(pid, on) for pid in (PERIOD, NEAR, GRADUATE_PERIOD)}
     ages = {(s, end): figure(RETIREMENT[s][end], on) for s in RETIREMENT for end in (0, 1)}
     p = decided_for(residents, household_rows(households, residents))
@@ -84,7 +99,7 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
     flexible = (member_column(p, "employment") == "flexible").to_numpy(bool)
     paying = flexible & (paid > 0)
     target = paying & (recognised | graduate)
-    at = np.flatnonzero(target)                  # only these reach the period: dates for a few rows
+    at = np.flatnonzero(target)  # only these reach the period: dates for a few rows
     state = np.full(n, -1)
     state[at] = _period(p.iloc[at], recognised[at], on, years, ages)
 
@@ -92,7 +107,7 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
     eligible = np.full(n, False, dtype=object)
     eligible[granted] = True
     eligible[state == UNSURE] = None
-    eligible[state == FUTURE] = "n/a"           # the rule raises ValueError: first approval after `on`
+    eligible[state == FUTURE] = "n/a"  # the rule raises ValueError: first approval after `on`
     amount = np.full(n, np.nan)
     amount[granted] = ceiling(paid[granted], share)
 

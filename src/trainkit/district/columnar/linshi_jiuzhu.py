@@ -72,6 +72,10 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
     paid = f"，救助金额 {float(figure.value):.2f} 元" if figure.value is not None else "，救助金额按当地标准（未收录）"
     reason[yes] = title[yes] + "导致基本生活暂时严重困难，属于临时救助对象" + paid
     reason[unknown_kind] = "急难情形的登记值无法识别"
-    frame = pd.DataFrame({"household_id": households["household_id"].reset_index(drop=True),
-                          "member_no": applicant_members(households, residents)})
+    frame = pd.DataFrame(
+        {
+            "household_id": households["household_id"].reset_index(drop=True),
+            "member_no": applicant_members(households, residents),
+        }
+    )
     return result(frame, eligible, amount, reason)

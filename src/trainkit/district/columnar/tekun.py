@@ -36,7 +36,9 @@ def decided_rows(residents: pd.DataFrame) -> np.ndarray:
     if not pd.Series(ids[applicant]).duplicated().any():
         return rows
     order = residents.loc[applicant, ["household_id", "member_no"]].assign(row=rows[applicant])
-    first = order.sort_values("member_no", kind="stable").drop_duplicates("household_id").set_index("household_id")["row"]
+    first = (
+        order.sort_values("member_no", kind="stable").drop_duplicates("household_id").set_index("household_id")["row"]
+    )
     rows[applicant] = first.reindex(ids[applicant]).to_numpy()
     return rows
 
@@ -57,9 +59,11 @@ def household_facts(households: pd.DataFrame, residents: pd.DataFrame) -> tuple[
     at = household_rows(households, residents)
     known = at >= 0
     prop = households["property_check"]
-    facts = [households["rural_standard"].astype(object).isin([True, "True", "true"]).to_numpy(),
-             (prop == "failed").to_numpy(dtype=bool, na_value=False),
-             (prop.isna() | (prop == "unknown")).to_numpy(dtype=bool, na_value=True)]
+    facts = [
+        households["rural_standard"].astype(object).isin([True, "True", "true"]).to_numpy(),
+        (prop == "failed").to_numpy(dtype=bool, na_value=False),
+        (prop.isna() | (prop == "unknown")).to_numpy(dtype=bool, na_value=True),
+    ]
     return tuple(np.where(known, fact[at], default) for fact, default in zip(facts, (False, False, True), strict=True))
 
 
@@ -81,8 +85,12 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
     n = len(residents)
     year = None if version.value is None else int(version.value)
     if year not in DISABILITY_GRADES:  # the rule raises ValueError for every applicant
-        return result(residents, np.full(n, "n/a", dtype=object), np.full(n, np.nan),
-                  np.full(n, f"{on} 适用的《特困人员认定办法》版本未收录，无法判断", dtype=object))
+        return result(
+            residents,
+            np.full(n, "n/a", dtype=object),
+            np.full(n, np.nan),
+            np.full(n, f"{on} 适用的《特困人员认定办法》版本未收录，无法判断", dtype=object),
+        )
 
     who = decided_rows(residents)
     age = residents["age"].to_numpy()[who]
@@ -124,8 +132,10 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
     reason[tested & gap] = "低保标准未收录，无法判断无生活来源（待核实）"
     reason[tested & gap & failed] = "财产状况不符合规定，不属于无生活来源"
     if over.any():
-        reason[over] = [f"本人月可计收入 {money(i)} 元不低于低保标准 {money(s)} 元，不属于无生活来源"
-                        for i, s in zip(income[over], line[over], strict=True)]
+        reason[over] = [
+            f"本人月可计收入 {money(i)} 元不低于低保标准 {money(s)} 元，不属于无生活来源"
+            for i, s in zip(income[over], line[over], strict=True)
+        ]
     reason[under & failed] = "收入低于低保标准，但财产状况不符合规定，不属于无生活来源"
     reason[under & unknown] = "无劳动能力、收入低于低保标准、无义务人；财产尚未核查（待核实）"
     reason[qualifies] = "三项条件均符合；特困人员供养标准未收录（待核实）"

@@ -32,8 +32,13 @@ CARE = {1: "canji-huli-butie-grade1-dalian", 2: "canji-huli-butie-grade2-dalian"
 SEVERE_GRADES = (1, 2)
 EXTENSION_KINDS = ("intellectual", "psychiatric")
 KIND_TITLES = {
-    "physical": "肢体", "intellectual": "智力", "psychiatric": "精神", "visual": "视力",
-    "hearing": "听力", "speech": "言语", "multiple": "多重",
+    "physical": "肢体",
+    "intellectual": "智力",
+    "psychiatric": "精神",
+    "visual": "视力",
+    "hearing": "听力",
+    "speech": "言语",
+    "multiple": "多重",
 }
 GRADE_TITLES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
 
@@ -82,33 +87,42 @@ def evaluate(household: Household, on: dt.date) -> Decision:
     living_gap = _gap(living_p, on)
     d = member.disability
     if d is None:
-        return Decision(PROGRAM, on, False, reasons=(
-            Reason(f"{member.label}未登记残疾人证，两项补贴都以持有残疾人证为前提", reference=SCHEME),
-        ))
+        return Decision(
+            PROGRAM,
+            on,
+            False,
+            reasons=(Reason(f"{member.label}未登记残疾人证，两项补贴都以持有残疾人证为前提", reference=SCHEME),),
+        )
     ok = qualifies(household, member)
     card = f"{KIND_TITLES[d.kind]}残疾{GRADE_TITLES[d.grade]}"
     reasons = [Reason(f"{member.label}持残疾人证：{card}（按第二代残疾人证登记的等级判断）", reference=SCHEME)]
     missing: list[str] = []
 
     if ok["living"]:
-        reasons.append(Reason("家庭正在享受低保，本人属于低保家庭中的残疾人，符合困难残疾人生活补贴条件",
-                              reference=SCHEME))
+        reasons.append(
+            Reason("家庭正在享受低保，本人属于低保家庭中的残疾人，符合困难残疾人生活补贴条件", reference=SCHEME)
+        )
         missing.append(living_gap)
     else:
-        reasons.append(Reason(
-            "家庭未享受低保，不符合困难残疾人生活补贴条件（有的地方扩大到低收入家庭，大连是否扩大未核实）",
-            reference=SCHEME,
-        ))
+        reasons.append(
+            Reason(
+                "家庭未享受低保，不符合困难残疾人生活补贴条件（有的地方扩大到低收入家庭，大连是否扩大未核实）",
+                reference=SCHEME,
+            )
+        )
 
     if ok["care"] is True:
-        reasons.append(Reason(f"残疾等级为{GRADE_TITLES[d.grade]}，属于重度残疾，符合重度残疾人护理补贴条件",
-                              reference=SCHEME))
+        reasons.append(
+            Reason(f"残疾等级为{GRADE_TITLES[d.grade]}，属于重度残疾，符合重度残疾人护理补贴条件", reference=SCHEME)
+        )
         missing.append(_gap(load_parameter(CARE[d.grade]), on))
     elif ok["care"] is None:
-        reasons.append(Reason(
-            f"{card}不属于一至二级重度残疾；护理补贴可由地方扩大到非重度智力、精神残疾人，大连是否扩大未核实",
-            reference=SCHEME,
-        ))
+        reasons.append(
+            Reason(
+                f"{card}不属于一至二级重度残疾；护理补贴可由地方扩大到非重度智力、精神残疾人，大连是否扩大未核实",
+                reference=SCHEME,
+            )
+        )
     else:
         reasons.append(Reason(f"{card}不属于一至二级重度残疾，不符合重度残疾人护理补贴条件", reference=SCHEME))
 
@@ -119,8 +133,14 @@ def evaluate(household: Household, on: dt.date) -> Decision:
             missing.append(f"非重度智力、精神残疾人能否享受护理补贴：请向{WINDOW}核实大连是否扩大范围")
         return Decision(PROGRAM, on, True, reasons=tuple(reasons), missing=tuple(missing))
     if ok["care"] is None:
-        return Decision(PROGRAM, on, None, reasons=tuple(reasons), missing=(
-            f"非重度智力、精神残疾人能否享受护理补贴：请向{WINDOW}核实大连是否将护理补贴扩大到本人的类别和等级，"
-            "以及适用的补贴标准",
-        ))
+        return Decision(
+            PROGRAM,
+            on,
+            None,
+            reasons=tuple(reasons),
+            missing=(
+                f"非重度智力、精神残疾人能否享受护理补贴：请向{WINDOW}核实大连是否将护理补贴扩大到本人的类别和等级，"
+                "以及适用的补贴标准",
+            ),
+        )
     return Decision(PROGRAM, on, False, reasons=tuple(reasons))

@@ -25,11 +25,13 @@ AMOUNT = "每月补差"  # how a decision's amount is named to the learner
 DOMAIN = "social_assistance"
 ITEMS = ("dibao_application", "dibao_household", "dibao_income")
 ART_9 = Citation(
-    law="社会救助暂行办法", article=9,
+    law="社会救助暂行办法",
+    article=9,
     quote="国家对共同生活的家庭成员人均收入低于当地最低生活保障标准，且符合当地最低生活保障家庭财产状况规定的家庭，给予最低生活保障。",
 )
 ART_12 = Citation(
-    law="社会救助暂行办法", article=12,
+    law="社会救助暂行办法",
+    article=12,
     quote="按照共同生活的家庭成员人均收入低于当地最低生活保障标准的差额，按月发给最低生活保障金",
 )
 
@@ -86,13 +88,14 @@ def evaluate(household: Household, on: dt.date) -> Decision:
             if kind.counted:
                 income += inc.monthly
             else:
-                reasons.append(Reason(
-                    f"{member.label}的{kind.title} {inc.monthly} 元不计入家庭收入",
-                    reference=vocab.income_reference,
-                ))
+                reasons.append(
+                    Reason(
+                        f"{member.label}的{kind.title} {inc.monthly} 元不计入家庭收入",
+                        reference=vocab.income_reference,
+                    )
+                )
     n = len(counted)
-    reasons.append(Reason(f"共同生活的家庭成员 {n} 人，月可计收入合计 {income} 元",
-                          reference=vocab.income_reference))
+    reasons.append(Reason(f"共同生活的家庭成员 {n} 人，月可计收入合计 {income} 元", reference=vocab.income_reference))
 
     if standard.value is None:
         if household.property_check == "failed":
@@ -101,16 +104,21 @@ def evaluate(household: Household, on: dt.date) -> Decision:
         return Decision(PROGRAM, on, None, reasons=tuple(reasons), missing=(standard.missing,))
 
     line = standard.value * n
-    reasons.append(Reason(
-        f"{series.title}：{standard.value} {series.unit}"
-        f"（{standard.effective} 起执行，{STATUS_TITLES[standard.status]}·{standard.status}），"
-        f"{n} 人合计 {line} 元",
-        reference=standard.reference,
-    ))
+    reasons.append(
+        Reason(
+            f"{series.title}：{standard.value} {series.unit}"
+            f"（{standard.effective} 起执行，{STATUS_TITLES[standard.status]}·{standard.status}），"
+            f"{n} 人合计 {line} 元",
+            reference=standard.reference,
+        )
+    )
     if income >= line:
-        reasons.append(Reason(
-            f"月可计收入 {income} 元不低于 {line} 元（人均不低于标准），不符合收入条件", citation=ART_9,
-        ))
+        reasons.append(
+            Reason(
+                f"月可计收入 {income} 元不低于 {line} 元（人均不低于标准），不符合收入条件",
+                citation=ART_9,
+            )
+        )
         return Decision(PROGRAM, on, False, reasons=tuple(reasons))
     reasons.append(Reason(f"月可计收入 {income} 元低于 {line} 元，符合收入条件", citation=ART_9))
 
@@ -118,10 +126,16 @@ def evaluate(household: Household, on: dt.date) -> Decision:
         reasons.append(Reason("家庭财产状况不符合当地规定", citation=ART_9))
         return Decision(PROGRAM, on, False, reasons=tuple(reasons))
     if household.property_check == "unknown":
-        return Decision(PROGRAM, on, None, reasons=tuple(reasons), missing=(
-            "家庭财产状况尚未核查：大连市低保家庭财产认定标准未收录本工具包，"
-            "请按街道社会救助窗口的现行规定核查后再判断",
-        ))
+        return Decision(
+            PROGRAM,
+            on,
+            None,
+            reasons=tuple(reasons),
+            missing=(
+                "家庭财产状况尚未核查：大连市低保家庭财产认定标准未收录本工具包，"
+                "请按街道社会救助窗口的现行规定核查后再判断",
+            ),
+        )
     amount = line - income
     reasons.append(Reason(f"家庭财产已核查符合规定；每月补差 {line} − {income} = {amount} 元", citation=ART_12))
     return Decision(PROGRAM, on, True, amount=amount, period="month", reasons=tuple(reasons))

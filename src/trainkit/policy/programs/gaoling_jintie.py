@@ -77,16 +77,20 @@ def _age(member: Member, on: dt.date) -> int:
 
 def _window(member: Member, on: dt.date, ref: Reference | None) -> Reason:
     if member.birth_date is None:
-        return Reason(f"登记时间：满{START_AGE}周岁前{REGISTER_MONTHS_BEFORE}个月内可以登记；"
-                      "未登记出生日期（birth_date），无法判断今天是否在登记期内", reference=ref)
+        return Reason(
+            f"登记时间：满{START_AGE}周岁前{REGISTER_MONTHS_BEFORE}个月内可以登记；"
+            "未登记出生日期（birth_date），无法判断今天是否在登记期内",
+            reference=ref,
+        )
     opens, birthday = registration_opens(member.birth_date), eightieth_birthday(member.birth_date)
     span = f"登记期 {opens} 至 {birthday - dt.timedelta(days=1)}（满{START_AGE}周岁前{REGISTER_MONTHS_BEFORE}个月内）"
     if on < opens:
         return Reason(f"{on} 尚未到登记期：{span}", reference=ref)
     if on < birthday:
         return Reason(f"{on} 在登记期内，可以登记：{span}，{birthday} 满{START_AGE}周岁", reference=ref)
-    return Reason(f"{on} 已过登记期：{span}；尚未登记的请尽快登记，逾期登记能否补发未核实（U），请向社区确认",
-                  reference=ref)
+    return Reason(
+        f"{on} 已过登记期：{span}；尚未登记的请尽快登记，逾期登记能否补发未核实（U），请向社区确认", reference=ref
+    )
 
 
 def _line(value: DatedValue) -> str:
@@ -99,13 +103,15 @@ def evaluate(household: Household, on: dt.date) -> Decision:
     person = household.applicant
     age = _age(person, on)
     if rules.value is None:
-        return Decision(PROGRAM, on, None, reasons=(
-            Reason(f"判断对象：{person.label}", citation=ART_33),
-        ), missing=(rules.missing,))
+        return Decision(
+            PROGRAM, on, None, reasons=(Reason(f"判断对象：{person.label}", citation=ART_33),), missing=(rules.missing,)
+        )
     ref = rules.reference
     reasons: list[Reason] = [
-        Reason(f"判断对象：{person.label}；国家鼓励地方为八十周岁以上低收入老年人建立高龄津贴，"
-               "大连市办法不设收入条件", citation=ART_33),
+        Reason(
+            f"判断对象：{person.label}；国家鼓励地方为八十周岁以上低收入老年人建立高龄津贴，大连市办法不设收入条件",
+            citation=ART_33,
+        ),
         Reason(f"依据《大连市高龄津贴发放管理办法》（{_line(rules)}）", reference=ref),
     ]
     if not person.hukou_dalian:
@@ -125,17 +131,23 @@ def evaluate(household: Household, on: dt.date) -> Decision:
     if tier.value is None:
         return Decision(PROGRAM, on, None, reasons=tuple(reasons), missing=(tier.missing,))
     if low != TIERS[0][0]:
-        reasons.append(Reason(f"{age}周岁，{series.title}：每月 {tier.value} 元（{_line(tier)}）",
-                              reference=tier.reference))
+        reasons.append(
+            Reason(f"{age}周岁，{series.title}：每月 {tier.value} 元（{_line(tier)}）", reference=tier.reference)
+        )
         return Decision(PROGRAM, on, True, amount=tier.value, period="month", reasons=tuple(reasons))
 
     dibao = load_parameter(DIBAO_URBAN)
     standard = dibao.at(on)
-    reasons.append(Reason(f"{age}周岁，百岁老人的高龄津贴与大连市城市低保标准相同（{_line(tier)}）",
-                          reference=tier.reference))
+    reasons.append(
+        Reason(f"{age}周岁，百岁老人的高龄津贴与大连市城市低保标准相同（{_line(tier)}）", reference=tier.reference)
+    )
     if standard.value is None:
         return Decision(PROGRAM, on, True, reasons=tuple(reasons), missing=(standard.missing,))
     amount = standard.value * tier.value
-    reasons.append(Reason(f"{dibao.title}：{standard.value} {dibao.unit}（{_line(standard)}），"
-                          f"每月高龄津贴 {amount} 元", reference=standard.reference))
+    reasons.append(
+        Reason(
+            f"{dibao.title}：{standard.value} {dibao.unit}（{_line(standard)}），每月高龄津贴 {amount} 元",
+            reference=standard.reference,
+        )
+    )
     return Decision(PROGRAM, on, True, amount=amount, period="month", reasons=tuple(reasons))

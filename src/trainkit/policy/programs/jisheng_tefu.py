@@ -81,7 +81,9 @@ def evaluate(household: Household, on: dt.date) -> Decision:
     plan = _plan(household)
     series = series_for(household)
     standard = series.at(on)  # raises before the first national figure in the kit
-    reasons: list[Reason] = [Reason("国家建立计划生育家庭老年人扶助制度；特别扶助金按全国最低标准判断", citation=ART_33)]
+    reasons: list[Reason] = [
+        Reason("国家建立计划生育家庭老年人扶助制度；特别扶助金按全国最低标准判断", citation=ART_33)
+    ]
     failed = False
 
     woman = _woman(household)
@@ -109,8 +111,9 @@ def evaluate(household: Household, on: dt.date) -> Decision:
         if grade <= WORST_GRADE:
             reasons.append(Reason(f"独生子女残疾{GRADE_TITLES[grade]}（三级以上），符合条件", reference=CONDITIONS))
         else:
-            reasons.append(Reason(f"独生子女残疾{GRADE_TITLES[grade]}，不在一至三级之内，不符合条件",
-                                  reference=CONDITIONS))
+            reasons.append(
+                Reason(f"独生子女残疾{GRADE_TITLES[grade]}，不在一至三级之内，不符合条件", reference=CONDITIONS)
+            )
             failed = True
     else:
         reasons.append(Reason("独生子女健在且未登记三级以上残疾，不属于特别扶助对象", reference=CONDITIONS))
@@ -123,10 +126,16 @@ def evaluate(household: Household, on: dt.date) -> Decision:
         reasons.append(Reason("此后没有再生育或收养子女，符合条件", reference=CONDITIONS))
 
     if plan.certificate:
-        reasons.append(Reason(f"持有《独生子女父母光荣证》（此条件状态：{STATUS_TITLES['U']}·U）", reference=CERTIFICATE))
+        reasons.append(
+            Reason(f"持有《独生子女父母光荣证》（此条件状态：{STATUS_TITLES['U']}·U）", reference=CERTIFICATE)
+        )
     else:
-        reasons.append(Reason(f"未登记持有《独生子女父母光荣证》；此条件作为现行全国条件{STATUS_TITLES['U']}（U），"
-                              "不作为否定的理由", reference=CERTIFICATE))
+        reasons.append(
+            Reason(
+                f"未登记持有《独生子女父母光荣证》；此条件作为现行全国条件{STATUS_TITLES['U']}（U），不作为否定的理由",
+                reference=CERTIFICATE,
+            )
+        )
         missing.append("未登记《独生子女父母光荣证》：请核实本户是否持证，并向区卫生健康局确认持证是否仍是条件")
 
     if failed:
@@ -138,15 +147,19 @@ def evaluate(household: Household, on: dt.date) -> Decision:
 
     couple = spouses(household)
     total = standard.value * len(couple)
-    reasons.append(Reason(
-        f"{series.title}：{standard.value} {series.unit}（{standard.effective} 起执行，"
-        f"{STATUS_TITLES[standard.status]}·{standard.status}）；"
-        f"城镇、农村按本户是否执行农村标准（rural_standard）区分，本户按{'农村' if household.rural_standard else '城镇'}",
-        reference=standard.reference,
-    ))
-    reasons.append(Reason(
-        f"金额按人计：夫妻双方每人每月 {standard.value} 元；本户登记夫妻 {len(couple)} 人，合计每月 {total} 元。"
-        "这是全国最低标准，辽宁省、大连市的加发标准未找到，请向区卫生健康局确认",
-        reference=CONDITIONS,
-    ))
+    reasons.append(
+        Reason(
+            f"{series.title}：{standard.value} {series.unit}（{standard.effective} 起执行，"
+            f"{STATUS_TITLES[standard.status]}·{standard.status}）；"
+            f"城镇、农村按本户是否执行农村标准（rural_standard）区分，本户按{'农村' if household.rural_standard else '城镇'}",
+            reference=standard.reference,
+        )
+    )
+    reasons.append(
+        Reason(
+            f"金额按人计：夫妻双方每人每月 {standard.value} 元；本户登记夫妻 {len(couple)} 人，合计每月 {total} 元。"
+            "这是全国最低标准，辽宁省、大连市的加发标准未找到，请向区卫生健康局确认",
+            reference=CONDITIONS,
+        )
+    )
     return Decision(PROGRAM, on, True, amount=standard.value, period="month", reasons=tuple(reasons))

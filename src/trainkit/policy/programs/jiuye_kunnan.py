@@ -33,16 +33,19 @@ DOMAIN = "employment"
 ITEMS = ("employment_difficulty_recognition",)
 
 ART_52 = Citation(
-    law="就业促进法", article=52,
+    law="就业促进法",
+    article=52,
     quote="就业困难人员是指因身体状况、技能水平、家庭因素、失去土地等原因难以实现就业，"
-          "以及连续失业一定时间仍未能实现就业的人员。",
+    "以及连续失业一定时间仍未能实现就业的人员。",
 )
 ART_52_SCOPE = Citation(
-    law="就业促进法", article=52,
+    law="就业促进法",
+    article=52,
     quote="就业困难人员的具体范围，由省、自治区、直辖市人民政府根据本行政区域的实际情况规定。",
 )
 ART_56 = Citation(
-    law="就业促进法", article=56,
+    law="就业促进法",
+    article=56,
     quote="法定劳动年龄内的家庭人员均处于失业状况的城市居民家庭，可以向住所地街道、社区公共就业服务机构申请就业援助。",
 )
 
@@ -58,8 +61,11 @@ COMMON_LIST = Reference(
 )
 WINDOW = "区人力资源和社会保障局或街道劳动保障窗口"
 EMPLOYMENT_TITLES = {
-    "employed": "在用人单位就业", "flexible": "灵活就业", "unemployed": "失业",
-    "retired": "已退休", "none": "未就业、未登记失业",
+    "employed": "在用人单位就业",
+    "flexible": "灵活就业",
+    "unemployed": "失业",
+    "retired": "已退休",
+    "none": "未就业、未登记失业",
 }
 
 
@@ -94,9 +100,12 @@ def _four_fifty(member: Member, on: dt.date) -> Category | None:
     if member.sex is None and member.age >= max(female.value, male.value):
         return Category("4050", "4050人员", f"{member.age} 周岁，不论性别都达到4050人员的年龄", retire)
     if member.sex is None and member.age >= min(female.value, male.value):
-        return Category("4050", "4050人员（性别未登记）",
-                        f"{member.age} 周岁；女性满 {female.value}、男性满 {male.value} 周岁属常见的4050人员",
-                        "本人性别（请补登 sex），以及" + retire)
+        return Category(
+            "4050",
+            "4050人员（性别未登记）",
+            f"{member.age} 周岁；女性满 {female.value}、男性满 {male.value} 周岁属常见的4050人员",
+            "本人性别（请补登 sex），以及" + retire,
+        )
     return None
 
 
@@ -116,17 +125,25 @@ def categories(household: Household, member: Member, on: dt.date) -> tuple[Categ
     if "dibao" in household.receives:
         found.append(Category("dibao", "低保家庭成员", "家庭正在享受最低生活保障"))
     if _zero_employment(household, member):
-        found.append(Category(
-            "zero_employment", "零就业家庭成员", "本人失业，家庭成员中没有人就业或灵活就业",
-            "家庭中法定劳动年龄内的成员是否均处于失业状态", citation=ART_56,
-        ))
+        found.append(
+            Category(
+                "zero_employment",
+                "零就业家庭成员",
+                "本人失业，家庭成员中没有人就业或灵活就业",
+                "家庭中法定劳动年龄内的成员是否均处于失业状态",
+                citation=ART_56,
+            )
+        )
     lp, months = _lookup(LONG_UNEMPLOYED, on)
     if member.employment == "unemployed" and member.registered_unemployed_months >= months.value:
-        found.append(Category(
-            "long_unemployed", "连续失业一年以上",
-            f"连续登记失业 {member.registered_unemployed_months} 个月，达到{_figure(lp, months)}",
-            "失业登记记录是否连续",
-        ))
+        found.append(
+            Category(
+                "long_unemployed",
+                "连续失业一年以上",
+                f"连续登记失业 {member.registered_unemployed_months} 个月，达到{_figure(lp, months)}",
+                "失业登记记录是否连续",
+            )
+        )
     if member.landless_farmer:
         found.append(Category("landless", "失地农民", "登记为失地农民"))
     if member.released_from_custody:
@@ -153,18 +170,23 @@ def evaluate(household: Household, on: dt.date) -> Decision:
         reasons.append(Reason(f"符合常见类别「{c.title}」：{c.why}", citation=c.citation, reference=COMMON_LIST))
     lp, months = _lookup(LONG_UNEMPLOYED, on)
     if member.employment == "unemployed" and member.registered_unemployed_months < months.value:
-        reasons.append(Reason(
-            f"连续登记失业 {member.registered_unemployed_months} 个月，未达到{_figure(lp, months)}",
-            reference=COMMON_LIST,
-        ))
+        reasons.append(
+            Reason(
+                f"连续登记失业 {member.registered_unemployed_months} 个月，未达到{_figure(lp, months)}",
+                reference=COMMON_LIST,
+            )
+        )
 
     local_gap = local.missing if local.value is None else f"{local_param.title}（请核实）"
     if found:
         titles = "、".join(c.title for c in found)
-        reasons.append(Reason(
-            f"{local_param.title}未收录（{STATUS_TITLES[local.status]}·{local.status}），"
-            f"按常见类别「{titles}」只能判断为待核实，不能直接认定", citation=ART_52_SCOPE,
-        ))
+        reasons.append(
+            Reason(
+                f"{local_param.title}未收录（{STATUS_TITLES[local.status]}·{local.status}），"
+                f"按常见类别「{titles}」只能判断为待核实，不能直接认定",
+                citation=ART_52_SCOPE,
+            )
+        )
         missing = [local_gap, f"请到{WINDOW}核实「{titles}」是否列入本地目录及认定条件"]
         missing += [f"「{c.title}」：请核实{c.confirm}" for c in found if c.confirm]
         if member.employment != "unemployed":
@@ -172,17 +194,28 @@ def evaluate(household: Household, on: dt.date) -> Decision:
         return Decision(PROGRAM, on, None, reasons=tuple(reasons), missing=tuple(missing))
 
     if member.employment == "unemployed":
-        reasons.append(Reason(
-            "不符合本工具包收录的任何常见类别，但本人处于失业状态；本地目录和“连续失业一定时间”的口径未收录，"
-            "不能据常见类别作出否定结论", citation=ART_52_SCOPE,
-        ))
-        return Decision(PROGRAM, on, None, reasons=tuple(reasons), missing=(
-            local_gap,
-            f"请到{WINDOW}核实本地目录是否另有适用类别，以及连续失业多长时间可以认定",
-        ))
+        reasons.append(
+            Reason(
+                "不符合本工具包收录的任何常见类别，但本人处于失业状态；本地目录和“连续失业一定时间”的口径未收录，"
+                "不能据常见类别作出否定结论",
+                citation=ART_52_SCOPE,
+            )
+        )
+        return Decision(
+            PROGRAM,
+            on,
+            None,
+            reasons=tuple(reasons),
+            missing=(
+                local_gap,
+                f"请到{WINDOW}核实本地目录是否另有适用类别，以及连续失业多长时间可以认定",
+            ),
+        )
 
-    reasons.append(Reason(
-        f"本人未处于失业状态（{status}），也不符合任何常见类别，不属于就业困难人员",
-        citation=ART_52,
-    ))
+    reasons.append(
+        Reason(
+            f"本人未处于失业状态（{status}），也不符合任何常见类别，不属于就业困难人员",
+            citation=ART_52,
+        )
+    )
     return Decision(PROGRAM, on, False, reasons=tuple(reasons))

@@ -25,11 +25,13 @@ ITEMS = ("resident_pension_enrolment", "resident_pension_claim")
 
 ART_20 = Citation(law="社会保险法", article=20, quote="新型农村社会养老保险实行个人缴费、集体补助和政府补贴相结合。")
 ART_21 = Citation(
-    law="社会保险法", article=21,
+    law="社会保险法",
+    article=21,
     quote="参加新型农村社会养老保险的农村居民，符合国家规定条件的，按月领取新型农村社会养老保险待遇。",
 )
 ART_22 = Citation(
-    law="社会保险法", article=22,
+    law="社会保险法",
+    article=22,
     quote="可以将城镇居民社会养老保险和新型农村社会养老保险合并实施。",
 )
 
@@ -71,21 +73,31 @@ def evaluate(household: Household, on: dt.date) -> Decision:
         years = member.resident_pension_years
         reasons.append(Reason(f"{member.age} 周岁，达到{_shown(claim_p, claim_age)}", reference=ref))
         if years < min_years.value:
-            reasons.append(Reason(
-                f"累计缴费 {years} 年，不足{_shown(years_p, min_years)}，暂不能按月领取；"
-                "能否延缴、补缴以当地规定为准（本工具包未收录）", citation=ART_21,
-            ))
+            reasons.append(
+                Reason(
+                    f"累计缴费 {years} 年，不足{_shown(years_p, min_years)}，暂不能按月领取；"
+                    "能否延缴、补缴以当地规定为准（本工具包未收录）",
+                    citation=ART_21,
+                )
+            )
             return Decision(PROGRAM, on, False, reasons=tuple(reasons))
-        reasons.append(Reason(f"累计缴费 {years} 年，达到{_shown(years_p, min_years)}，可以按月领取养老金",
-                              citation=ART_21))
+        reasons.append(
+            Reason(f"累计缴费 {years} 年，达到{_shown(years_p, min_years)}，可以按月领取养老金", citation=ART_21)
+        )
         pension_p, pension = _lookup(BASIC_PENSION, on)
-        reasons.append(Reason(
-            "养老金由基础养老金和个人账户养老金组成；大连市基础养老金标准未收录，本工具包不给出金额",
-            citation=ART_21,
-        ))
-        return Decision(PROGRAM, on, True, reasons=tuple(reasons), missing=(
-            pension.missing if pension.value is None else f"{pension_p.title}（请核实）",
-        ))
+        reasons.append(
+            Reason(
+                "养老金由基础养老金和个人账户养老金组成；大连市基础养老金标准未收录，本工具包不给出金额",
+                citation=ART_21,
+            )
+        )
+        return Decision(
+            PROGRAM,
+            on,
+            True,
+            reasons=tuple(reasons),
+            missing=(pension.missing if pension.value is None else f"{pension_p.title}（请核实）",),
+        )
 
     if member.age < enrol_age.value:
         reasons.append(Reason(f"{member.age} 周岁，未达到{_shown(enrol_p, enrol_age)}", reference=ref))
@@ -96,17 +108,25 @@ def evaluate(household: Household, on: dt.date) -> Decision:
 
     low_p, low = _lookup(TIER_LOW, on)
     _, high = _lookup(TIER_HIGH, on)
-    reasons.append(Reason(
-        f"{member.age} 周岁，达到{_shown(enrol_p, enrol_age)}，非在校学生、未参加职工养老保险，可以在户籍地参保缴费",
-        reference=ref,
-    ))
-    reasons.append(Reason(
-        f"缴费档次：{low_p.description.strip()}（最低 {low.value}、全国设定最高 {high.value} {low_p.unit}，"
-        f"{STATUS_TITLES[low.status]}·{low.status}）", citation=ART_20, reference=low.reference,
-    ))
+    reasons.append(
+        Reason(
+            f"{member.age} 周岁，达到{_shown(enrol_p, enrol_age)}，非在校学生、未参加职工养老保险，可以在户籍地参保缴费",
+            reference=ref,
+        )
+    )
+    reasons.append(
+        Reason(
+            f"缴费档次：{low_p.description.strip()}（最低 {low.value}、全国设定最高 {high.value} {low_p.unit}，"
+            f"{STATUS_TITLES[low.status]}·{low.status}）",
+            citation=ART_20,
+            reference=low.reference,
+        )
+    )
     years_at_claim = member.resident_pension_years + int(claim_age.value) - member.age
-    plan = (f"已缴费 {member.resident_pension_years} 年；从现在起每年缴费，到 {claim_age.value} 周岁时累计 "
-            f"{years_at_claim} 年")
+    plan = (
+        f"已缴费 {member.resident_pension_years} 年；从现在起每年缴费，到 {claim_age.value} 周岁时累计 "
+        f"{years_at_claim} 年"
+    )
     if years_at_claim < min_years.value:
         plan += f"，仍不足 {min_years.value} 年，到时不能按月领取（能否延缴、补缴以当地规定为准）"
     else:

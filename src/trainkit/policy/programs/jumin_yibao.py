@@ -25,10 +25,15 @@ TITLE = "城乡居民基本医疗保险"
 DOMAIN = "social_insurance"
 ITEMS = ("resident_medical_enrolment",)
 
-ART_23 = Citation(law="社会保险法", article=23, quote="职工应当参加职工基本医疗保险，由用人单位和职工按照国家规定共同缴纳基本医疗保险费。")
+ART_23 = Citation(
+    law="社会保险法",
+    article=23,
+    quote="职工应当参加职工基本医疗保险，由用人单位和职工按照国家规定共同缴纳基本医疗保险费。",
+)
 ART_25 = Citation(law="社会保险法", article=25, quote="城镇居民基本医疗保险实行个人缴费和政府补贴相结合。")
 ART_25_SUBSIDY = Citation(
-    law="社会保险法", article=25,
+    law="社会保险法",
+    article=25,
     quote="享受最低生活保障的人、丧失劳动能力的残疾人、低收入家庭六十周岁以上的老年人和未成年人等所需个人缴费部分，由政府给予补贴。",
 )
 ASSISTANCE = Reference(
@@ -58,8 +63,10 @@ def _figure(param_id: str, on: dt.date, missing: list[str]) -> str:
     if value.value is None:
         missing.append(value.missing)
         return f"{param.title}：未收录（{STATUS_TITLES[value.status]}·{value.status}）"
-    return (f"{param.title}：{value.value} {param.unit}"
-            f"（{value.effective}起，{STATUS_TITLES[value.status]}·{value.status}）")
+    return (
+        f"{param.title}：{value.value} {param.unit}"
+        f"（{value.effective}起，{STATUS_TITLES[value.status]}·{value.status}）"
+    )
 
 
 def waiting_months(late: bool, lapsed_years: int, on: dt.date) -> int | None:
@@ -88,15 +95,21 @@ def evaluate(household: Household, on: dt.date) -> Decision:
     reasons.append(Reason("未参加职工基本医疗保险，可以参加城乡居民基本医疗保险", citation=ART_25))
     if member.resident_medical_enrolled:
         reasons.append(Reason("本年度已参保，无需重复参保；下一年度请在集中参保期内按时续保", citation=ART_25))
-    reasons.append(Reason(f"{individual}；{subsidy}；大连市实际个人缴费标准以当年通知为准",
-                          citation=ART_25, reference=ind_ref))
+    reasons.append(
+        Reason(f"{individual}；{subsidy}；大连市实际个人缴费标准以当年通知为准", citation=ART_25, reference=ind_ref)
+    )
     missing.append(f"大连市当年居民医保个人缴费标准（不低于全国最低标准）：请向{WINDOW}核实")
 
     if "tekun" in household.receives:
         reasons.append(Reason("特困人员：个人缴费部分由政府全额资助", citation=ART_25_SUBSIDY, reference=ASSISTANCE))
     elif "dibao" in household.receives:
-        reasons.append(Reason("低保对象：个人缴费部分由政府给予定额资助，资助金额由当地规定",
-                              citation=ART_25_SUBSIDY, reference=ASSISTANCE))
+        reasons.append(
+            Reason(
+                "低保对象：个人缴费部分由政府给予定额资助，资助金额由当地规定",
+                citation=ART_25_SUBSIDY,
+                reference=ASSISTANCE,
+            )
+        )
         missing.append(f"大连市对低保对象居民医保个人缴费的资助金额：请向{WINDOW}核实")
 
     late, lapsed = member.medical_enrol_late, member.medical_lapsed_years
@@ -105,16 +118,17 @@ def evaluate(household: Household, on: dt.date) -> Decision:
     if wait == 0:
         reasons.append(Reason("在集中参保期内参保且连续参保，没有待遇等待期", reference=WAITING_DOC))
     elif wait is None:
-        reasons.append(Reason("集中参保期外参保或断保后再参保：待遇等待期在本日期的规定未收录",
-                              reference=WAITING_DOC))
+        reasons.append(Reason("集中参保期外参保或断保后再参保：待遇等待期在本日期的规定未收录", reference=WAITING_DOC))
         missing.append(fixed.missing)
     else:
         _, per_year = _lookup(WAIT_PER_YEAR, on)
         why = "、".join(t for t, on_ in (("在集中参保期外参保", late), ("断保后再参保", lapsed > 0)) if on_)
-        reasons.append(Reason(
-            f"{why}：固定待遇等待期 {fixed.value} 个月，断保 {lapsed} 年 × {per_year.value} 个月，"
-            f"共 {wait} 个月，等待期满后才开始享受医保待遇"
-            f"（{fixed_p.title}，{STATUS_TITLES[fixed.status]}·{fixed.status}）",
-            reference=WAITING_DOC,
-        ))
+        reasons.append(
+            Reason(
+                f"{why}：固定待遇等待期 {fixed.value} 个月，断保 {lapsed} 年 × {per_year.value} 个月，"
+                f"共 {wait} 个月，等待期满后才开始享受医保待遇"
+                f"（{fixed_p.title}，{STATUS_TITLES[fixed.status]}·{fixed.status}）",
+                reference=WAITING_DOC,
+            )
+        )
     return Decision(PROGRAM, on, True, reasons=tuple(reasons), missing=tuple(missing))

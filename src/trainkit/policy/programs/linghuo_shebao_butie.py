@@ -32,11 +32,13 @@ DOMAIN = "employment"
 ITEMS = ("flexible_employment_subsidy",)
 
 ART_52 = Citation(
-    law="就业促进法", article=52,
+    law="就业促进法",
+    article=52,
     quote="采取税费减免、贷款贴息、社会保险补贴、岗位补贴等办法",
 )
 SI_ART_10 = Citation(
-    law="社会保险法", article=10,
+    law="社会保险法",
+    article=10,
     quote="以及其他灵活就业人员可以参加基本养老保险，由个人缴纳基本养老保险费。",
 )
 
@@ -104,25 +106,31 @@ def evaluate(household: Household, on: dt.date) -> Decision:
     """Decide for the applicant on ``on``; raises before the first dated figure (2025-07-02)."""
     member = household.applicant
     _, share = _lookup(SHARE, on)
-    reasons = [Reason(
-        f"补贴上限：实缴社会保险费的 {share.value}/3（{share.effective}起，{STATUS_TITLES[share.status]}·{share.status}）",
-        reference=share.reference,
-    )]
+    reasons = [
+        Reason(
+            f"补贴上限：实缴社会保险费的 {share.value}/3（{share.effective}起，{STATUS_TITLES[share.status]}·{share.status}）",
+            reference=share.reference,
+        )
+    ]
 
     if member.employment != "flexible":
         reasons.append(Reason("本人不是灵活就业人员，不属于灵活就业社会保险补贴对象", citation=SI_ART_10))
         return Decision(PROGRAM, on, False, reasons=tuple(reasons))
     paid = member.flexible_insurance_paid_monthly
     if paid <= 0:
-        reasons.append(Reason("没有以灵活就业人员身份实际缴纳社会保险费，补贴按实缴金额计算，无从补贴",
-                              citation=SI_ART_10))
+        reasons.append(
+            Reason("没有以灵活就业人员身份实际缴纳社会保险费，补贴按实缴金额计算，无从补贴", citation=SI_ART_10)
+        )
         return Decision(PROGRAM, on, False, reasons=tuple(reasons))
     recognised, graduate = member.employment_difficulty_recognised, member.graduated_within_2y
     if not (recognised or graduate):
-        reasons.append(Reason(
-            "本人既未被认定为就业困难人员，也不是离校 2 年内的高校毕业生；"
-            "如符合就业困难人员的常见类别，可先申请就业困难人员认定", citation=ART_52,
-        ))
+        reasons.append(
+            Reason(
+                "本人既未被认定为就业困难人员，也不是离校 2 年内的高校毕业生；"
+                "如符合就业困难人员的常见类别，可先申请就业困难人员认定",
+                citation=ART_52,
+            )
+        )
         return Decision(PROGRAM, on, False, reasons=tuple(reasons))
 
     approved = member.flexible_subsidy_first_approved
@@ -136,7 +144,8 @@ def evaluate(household: Household, on: dt.date) -> Decision:
     amount = subsidy_ceiling(paid, on)
     grant = Reason(
         f"每月实缴 {paid} 元 × {share.value}/3 = {amount} 元（补贴上限；不足一分的部分舍去，"
-        f"是本工具包的取整方式；当地可能另定更低的具体标准）", citation=ART_52,
+        f"是本工具包的取整方式；当地可能另定更低的具体标准）",
+        citation=ART_52,
     )
     if recognised:
         outcome = _recognised_period(member, on, approved, reasons)
@@ -158,8 +167,9 @@ def _graduate_period(on: dt.date, approved: dt.date, reasons: list[Reason]) -> D
     end = add_years(approved, int(years.value))
     reasons.append(Reason(f"离校 2 年内的高校毕业生；{_shown(grad_p, years)}", reference=years.reference))
     if on >= end:
-        reasons.append(Reason(f"自 {approved} 首次核准起已满 {years.value} 年（{end} 起不再享受）",
-                              reference=years.reference))
+        reasons.append(
+            Reason(f"自 {approved} 首次核准起已满 {years.value} 年（{end} 起不再享受）", reference=years.reference)
+        )
         return Decision(PROGRAM, on, False, reasons=tuple(reasons))
     return f"补贴期限自 {approved} 起，至 {_last_day(end)} 止"
 
@@ -168,8 +178,9 @@ def _recognised_period(member: Member, on: dt.date, approved: dt.date, reasons: 
     """The period text while surely covered, else a 不符合 or 待核实 decision."""
     period_p, period = _lookup(PERIOD, on)
     near_p, near = _lookup(NEAR, on)
-    reasons.append(Reason(f"已认定为就业困难人员；{_shown(period_p, period)}；{_shown(near_p, near)}",
-                          reference=period.reference))
+    reasons.append(
+        Reason(f"已认定为就业困难人员；{_shown(period_p, period)}；{_shown(near_p, near)}", reference=period.reference)
+    )
     reasons.append(_retirement_source(member, on))
     end = add_years(approved, int(period.value))
     earliest, latest = retirement_window(member, on)
@@ -180,21 +191,37 @@ def _recognised_period(member: Member, on: dt.date, approved: dt.date, reasons: 
         return Decision(PROGRAM, on, False, reasons=tuple(reasons))
     if on < end and on < earliest:
         if surely_far:
-            return (f"首次核准（{approved}）时距法定退休年龄肯定不少于 {near.value} 年，"
-                    f"补贴期限 {period.value} 年，至 {_last_day(end)} 止")
-        return (f"在 {period.value} 年期限内（至 {_last_day(end)}），且按下限计算最早 {earliest} "
-                f"才到法定退休年龄；首次核准时距退休是否不足 {near.value} 年（可否延长至退休）"
-                f"待人社部门按出生年月核定")
+            return (
+                f"首次核准（{approved}）时距法定退休年龄肯定不少于 {near.value} 年，"
+                f"补贴期限 {period.value} 年，至 {_last_day(end)} 止"
+            )
+        return (
+            f"在 {period.value} 年期限内（至 {_last_day(end)}），且按下限计算最早 {earliest} "
+            f"才到法定退休年龄；首次核准时距退休是否不足 {near.value} 年（可否延长至退休）"
+            f"待人社部门按出生年月核定"
+        )
     if surely_far:
-        reasons.append(Reason(
-            f"首次核准（{approved}）时距法定退休年龄肯定不少于 {near.value} 年，期限 {period.value} 年，"
-            f"{end} 起不再享受", reference=period.reference,
-        ))
+        reasons.append(
+            Reason(
+                f"首次核准（{approved}）时距法定退休年龄肯定不少于 {near.value} 年，期限 {period.value} 年，"
+                f"{end} 起不再享受",
+                reference=period.reference,
+            )
+        )
         return Decision(PROGRAM, on, False, reasons=tuple(reasons))
-    reasons.append(Reason(
-        f"本人最早 {earliest}、最迟 {latest} 达到法定退休年龄，本工具包无法确定确切日期", citation=ART_52,
-    ))
-    return Decision(PROGRAM, on, None, reasons=tuple(reasons), missing=(
-        f"本人的法定退休年龄：请到{WINDOW}按渐进式延迟法定退休年龄的规定（出生年月、原法定退休年龄类别）核定，"
-        f"再判断首次核准时距退休是否不足 {near.value} 年（可延长至退休）以及现在是否已到退休年龄",
-    ))
+    reasons.append(
+        Reason(
+            f"本人最早 {earliest}、最迟 {latest} 达到法定退休年龄，本工具包无法确定确切日期",
+            citation=ART_52,
+        )
+    )
+    return Decision(
+        PROGRAM,
+        on,
+        None,
+        reasons=tuple(reasons),
+        missing=(
+            f"本人的法定退休年龄：请到{WINDOW}按渐进式延迟法定退休年龄的规定（出生年月、原法定退休年龄类别）核定，"
+            f"再判断首次核准时距退休是否不足 {near.value} 年（可延长至退休）以及现在是否已到退休年龄",
+        ),
+    )
