@@ -61,3 +61,20 @@ def test_law_lookup_reads_the_official_text_and_explains_bad_input():
     assert "阿拉伯数字" in box.children[1].value
     number.value = "99999"
     assert "没有第99999条" in box.children[1].value
+
+
+def test_every_case_reads_without_doubled_quotes_or_folded_line_spaces():
+    """Party statements already in quotes are not quoted again; YAML line folds leave no space between
+    two Chinese characters; option buttons wrap instead of cutting the (often right) long option."""
+    import re
+
+    from trainkit.cases import load_cases
+    from trainkit.widgets.case import _intro
+
+    for case in load_cases().values():
+        page = _intro(case)
+        assert "““" not in page and "””" not in page, case.id
+        assert not re.search(r"[\u4e00-\u9fff][ \n]+[\u4e00-\u9fff]", page), case.id
+    walk = case_walkthrough(next(iter(load_cases())))
+    style = "".join(getattr(c, "value", "") for c in walk.children if hasattr(c, "value"))
+    assert "tk-option" in style and "white-space:normal" in style

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 STYLE = """<style>
@@ -11,14 +12,26 @@ STYLE = """<style>
 .tk-muted{color:#57606a;font-size:90%}.tk-badge{display:inline-block;border-radius:4px;padding:0 6px;font-size:85%;border:1px solid #d0d7de}
 .tk-V{background:#dafbe1}.tk-S{background:#fff8c5}.tk-U{background:#ffebe9}
 .tk table{border-collapse:collapse}.tk td,.tk th{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
-.tk th{background:#f6f8fa}
+.tk th{background:#f6f8fa}.tk{overflow-x:auto}
+.widget-button.tk-option,.jupyter-button.tk-option{white-space:normal;text-align:left;height:auto;min-height:44px;
+line-height:1.45;padding:8px 12px;max-width:100%;overflow:visible;text-overflow:clip}
 </style>"""
 
 STATUS_BADGE = {"V": "V 已核实", "S": "S 二手来源", "U": "U 未核实"}
 
 
+_FOLDED = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
 def e(text: object) -> str:
-    return escape(str(text))
+    """Escaped for HTML, without the spaces a folded YAML line leaves between two Chinese characters."""
+    return escape(_FOLDED.sub("", str(text)))
+
+
+def quoted(text: str) -> str:
+    """``text`` in Chinese quotation marks, unless the author already put it in some."""
+    text = text.strip()
+    return text if text[:1] in '“「『"' and text[-1:] in '”」』"' else f"“{text}”"
 
 
 def badge(status: str | None) -> str:

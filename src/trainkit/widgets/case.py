@@ -17,7 +17,7 @@ from ..cases import END, Case, Step, load_case
 from ..evidence import EvidenceRow, EvidenceStore
 from ..law import article
 from ..roster import Worker
-from ._html import STYLE, card, e
+from ._html import STYLE, card, e, quoted
 from ._session import NO_LEARNER
 from .quiz import local_time, resolve_session, session_rows
 
@@ -50,7 +50,7 @@ def last_finished_path(rows: Iterable[EvidenceRow], case_id: str) -> tuple[list[
 
 
 def _intro(case: Case) -> str:
-    parties = "".join(f"<li><b>{e(p.name)}</b>（{e(p.role)}）：“{e(p.position)}”</li>" for p in case.parties)
+    parties = "".join(f"<li><b>{e(p.name)}</b>（{e(p.role)}）：{e(quoted(p.position))}</li>" for p in case.parties)
     level = {1: "入门", 2: "进阶", 3: "复杂"}[case.difficulty]
     return card(
         f"<h3>{e(case.title)}</h3><div class='tk-muted'>难度：{level} · 投稿：{e(case.contributed_by)}</div>"
