@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .content import ContentError, casebank_root, exercises_root, read_yaml, yaml_files
+from .figures import stale_figures
 from .framework import load_framework
 from .law import Citation, check_quote
 
@@ -130,6 +131,8 @@ def run_check() -> Inventory:
     inv.counts.update(domains=len(domains), service_items=len(items))
     for loader in (vocabulary, load_rating_rules, load_parameters):
         _attempt(inv, loader)
+    stale = _attempt(inv, stale_figures) or []  # a corrected figure still stated in its old form somewhere
+    inv.problems.extend(stale)
 
     banks = _attempt(inv, load_banks) or {}
     quiz_by: Counter[str] = Counter()

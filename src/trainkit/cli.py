@@ -699,3 +699,21 @@ main.add_command(certificate)
 from .cli_packet import packet  # noqa: E402
 
 appeal.add_command(packet)
+
+
+@main.group()
+def figures() -> None:
+    """内容中写明的金额：参数文件里的数字改了，哪些题目、检查和课程文字要跟着改。"""
+
+
+@figures.command("update")
+def figures_update() -> None:
+    """重新记录每个带日期的金额写在内容的哪些地方（casebank/figures.yaml）。"""
+    from .content import casebank_root
+    from .figures import update_lock
+
+    root = casebank_root().parent
+    if not (root / "notebooks").is_dir():
+        raise click.ClickException("请在项目目录中运行（需要 casebank/、exercises/ 和 notebooks/）")
+    path = update_lock(root)
+    click.echo(f"已更新 {path}")
