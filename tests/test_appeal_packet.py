@@ -59,11 +59,14 @@ def test_each_row_says_what_happened_to_it(store):
 
 
 def test_the_steps_reproduce_the_rating_by_hand(store):
-    """By hand: weights 2^(-5/90) = 0.962224, 0.5 and 1; (0.962224 + 0.5 + 0.5) / 2.462224 = 79.69 % → 熟练."""
+    """By hand: weights 2^(-5/90) = 0.962224, 0.5 and 1; (0.962224 + 0.5 + 0.5) / 2.462224 = 79.69 %,
+    over 2.462224² / (0.925875 + 0.25 + 1) = 2.79 effective answers; the 90 % Wilson interval
+    (z² / n = 0.97103, centre 0.6507, half-width 0.3180) is 33.26 %–96.87 %: it crosses 60 % → 证据不足."""
     packet = build_packet(store, load_roster()["W003"], "social_assistance", as_of=AS_OF)
     text = "\n".join(packet.steps)
     assert "计入 3 条" in text and "权重合计 2.4622" in text and "79.69%" in text
-    assert "来源 3 类" in text and packet.level_title == "熟练"
+    assert "来源 3 类" in text and "有效证据条数" in text and "2.79" in text
+    assert "33.26%–96.87%" in text and packet.level_title == "证据不足"
     page = render_packet(packet)
     assert "由记录 2 取代" in page and "超出评定窗口" in page and 'lang="zh-CN"' in page
 

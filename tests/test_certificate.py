@@ -16,12 +16,12 @@ from trainkit.roster import load_roster
 NOW = datetime.now(UTC).replace(tzinfo=None, second=0, microsecond=0)
 
 
-def _evidence(store, worker, domains, score, *, days_ago=5):
-    """Two self-check answers and one graded answer in each domain (enough for 合格 and above)."""
+def _evidence(store, worker, domains, score, *, days_ago=5, each=3):
+    """``each`` self-check and ``each`` graded answers in every domain given."""
     fw = load_framework()
     for domain in domains:
         item = fw.domain(domain).items[0].id
-        for i, source in enumerate(("self_check", "self_check", "graded_exercise")):
+        for i, source in enumerate(("self_check",) * each + ("graded_exercise",) * each):
             store.record(
                 worker_id=worker,
                 item_id=item,
@@ -38,7 +38,7 @@ def store(tmp_path):
     store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
     every = [d.id for d in load_framework().domains]
     _evidence(store, "W001", every, 1.0)  # 全岗通
-    _evidence(store, "W002", every[:2], 0.8)  # two domains 熟练
+    _evidence(store, "W002", every[:2], 0.9, each=6)  # two domains 精通 (12 answers: sure enough)
     _evidence(store, "W003", every, 0.5)  # below 合格 everywhere
     return store
 
@@ -48,7 +48,7 @@ def test_certificates_state_what_the_evidence_shows(store):
     issued = {c.worker.worker_id: c for c in certificates(store, roster, at=NOW)}
     assert set(issued) == {"W001", "W002"}
     assert issued["W001"].full_post and len(issued["W001"].domains) == 12
-    assert not issued["W002"].full_post and [lv for _, lv in issued["W002"].domains] == ["熟练", "熟练"]
+    assert not issued["W002"].full_post and [lv for _, lv in issued["W002"].domains] == ["精通", "精通"]
     page = render_certificate(issued["W002"], issuer="示例区民政局")
     assert "领域能力合格证书" in page and issued["W002"].code in page and 'lang="zh-CN"' in page
     assert "全岗通能力证书" in render_certificate(issued["W001"], issuer="示例区民政局")

@@ -89,7 +89,7 @@ def test_domain_of():
 
 def test_scale():
     fw = load_framework()
-    assert [lv.title for lv in fw.scale] == ["未评估", "待提高", "合格", "熟练", "精通"]
+    assert [lv.title for lv in fw.scale] == ["未评估", "证据不足", "待提高", "合格", "熟练", "精通"]
     assert [lv.id for lv in fw.scale if lv.proficient] == ["competent", "skilled", "expert"]
     assert {lv.title for lv in fw.scale if lv.proficient} == {"合格", "熟练", "精通"}
     assert fw.level("competent").proficient is True

@@ -29,6 +29,9 @@ RULES = RatingRules(
     min_evidence=3,
     min_source_kinds=2,
     trainer_sources=("graded_exercise", "supervisor_review", "appeal_outcome"),
+    # no interval: these tests are about thresholds, sources and windows; the
+    # certainty rule has hand-worked tests of its own (test_rating_certainty.py)
+    certainty=0,
     thresholds={"competent": 0.6, "skilled": 0.75, "expert": 0.9},
 )
 

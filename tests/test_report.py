@@ -54,9 +54,17 @@ def add(store, *, worker, domain, source, ratio, days_ago=1, ref="q1"):
 
 
 def make_full_post(store, worker_id):
-    """Evidence that makes a worker proficient in every domain, spread over two months."""
+    """Evidence that makes a worker proficient in every domain, spread over two months: six answers
+    each, enough for the 90 % interval to clear the 合格 line."""
     for domain in load_framework().domains:
-        for days_ago, source in ((40, "self_check"), (10, "graded_exercise"), (5, "supervisor_review")):
+        for days_ago, source in (
+            (40, "self_check"),
+            (30, "self_check"),
+            (20, "graded_exercise"),
+            (10, "graded_exercise"),
+            (5, "supervisor_review"),
+            (2, "supervisor_review"),
+        ):
             add(
                 store,
                 worker=worker_id,
@@ -83,7 +91,7 @@ def report(tmp_path, store, roster):
 def test_summary_counts(report):
     summary, _ = report
     assert (summary.workers, summary.domains, summary.full_post) == (3, 12, 1)
-    assert summary.evidence_rows == 12 * 3 + 4
+    assert summary.evidence_rows == 12 * 6 + 4
     assert summary.html.is_file() and summary.xlsx.is_file()
 
 
@@ -265,6 +273,7 @@ def test_a_high_score_without_trainer_evidence_reads_missing_assessment_not_low(
             days_ago=days,
             ref=f"a{days}",
         )
+    for days in range(1, 13):  # twelve answers: enough for the interval to stay below the line
         add(
             store,
             worker="W002",

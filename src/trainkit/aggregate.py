@@ -120,8 +120,8 @@ def aggregate(
     window = current[(age <= rules.window_days + 1e-9) & current["worker_id"].isin(list(workers))]
     weight = 0.5 ** ((_julian(as_of) - window["day"]) / rules.half_life_days)
     sums = (
-        window.assign(n=1, weight=weight, weighted=weight * window["ratio"])
-        .groupby(["worker_id", "domain", "source"], observed=True)[["n", "weight", "weighted"]]
+        window.assign(n=1, weight=weight, weighted=weight * window["ratio"], weight2=weight * weight)
+        .groupby(["worker_id", "domain", "source"], observed=True)[["n", "weight", "weighted", "weight2"]]
         .sum()
         .reset_index()
     )

@@ -20,7 +20,7 @@ import pandas as pd
 from .appeals import list_appeals
 from .evidence import SOURCES, EvidenceStore, utc_naive
 from .framework import Framework, load_framework
-from .ratings import RatingRules, load_rating_rules, rate, superseded_ids
+from .ratings import RatingRules, load_rating_rules, rate, score_interval, superseded_ids
 from .roster import Worker
 
 __all__ = ["Packet", "build_packet", "render_packet"]
@@ -124,7 +124,15 @@ def _steps(rows: pd.DataFrame, *, rules: RatingRules, level_title: str) -> list[
             ("精通", rules.thresholds.expert),
         )
     )
-    steps.append(f"第四步：分数线 {bars}。结论：{level_title}。")
+    total_w2 = float((counted["weight"] ** 2).sum())
+    n_eff = total_w * total_w / total_w2
+    low, high = score_interval(score, n_eff, certainty=rules.certainty)
+    steps.append(
+        f"第四步：有效证据条数 = 权重合计² ÷ 权重平方和 = {total_w:.4f}² ÷ {total_w2:.4f} = {n_eff:.2f}；"
+        f"按威尔逊区间，加权得分率的{rules.certainty:.0%}把握区间为 {low:.2%}–{high:.2%}。"
+        f"区间跨过合格线 {rules.thresholds.competent:.0%} 时评为“证据不足”。"
+    )
+    steps.append(f"第五步：分数线 {bars}。结论：{level_title}。")
     return steps
 
 

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from statistics import NormalDist
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -21,6 +22,7 @@ from .evidence import SOURCES, SUPERSEDE_IDENTITY, utc_naive
 from .framework import Framework, load_framework
 
 __all__ = [
+    "INSUFFICIENT",
     "RATING_COLUMNS",
     "RatingRules",
     "Thresholds",
@@ -32,6 +34,7 @@ __all__ = [
     "rate",
     "rate_sums",
     "rating_matrix",
+    "score_interval",
     "superseded_ids",
 ]
 
@@ -44,8 +47,11 @@ RATING_COLUMNS = (
     "sources",
     "reason",
     "needs_trainer_evidence",
+    "low",
+    "high",
+    "n_effective",
 )
-NOT_ASSESSED, NEEDS_IMPROVEMENT = "not_assessed", "needs_improvement"
+NOT_ASSESSED, NEEDS_IMPROVEMENT, INSUFFICIENT = "not_assessed", "needs_improvement", "insufficient"
 _TOLERANCE = 1e-9  # a score exactly at a threshold reaches it despite float rounding
 _NEEDED_COLUMNS = ("id", "source", "recorded_at", "supersedes", *SUPERSEDE_IDENTITY)
 _CJK = r"[\u3000-\u9fff\uff00-\uffef]"
@@ -82,6 +88,7 @@ class RatingRules(BaseModel):
     min_evidence: int = Field(ge=1)
     min_source_kinds: int = Field(ge=1)
     trainer_sources: tuple[str, ...] = Field(min_length=1)
+    certainty: float = Field(default=0.9, ge=0, lt=1, description="把握区间的把握程度，如 0.9；0 即不看区间")
     thresholds: Thresholds
 
     @field_validator("trainer_sources")
@@ -95,6 +102,7 @@ class RatingRules(BaseModel):
     def explanation_text(self) -> str:
         """The explanation with the rule names replaced by their values, for readers."""
         text = self.explanation
+        text = text.replace("certainty_percent", f"百分之{self.certainty * 100:g}")
         for name in ("half_life_days", "window_days", "min_evidence", "min_source_kinds"):
             text = text.replace(name, _number(getattr(self, name)))
         return _SPACE_BESIDE_CJK.sub("", text)
@@ -151,7 +159,7 @@ def rate(
     window = _in_window(evidence, as_of=utc_naive(as_of), rules=rules)
     sums = (
         window.groupby([*by, "source"], sort=True)
-        .agg(n=("ratio", "size"), weight=("weight", "sum"), weighted=("weighted", "sum"))
+        .agg(n=("ratio", "size"), weight=("weight", "sum"), weighted=("weighted", "sum"), weight2=("weight2", "sum"))
         .reset_index()
     )
     return rate_sums(sums, by=by, rules=rules, framework=framework)
@@ -164,7 +172,11 @@ def rate_sums(
     rules: RatingRules | None = None,
     framework: Framework | None = None,
 ) -> pd.DataFrame:
-    """Ratings from per-source sums (columns ``by…, source, n, weight, weighted``).
+    """Ratings from per-source sums (columns ``by…, source, n, weight, weighted, weight2``).
+
+    ``weight2`` (the sum of squared weights) gives the effective number of observations
+    behind the weighted score, and so its interval (:func:`score_interval`); without it every
+    row counts as a whole observation.
 
     :func:`rate` computes the sums in pandas; a report over a large store has the
     database compute them (:mod:`trainkit.aggregate`). Both end here.
@@ -174,8 +186,10 @@ def rate_sums(
     by = _group_columns(by)
     if sums.empty:
         return pd.DataFrame(columns=[*by, *RATING_COLUMNS])
+    if "weight2" not in sums:
+        sums = sums.assign(weight2=sums["n"])
     groups = sums.groupby(by, sort=True).agg(
-        n_evidence=("n", "sum"), weight=("weight", "sum"), weighted=("weighted", "sum")
+        n_evidence=("n", "sum"), weight=("weight", "sum"), weighted=("weighted", "sum"), weight2=("weight2", "sum")
     )
     seen = set(sums["source"].unique())
     order = [s for s in SOURCES if s in seen] + sorted(seen - set(SOURCES))
@@ -189,16 +203,19 @@ def rate_sums(
     bars = [bar for _, bar in rules.thresholds.ordered()]
     decided: dict[tuple, tuple[str, str]] = {}  # same count band, percent, threshold band, sources → same words
     rows = []
-    for key, n, weight, weighted, flags in zip(
+    for key, n, weight, weighted, weight2, flags in zip(
         groups.index.tolist(),
         groups["n_evidence"].tolist(),
         groups["weight"].tolist(),
         groups["weighted"].tolist(),
+        groups["weight2"].tolist(),
         present.to_numpy(),
         strict=True,
     ):
         keys = key if isinstance(key, tuple) else (key,)
         score = weighted / weight
+        n_eff = weight * weight / weight2 if weight2 > 0 else float(n)
+        low, high = score_interval(score, n_eff, certainty=rules.certainty)
         memo = (
             min(int(n), rules.min_evidence),
             int(n) if n < rules.min_evidence else 0,
@@ -210,6 +227,18 @@ def rate_sums(
             kinds = tuple(source for source, flag in zip(order, flags, strict=True) if flag)
             decided[memo] = decide_level(n_evidence=int(n), score=score, sources=kinds, rules=rules)
         level_id, reason = decided[memo]
+        if level_id != NOT_ASSESSED:
+            level_id, reason = _settled(
+                level_id,
+                reason,
+                score=score,
+                low=low,
+                high=high,
+                n_eff=n_eff,
+                weight=weight,
+                weight2=weight2,
+                rules=rules,
+            )
         kinds = {k for k, flag in zip(order, flags, strict=True) if flag}
         # the score reaches 合格 but the level is capped: no trainer-controlled evidence yet (缺考核)
         untested = bool(
@@ -235,9 +264,67 @@ def rate_sums(
                 "sources": kinds_text,
                 "reason": reason,
                 "needs_trainer_evidence": untested,
+                "low": math.nan if level_id == NOT_ASSESSED else low,
+                "high": math.nan if level_id == NOT_ASSESSED else high,
+                "n_effective": n_eff,
             }
         )
     return pd.DataFrame(rows, columns=[*by, *RATING_COLUMNS])
+
+
+def score_interval(score: float, n_effective: float, *, certainty: float) -> tuple[float, float]:
+    """The Wilson score interval for a weighted score from ``n_effective`` observations.
+
+    In one sentence for readers: with this many answers at this rate, the underlying rate lies
+    in the interval with the stated certainty; fewer answers, wider interval.
+    """
+    if n_effective <= 0:
+        return 0.0, 1.0
+    z = NormalDist().inv_cdf(1 - (1 - certainty) / 2)
+    p, n = min(max(score, 0.0), 1.0), n_effective
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _settled(
+    level_id: str,
+    reason: str,
+    *,
+    score: float,
+    low: float,
+    high: float,
+    n_eff: float,
+    weight: float,
+    weight2: float,
+    rules: RatingRules,
+) -> tuple[str, str]:
+    """证据不足 when the interval crosses the 合格 line; otherwise the level as decided.
+
+    A level capped for want of trainer evidence (缺考核) stays as it is: more answers of the
+    same kind would not change it.
+    """
+    bar = rules.thresholds.competent
+    crosses = low < bar - _TOLERANCE <= high if score + _TOLERANCE >= bar else low <= bar - _TOLERANCE < high
+    capped = level_id == NEEDS_IMPROVEMENT and score + _TOLERANCE >= bar
+    if not crosses or capped:
+        return level_id, reason
+    side = "达到" if score + _TOLERANCE >= bar else "低于"
+    return INSUFFICIENT, (
+        f"加权得分率{score:.0%}，{rules.certainty:.0%}把握区间 {low:.0%}–{high:.0%} 跨过合格线{bar:.0%}，"
+        f"还不能确定是否{side}合格线：{_what_settles(score, weight, weight2, rules)}"
+    )
+
+
+def _what_settles(score: float, weight: float, weight2: float, rules: RatingRules) -> str:
+    """How many more graded answers at the same rate would take the interval off the 合格 line."""
+    bar = rules.thresholds.competent
+    for more in range(1, 61):
+        n_eff = (weight + more) ** 2 / (weight2 + more)
+        low, high = score_interval(score, n_eff, certainty=rules.certainty)
+        if (low >= bar - _TOLERANCE) if score + _TOLERANCE >= bar else (high < bar - _TOLERANCE):
+            return f"再完成约 {more} 道考核题（得分率不变时）即可判定"
+    return "得分率离合格线太近，需要更多考核证据才能判定"
 
 
 def decide_level(*, n_evidence: int, score: float, sources: Iterable[str], rules: RatingRules) -> tuple[str, str]:
@@ -314,7 +401,7 @@ def _in_window(evidence: pd.DataFrame, *, as_of: datetime, rules: RatingRules) -
     rows = _with_ratio(rows.assign(age_days=age_days))
     rows = rows[rows["age_days"] <= rules.window_days]
     weight = 0.5 ** (rows["age_days"] / rules.half_life_days)
-    return rows.assign(weight=weight, weighted=weight * rows["ratio"])
+    return rows.assign(weight=weight, weighted=weight * rows["ratio"], weight2=weight * weight)
 
 
 def _with_ratio(rows: pd.DataFrame) -> pd.DataFrame:

@@ -30,6 +30,7 @@ from .evidence import SOURCES, EvidenceStore, utc_naive
 from .framework import Framework, load_framework
 from .lessons import Lesson, load_lessons
 from .ratings import (
+    INSUFFICIENT,
     NOT_ASSESSED,
     RatingRules,
     current_evidence,
@@ -58,6 +59,7 @@ PALETTE = (
 )
 LEVEL_FILLS = {  # Excel fills; the HTML colours live in the template's stylesheet
     "not_assessed": "EEEEEE",
+    "insufficient": "FFF8E1",
     "needs_improvement": "F9D5C0",
     "competent": "D9F0D3",
     "skilled": "A6DBA0",
@@ -290,7 +292,7 @@ class _ReportView:
                     "cells_html": Markup(
                         "".join(  # built here: tens of thousands of cells render fast
                             f'<td class="lv lv-{escape(c["level"])}{" lv-untested" if c["untested"] else ""}" '
-                            f'title="{escape(c["domain_title"])}：{escape(c["reason"])}">'
+                            f'title="{escape(c["domain_title"])}：{escape(c["reason"])}{escape(c["interval_text"])}">'
                             f"{'缺考核' if c['untested'] else escape(c['level_title'])}<small>{escape(c['score_text'])}</small></td>"
                             for c in cells
                         )
@@ -311,6 +313,9 @@ class _ReportView:
             "domain": domain,
             "domain_title": self.titles[domain],
             "score_text": _percent(r["score"]),
+            "interval_text": ""
+            if r["level"] == INSUFFICIENT or pd.isna(r.get("low", math.nan))
+            else f"（{self.rules.certainty:.0%}把握区间 {_percent(r['low'])}–{_percent(r['high'])}）",
             "untested": bool(r.get("needs_trainer_evidence", False)),
         }
 
@@ -421,6 +426,8 @@ class _ReportView:
                 _Level(c["level"], c["level_title"]),
                 "是" if c["proficient"] else "否",
                 _Percent(c["score"]),
+                _Percent(c.get("low", math.nan)),
+                _Percent(c.get("high", math.nan)),
                 c["n_evidence"],
                 c["sources"],
                 c["reason"],
@@ -453,7 +460,19 @@ class _ReportView:
                 matrix,
             ),
             "评定明细": (
-                ["工号", "姓名", "领域", "等级", "是否达标", "加权得分率", "证据条数", "证据来源", "评定说明"],
+                [
+                    "工号",
+                    "姓名",
+                    "领域",
+                    "等级",
+                    "是否达标",
+                    "加权得分率",
+                    "区间下限",
+                    "区间上限",
+                    "证据条数",
+                    "证据来源",
+                    "评定说明",
+                ],
                 detail,
             ),
             "题目分析": (

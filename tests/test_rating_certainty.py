@@ -1,0 +1,78 @@
+"""A rating says how sure it is: a 90 % Wilson interval on the weighted score over the effective
+number of answers; a level only where the interval does not cross the 合格 line.
+
+Worked by hand with every answer given on the rating day (weight 1, so the effective number is the
+number of answers) and z = 1.6449 for 90 %:
+- 3 answers all right: the lower bound is n / (n + z²) = 3 / 5.7055 = 0.526 < 0.6 → 证据不足;
+  it reaches 0.6 once n / (n + 2.7055) ≥ 0.6, i.e. n ≥ 4.06: 2 more answers.
+- 16 of 20 right (0.8): centre 0.764, half-width 0.143 → 0.622–0.907, above the line → 熟练.
+- 6 of 20 right (0.3): 0.164–0.484, below the line → 待提高.
+- 3 of 6 right (0.5): centre 0.5, half-width 1.6449·√(0.25/6 + 2.7055/144) / 1.4509 = 0.279 → 0.221–0.779
+  → 证据不足, "低于" undecided.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import pytest
+
+from trainkit.ratings import RatingRules, rate, score_interval
+
+AS_OF = datetime(2026, 11, 1, 12, 0)
+RULES = RatingRules(
+    explanation="测试",
+    half_life_days=90,
+    window_days=365,
+    min_evidence=3,
+    min_source_kinds=2,
+    trainer_sources=("graded_exercise", "supervisor_review", "appeal_outcome"),
+    certainty=0.9,
+    thresholds={"competent": 0.6, "skilled": 0.75, "expert": 0.9},
+)
+
+
+def _rating(right: int, total: int) -> pd.Series:
+    rows = [
+        {
+            "id": i + 1,
+            "worker_id": "W001",
+            "domain": "social_assistance",
+            "item_id": "dibao_income",
+            "source": "graded_exercise" if i % 2 else "self_check",
+            "ref": f"q{i}",
+            "score": 1.0 if i < right else 0.0,
+            "max_score": 1.0,
+            "recorded_at": AS_OF,
+            "supersedes": None,
+        }
+        for i in range(total)
+    ]
+    return rate(pd.DataFrame(rows), as_of=AS_OF, rules=RULES).iloc[0]
+
+
+def test_the_interval_is_wilsons():
+    assert score_interval(1.0, 3, certainty=0.9)[0] == pytest.approx(3 / (3 + 1.6449**2), abs=1e-4)
+    low, high = score_interval(0.8, 20, certainty=0.9)
+    assert (low, high) == (pytest.approx(0.622, abs=1e-3), pytest.approx(0.907, abs=1e-3))
+
+
+def test_three_right_answers_are_not_enough_to_say_and_the_cell_says_what_would_settle_it():
+    rating = _rating(3, 3)
+    assert rating["level_title"] == "证据不足" and not rating["proficient"]
+    assert rating["low"] == pytest.approx(0.526, abs=1e-3) and rating["high"] == pytest.approx(1.0)
+    assert "53%–100%" in rating["reason"] and "再完成约 2 道考核题" in rating["reason"]
+
+
+def test_enough_evidence_gives_the_level_on_either_side_of_the_line():
+    good, poor = _rating(16, 20), _rating(6, 20)
+    assert good["level_title"] == "熟练" and good["low"] == pytest.approx(0.622, abs=1e-3)
+    assert poor["level_title"] == "待提高" and poor["high"] == pytest.approx(0.484, abs=1e-3)
+    assert good["n_effective"] == pytest.approx(20)
+
+
+def test_a_middling_score_on_little_evidence_is_undecided_not_failed():
+    rating = _rating(3, 6)
+    assert rating["level_title"] == "证据不足" and "是否低于合格线" in rating["reason"]
+    assert (rating["low"], rating["high"]) == (pytest.approx(0.221, abs=1e-3), pytest.approx(0.779, abs=1e-3))
