@@ -217,11 +217,8 @@ class EvidenceStore:
         return len(fresh)
 
     def _append(self, conn: sa.Connection, row: dict[str, Any]) -> int | None:
-        if row["key"] is not None:
-            found = conn.execute(sa.select(evidence_table).where(evidence_table.c.key == row["key"])).mappings().first()
-            if found is not None:
-                _same_or_conflict(dict(found), row)
-                return None
+        if row["key"] is not None and _already_held(conn, row):
+            return None
         if row["supersedes"] is not None:
             self._check_supersedes(conn, row)
         if row["key"] is None:
@@ -230,10 +227,8 @@ class EvidenceStore:
             with conn.begin_nested():  # another process may write the same key between check and insert
                 return conn.execute(evidence_table.insert().values(**row)).inserted_primary_key[0]
         except sa.exc.IntegrityError:
-            found = conn.execute(sa.select(evidence_table).where(evidence_table.c.key == row["key"])).mappings().first()
-            if found is None:
+            if not _already_held(conn, row):
                 raise
-            _same_or_conflict(dict(found), row)
             return None
 
     @staticmethod
@@ -344,6 +339,15 @@ class EvidenceStore:
         if "score" in df and "max_score" in df:
             df["ratio"] = (df["score"] / df["max_score"]).astype(float)
         return df
+
+
+def _already_held(conn: sa.Connection, row: Mapping[str, Any]) -> bool:
+    """Whether ``row``'s key is recorded already with the same content (a conflict raises)."""
+    found = conn.execute(sa.select(evidence_table).where(evidence_table.c.key == row["key"])).mappings().first()
+    if found is None:
+        return False
+    _same_or_conflict(dict(found), row)
+    return True
 
 
 def _same_or_conflict(held: Mapping[str, Any], row: Mapping[str, Any]) -> None:
