@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import re
+import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,6 +125,8 @@ def read_rows(path: Path, *, max_rows: int = MAX_ROWS) -> list[tuple[Any, ...]]:
         rows = []
         for row in sheet.iter_rows(values_only=True):
             rows.append(row)
+            if len(rows) % 5000 == 0:  # a big workbook takes a while: say how far it has got
+                print(f"已读取 {len(rows)} 行……", file=sys.stderr, flush=True)
             if len(rows) > max_rows + 1:
                 break
     if len(rows) > max_rows + 1:
