@@ -293,3 +293,23 @@ def test_a_high_score_without_trainer_evidence_reads_missing_assessment_not_low(
     by_id = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     column = headers.index(load_framework().domain("social_assistance").title)
     assert by_id["W001"][column] == "待提高（缺考核）" and by_id["W002"][column] == "待提高"
+
+
+def test_the_rating_dates_month_is_marked_as_partial(tmp_path, store, roster):
+    """A report on 4 December: December's average covers four days and must not read as a dip."""
+    as_of = datetime(2026, 12, 4, 12, 0)
+    for days_ago, ratio in ((40, 1.0), (1, 0.2)):
+        store.record(
+            worker_id="W001",
+            domain="social_assistance",
+            item_id="dibao_income",
+            source="self_check",
+            ref="q",
+            score=ratio,
+            recorded_at=as_of - timedelta(days=days_ago),
+        )
+    summary = build_report(store, roster, out_html=tmp_path / "r.html", out_xlsx=tmp_path / "r.xlsx", as_of=as_of)
+    html = summary.html.read_text(encoding="utf-8")
+    assert "2026-12*" in html and "2026-12*（截至4日）" in html and "2026-10*" not in html
+    trend = openpyxl.load_workbook(summary.xlsx)["趋势"]
+    assert "2026-12（截至4日）" in [row[0] for row in trend.iter_rows(min_row=2, values_only=True)]

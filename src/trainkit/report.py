@@ -9,6 +9,7 @@ never as formulas, in Excel.
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from collections.abc import Sequence
@@ -362,7 +363,19 @@ class _ReportView:
             points = self.trend[self.trend["domain"] == domain.id]
             if len(points):
                 series.append((domain.title, PALETTE[index % len(PALETTE)], points))
-        return _line_chart(series, months=_months(self.trend), competent=self.rules.thresholds.competent, legend=True)
+        return _line_chart(
+            series,
+            months=_months(self.trend),
+            competent=self.rules.thresholds.competent,
+            legend=True,
+            partial=self.partial_months,
+        )
+
+    @cached_property
+    def partial_months(self) -> dict[str, str]:
+        """The rating date's month, unless it is its last day: its average covers only part of it."""
+        last = calendar.monthrange(self.as_of.year, self.as_of.month)[1]
+        return {} if self.as_of.day == last else {f"{self.as_of:%Y-%m}": f"（截至{self.as_of.day}日）"}
 
     def _worker_chart(self, worker_id: str) -> dict[str, Any] | None:
         points = self.worker_trend.get(worker_id)
@@ -375,6 +388,7 @@ class _ReportView:
             legend=False,
             width=360,
             height=150,
+            partial=self.partial_months,
         )
 
     def trend_rows(self) -> list[dict[str, Any]]:
@@ -384,7 +398,7 @@ class _ReportView:
         )
         return [
             {
-                "month": r["month"],
+                "month": r["month"] + self.partial_months.get(r["month"], ""),
                 "domain": self.titles.get(r["domain"], r["domain"]),
                 "score": float(r["score"]),
                 "n_evidence": int(r["n_evidence"]),
@@ -499,8 +513,13 @@ def _line_chart(
     legend: bool,
     width: int = 880,
     height: int = 340,
+    partial: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Coordinates for an SVG line chart of monthly scores (0–100%); the template draws it."""
+    """Coordinates for an SVG line chart of monthly scores (0–100%); the template draws it.
+
+    ``partial`` marks months the data covers only in part (the rating date's month), so a low
+    first few days do not read as a dip."""
+    partial = partial or {}
     left, top, bottom = 56, 16, 44
     right = 300 if legend else 16
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -520,7 +539,7 @@ def _line_chart(
             {
                 "x": round(x_of(r["month"]), 1),
                 "y": round(y_of(r["score"]), 1),
-                "tip": f"{label} {r['month']}：{r['score']:.0%}（{int(r['n_evidence'])}条证据）",
+                "tip": f"{label} {r['month']}{partial.get(r['month'], '')}：{r['score']:.0%}（{int(r['n_evidence'])}条证据）",
             }
             for r in points.sort_values("month").to_dict(orient="records")
         ]
@@ -543,7 +562,8 @@ def _line_chart(
         "bottom_y": top + plot_h,
         "legend_x": width - right + 24,
         "y_ticks": [{"y": round(y_of(v), 1), "label": f"{v:.0%}"} for v in (0, 0.25, 0.5, 0.75, 1)],
-        "x_ticks": [{"x": round(x_of(m), 1), "label": m} for m in months[::step]],
+        "x_ticks": [{"x": round(x_of(m), 1), "label": m + ("*" if m in partial else "")} for m in months[::step]],
+        "partial_note": "；".join(f"{m}*{text}" for m, text in partial.items() if m in months),
         "competent_y": round(y_of(competent), 1),
         "competent_label": f"合格线 {competent:.0%}",
         "series": lines,
