@@ -9,20 +9,10 @@ import yaml
 
 from trainkit.content import casebank_root
 
-KEYS_INT = [
-    "domains",
-    "service_items",
-    "lessons",
-    "quiz_items",
-    "cases",
-    "programs",
-    "scenarios",
-    "exercises",
-    "citations",
-    "distinct_articles",
-    "references",
-]
-KEYS_OBJ = ["lessons_by_domain", "quiz_items_by_domain", "exercises_by_domain", "scenarios_by_program", "cases_by_area"]
+KEYS_INT = ["domains", "service_items", "lessons", "quiz_items", "cases", "programs", "scenarios",
+            "exercises", "citations", "distinct_articles", "references"]
+KEYS_OBJ = ["lessons_by_domain", "quiz_items_by_domain", "quiz_items_by_service_item", "exercises_by_domain",
+            "scenarios_by_program", "cases_by_area"]
 
 
 def trainkit(*args, env=None, cwd=None):
@@ -45,7 +35,9 @@ def test_check_json_reports_every_key_and_passes_on_the_shipped_content():
     assert inv["domains"] == 12 and len(inv["quiz_items_by_domain"]) == 12
     assert inv["quiz_items_by_domain"]["social_assistance"] >= 8
     assert inv["scenarios_by_program"]["dibao"] >= 10
-    assert inv["exercises_by_domain"]["social_assistance"] == 1
+    assert inv["exercises_by_domain"]["social_assistance"] == 2  # 低保, and 特困/临时救助/两项补贴
+    for service_item in ("tekun_application", "temporary_assistance", "disability_subsidies"):
+        assert inv["quiz_items_by_service_item"][service_item] >= 20, service_item
     assert inv["citations"] >= 10 and inv["problems"] == []
 
 

@@ -136,11 +136,13 @@ def run_check() -> Inventory:
 
     banks = _attempt(inv, load_banks) or {}
     quiz_by: Counter[str] = Counter()
+    quiz_by_item: Counter[str] = Counter()
     for bank in banks.values():
         path = casebank_root() / "quiz" / f"{bank.id}.yaml"
         if bank.domain not in domains:
             inv.problems.append(f"{path}: domain: 未知领域 {bank.domain}")
         for i, item in enumerate(bank.items):
+            quiz_by_item.update(set(item.items))
             for service_item in item.items:
                 if service_item not in items:
                     inv.problems.append(f"{path}: items.{i}.items: 未声明的服务事项 {service_item}")
@@ -149,6 +151,7 @@ def run_check() -> Inventory:
         quiz_by[bank.domain] += len(bank.items)
     inv.counts["quiz_items"] = sum(quiz_by.values())
     inv.by["quiz_items_by_domain"] = {d: quiz_by.get(d, 0) for d in sorted(domains)}
+    inv.by["quiz_items_by_service_item"] = {i: quiz_by_item.get(i, 0) for i in sorted(items)}
 
     cases = _cases(inv, fw)
     lessons = _attempt(inv, load_lessons) or ()
