@@ -9,10 +9,27 @@ import yaml
 
 from trainkit.content import casebank_root
 
-KEYS_INT = ["domains", "service_items", "lessons", "quiz_items", "cases", "programs", "scenarios",
-            "exercises", "citations", "distinct_articles", "references"]
-KEYS_OBJ = ["lessons_by_domain", "quiz_items_by_domain", "quiz_items_by_service_item", "exercises_by_domain",
-            "scenarios_by_program", "cases_by_area"]
+KEYS_INT = [
+    "domains",
+    "service_items",
+    "lessons",
+    "quiz_items",
+    "cases",
+    "programs",
+    "scenarios",
+    "exercises",
+    "citations",
+    "distinct_articles",
+    "references",
+]
+KEYS_OBJ = [
+    "lessons_by_domain",
+    "quiz_items_by_domain",
+    "quiz_items_by_service_item",
+    "exercises_by_domain",
+    "scenarios_by_program",
+    "cases_by_area",
+]
 
 
 def trainkit(*args, env=None, cwd=None):
