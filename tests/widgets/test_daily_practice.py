@@ -45,11 +45,16 @@ def test_items_come_from_the_weakest_service_items_never_seen_first(evidence, wo
     _record(evidence, worker, "dibao_income", 1.0)
     _record(evidence, worker, "dibao_application", 0.0)
     rows = evidence.rows(worker_id=worker.worker_id)
-    picks = pick_items(rows, now=datetime.now(UTC), n=3, rng=random.Random(1), domain="social_assistance")
-    assert [p.service_item for p in picks] == ["dibao_household", "dibao_application", "dibao_income"]
-    assert [p.ratio for p in picks] == [None, 0.0, 1.0]
+    fw = load_framework()
+    unseen = {
+        s for b in load_banks().values() for i in b.items for s in i.items if fw.domain_of(s) == "social_assistance"
+    } - {"dibao_income", "dibao_application"}
+    picks = pick_items(rows, now=datetime.now(UTC), n=len(unseen) + 2, rng=random.Random(1), domain="social_assistance")
+    assert {p.service_item for p in picks[: len(unseen)]} == unseen  # never seen first
+    assert [p.service_item for p in picks[len(unseen) :]] == ["dibao_application", "dibao_income"]  # then weakest
+    assert [p.ratio for p in picks] == [None] * len(unseen) + [0.0, 1.0]
     answered = {r.ref for r in rows}
-    assert picks[1].ref not in answered and picks[2].ref not in answered  # questions not yet answered first
+    assert picks[-2].ref not in answered and picks[-1].ref not in answered  # questions not yet answered first
     picks = pick_items(rows, now=datetime.now(UTC), n=10, rng=random.Random(1), domain="social_assistance")
     assert len(picks) == 10 and len({p.ref for p in picks}) == 10
 
