@@ -21,6 +21,7 @@ import pytest
 from trainkit.district import agreement
 from trainkit.district.agreement import compare
 from trainkit.district.columnar import COLUMNS, load_screens
+from trainkit.district.screen import screen_program
 from trainkit.district.register import (
     FP_COLUMNS,
     HOUSEHOLD_COLUMNS,
@@ -247,7 +248,7 @@ def _register_of(households: list[Household]) -> tuple[pd.DataFrame, pd.DataFram
 
 
 def _screen(program: str, hh: pd.DataFrame, rs: pd.DataFrame, on: dt.date) -> pd.DataFrame:
-    out = load_screens()[program](hh, rs, on)
+    out = screen_program(program, hh, rs, on)
     assert list(out.columns) == COLUMNS
     assert len(out) == (len(rs) if program in PERSON_LEVEL else len(hh))
     return out

@@ -12,7 +12,9 @@ from pydantic import ValidationError
 from trainkit.content import ContentError, read_yaml
 from trainkit.law import check_quote
 from trainkit.policy import BeforeFirstDate, Household, Income, Member, dibao, load_household
-from trainkit.policy.programs.dibao import counts_in_household, evaluate
+from trainkit.policy.frames import frames_of
+from trainkit.policy.household import EXCLUSION_TITLES
+from trainkit.policy.programs.dibao import COUNTED, REASONS, evaluate, membership
 from trainkit.policy.scenarios import ScenarioFile, mismatch
 
 CASEBANK = Path(__file__).resolve().parents[2] / "casebank"
@@ -86,7 +88,9 @@ def test_scenario(scenario):
     ],
 )
 def test_counts_in_household(m, counted, why):
-    ok, reason = counts_in_household(m)
+    code = membership(frames_of(household(m))[1])[0]
+    ok = code in COUNTED
+    reason = REASONS[code].text.format(label="", exclusion=EXCLUSION_TITLES.get(m.excluded_as, "")).lstrip("：")
     assert ok is counted
     assert reason.startswith("计入" if counted else "不计入")
     assert why in reason

@@ -1,4 +1,11 @@
-"""Hold the columnar screens to the per-household rules: the same register rows, both ways."""
+"""Hold the register screen to the rule run on one household: the same program, the whole
+register at once versus each sampled household alone (a register of one).
+
+The two paths share the program but nothing else: the screen ages the register column-wise
+(:func:`residents_on`), numbers households and groups members; the single path rebuilds each
+household record from the raw register and ages its members here, one date at a time. A
+difference means one household's decision depends on its neighbours or on the path taken.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +16,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..policy import PROGRAMS
-from .columnar import load_screens
+from ..policy import PROGRAMS, Household
 from .register import households_from_register, register_problems, residents_on
+from .screen import screen_program
 
 __all__ = ["Mismatch", "compare"]
 
@@ -25,7 +32,21 @@ class Mismatch:
     columnar: tuple
 
 
-def _rule_outcome(program: str, household, index: int, on: dt.date) -> tuple:  # noqa: ANN001
+def _aged(household: Household, on: dt.date) -> Household:
+    """The record on ``on``: ages from birth dates; members not yet born left out."""
+    members = []
+    for m in household.members:
+        if m.birth_date is None:
+            members.append(m)
+            continue
+        b = m.birth_date
+        age = on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+        if age >= 0:
+            members.append(m.model_copy(update={"age": age}))
+    return household.model_copy(update={"members": tuple(members)})
+
+
+def _alone(program: str, household: Household, index: int, on: dt.date) -> tuple:
     try:
         decision = PROGRAMS[program].evaluate(household.as_applicant(index), on)
     except ValueError:
@@ -43,32 +64,27 @@ def compare(
     programs: list[str] | None = None,
 ) -> list[Mismatch]:
     """Screen the whole register, then decide a random sample one by one; list every difference."""
-    screens = load_screens()
-    programs = programs or list(screens)
+    programs = programs or list(PROGRAMS)
     wrong = set(register_problems(households, residents).index)  # data to correct: no eligibility either way
-    residents = residents_on(residents, on)
     decidable = [h for h in households["household_id"] if h not in wrong]
     ids = random.Random(seed).sample(decidable, min(sample, len(decidable)))
-    records = {h.id: h for h in households_from_register(households, residents, ids)}
-    ordered = residents[residents["household_id"].isin(ids)].sort_values(["household_id", "member_no"])
-    position = {
-        key: i
-        for _, group in ordered.groupby("household_id", sort=False)
-        for i, key in enumerate(zip(group["household_id"], group["member_no"], strict=True))
-    }
+    unborn = residents[residents["household_id"].isin(ids)]
+    records = {}
+    for record in households_from_register(households, unborn.assign(age=unborn["age"].fillna(0)), ids):
+        aged = _aged(record, on)
+        if aged.members:
+            records[record.id] = aged
+    born = residents_on(residents, on)
     found = []
     for program in programs:
-        screened = screens[program](households, residents, on)
-        screened = screened[screened["household_id"].isin(ids)]
-        for row in screened.itertuples(index=False):
+        screen = screen_program(program, households, residents, on)
+        screen = screen[screen["household_id"].isin(records.keys())]
+        for row in screen.itertuples(index=False):
             household = records[row.household_id]
-            index = position[(row.household_id, row.member_no)]
-            amount = (
-                None
-                if row.amount is None or (isinstance(row.amount, float) and math.isnan(row.amount))
-                else round(float(row.amount), 2)
-            )
-            mine, theirs = (row.eligible, amount), _rule_outcome(program, household, index, on)
+            members = born[born["household_id"] == row.household_id].sort_values("member_no")["member_no"].tolist()
+            index = members.index(row.member_no)
+            amount = None if row.amount is None or math.isnan(row.amount) else round(float(row.amount), 2)
+            mine, theirs = (row.eligible, amount), _alone(program, household, index, on)
             if mine != theirs:
-                found.append(Mismatch(program, row.household_id, index, theirs, mine))
+                found.append(Mismatch(program, row.household_id, row.member_no, theirs, mine))
     return found

@@ -10,9 +10,11 @@ import pandas as pd
 
 from ..content import ContentError
 from ..policy import Household
-from ..policy.household import FamilyPlanning, Member, vocabulary
+from ..policy.frames import FP_COLUMNS, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
+from ..policy.household import vocabulary
 
 __all__ = [
+    "FP_COLUMNS",
     "HOUSEHOLD_COLUMNS",
     "MEMBER_COLUMNS",
     "households_from_register",
@@ -21,10 +23,6 @@ __all__ = [
     "residents_on",
 ]
 
-# Member fields kept as register columns (incomes are one column per income kind: income_<kind>).
-MEMBER_COLUMNS = tuple(name for name in Member.model_fields if name not in ("incomes", "disability"))
-HOUSEHOLD_COLUMNS = ("rural_standard", "property_check", "receives", "emergency", "emergency_hardship")
-FP_COLUMNS = tuple(f"fp_{name}" for name in FamilyPlanning.model_fields)
 
 
 def read_register(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:

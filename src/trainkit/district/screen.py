@@ -19,10 +19,12 @@ from pandas.api.types import union_categoricals
 from ..atomic import replacing
 from ..framework import load_framework
 from ..policy import PROGRAMS, BeforeFirstDate
+from ..policy.frames import numbered
+from ..policy.outcome import screened
 from .columnar import load_screens
 from .register import register_problems, residents_on
 
-__all__ = ["ScreenResult", "screen_register", "write_outreach"]
+__all__ = ["ScreenResult", "screen_program", "screen_register", "write_outreach"]
 
 # Person-level programs whose take-up the register records on the person, not in ``receives``.
 ALREADY_COVERED = {
@@ -69,9 +71,12 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
     resident_key = _keys(residents["household_id"].to_numpy(), residents["member_no"])
     screens = load_screens()
     parts, open_parts, not_in_force = [], [], {}
-    for number, (program, screen) in enumerate(screens.items()):
+    for number, (program, rule) in enumerate(PROGRAMS.items()):
         try:
-            part = screen(numbered, residents, on)
+            if hasattr(rule, "decide"):
+                part = screened(rule, rule.decide(numbered, residents, on))
+            else:  # TRANSITION: programs not yet written once
+                part = screens[program](numbered, residents, on)
         except BeforeFirstDate as err:
             not_in_force[program] = str(err)
             continue
@@ -84,7 +89,7 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
         if program in ALREADY_COVERED:
             covered |= np.isin(_keys(home, part["member_no"]), resident_key[ALREADY_COVERED[program](residents)])
         open_parts.append(part[open_case & ~covered])
-    names = pd.Index(screens)
+    names = pd.Index(PROGRAMS)
     decisions = _with_ids(_stack(parts), homes, names) if parts else pd.DataFrame()
     outreach = (
         _stack(open_parts)
@@ -122,6 +127,18 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
         not_in_force=not_in_force,
         data_errors=data_errors,
     )
+
+
+def screen_program(program: str, households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> pd.DataFrame:
+    """One program over a register as it is stored (ids, ages on the day it was written):
+    ``household_id``, ``member_no``, ``eligible``, ``amount``, ``reason`` per decided row."""
+    homes, people, ids = numbered(households, residents_on(residents, on))
+    rule = PROGRAMS[program]
+    if hasattr(rule, "decide"):
+        out = screened(rule, rule.decide(homes, people, on))
+    else:  # TRANSITION: programs not yet written once
+        out = load_screens()[program](homes, people, on)
+    return out.assign(household_id=ids[out["household_id"].to_numpy()])
 
 
 def _keys(home: np.ndarray, member_no: pd.Series) -> np.ndarray:

@@ -21,6 +21,7 @@ __all__ = [
     "IncomeKind",
     "Member",
     "load_household",
+    "member_label",
     "vocabulary",
 ]
 
@@ -123,8 +124,13 @@ class Member(_Strict):
 
     @property
     def label(self) -> str:
-        title = RELATION_TITLES[self.relation]
-        return f"{self.name}（{title}，{self.age}岁）" if self.name else f"{title}（{self.age}岁）"
+        return member_label(self.name, self.relation, self.age)
+
+
+def member_label(name: str | None, relation: str, age: int) -> str:
+    """How a reason names a member: 王秀英（申请人，67岁）."""
+    title = RELATION_TITLES.get(relation, relation)
+    return f"{name}（{title}，{age}岁）" if name else f"{title}（{age}岁）"
 
 
 class FamilyPlanning(_Strict):

@@ -4,26 +4,31 @@ Eligible when the countable monthly income of the household members who count is
 strictly below the standard × the number of those members (《社会救助暂行办法》第九条),
 and household property meets the local rule; the benefit is the gap, paid monthly
 (第十二条). Dalian's property rule is not in the kit, so an unchecked property test
-gives 待核实, as does a date where the standard is unknown.
+gives 待核实, as does a date where the standard is unknown. One row per household.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+
+import numpy as np
+import pandas as pd
 
 from ...law import Citation
-from ..decision import Decision, Reason
-from ..household import EXCLUSION_TITLES, Household, Member, vocabulary
-from ..parameters import STATUS_TITLES, load_parameter
+from ..columns import counted_income, figure_columns, per_household, truthy
+from ..household import EXCLUSION_TITLES, vocabulary
+from ..outcome import NOT_APPLICABLE, Because, Outcome
+from . import household_rule
 
-__all__ = ["counts_in_household", "evaluate", "standard_for"]
+__all__ = ["decide", "evaluate"]
 
 PROGRAM = "dibao"
 TITLE = "最低生活保障（低保）"
 AMOUNT = "每月补差"  # how a decision's amount is named to the learner
+PERIOD = "month"
 DOMAIN = "social_assistance"
 ITEMS = ("dibao_application", "dibao_household", "dibao_income")
+SERIES = {False: "dibao-urban-standard-dalian", True: "dibao-rural-standard-dalian"}
 ART_9 = Citation(
     law="社会救助暂行办法",
     article=9,
@@ -34,108 +39,149 @@ ART_12 = Citation(
     article=12,
     quote="按照共同生活的家庭成员人均收入低于当地最低生活保障标准的差额，按月发给最低生活保障金",
 )
+_HOUSEHOLD = vocabulary().household_reference
+_INCOME = vocabulary().income_reference
+
+REASONS = {
+    # who counts: 《最低生活保障审核确认办法》第八条
+    "excluded": Because("{label}：不计入：{exclusion}", reference=_HOUSEHOLD),
+    "self": Because("{label}：计入：申请人本人及其配偶", reference=_HOUSEHOLD),
+    "minor": Because("{label}：计入：未成年子女", reference=_HOUSEHOLD),
+    "dependent": Because("{label}：计入：已成年但不能独立生活的子女", reference=_HOUSEHOLD),
+    "student": Because("{label}：计入：在校接受全日制本科及以下学历教育的成年子女", reference=_HOUSEHOLD),
+    "kin": Because(
+        "{label}：计入：与申请人家庭有法定赡养、扶养、抚养义务关系并长期共同居住", reference=_HOUSEHOLD
+    ),
+    "duty": Because("{label}：计入：有法定扶养、抚养或赡养义务并长期共同居住", reference=_HOUSEHOLD),
+    "postgraduate": Because(
+        "{label}：不计入：研究生不属于“本科及以下”在校子女，且未与申请人长期共同居住", reference=_HOUSEHOLD
+    ),
+    "apart": Because("{label}：不计入：不属于共同生活的家庭成员", reference=_HOUSEHOLD),
+    "income_not_counted": Because("{label}的{kind} {monthly} 元不计入家庭收入", reference=_INCOME),
+    # the household
+    "nobody": Because("没有计入的家庭成员，请至少登记申请人本人", reference=_HOUSEHOLD),
+    "total": Because("共同生活的家庭成员 {n} 人，月可计收入合计 {income} 元", reference=_INCOME),
+    "standard": Because(
+        "{standard_title}：{standard} {standard_unit}（{standard_since} 起执行，{standard_status}），"
+        "{n} 人合计 {line} 元",
+        param="standard_param",
+    ),
+    "standard_unknown": Because("{standard_missing}", missing=True),
+    "property_failed_anyway": Because("家庭财产状况不符合当地规定，无论标准是多少都不符合条件", citation=ART_9),
+    "over": Because("月可计收入 {income} 元不低于 {line} 元（人均不低于标准），不符合收入条件", citation=ART_9),
+    "under": Because("月可计收入 {income} 元低于 {line} 元，符合收入条件", citation=ART_9),
+    "property_failed": Because("家庭财产状况不符合当地规定", citation=ART_9),
+    "property_unchecked": Because(
+        "家庭财产状况尚未核查：大连市低保家庭财产认定标准未收录本工具包，"
+        "请按街道社会救助窗口的现行规定核查后再判断",
+        missing=True,
+    ),
+    "paid": Because("家庭财产已核查符合规定；每月补差 {line} − {income} = {amount} 元", citation=ART_12),
+}
 
 
-def standard_for(household: Household, on: dt.date):  # noqa: ANN201
-    """The dated standard that applies to the household (urban or rural series)."""
-    series = "dibao-rural-standard-dalian" if household.rural_standard else "dibao-urban-standard-dalian"
-    return load_parameter(series), load_parameter(series).at(on)
-
-
-def counts_in_household(member: Member) -> tuple[bool, str]:
-    """Whether a member is one of the 共同生活的家庭成员 (审核确认办法第八条), and why."""
-    if member.excluded_as:
-        return False, f"不计入：{EXCLUSION_TITLES[member.excluded_as]}"
-    rel = member.relation
-    if rel in ("applicant", "spouse"):
-        return True, "计入：申请人本人及其配偶"
-    if rel == "child":
-        if member.age < 18:
-            return True, "计入：未成年子女"
-        if member.cannot_live_independently:
-            return True, "计入：已成年但不能独立生活的子女"
-        if member.full_time_study in ("secondary", "undergraduate"):
-            return True, "计入：在校接受全日制本科及以下学历教育的成年子女"
-    if rel in ("child", "parent", "parent_in_law") and member.lives_together:
-        return True, "计入：与申请人家庭有法定赡养、扶养、抚养义务关系并长期共同居住"
-    if rel in ("grandparent", "grandchild", "sibling") and member.lives_together and member.statutory_duty:
-        return True, "计入：有法定扶养、抚养或赡养义务并长期共同居住"
-    if rel == "child" and member.full_time_study == "postgraduate":
-        return False, "不计入：研究生不属于“本科及以下”在校子女，且未与申请人长期共同居住"
-    return False, "不计入：不属于共同生活的家庭成员"
-
-
-def evaluate(household: Household, on: dt.date) -> Decision:
-    """Decide 低保 for ``household`` on date ``on``; raises before the first dated standard."""
-    series, standard = standard_for(household, on)
-    vocab = vocabulary()
-    kinds = {k.id: k for k in vocab.income_kinds}
-    reasons: list[Reason] = []
-
-    counted: list[Member] = []
-    for member in household.members:
-        ok, why = counts_in_household(member)
-        reasons.append(Reason(f"{member.label}：{why}", reference=vocab.household_reference))
-        if ok:
-            counted.append(member)
-    if not counted:
-        raise ValueError("members: 没有计入的家庭成员，请至少登记申请人本人")
-
-    income = Decimal(0)
-    for member in counted:
-        for inc in member.incomes:
-            kind = kinds[inc.kind]
-            if kind.counted:
-                income += inc.monthly
-            else:
-                reasons.append(
-                    Reason(
-                        f"{member.label}的{kind.title} {inc.monthly} 元不计入家庭收入",
-                        reference=vocab.income_reference,
-                    )
-                )
-    n = len(counted)
-    reasons.append(Reason(f"共同生活的家庭成员 {n} 人，月可计收入合计 {income} 元", reference=vocab.income_reference))
-
-    if standard.value is None:
-        if household.property_check == "failed":
-            reasons.append(Reason("家庭财产状况不符合当地规定，无论标准是多少都不符合条件", citation=ART_9))
-            return Decision(PROGRAM, on, False, reasons=tuple(reasons))
-        return Decision(PROGRAM, on, None, reasons=tuple(reasons), missing=(standard.missing,))
-
-    line = standard.value * n
-    reasons.append(
-        Reason(
-            f"{series.title}：{standard.value} {series.unit}"
-            f"（{standard.effective} 起执行，{STATUS_TITLES[standard.status]}·{standard.status}），"
-            f"{n} 人合计 {line} 元",
-            reference=standard.reference,
-        )
+def membership(residents: pd.DataFrame) -> np.ndarray:
+    """Each resident's code in ``REASONS``: whether they are one of the 共同生活的家庭成员."""
+    rel, age = residents["relation"], residents["age"].to_numpy()
+    together = truthy(residents["lives_together"])
+    study = residents["full_time_study"]
+    child = (rel == "child").to_numpy()
+    return np.select(
+        [
+            residents["excluded_as"].notna().to_numpy(),
+            rel.isin(["applicant", "spouse"]).to_numpy(),
+            child & (age < 18),
+            child & truthy(residents["cannot_live_independently"]),
+            child & study.isin(["secondary", "undergraduate"]).to_numpy(),
+            rel.isin(["child", "parent", "parent_in_law"]).to_numpy() & together,
+            rel.isin(["grandparent", "grandchild", "sibling"]).to_numpy()
+            & together
+            & truthy(residents["statutory_duty"]),
+            child & (study == "postgraduate").to_numpy(),
+        ],
+        ["excluded", "self", "minor", "dependent", "student", "kin", "duty", "postgraduate"],
+        default="apart",
     )
-    if income >= line:
-        reasons.append(
-            Reason(
-                f"月可计收入 {income} 元不低于 {line} 元（人均不低于标准），不符合收入条件",
-                citation=ART_9,
-            )
-        )
-        return Decision(PROGRAM, on, False, reasons=tuple(reasons))
-    reasons.append(Reason(f"月可计收入 {income} 元低于 {line} 元，符合收入条件", citation=ART_9))
 
-    if household.property_check == "failed":
-        reasons.append(Reason("家庭财产状况不符合当地规定", citation=ART_9))
-        return Decision(PROGRAM, on, False, reasons=tuple(reasons))
-    if household.property_check == "unknown":
-        return Decision(
-            PROGRAM,
-            on,
-            None,
-            reasons=tuple(reasons),
-            missing=(
-                "家庭财产状况尚未核查：大连市低保家庭财产认定标准未收录本工具包，"
-                "请按街道社会救助窗口的现行规定核查后再判断",
+
+COUNTED = ("self", "minor", "dependent", "student", "kin", "duty")
+
+
+def _member_reasons(residents: pd.DataFrame, code: np.ndarray, counts: np.ndarray) -> pd.DataFrame:
+    """The members' reasons in order: whether each counts, then their incomes that do not."""
+    people = residents[["household_id", "member_no", "name", "relation", "age"]]
+    rows = [
+        people.assign(code=code, counted=counts, exclusion=residents["excluded_as"].map(EXCLUSION_TITLES), order=0)
+    ]
+    for kind in vocabulary().income_kinds:
+        if kind.counted:
+            continue
+        monthly = residents[f"income_{kind.id}"].fillna(0).astype(float).to_numpy()
+        shown = counts & (monthly > 0)
+        if shown.any():
+            rows.append(
+                people[shown].assign(code="income_not_counted", kind=kind.title, monthly=monthly[shown], order=1)
+            )
+    return pd.concat(rows, ignore_index=True).sort_values(["household_id", "member_no", "order"], kind="stable")
+
+
+def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
+    """低保 for every household of a numbered register on ``on``."""
+    k = len(households)
+    code = membership(residents)
+    counts = np.isin(code, COUNTED)
+    n = per_household(counts, residents, k).astype(np.int64)
+    income = np.round(per_household(np.where(counts, counted_income(residents), 0.0), residents, k), 2)
+    figures = figure_columns(np.where(truthy(households["rural_standard"]), SERIES[True], SERIES[False]), on, "standard")
+    standard = figures["standard"]
+    line = np.round(standard * n, 2)
+    prop = households["property_check"].fillna("unknown").to_numpy()
+    known = ~np.isnan(standard)
+    nobody = n == 0
+    over = known & (income >= line)
+    under = known & ~over
+
+    eligible = np.full(k, None, dtype=object)
+    eligible[(~known & (prop == "failed")) | over | (under & (prop == "failed"))] = False
+    paid = under & (prop == "passed")
+    eligible[paid] = True
+    eligible[nobody] = NOT_APPLICABLE
+    amount = np.where(paid & ~nobody, np.round(line - income, 2), np.nan)
+
+    def step(*pairs: tuple[np.ndarray, str]) -> np.ndarray:
+        out = np.full(k, None, dtype=object)
+        for mask, name in pairs:
+            out[mask & ~nobody] = name
+        return out
+
+    applicants = residents.loc[residents["relation"] == "applicant"].drop_duplicates("household_id")
+    member_no = pd.Series(applicants["member_no"].to_numpy(), index=applicants["household_id"].to_numpy())
+    rows = pd.DataFrame(
+        {
+            "household_id": households["household_id"].to_numpy(),
+            "member_no": member_no.reindex(np.arange(k)).fillna(1).astype(np.int64).to_numpy(),
+            "eligible": eligible,
+            "amount": amount,
+            "total": np.where(nobody, "nobody", "total"),
+            "standard_step": step((known, "standard"), (~known & (prop == "failed"), "property_failed_anyway"),
+                                  (~known & (prop != "failed"), "standard_unknown")),
+            "income_step": step((over, "over"), (under, "under")),
+            "property_step": step(
+                (under & (prop == "failed"), "property_failed"),
+                (under & (prop == "unknown"), "property_unchecked"),
+                (paid, "paid"),
             ),
-        )
-    amount = line - income
-    reasons.append(Reason(f"家庭财产已核查符合规定；每月补差 {line} − {income} = {amount} 元", citation=ART_12))
-    return Decision(PROGRAM, on, True, amount=amount, period="month", reasons=tuple(reasons))
+            "n": n,
+            "income": income,
+            "line": line,
+            **figures,
+        }
+    )
+    return Outcome(
+        rows=rows,
+        steps=("total", "standard_step", "income_step", "property_step"),
+        members=_member_reasons(residents, code, counts),
+    )
+
+
+evaluate = household_rule(__name__)
