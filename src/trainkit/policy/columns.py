@@ -10,17 +10,26 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from .household import vocabulary
+from .household import Member, vocabulary
 from .parameters import STATUS_TITLES, BeforeFirstDate, load_parameter
 
 __all__ = [
+    "anyone",
+    "applicant_of",
+    "at_home",
     "counted_income",
+    "figure",
     "figure_columns",
     "home_of",
+    "member_column",
+    "member_flag",
+    "member_number",
     "per_household",
+    "receiving",
     "truthy",
     "value_on",
     "value_or_gap",
+    "yes_no",
 ]
 
 
@@ -95,3 +104,68 @@ def per_household(values: np.ndarray, residents: pd.DataFrame, k: int) -> np.nda
 def truthy(column: pd.Series) -> np.ndarray:
     """A yes/no register column as booleans (blanks are no; CSV writes True as "True")."""
     return column.astype(object).isin([True, "True", "true", 1, "1"]).to_numpy()
+
+
+def figure(param_id: str, on: dt.date) -> float:
+    """A figure the rule cannot do without (a gap raises: the rule cannot be computed)."""
+    v = value_on(param_id, on)
+    if v is None:
+        raise BeforeFirstDate(f"{param_id}：{on} 处于缺口（null），无法计算")
+    return v
+
+
+def member_column(residents: pd.DataFrame, name: str) -> pd.Series:
+    """A member field, with the household record's default where the register leaves it empty."""
+    column = residents[name]
+    default = Member.model_fields[name].default
+    if default is None or not column.isna().any():
+        return column
+    return column.astype(object).where(column.notna(), default)
+
+
+def member_flag(residents: pd.DataFrame, name: str) -> np.ndarray:
+    """A yes/no member field as booleans (empty: the record's default; "True"/"False" text from CSV)."""
+    column = member_column(residents, name)
+    return column.astype(object).isin([True, "True", "true", 1, "1"]).to_numpy()
+
+
+def member_number(residents: pd.DataFrame, name: str) -> np.ndarray:
+    """A numeric member field as floats (empty: the record's default)."""
+    values = pd.to_numeric(residents[name]).to_numpy(dtype=float)
+    empty = np.isnan(values)
+    return np.where(empty, float(Member.model_fields[name].default), values) if empty.any() else values
+
+
+def yes_no(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(is yes, is no) for a yes/no/unknown column (bools, "True"/"False" text, blanks unknown)."""
+    values = column.astype(object)
+    return values.isin([True, "True", "true"]).to_numpy(), values.isin([False, "False", "false"]).to_numpy()
+
+
+def at_home(households: pd.DataFrame, residents: pd.DataFrame, values: np.ndarray) -> np.ndarray:
+    """A per-household array spread to each resident of a numbered register."""
+    return np.asarray(values)[home_of(residents)]
+
+
+def anyone(residents: pd.DataFrame, mask: np.ndarray, k: int) -> np.ndarray:
+    """Per household (``k`` of them): is ``mask`` true for any of its residents."""
+    return per_household(mask, residents, k) > 0
+
+
+def receiving(households: pd.DataFrame, program: str) -> np.ndarray:
+    """Per household: does it already receive ``program`` (``receives`` lists program ids)."""
+    receives = households["receives"].astype(object).where(households["receives"].notna(), "").astype(str)
+    return ("," + receives + ",").str.contains(f",{program},", regex=False).to_numpy(dtype=bool)
+
+
+def applicant_of(households: pd.DataFrame, residents: pd.DataFrame) -> np.ndarray:
+    """Each household's applicant ``member_no`` (the first applicant; with none, the first member)."""
+    k = len(households)
+    home = home_of(residents)
+    member = residents["member_no"].to_numpy(dtype=np.int64)
+    first = np.full(k, np.iinfo(np.int64).max)
+    np.minimum.at(first, home, member)
+    chosen = np.full(k, np.iinfo(np.int64).max)
+    applicant = (residents["relation"] == "applicant").to_numpy()
+    np.minimum.at(chosen, home[applicant], member[applicant])
+    return np.where(chosen == np.iinfo(np.int64).max, first, chosen)
