@@ -59,8 +59,8 @@ def mismatch(scenario: Scenario, decision: Decision) -> str | None:
     exp = scenario.expected
     if decision.eligible != exp.eligible:
         return f"结论应为 {exp.eligible}，实际为 {decision.eligible}"
-    if exp.amount is not None and decision.amount != exp.amount:
-        return f"金额应为 {exp.amount}，实际为 {decision.amount}"
+    if decision.amount != exp.amount:  # no amount expected: none may be paid either
+        return f"金额应为 {exp.amount if exp.amount is not None else '无'}，实际为 {decision.amount}"
     if exp.period is not None and decision.period != exp.period:
         return f"周期应为 {exp.period}，实际为 {decision.period}"
     return None
