@@ -9,13 +9,13 @@ limits say when mediation must give way to 诉讼, 仲裁, 公安, 妇联 or 法
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .content import ContentError, casebank_root, load_named, yaml_files
+from .filecache import by_file
 from .law import Citation
 
 __all__ = [
@@ -145,7 +145,7 @@ def walk_score(case: Case, choices: list[str]) -> float:
     return sum(scores) / len(scores) if scores else 0.0
 
 
-@cache
+@by_file
 def _load(path: Path) -> Case:
     case = load_named(Case, path)
     if case.area != path.parent.name:

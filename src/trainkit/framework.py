@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .content import ContentError, casebank_root, parse, read_yaml
+from .filecache import by_file
 
 __all__ = ["Domain", "Framework", "Level", "ServiceItem", "load_framework"]
 
@@ -100,7 +100,7 @@ class Framework(_Strict):
         raise ValueError(f"能力框架的评定等级（scale）中缺少 {level_id}，请在 framework.yaml 中补上")
 
 
-@cache
+@by_file
 def _load(path: Path) -> Framework:
     if not path.is_file():
         raise ContentError(f"{path}: 文件不存在：能力框架缺失")

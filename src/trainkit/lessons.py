@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .content import load_named, yaml_files
+from .filecache import by_file
 
 __all__ = ["Lesson", "load_lessons"]
 
@@ -27,7 +27,7 @@ class Lesson(BaseModel):
     items: tuple[str, ...] = Field(min_length=1)
 
 
-@cache
+@by_file
 def _load(path: Path) -> Lesson:
     return load_named(Lesson, path)
 

@@ -12,13 +12,13 @@ import random
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .content import ContentError, load_named, yaml_files
+from .filecache import by_file
 from .law import Citation
 from .policy.parameters import Reference
 
@@ -175,7 +175,7 @@ def check_answer(item: Item, answer: object) -> Marking:
     return Marking(False, f"不对，正确答案是 {keys}。", 0.0)
 
 
-@cache
+@by_file
 def _load(path: Path) -> Bank:
     bank = load_named(Bank, path)
     ids = [i.id for i in bank.items]

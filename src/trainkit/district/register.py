@@ -24,7 +24,6 @@ __all__ = [
 ]
 
 
-
 def read_register(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``households`` and ``residents`` from a folder written by ``trainkit synth`` (Parquet or CSV)."""
     folder = Path(folder)

@@ -65,10 +65,17 @@ def figure_columns(
         except BeforeFirstDate:
             if not before_first_is_gap:
                 raise
-            facts[pid] = (np.nan, series.title, series.unit, "", "", (
-                f"{series.title}在本工具包中从 {series.values[0].effective} 起收录，{on} 的数值未收录，"
-                "请向区民政局核实当时的标准。"
-            ))
+            facts[pid] = (
+                np.nan,
+                series.title,
+                series.unit,
+                "",
+                "",
+                (
+                    f"{series.title}在本工具包中从 {series.values[0].effective} 起收录，{on} 的数值未收录，"
+                    "请向区民政局核实当时的标准。"
+                ),
+            )
             continue
         facts[pid] = (
             np.nan if v.value is None else float(v.value),

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..content import ContentError, casebank_root, parse, read_yaml
+from ..filecache import by_file
 from .parameters import Reference
 
 __all__ = [
@@ -189,7 +189,7 @@ class Vocabulary(_Strict):
     household_reference: Reference
 
 
-@cache
+@by_file
 def _vocabulary(path: Path) -> Vocabulary:
     return parse(Vocabulary, read_yaml(path), path)
 

@@ -177,8 +177,11 @@ def _column_text(column: pd.Series) -> pa.Array:
         whole = pc.cast(pa.array(cents // 100), pa.string())
         part = pc.utf8_lpad(pc.cast(pa.array(cents % 100), pa.string()), 2, "0")
         sign = pa.array(np.where(np.signbit(values) & (cents > 0), "-", ""))
-        text = pc.if_else(pa.array(cents % 100 == 0), pc.binary_join_element_wise(sign, whole, ""),
-                          pc.binary_join_element_wise(sign, whole, ".", part, ""))
+        text = pc.if_else(
+            pa.array(cents % 100 == 0),
+            pc.binary_join_element_wise(sign, whole, ""),
+            pc.binary_join_element_wise(sign, whole, ".", part, ""),
+        )
         return pc.if_else(pa.array(missing), "待核实", text)
     if values.dtype.kind in "iub":
         return pc.cast(pa.array(values), pa.string())

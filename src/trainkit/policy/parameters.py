@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..content import ContentError, casebank_root, load_named, yaml_files
+from ..filecache import by_file
 
 __all__ = [
     "BeforeFirstDate",
@@ -105,7 +105,7 @@ class Parameter(_Strict):
         return current
 
 
-@cache
+@by_file
 def _load(path: Path) -> Parameter:
     return load_named(Parameter, path)
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..content import load_named, yaml_files
+from ..filecache import by_file
 from .decision import Decision
 from .household import Household
 
@@ -44,7 +44,7 @@ class ScenarioFile(_Strict):
     scenarios: tuple[Scenario, ...] = Field(min_length=1)
 
 
-@cache
+@by_file
 def _load(path: Path) -> ScenarioFile:
     return load_named(ScenarioFile, path, name_field="program")
 

@@ -49,9 +49,7 @@ REASONS = {
     "minor": Because("{label}：计入：未成年子女", reference=_HOUSEHOLD),
     "dependent": Because("{label}：计入：已成年但不能独立生活的子女", reference=_HOUSEHOLD),
     "student": Because("{label}：计入：在校接受全日制本科及以下学历教育的成年子女", reference=_HOUSEHOLD),
-    "kin": Because(
-        "{label}：计入：与申请人家庭有法定赡养、扶养、抚养义务关系并长期共同居住", reference=_HOUSEHOLD
-    ),
+    "kin": Because("{label}：计入：与申请人家庭有法定赡养、扶养、抚养义务关系并长期共同居住", reference=_HOUSEHOLD),
     "duty": Because("{label}：计入：有法定扶养、抚养或赡养义务并长期共同居住", reference=_HOUSEHOLD),
     "postgraduate": Because(
         "{label}：不计入：研究生不属于“本科及以下”在校子女，且未与申请人长期共同居住", reference=_HOUSEHOLD
@@ -72,8 +70,7 @@ REASONS = {
     "under": Because("月可计收入 {income} 元低于 {line} 元，符合收入条件", citation=ART_9),
     "property_failed": Because("家庭财产状况不符合当地规定", citation=ART_9),
     "property_unchecked": Because(
-        "家庭财产状况尚未核查：大连市低保家庭财产认定标准未收录本工具包，"
-        "请按街道社会救助窗口的现行规定核查后再判断",
+        "家庭财产状况尚未核查：大连市低保家庭财产认定标准未收录本工具包，请按街道社会救助窗口的现行规定核查后再判断",
         missing=True,
     ),
     "paid": Because("家庭财产已核查符合规定；每月补差 {line} − {income} = {amount} 元", citation=ART_12),
@@ -110,9 +107,7 @@ COUNTED = ("self", "minor", "dependent", "student", "kin", "duty")
 def _member_reasons(residents: pd.DataFrame, code: np.ndarray, counts: np.ndarray) -> pd.DataFrame:
     """The members' reasons in order: whether each counts, then their incomes that do not."""
     people = residents[["household_id", "member_no", "name", "relation", "age"]]
-    rows = [
-        people.assign(code=code, counted=counts, exclusion=residents["excluded_as"].map(EXCLUSION_TITLES), order=0)
-    ]
+    rows = [people.assign(code=code, counted=counts, exclusion=residents["excluded_as"].map(EXCLUSION_TITLES), order=0)]
     for kind in vocabulary().income_kinds:
         if kind.counted:
             continue
@@ -132,7 +127,9 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     counts = np.isin(code, COUNTED)
     n = per_household(counts, residents, k).astype(np.int64)
     income = np.round(per_household(np.where(counts, counted_income(residents), 0.0), residents, k), 2)
-    figures = figure_columns(np.where(truthy(households["rural_standard"]), SERIES[True], SERIES[False]), on, "standard")
+    figures = figure_columns(
+        np.where(truthy(households["rural_standard"]), SERIES[True], SERIES[False]), on, "standard"
+    )
     standard = figures["standard"]
     line = np.round(standard * n, 2)
     prop = households["property_check"].fillna("unknown").to_numpy()
@@ -163,8 +160,11 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "eligible": eligible,
             "amount": amount,
             "total": np.where(nobody, "nobody", "total"),
-            "standard_step": step((known, "standard"), (~known & (prop == "failed"), "property_failed_anyway"),
-                                  (~known & (prop != "failed"), "standard_unknown")),
+            "standard_step": step(
+                (known, "standard"),
+                (~known & (prop == "failed"), "property_failed_anyway"),
+                (~known & (prop != "failed"), "standard_unknown"),
+            ),
             "income_step": step((over, "over"), (under, "under")),
             "property_step": step(
                 (under & (prop == "failed"), "property_failed"),
