@@ -26,9 +26,46 @@ def test_environment_yml_installs_the_kit_from_pyproject():
     assert names == [python, "pip"], "dependencies belong in pyproject.toml, not environment.yml"
 
 
-def test_public_api_matches_all():
-    for name in trainkit.__all__:
-        assert hasattr(trainkit, name), name
+def _public(module) -> set[str]:
+    """Names a module defines or imports for its users: not private, not submodules, not typing aids."""
+    import types
+
+    return {
+        name
+        for name, value in vars(module).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType) and name != "annotations"
+    }
+
+
+def _modules():
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.walk_packages(trainkit.__path__, "trainkit."):
+        if ".templates" in info.name or info.name.endswith("__main__"):
+            continue
+        yield importlib.import_module(info.name)
+
+
+def test_public_api_matches_all_both_ways():
+    """What the package offers is exactly its ``__all__``: nothing listed is missing, nothing public unlisted."""
+    assert set(trainkit.__all__) == _public(trainkit)
+
+
+def test_every_name_a_module_lists_in_all_exists():
+    for module in _modules():
+        for name in getattr(module, "__all__", ()):
+            assert hasattr(module, name), f"{module.__name__}.{name}"
+
+
+def test_every_module_says_what_it_offers():
+    """Each module lists its public names in ``__all__``, and lists only names it has."""
+    silent = [
+        m.__name__
+        for m in _modules()
+        if not hasattr(m, "__all__") and not m.__name__.rsplit(".", 1)[-1].startswith("_")
+    ]
+    assert silent == [], f"modules without __all__: {silent}"
 
 
 @pytest.fixture(scope="module")

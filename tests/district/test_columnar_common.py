@@ -1,17 +1,11 @@
 """The helpers every columnar screen shares: money as text, and reasons that read like the rule's."""
 
 import datetime as dt
-import re
 
 import numpy as np
 import pandas as pd
-import pytest
 
-from trainkit.district.columnar import load_screens
 from trainkit.district.columnar._common import Reasons, cents_text, result
-from trainkit.district.register import households_from_register, residents_on
-from trainkit.district.synth import synthesize
-from trainkit.policy import PROGRAMS
 
 ON = dt.date(2025, 12, 1)
 
@@ -43,24 +37,3 @@ def test_reasons_become_one_category_per_distinct_sentence():
     )["reason"]
     assert column.tolist() == ["符合", "符合", "不符合", "不符合"]
     assert sorted(column.cat.categories) == ["不符合", "符合"]
-
-
-@pytest.fixture(scope="module")
-def register():
-    tables = synthesize(300, seed=5, on=ON)
-    return tables["households"], residents_on(tables["residents"], ON)
-
-
-def test_dibao_reason_gives_the_rules_own_count_and_income(register):
-    households, residents = register
-    screened = load_screens()["dibao"](households, residents, ON).set_index("household_id")["reason"]
-    checked = 0
-    for household in households_from_register(households, residents):
-        decision = PROGRAMS["dibao"].evaluate(household, ON)
-        said = next((r.text for r in decision.reasons if r.text.startswith("共同生活的家庭成员")), None)
-        if said is None:
-            continue
-        n, income = re.match(r"共同生活的家庭成员 (\d+) 人，月可计收入合计 ([\d.]+) 元", said).groups()
-        assert screened[household.id].startswith(f"共同生活 {n} 人，月可计收入 {float(income):.2f} 元，"), household.id
-        checked += 1
-    assert checked > 200

@@ -55,8 +55,13 @@ def test_every_program_has_at_least_eight_scenarios():
 def _scenario(eligible, amount=None):
     household = Household(members=(Member(relation="applicant", age=40),))
     expected = Expected(eligible=eligible, amount=amount)
-    return Scenario(name="一个只用来检查比较规则的情景", date=dt.date(2025, 8, 1), household=household,
-                    expected=expected, why="测试")
+    return Scenario(
+        name="一个只用来检查比较规则的情景",
+        date=dt.date(2025, 8, 1),
+        household=household,
+        expected=expected,
+        why="测试",
+    )
 
 
 def test_mismatch_names_a_paid_amount_where_none_is_expected():

@@ -20,6 +20,9 @@ import sys
 NOTE = "\n[trainkit] 本格输出过多，超出 {limit} 个字符的部分没有保存。\n"
 
 
+__all__ = ["main"]
+
+
 def _limit_memory(megabytes: int) -> None:
     if megabytes > 0:
         size = megabytes * 1024 * 1024

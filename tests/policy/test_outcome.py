@@ -1,0 +1,62 @@
+"""One row explained and every row worded column-wise say the same thing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from trainkit.district.register import households_from_register, residents_on
+from trainkit.district.synth import synthesize
+from trainkit.policy import PROGRAMS
+from trainkit.policy.frames import numbered
+from trainkit.policy.outcome import _column_text, explain, money, reason_column
+
+CASEBANK = Path(__file__).resolve().parents[2] / "casebank"
+ON = dt.date(2025, 12, 1)
+
+
+@pytest.fixture(autouse=True)
+def _repo_casebank(monkeypatch):
+    monkeypatch.setenv("TRAINKIT_CASEBANK", str(CASEBANK))
+
+
+def test_money_is_written_as_the_notices_write_it():
+    assert [money(v) for v in (1011, 1011.0, 822.5, 0.05, 0, -3.1)] == ["1011", "1011", "822.50", "0.05", "0", "-3.10"]
+
+
+def test_a_money_column_is_written_as_money_writes_each_value():
+    rng = np.random.default_rng(3)
+    values = np.round(np.concatenate([rng.normal(0, 5000, 5_000), [0.0, -0.0, 0.005, 0.015, 2022.0]]), 2)
+    assert _column_text(pd.Series(values)).to_pylist() == [money(v) for v in values]
+
+
+def test_a_missing_figure_is_written_as_pending():
+    assert _column_text(pd.Series([1.5, np.nan])).to_pylist() == ["1.50", "待核实"]
+
+
+def test_the_outreach_reason_is_the_last_reason_the_household_is_given():
+    tables = synthesize(300, seed=5, on=ON)
+    households, residents = tables["households"], residents_on(tables["residents"], ON)
+    homes, people, ids = numbered(households, residents)
+    rule = PROGRAMS["dibao"]
+    outcome = rule.decide(homes, people, ON)
+    column = reason_column(rule, outcome)
+    records = {h.id: h for h in households_from_register(households, residents)}
+    checked = 0
+    for i, home in enumerate(ids):
+        decision = explain(rule, outcome, i, ON)
+        last = decision.missing[-1] if decision.missing else decision.reasons[-1].text
+        assert column[i] == last, home
+        alone = rule.evaluate(records[home], ON)  # the household on its own: the same decision
+        assert (alone.eligible, alone.amount, alone.reasons, alone.missing) == (
+            decision.eligible,
+            decision.amount,
+            decision.reasons,
+            decision.missing,
+        ), home
+        checked += 1
+    assert checked == len(households)
