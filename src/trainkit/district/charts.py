@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import pandas as pd
 from IPython.display import HTML
 
-from ..widgets._html import STYLE, e
+from ..markup import STYLE, e
 
 __all__ = ["bar_chart"]
 

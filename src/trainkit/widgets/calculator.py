@@ -6,11 +6,11 @@ import datetime as dt
 
 import ipywidgets as w
 
+from ..markup import STYLE, badge, e, link
 from ..policy import PROGRAMS, BeforeFirstDate, Household, Income, Member, dibao
 from ..policy.decision import Decision
 from ..policy.household import EXCLUSION_TITLES, RELATION_TITLES
 from ..quiz import as_number
-from ._html import STYLE, badge, e, link
 
 __all__ = ["DibaoCalculator", "dibao_calculator"]
 

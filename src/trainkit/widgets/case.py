@@ -16,8 +16,8 @@ import ipywidgets as w
 from ..cases import END, Case, Step, load_case
 from ..evidence import EvidenceRow, EvidenceStore
 from ..law import article
+from ..markup import STYLE, card, e, quoted
 from ..roster import Worker
-from ._html import STYLE, card, e, quoted
 from ._session import NO_LEARNER
 from .quiz import local_time, resolve_session, session_rows
 

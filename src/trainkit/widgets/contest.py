@@ -31,9 +31,9 @@ import ipywidgets as w
 from ..content import ContentError
 from ..evidence import EvidenceStore, open_store
 from ..framework import load_framework
+from ..markup import STYLE, e
 from ..quiz import TYPE_TITLES, Item, Marking, as_number, check_answer, load_banks
 from ..roster import Worker, current_worker, load_roster
-from ._html import STYLE, e
 from .practice import Clock, Countdown, utc_now
 from .quiz import answer_text, disable_input, fill_input, input_problem, make_input, read_input
 

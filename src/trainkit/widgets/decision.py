@@ -12,11 +12,11 @@ from typing import Any
 import ipywidgets as w
 from pydantic import BaseModel, ValidationError
 
+from ..markup import STYLE, e
 from ..policy import PROGRAMS, BeforeFirstDate, Household
 from ..policy.household import EXCLUSION_TITLES, RELATION_TITLES
 from ..policy.scenarios import load_scenarios
 from ..quiz import as_number
-from ._html import STYLE, e
 from .calculator import render_decision
 
 __all__ = ["DecisionWidget", "decision_widget"]

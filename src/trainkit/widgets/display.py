@@ -5,8 +5,8 @@ from __future__ import annotations
 from IPython.display import HTML
 
 from ..law import article, law_title
+from ..markup import badge, card, e, link
 from ..policy import load_parameter
-from ._html import badge, card, e, link
 
 __all__ = ["law_article", "parameter_table"]
 

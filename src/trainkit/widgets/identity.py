@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from ..markup import STYLE, e
 from ..roster import current_worker, load_roster, set_identity
-from ._html import STYLE, e
 
 __all__ = ["whoami"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from ..law import LawError, laws
-from ._html import STYLE, e
+from ..markup import STYLE, e
 from .display import law_article
 
 __all__ = ["law_lookup"]

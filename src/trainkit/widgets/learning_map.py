@@ -19,9 +19,9 @@ from ..content import ContentError
 from ..evidence import EvidenceStore, open_store
 from ..framework import load_framework
 from ..lessons import Lesson, load_lessons
+from ..markup import STYLE, card, e
 from ..quiz import load_banks
 from ..roster import Worker, current_worker
-from ._html import STYLE, card, e
 from .case import finished_cases
 from .identity import _greeting, whoami
 from .quiz import quiz_ref

@@ -13,7 +13,7 @@ import ipywidgets as w
 
 from ..evidence import EvidenceStore, open_store
 from ..marking import answers, criteria, latest_plan, marking_status, record_mark
-from ._html import STYLE, e
+from ..markup import STYLE, e
 
 __all__ = ["marking_form"]
 

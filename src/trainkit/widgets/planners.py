@@ -6,10 +6,10 @@ import datetime as dt
 
 import ipywidgets as w
 
+from ..markup import STYLE, badge, card, e, link
 from ..policy.residents_committee import check_committee, law_version
 from ..policy.schedules import muying_jiankang
 from ..quiz import as_number
-from ._html import STYLE, badge, card, e, link
 
 __all__ = ["committee_check", "health_schedule"]
 

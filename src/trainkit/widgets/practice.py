@@ -30,9 +30,9 @@ import ipywidgets as w
 
 from ..evidence import EvidenceRow, EvidenceStore, utc_naive
 from ..framework import load_framework
+from ..markup import STYLE, e
 from ..quiz import Item, Marking, load_banks
 from ..roster import Worker
-from ._html import STYLE, e
 from ._session import NO_LEARNER
 from .quiz import (
     ItemCard,

@@ -20,9 +20,9 @@ import ipywidgets as w
 from ..content import ContentError
 from ..evidence import EvidenceRow, EvidenceStore, open_store
 from ..law import Citation
+from ..markup import STYLE, badge, e, link
 from ..quiz import TYPE_TITLES, Item, Marking, as_number, check_answer, load_bank, variant
 from ..roster import Worker
-from ._html import STYLE, badge, e, link
 from ._session import NO_LEARNER, Session
 
 __all__ = [

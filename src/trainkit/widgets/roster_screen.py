@@ -13,8 +13,8 @@ from ..atomic import write_bytes
 from ..content import ContentError
 from ..erasure import ERASED_PREFIX
 from ..evidence import EvidenceStore, open_store
+from ..markup import STYLE, e
 from ..roster import Worker, load_roster, roster_path, trainkit_home
-from ._html import STYLE, e
 
 __all__ = ["RosterScreen", "roster_screen"]
 

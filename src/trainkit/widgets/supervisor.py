@@ -10,9 +10,9 @@ import ipywidgets as w
 from ..appeals import decide_appeal, file_appeal, list_appeals
 from ..evidence import EvidenceStore, open_store
 from ..framework import load_framework
+from ..markup import STYLE, e
 from ..query import LOCAL_TIME, query
 from ..roster import Worker, current_worker, load_roster
-from ._html import STYLE, e
 
 __all__ = ["appeal_form", "evidence_query", "visible_workers"]
 

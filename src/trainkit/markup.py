@@ -1,9 +1,11 @@
-"""One look for every widget: small HTML helpers with a shared stylesheet. Everything is escaped."""
+"""One look for every screen (widgets, reports, the app): small HTML helpers with a shared stylesheet. Everything is escaped."""
 
 from __future__ import annotations
 
 import re
 from html import escape
+
+__all__ = ["STATUS_BADGE", "STYLE", "badge", "card", "e", "link", "quoted"]
 
 STYLE = """<style>
 .tk{font-family:system-ui,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;line-height:1.6;max-width:860px}
