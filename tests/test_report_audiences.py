@@ -7,7 +7,8 @@ import openpyxl
 import pytest
 
 from trainkit.evidence import open_store
-from trainkit.report import build_publication, build_report, select_workers
+from trainkit.publication import build_publication
+from trainkit.report import build_report, select_workers
 from trainkit.roster import COLUMNS, load_roster
 
 NOW = datetime.now(UTC).replace(tzinfo=None)

@@ -579,7 +579,8 @@ def report(
 ) -> None:
     """生成督导用的能力评定报告（HTML，可选 Excel），或 --publish 公示版。"""
     from .evidence import open_store
-    from .report import build_publication, build_report, select_workers
+    from .publication import build_publication
+    from .report import build_report, select_workers
     from .roster import load_roster
 
     as_of = until + dt.timedelta(days=1, microseconds=-1) if until else None

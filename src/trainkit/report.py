@@ -4,17 +4,17 @@ Everything is computed from the evidence log at ``as_of``: ratings per worker an
 the competency matrix with 全岗通 status, monthly trends drawn as inline SVG (the browser
 draws the Chinese text, so no font needs shipping), gaps with the lessons that close them,
 and which questions most workers miss. Data strings are escaped in HTML and stored as text,
-never as formulas, in Excel.
+never as formulas, in Excel. This module builds the view and renders the page; the charts
+(``report_charts``), the workbook (``report_excel``) and the 公示 (``publication``) live apart.
 """
 
 from __future__ import annotations
 
 import calendar
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -26,7 +26,7 @@ from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup, escape
 
 from .aggregate import Aggregates, aggregate
-from .atomic import check_target, replacing, write_text
+from .atomic import check_target, write_text
 from .evidence import SOURCES, EvidenceStore, utc_naive
 from .framework import Framework, load_framework
 from .lessons import Lesson, load_lessons
@@ -40,9 +40,12 @@ from .ratings import (
     rating_matrix,
 )
 from .refs import describe_many, shorten
+from .report_charts import line_chart, months_of, radar
+from .report_excel import Level, Percent, write_workbook
+from .report_format import date_text, number, percent
 from .roster import Worker
 
-__all__ = ["ReportSummary", "build_publication", "build_report", "question_stats", "select_workers"]
+__all__ = ["ReportSummary", "assess", "build_report", "question_stats", "select_workers"]
 
 PALETTE = (
     "#1f77b4",
@@ -58,15 +61,7 @@ PALETTE = (
     "#393b79",
     "#ad494a",
 )
-LEVEL_FILLS = {  # Excel fills; the HTML colours live in the template's stylesheet
-    "not_assessed": "EEEEEE",
-    "insufficient": "FFF8E1",
-    "needs_improvement": "F9D5C0",
-    "competent": "D9F0D3",
-    "skilled": "A6DBA0",
-    "expert": "5AAE61",
-    "untested": "FFF3B0",
-}
+
 REPORT_COLUMNS = (
     "id",
     "worker_id",
@@ -81,8 +76,6 @@ REPORT_COLUMNS = (
 )
 DETAIL_LIMIT = 300  # above this many workers, per-worker detail is a report of its own (--worker)
 _NO_EVIDENCE = "评定窗口内没有这一领域的证据"
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_ILLEGAL_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl refuses
 
 
 @dataclass(frozen=True)
@@ -113,7 +106,7 @@ def select_workers(
     return dict(roster)
 
 
-def _assess(
+def assess(
     store: EvidenceStore,
     roster: dict[str, Worker],
     *,
@@ -184,11 +177,11 @@ def build_report(
     """
     out_html = check_target(Path(out_html), what="--out")  # both targets checked before any work
     out_xlsx = check_target(Path(out_xlsx), what="--xlsx") if out_xlsx is not None else None
-    view, outside = _assess(store, roster, as_of=as_of, since=since, domains=domains, with_erased=district_wide)
+    view, outside = assess(store, roster, as_of=as_of, since=since, domains=domains, with_erased=district_wide)
     page = _render(title=title, outside_roster=outside if len(roster) > 1 else 0, view=view)
     sheets = view.sheets() if out_xlsx is not None else None
     if out_xlsx is not None:
-        _write_workbook(out_xlsx, sheets)
+        write_workbook(out_xlsx, sheets)
     write_text(out_html, page)
     return ReportSummary(
         workers=len(roster),
@@ -301,7 +294,7 @@ class _ReportView:
                     "full_post": bool(self.full_post[worker.worker_id]),
                     "n_proficient": sum(c["proficient"] for c in cells),
                     "chart": self._worker_chart(worker.worker_id) if self.detailed else None,
-                    "radar": _radar(cells) if self.detailed else None,
+                    "radar": radar(cells) if self.detailed else None,
                     **self._gaps(cells),
                 }
             )
@@ -313,10 +306,10 @@ class _ReportView:
             **r,
             "domain": domain,
             "domain_title": self.titles[domain],
-            "score_text": _percent(r["score"]),
+            "score_text": percent(r["score"]),
             "interval_text": ""
             if r["level"] == INSUFFICIENT or pd.isna(r.get("low", math.nan))
-            else f"（{self.rules.certainty:.0%}把握区间 {_percent(r['low'])}–{_percent(r['high'])}）",
+            else f"（{self.rules.certainty:.0%}把握区间 {percent(r['low'])}–{percent(r['high'])}）",
             "untested": bool(r.get("needs_trainer_evidence", False)),
         }
 
@@ -340,8 +333,8 @@ class _ReportView:
             "domains": len(self.framework.domains),
             "evidence": self.agg.rows,
             "current": self.agg.current,
-            "date_from": _date(self.agg.date_from) if self.agg.date_from else "—",
-            "date_to": _date(self.agg.date_to) if self.agg.date_to else "—",
+            "date_from": date_text(self.agg.date_from) if self.agg.date_from else "—",
+            "date_to": date_text(self.agg.date_to) if self.agg.date_to else "—",
             "full_post": int(self.full_post.sum()),
             "outside_roster": outside_roster,
             "level_counts": [
@@ -363,16 +356,16 @@ class _ReportView:
             points = self.trend[self.trend["domain"] == domain.id]
             if len(points):
                 series.append((domain.title, PALETTE[index % len(PALETTE)], points))
-        return _line_chart(
+        return line_chart(
             series,
-            months=_months(self.trend),
+            months=months_of(self.trend),
             competent=self.rules.thresholds.competent,
             legend=True,
-            partial=self.partial_months,
+            partial=self.partialmonths_of,
         )
 
     @cached_property
-    def partial_months(self) -> dict[str, str]:
+    def partialmonths_of(self) -> dict[str, str]:
         """The rating date's month, unless it is its last day: its average covers only part of it."""
         last = calendar.monthrange(self.as_of.year, self.as_of.month)[1]
         return {} if self.as_of.day == last else {f"{self.as_of:%Y-%m}": f"（截至{self.as_of.day}日）"}
@@ -381,14 +374,14 @@ class _ReportView:
         points = self.worker_trend.get(worker_id)
         if points is None:
             return None
-        return _line_chart(
+        return line_chart(
             [("月平均得分率", PALETTE[0], points)],
-            months=_months(points),
+            months=months_of(points),
             competent=self.rules.thresholds.competent,
             legend=False,
             width=360,
             height=150,
-            partial=self.partial_months,
+            partial=self.partialmonths_of,
         )
 
     def trend_rows(self) -> list[dict[str, Any]]:
@@ -398,7 +391,7 @@ class _ReportView:
         )
         return [
             {
-                "month": r["month"] + self.partial_months.get(r["month"], ""),
+                "month": r["month"] + self.partialmonths_of.get(r["month"], ""),
                 "domain": self.titles.get(r["domain"], r["domain"]),
                 "score": float(r["score"]),
                 "n_evidence": int(r["n_evidence"]),
@@ -424,7 +417,7 @@ class _ReportView:
                 w["worker"].community,
                 w["worker"].post,
                 *[
-                    _Level("untested", "待提高（缺考核）") if c["untested"] else _Level(c["level"], c["level_title"])
+                    Level("untested", "待提高（缺考核）") if c["untested"] else Level(c["level"], c["level_title"])
                     for c in w["cells"]
                 ],
                 w["n_proficient"],
@@ -437,11 +430,11 @@ class _ReportView:
                 w["worker"].worker_id,
                 w["worker"].display_name,
                 c["domain_title"],
-                _Level(c["level"], c["level_title"]),
+                Level(c["level"], c["level_title"]),
                 "是" if c["proficient"] else "否",
-                _Percent(c["score"]),
-                _Percent(c.get("low", math.nan)),
-                _Percent(c.get("high", math.nan)),
+                Percent(c["score"]),
+                Percent(c.get("low", math.nan)),
+                Percent(c.get("high", math.nan)),
                 c["n_evidence"],
                 c["sources"],
                 c["reason"],
@@ -456,17 +449,17 @@ class _ReportView:
                 q["sources"],
                 q["attempts"],
                 q["workers"],
-                _Percent(q["correct_rate"]),
-                _Percent(q["mean_score"]),
+                Percent(q["correct_rate"]),
+                Percent(q["mean_score"]),
                 q["ref"],
             ]
             for q in self.question_rows()
         ]
-        trend = [[t["month"], t["domain"], _Percent(t["score"]), t["n_evidence"]] for t in self.trend_rows()]
+        trend = [[t["month"], t["domain"], Percent(t["score"]), t["n_evidence"]] for t in self.trend_rows()]
         rules = [
-            ["评定日期", _date(self.as_of)],
+            ["评定日期", date_text(self.as_of)],
             ["规则说明", self.rules.explanation_text()],
-            *[[f"{self.levels[lv].title}线", _Percent(bar)] for lv, bar in self.rules.thresholds.ordered()],
+            *[[f"{self.levels[lv].title}线", Percent(bar)] for lv, bar in self.rules.thresholds.ordered()],
         ]
         return {
             "能力矩阵": (
@@ -498,115 +491,18 @@ class _ReportView:
         }
 
 
-# -- charts ------------------------------------------------------------------------------
-
-
-def _months(trend: pd.DataFrame) -> list[str]:
-    return sorted(set(trend["month"])) if len(trend) else []
-
-
-def _line_chart(
-    series: Sequence[tuple[str, str, pd.DataFrame]],
-    *,
-    months: list[str],
-    competent: float,
-    legend: bool,
-    width: int = 880,
-    height: int = 340,
-    partial: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """Coordinates for an SVG line chart of monthly scores (0–100%); the template draws it.
-
-    ``partial`` marks months the data covers only in part (the rating date's month), so a low
-    first few days do not read as a dip."""
-    partial = partial or {}
-    left, top, bottom = 56, 16, 44
-    right = 300 if legend else 16
-    plot_w, plot_h = width - left - right, height - top - bottom
-
-    def x_of(month: str) -> float:
-        if len(months) == 1:
-            return left + plot_w / 2
-        return left + plot_w * months.index(month) / (len(months) - 1)
-
-    def y_of(value: float) -> float:
-        return top + plot_h * (1 - max(0.0, min(1.0, value)))
-
-    step = max(1, math.ceil(len(months) / (12 if legend else 4)))
-    lines = []
-    for index, (label, colour, points) in enumerate(series):
-        dots = [
-            {
-                "x": round(x_of(r["month"]), 1),
-                "y": round(y_of(r["score"]), 1),
-                "tip": f"{label} {r['month']}{partial.get(r['month'], '')}：{r['score']:.0%}（{int(r['n_evidence'])}条证据）",
-            }
-            for r in points.sort_values("month").to_dict(orient="records")
-        ]
-        lines.append(
-            {
-                "label": label,
-                "colour": colour,
-                "dots": dots,
-                "path": " ".join(f"{d['x']},{d['y']}" for d in dots),
-                "legend_y": top + 8 + index * 22,
-            }
-        )
-    return {
-        "width": width,
-        "height": height,
-        "left": left,
-        "top": top,
-        "plot_w": plot_w,
-        "plot_h": plot_h,
-        "bottom_y": top + plot_h,
-        "legend_x": width - right + 24,
-        "y_ticks": [{"y": round(y_of(v), 1), "label": f"{v:.0%}"} for v in (0, 0.25, 0.5, 0.75, 1)],
-        "x_ticks": [{"x": round(x_of(m), 1), "label": m + ("*" if m in partial else "")} for m in months[::step]],
-        "partial_note": "；".join(f"{m}*{text}" for m, text in partial.items() if m in months),
-        "competent_y": round(y_of(competent), 1),
-        "competent_label": f"合格线 {competent:.0%}",
-        "series": lines,
-        "empty": not months,
-        "legend": legend,
-    }
-
-
-def _radar(cells: list[dict[str, Any]], *, size: int = 300) -> dict[str, Any]:
-    """An SVG radar of one worker's weighted score per domain (未评估 at the centre)."""
-    centre, radius = size / 2, size / 2 - 60
-    spokes, points = [], []
-    for index, cell in enumerate(cells):
-        angle = -math.pi / 2 + 2 * math.pi * index / len(cells)
-        dx, dy = math.cos(angle), math.sin(angle)
-        value = 0.0 if _missing(cell["score"]) else max(0.0, min(1.0, float(cell["score"])))
-        spokes.append(
-            {
-                "x": round(centre + radius * dx, 1),
-                "y": round(centre + radius * dy, 1),
-                "lx": round(centre + (radius + 22) * dx, 1),
-                "ly": round(centre + (radius + 22) * dy + 4, 1),
-                "label": cell["domain_title"][:4],
-                "title": cell["domain_title"],
-            }
-        )
-        points.append(f"{centre + radius * value * dx:.1f},{centre + radius * value * dy:.1f}")
-    rings = [{"r": round(radius * f, 1), "label": f"{f:.0%}"} for f in (0.25, 0.5, 0.75, 1.0)]
-    return {"size": size, "c": centre, "spokes": spokes, "points": " ".join(points), "rings": rings}
-
-
 # -- output ------------------------------------------------------------------------------
 
 
 def _render(*, title: str, outside_roster: int, view: _ReportView) -> str:
     env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["pct"] = _percent
-    env.filters["num"] = _number
+    env.filters["pct"] = percent
+    env.filters["num"] = number
     source = resources.files("trainkit").joinpath("templates").joinpath("report.html.j2")
     template = env.from_string(source.read_text(encoding="utf-8"))
     return template.render(
         title=title,
-        as_of=_date(view.as_of),
+        as_of=date_text(view.as_of),
         generated=datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M（北京时间）"),
         overview=view.overview(outside_roster),
         domains=view.framework.domains,
@@ -621,162 +517,3 @@ def _render(*, title: str, outside_roster: int, view: _ReportView) -> str:
         explanation=view.rules.explanation_text(),
         thresholds=[(view.levels[lv].title, bar) for lv, bar in view.rules.thresholds.ordered()],
     )
-
-
-@dataclass(frozen=True)
-class _Level:
-    id: str
-    title: str
-
-
-@dataclass(frozen=True)
-class _Percent:
-    value: float
-
-
-def _write_workbook(path: Path, sheets: dict[str, tuple[list[str], list[list[Any]]]]) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    bold = Font(bold=True)
-    fills = {level: PatternFill("solid", fgColor=colour) for level, colour in LEVEL_FILLS.items()}
-    book = Workbook()
-    book.remove(book.active)
-    for title, (headers, rows) in sheets.items():
-        sheet = book.create_sheet(title)
-        for col, header in enumerate(headers, start=1):
-            _put(sheet.cell(row=1, column=col), header).font = bold
-        for row_no, row in enumerate(rows, start=2):
-            for col, value in enumerate(row, start=1):
-                cell = sheet.cell(row=row_no, column=col)
-                if isinstance(value, _Level):
-                    _put(cell, value.title)
-                    if value.id in fills:
-                        cell.fill = fills[value.id]
-                elif isinstance(value, _Percent):
-                    _put(cell, None if _missing(value.value) else float(value.value))
-                    cell.number_format = "0%"
-                else:
-                    _put(cell, value)
-        sheet.freeze_panes = "A2"
-        if rows:
-            sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
-        for col, header in enumerate(headers, start=1):
-            longest = max(
-                [
-                    _display_width(header) + 4,  # room for the filter button
-                    *(
-                        _display_width(str(r[col - 1] if not isinstance(r[col - 1], _Level) else r[col - 1].title))
-                        for r in rows[:500]
-                    ),
-                ]
-            )
-            sheet.column_dimensions[get_column_letter(col)].width = max(8, min(60, longest + 2))
-    with replacing(path) as tmp:
-        book.save(tmp)
-
-
-def _display_width(text: str) -> int:
-    """Columns a text takes in a spreadsheet: a Chinese character takes two."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def _put(cell: Any, value: Any) -> Any:
-    """Store a value; a string that a spreadsheet could read as a formula stays text."""
-    if isinstance(value, str):
-        value = _ILLEGAL_IN_XLSX.sub("", value)
-        cell.value = value
-        cell.data_type = "s"  # never "f": data is never a formula
-        if value.startswith(_FORMULA_PREFIXES):
-            cell.quotePrefix = True  # and stays text if someone edits the cell in Excel
-    else:
-        cell.value = value
-    return cell
-
-
-# -- small formatting helpers -------------------------------------------------------------
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _percent(value: Any) -> str:
-    return "—" if _missing(value) else f"{float(value):.0%}"
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
-def _date(moment: Any) -> str:
-    return pd.Timestamp(moment).strftime("%Y-%m-%d")
-
-
-PUBLICATION_IDS = {"post": "岗位", "id": "工号"}
-
-
-def build_publication(
-    store: EvidenceStore,
-    roster: dict[str, Worker],
-    *,
-    out_html: Path,
-    appeal_days: int,
-    as_of: datetime | None = None,
-    since: datetime | None = None,
-    title: str = "社区工作者能力评定结果公示",
-    identify: str = "post",
-    include_supervisors: bool = False,
-) -> Path:
-    """The 公示: names, levels and 全岗通 only, with the notice period and how to appeal.
-
-    Each row names the person beside their 街道/社区 and, as the bureau decides, their post
-    (``identify="post"``) or their 工号 (``"id"``); where name, unit and post still match two
-    people, the 工号 is added. Supervisors (a 督导范围 on the roster) are left out unless
-    ``include_supervisors``: the notice is about the workers being rated.
-    """
-    if appeal_days < 1:
-        raise ValueError("公示期（--appeal-days）至少 1 天")
-    if identify not in PUBLICATION_IDS:
-        raise ValueError(f"--identify 应为 {' 或 '.join(PUBLICATION_IDS)}（{'、'.join(PUBLICATION_IDS.values())}）")
-    listed = {k: w for k, w in roster.items() if include_supervisors or not w.supervisor_scope.strip()}
-    if not listed:
-        raise ValueError("花名册中没有需要公示的工作人员（督导不列入公示；确要列入请加 --include-supervisors）")
-    view, _ = _assess(store, listed, as_of=as_of, since=since, domains=None)
-    start = datetime.now(UTC).date()
-    seen: dict[tuple[str, str, str, str], int] = {}
-    for w in listed.values():
-        key = (w.display_name, w.street, w.community, w.post)
-        seen[key] = seen.get(key, 0) + 1
-
-    def who(w: Worker) -> str:
-        if identify == "id":
-            return w.worker_id
-        twin = seen[(w.display_name, w.street, w.community, w.post)] > 1
-        return f"{w.post or '—'}（工号 {w.worker_id}）" if twin else (w.post or "—")
-
-    rows = [
-        {
-            "name": w["worker"].display_name,
-            "unit": f"{w['worker'].street} {w['worker'].community}".strip(),
-            "who": who(w["worker"]),
-            "levels": [c["level_title"] for c in w["cells"]],
-            "full_post": w["full_post"],
-        }
-        for w in view.worker_rows
-    ]
-    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    source = resources.files("trainkit").joinpath("templates").joinpath("publication.html.j2")
-    html = env.from_string(source.read_text(encoding="utf-8")).render(
-        title=title,
-        as_of=_date(view.as_of),
-        start=start.isoformat(),
-        deadline=(start + timedelta(days=appeal_days)).isoformat(),
-        days=appeal_days,
-        domains=view.framework.domains,
-        rows=rows,
-        explanation=view.rules.explanation_text(),
-        who_title=PUBLICATION_IDS[identify],
-    )
-    return write_text(Path(out_html), html)
