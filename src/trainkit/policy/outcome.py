@@ -78,7 +78,7 @@ def money(value: float | Decimal) -> str:
 
 def _text(value: object) -> str:
     if isinstance(value, (float, np.floating, Decimal)):
-        return money(value)
+        return money(float(value))
     if isinstance(value, (np.integer,)):
         return str(int(value))
     return str(value)
