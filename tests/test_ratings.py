@@ -254,3 +254,21 @@ def test_monthly_trend_averages_current_rows_per_calendar_month(store):
         ("social_assistance", "2025-05"): (0.75, 2),
         ("social_assistance", "2025-06"): (0.75, 1),
     }
+
+
+def test_the_shipped_rules_keep_their_promises(store):
+    """What casebank/rating-rules.yaml tells workers holds under the shipped rules themselves:
+    practice alone, however much and however good, stays below 合格; one graded exercise beside it
+    lifts the rating; the rules ask for trainer evidence and more than one kind of source."""
+    shipped = load_rating_rules()
+    assert {"graded_exercise", "supervisor_review"} <= set(shipped.trainer_sources)
+    assert shipped.min_source_kinds >= 2
+    assert "培训师或督导" in shipped.explanation_text() and "不设名额" in shipped.explanation_text()
+    for n in range(40):
+        add(store, source="self_check" if n % 2 else "case_walkthrough", ratio=1.0, ref=f"practice-{n}", days_ago=n)
+    practised = rate(store.frame(), as_of=AS_OF, rules=shipped).iloc[0]
+    assert practised["level"] == "needs_improvement" and not practised["proficient"]
+    for n in range(3):
+        add(store, source="graded_exercise", ratio=1.0, ref=f"exam-{n}")
+    examined = rate(store.frame(), as_of=AS_OF, rules=shipped).iloc[0]
+    assert examined["proficient"], examined["reason"]
