@@ -34,30 +34,30 @@ def game(evidence, clock):
 def test_the_setup_form_answers_bad_choices_with_a_message(evidence, clock):
     widget = contest(store=evidence, clock=clock, live=False)
     assert widget.setup.layout.display is None and widget.game.layout.display == "none"
-    widget.start_button.click()
-    assert "请至少选择一位选手" in widget.setup_message.value
-    widget.player_picker.value = ("W001", "W002")
-    widget.start_button.click()
-    assert "请至少选择一个题库" in widget.setup_message.value
-    widget.bank_picker.value = (BANK,)
+    widget.setup.start_button.click()
+    assert "请至少选择一位选手" in widget.setup.message.value
+    widget.setup.player_picker.value = ("W001", "W002")
+    widget.setup.start_button.click()
+    assert "请至少选择一个题库" in widget.setup.message.value
+    widget.setup.bank_picker.value = (BANK,)
     for box, typed, says in (
-        (widget.per_player_box, "两", "必答每人题数"),
-        (widget.per_player_box, "-1", "0 到 20"),
-        (widget.buzz_box, "1000", "抢答题数"),
-        (widget.seconds_box, "2", "每题限时"),
+        (widget.setup.per_player_box, "两", "必答每人题数"),
+        (widget.setup.per_player_box, "-1", "0 到 20"),
+        (widget.setup.buzz_box, "1000", "抢答题数"),
+        (widget.setup.seconds_box, "2", "每题限时"),
     ):
         good, box.value = box.value, typed
-        widget.start_button.click()
-        assert says in widget.setup_message.value and widget.state == "setup"
+        widget.setup.start_button.click()
+        assert says in widget.setup.message.value and widget.state == "setup"
         box.value = good
-    widget.buzz_box.value = "30"
-    widget.per_player_box.value = "2"
-    widget.start_button.click()
-    assert "不够本场需要" in widget.setup_message.value
-    widget.buzz_box.value = "3"
-    widget.start_button.click()
+    widget.setup.buzz_box.value = "30"
+    widget.setup.per_player_box.value = "2"
+    widget.setup.start_button.click()
+    assert "不够本场需要" in widget.setup.message.value
+    widget.setup.buzz_box.value = "3"
+    widget.setup.start_button.click()
     assert widget.state == "ready" and widget.game.layout.display is None and len(widget.questions) == 7
-    assert widget.setup_message.value == ""
+    assert widget.setup.message.value == ""
 
 
 def test_configure_refuses_unknown_players_banks_and_domains(evidence, clock):
@@ -71,7 +71,7 @@ def test_configure_refuses_unknown_players_banks_and_domains(evidence, clock):
         with pytest.raises(ContestSetupError, match=says):
             widget.configure(**options)
     bad = contest(players=["X9"], banks=[BANK], store=evidence, clock=clock, live=False)  # a message, not a traceback
-    assert bad.state == "setup" and "X9" in bad.setup_message.value
+    assert bad.state == "setup" and "X9" in bad.setup.message.value
 
 
 def test_a_whole_contest_scores_each_round_and_records_evidence_per_player(game, evidence, clock):

@@ -21,8 +21,7 @@ from __future__ import annotations
 import random
 import re
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import UTC
 from typing import Any, Literal
 
@@ -32,16 +31,14 @@ from ..content import ContentError
 from ..evidence import EvidenceStore, open_store
 from ..framework import load_framework
 from ..markup import STYLE, e
-from ..quiz import TYPE_TITLES, Item, Marking, as_number, check_answer, load_banks
+from ..quiz import TYPE_TITLES, Marking, check_answer, load_banks
 from ..roster import Worker, current_worker, load_roster
+from .contest_rules import RIGHT, WRONG_BUZZ, ContestQuestion, ContestSetupError, draw_questions
+from .contest_setup import ContestSetup
 from .practice import Clock, Countdown, utc_now
 from .quiz import answer_text, disable_input, fill_input, input_problem, make_input, read_input
 
 __all__ = ["ContestQuestion", "ContestSetupError", "ContestWidget", "contest"]
-
-RIGHT, WRONG_BUZZ = 10, -5
-ROUND_TITLES = {"required": "必答", "buzz": "抢答"}
-CONTEST_ID = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 
 BOARD_STYLE = """<style>
 .tk-board{font-size:24px;max-width:none}
@@ -54,59 +51,7 @@ BOARD_STYLE = """<style>
 .tk-big ol{margin:4px 0}
 </style>"""
 
-
-class ContestSetupError(ValueError):
-    """A contest cannot be set up as asked; the message says what to change, in Chinese."""
-
-
-@dataclass
-class ContestQuestion:
-    number: int
-    kind: Literal["required", "buzz"]
-    bank_id: str
-    item: Item
-    player: str | None = None  # 必答: whose question it is
-    buzzed: list[str] = field(default_factory=list)  # 抢答: who buzzed, in order
-    winner: str | None = None
-    closed: bool = False
-
-    @property
-    def round_title(self) -> str:
-        return ROUND_TITLES[self.kind]
-
-
-def _whole(text: object, title: str, low: int, high: int) -> int:
-    number = as_number(text)
-    if number is None or number != int(number) or not low <= number <= high:
-        raise ContestSetupError(f"{title}“{text}”不对：请填写 {low} 到 {high} 之间的整数。")
-    return int(number)
-
-
-def draw_questions(
-    *, players: Sequence[str], banks: Iterable[str], per_player: int, buzz: int, rng: random.Random
-) -> list[ContestQuestion]:
-    """必答 questions (players in turn), then 抢答 ones, drawn without repeats from ``banks``."""
-    all_banks = load_banks()
-    pool = [(b, item) for b in dict.fromkeys(banks) for item in all_banks[b].items]
-    need = per_player * len(players) + buzz
-    if need == 0:
-        raise ContestSetupError("必答和抢答的题数都是 0：请至少安排一题。")
-    if need > len(pool):
-        raise ContestSetupError(f"所选题库一共 {len(pool)} 题，不够本场需要的 {need} 题：请多选题库，或减少题数。")
-    drawn = rng.sample(pool, need)
-    questions = []
-    for i, (bank_id, item) in enumerate(drawn, start=1):
-        required = i <= per_player * len(players)
-        questions.append(
-            ContestQuestion(
-                number=i,
-                kind="required" if required else "buzz",
-                bank_id=bank_id,
-                item=item,
-                player=players[(i - 1) % len(players)] if required else None,
-            )
-        )
-    return questions
+CONTEST_ID = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 
 
 class ContestWidget(w.VBox):
@@ -151,76 +96,8 @@ class ContestWidget(w.VBox):
         self.input: w.Widget | None = None
 
         banks_all = load_banks()
-        fw = load_framework()
-        self.player_picker = w.SelectMultiple(
-            options=[
-                (f"{x.worker_id} {x.display_name}（{x.community or x.street}）", x.worker_id)
-                for x in self.roster.values()
-            ],
-            description="选手",
-            rows=min(8, max(3, len(self.roster))),
-            layout=w.Layout(width="480px"),
-        )
-        self.player_picker.add_class("tk-players")
-        self.bank_picker = w.SelectMultiple(
-            options=[
-                (f"{b.title}（{fw.domain(b.domain).title}，{len(b.items)} 题）", b.id)
-                for b in sorted(banks_all.values(), key=lambda b: b.id)
-            ],
-            description="题库",
-            rows=8,
-            layout=w.Layout(width="640px"),
-        )
-        self.bank_picker.add_class("tk-banks")
-        style = {"description_width": "initial"}
-        self.per_player_box = w.Text(
-            value=str(per_player),
-            description="必答每人题数",
-            style=style,
-            continuous_update=False,
-            layout=w.Layout(width="200px"),
-        )
-        self.per_player_box.add_class("tk-per-player")
-        self.buzz_box = w.Text(
-            value=str(buzz),
-            description="抢答题数",
-            style=style,
-            continuous_update=False,
-            layout=w.Layout(width="200px"),
-        )
-        self.buzz_box.add_class("tk-buzz-count")
-        self.seconds_box = w.Text(
-            value=str(seconds),
-            description="每题限时（秒）",
-            style=style,
-            continuous_update=False,
-            layout=w.Layout(width="220px"),
-        )
-        self.seconds_box.add_class("tk-seconds")
-        self.start_button = w.Button(
-            description="开始比赛", button_style="primary", icon="flag", tooltip="按所选选手和题库出题"
-        )
-        self.start_button.add_class("tk-start")
-        self.setup_message = w.HTML()
-        self.setup_message.add_class("tk-message")
-        self.start_button.on_click(lambda _b: self._start_from_form())
-        intro = w.HTML(
-            f"{STYLE}<div class='tk'><h3>练兵比武 · 设置</h3><div class='tk-muted'>选择选手（可多选："
-            "按住 Ctrl 或 Shift 点选）和题库，填写题数与限时，点“开始比赛”。第一轮必答：选手轮流答自己的题，"
-            f"答对 +{RIGHT} 分；第二轮抢答：先抢先答，答对 +{RIGHT} 分，答错 {WRONG_BUZZ} 分、其他选手可继续抢答。"
-            "每个作答都记入该选手的学习记录（自测题）。</div></div>"
-        )
-        self.setup = w.VBox(
-            [
-                intro,
-                self.player_picker,
-                self.bank_picker,
-                w.HBox([self.per_player_box, self.buzz_box, self.seconds_box]),
-                self.start_button,
-                self.setup_message,
-            ]
-        )
-        self.setup.add_class("tk-contest-setup")
+        self.setup = ContestSetup(self.roster, banks_all, per_player=per_player, buzz=buzz, seconds=seconds)
+        self.setup.start_button.on_click(lambda _b: self._start_from_form())
 
         self.timer = w.HTML()
         self.timer.add_class("tk-timer")
@@ -267,31 +144,22 @@ class ContestWidget(w.VBox):
         self.countdown = Countdown(self.timer, clock=self.clock, on_expire=self._expired, title="本题剩余", size="40px")
         super().__init__([self.setup, self.game])
         self.add_class("tk-contest")
-        if players:
-            self.player_picker.value = tuple(p for p in players if p in self.roster)
-        if banks:
-            self.bank_picker.value = tuple(b for b in banks if b in banks_all)
+        self.setup.choose(players=players, banks=banks)
         if players and (banks or domains):
             try:
                 self.configure(
                     players=players, banks=banks, domains=domains, per_player=per_player, buzz=buzz, seconds=seconds
                 )
             except ContestSetupError as err:  # shown on the form, as a wrong choice there would be
-                self.setup_message.value = f"{STYLE}<div class='tk tk-wait'>{e(err)}</div>"
+                self.setup.say(err)
 
     # -- setup -------------------------------------------------------------------------------
 
     def _start_from_form(self) -> None:
         try:
-            self.configure(
-                players=list(self.player_picker.value),
-                banks=list(self.bank_picker.value),
-                per_player=_whole(self.per_player_box.value, "必答每人题数", 0, 20),
-                buzz=_whole(self.buzz_box.value, "抢答题数", 0, 50),
-                seconds=_whole(self.seconds_box.value, "每题限时（秒）", 5, 600),
-            )
+            self.configure(**self.setup.settings())
         except ContestSetupError as err:
-            self.setup_message.value = f"{STYLE}<div class='tk tk-wait'>{e(err)}</div>"
+            self.setup.say(err)
 
     def configure(
         self,
@@ -359,7 +227,7 @@ class ContestWidget(w.VBox):
         self.buzzers.children = buttons
         self.setup.layout.display = "none"
         self.game.layout.display = None
-        self.setup_message.value = ""
+        self.setup.say("")
         self.next_button.description = "第一题"
         self.next_button.disabled = self.end_button.disabled = False
         self.results.value = ""
