@@ -46,6 +46,16 @@ FILES = {  # name → how to make its bytes (given the case folder)
     "empty.xlsx": lambda tmp: b"",
     "text.xlsx": lambda tmp: "题目,答案".encode(),
     "no-header.csv": lambda tmp: b"\r\n\r\n",
+    "age-true.yaml": lambda tmp: "property_check: passed\nmembers:\n  - {relation: applicant, age: true}\n".encode(),
+    "two-applicants.yaml": lambda tmp: (
+        "property_check: passed\nmembers:\n  - {relation: applicant, age: 40}\n  - {relation: applicant, age: 70}\n"
+    ).encode(),
+    "duplicate-key.yaml": lambda tmp: (
+        "property_check: passed\nproperty_check: failed\nmembers:\n  - {relation: applicant, age: 40}\n"
+    ).encode(),
+    "tenth-of-a-fen.yaml": lambda tmp: (
+        "property_check: passed\nmembers:\n  - {relation: applicant, age: 40, incomes: [{kind: wages, monthly: 1010.995}]}\n"
+    ).encode(),
     "quiz.csv": lambda tmp: (
         "题目,题型,选项,答案,解析,领域,出处\r\n"
         "低保申请向哪里提出？,单选,A. 街道|B. 区民政局,A,向街道提出。,社会救助,社会救助暂行办法第十一条\r\n"
@@ -54,6 +64,21 @@ FILES = {  # name → how to make its bytes (given the case folder)
 
 CASES = [
     # name, files, arguments, exit code, words in the output
+    *[
+        (
+            f"household {file}: policy evaluate",
+            [file],
+            ["policy", "evaluate", "dibao", "--household", "{tmp}/" + file, "--on", "2025-08-01"],
+            1,
+            words,
+        )
+        for file, words in [
+            ("age-true.yaml", ["age-true.yaml", "members.0.age", "应为整数"]),
+            ("two-applicants.yaml", ["two-applicants.yaml", "2 名申请人"]),
+            ("duplicate-key.yaml", ["duplicate-key.yaml", "第2行", "property_check", "重复"]),
+            ("tenth-of-a-fen.yaml", ["tenth-of-a-fen.yaml", "members.0.incomes.0.monthly", "最多 2 位小数"]),
+        ]
+    ],
     ("GBK roster with Chinese headers: whoami", ["roster-gbk"], ["whoami", "w001"], 0, ["林晓雨"]),
     ("UTF-16 roster: whoami", ["roster-utf16"], ["whoami", "w001"], 0, ["林晓雨"]),
     ("BOM roster: whoami", ["roster-bom"], ["whoami", "w001"], 0, ["林晓雨"]),

@@ -141,6 +141,7 @@ def policy() -> None:
 def policy_list(as_json: bool) -> None:
     """列出所有政策参数及其日期、状态、来源和核对日期。"""
     from .policy import load_parameters
+    from .policy.parameters import STATUS_TITLES
 
     params = load_parameters()
     if as_json:
@@ -150,7 +151,13 @@ def policy_list(as_json: bool) -> None:
         click.echo(f"{p.id}  {p.title}（{p.program}，{p.unit}）")
         for v in p.values:
             figure = v.value if v.value is not None else "待核实"
-            click.echo(f"  {v.effective}  {figure}  [{v.status}]  核对于 {v.reviewed}")
+            click.echo(f"  {v.effective} 起  {figure}  [{v.status} {STATUS_TITLES[v.status]}]  核对于 {v.reviewed}")
+            if v.reference:
+                click.echo(f"      来源：{v.reference.title}" + (f"  {v.reference.href}" if v.reference.href else ""))
+            if v.missing:
+                click.echo(f"      缺口：{v.missing}")
+            if v.note:
+                click.echo(f"      说明：{v.note}")
 
 
 @policy.command("evaluate")
@@ -171,7 +178,7 @@ def policy_evaluate(program: str, household: Path, on: dt.datetime, as_json: boo
     if as_json:
         click.echo(json.dumps(decision.to_json(), ensure_ascii=False, indent=2))
         return
-    amount = f"，{decision.amount} 元/月" if decision.amount is not None else ""
+    amount = f"，{decision.amount_text}" if decision.amount is not None else ""
     click.echo(f"{decision.on} {decision.verdict}{amount}")
     for r in decision.reasons:
         click.echo(f"  - {r.text}")
@@ -184,11 +191,9 @@ def policy_evaluate(program: str, household: Path, on: dt.datetime, as_json: boo
 def policy_stale(months: int) -> None:
     """列出超过期限未重新核对的政策数字（每年 7 月调标前后请逐条核实）。"""
     from .policy import load_parameters
+    from .policy.parameters import months_before
 
-    today = dt.date.today()
-    cutoff = today.replace(year=today.year - months // 12)
-    month = cutoff.month - months % 12
-    cutoff = cutoff.replace(year=cutoff.year - (month <= 0), month=month % 12 or 12, day=min(cutoff.day, 28))
+    cutoff = months_before(dt.date.today(), months)
     stale = [(p, v) for p in load_parameters().values() for v in p.values if v.reviewed < cutoff]
     for p, v in stale:
         figure = v.value if v.value is not None else "待核实"

@@ -58,10 +58,26 @@ def exercises_root() -> Path:
     return _first_existing(_PACKAGE / "_exercises", _REPO / "exercises")
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Safe YAML that refuses a key written twice in one mapping (plain YAML keeps the last silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"键 '{key}' 重复（第{seen[key]}行已写过）：请删去其中一个", key_node.start_mark
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml(path: Path) -> Any:
-    """Parse one YAML file; a syntax error names the file and line."""
+    """Parse one YAML file; a syntax error or a repeated key names the file and line."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"第{mark.line + 1}行" if mark else "YAML"
@@ -70,14 +86,49 @@ def read_yaml(path: Path) -> Any:
         raise ContentError(f"{path}: 编码: 文件不是 UTF-8 编码，请另存为 UTF-8") from err
 
 
+_MESSAGES = {  # pydantic's error types, as a content writer reads them
+    "missing": "缺少此项",
+    "extra_forbidden": "未知字段：请检查拼写，或删去",
+    "literal_error": "只能是 {expected}",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数，不能有小数",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "decimal_parsing": "应为数字",
+    "decimal_max_places": "最多 {decimal_places} 位小数（金额到分）",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than_equal": "不能大于 {le}",
+    "greater_than": "应大于 {gt}",
+    "less_than": "应小于 {lt}",
+    "too_short": "至少要有 {min_length} 项",
+    "date_from_datetime_parsing": "应为日期，如 2025-08-01",
+    "date_parsing": "应为日期，如 2025-08-01",
+    "date_type": "应为日期，如 2025-08-01",
+    "string_type": "应为文字",
+}
+
+
+def _message(error: dict) -> str:
+    template = _MESSAGES.get(error["type"])
+    if template is None:
+        return str(error["msg"]).removeprefix("Value error, ")
+    try:
+        return template.format(**error.get("ctx", {}))
+    except (KeyError, IndexError):
+        return str(error["msg"])
+
+
 def parse(model: type[M], data: Any, path: Path) -> M:
-    """Validate ``data`` against ``model``; errors become ``file: field: message`` lines."""
+    """Validate ``data`` against ``model``; errors become ``file: field: message`` lines, in Chinese."""
     try:
         return model.model_validate(data)
     except ValidationError as err:
-        raise ContentError(
-            [f"{path}: {'.'.join(map(str, e['loc'])) or '(文件)'}: {e['msg']}" for e in err.errors()]
-        ) from err
+        errors = err.errors()
+        inner = {e["loc"][:1] for e in errors if len(e["loc"]) > 1}
+        # a list whose items failed is also "too short after validation": say only what failed
+        errors = [e for e in errors if not (e["type"] == "too_short" and e["loc"][:1] in inner)]
+        raise ContentError([f"{path}: {'.'.join(map(str, e['loc'])) or '(文件)'}: {_message(e)}" for e in errors]) from err
 
 
 def load_named(model: type[M], path: Path, *, name_field: str = "id") -> M:

@@ -80,7 +80,9 @@ def test_scenario(scenario):
         (member("sibling", 40, lives_together=False, statutory_duty=True), False, "不属于"),
         (member("grandparent", 85, lives_together=True, statutory_duty=True), True, "法定"),
         (member("grandchild", 6, lives_together=True), False, "不属于"),
-        (member("other", 50, lives_together=True, statutory_duty=True), False, "不属于"),
+        (member("other", 12, lives_together=True, statutory_duty=True), True, "法定"),  # 第八条第四项: a stepchild
+        (member("other", 50, lives_together=True, statutory_duty=False), False, "不属于"),
+        (member("other", 12, lives_together=False, statutory_duty=True), False, "不属于"),
         (member("spouse", excluded_as="prison"), False, "在监狱内服刑人员"),
         (member("spouse", excluded_as="declared_missing"), False, "宣告失踪人员"),
         (member("child", 10, excluded_as="declared_missing"), False, "宣告失踪人员"),

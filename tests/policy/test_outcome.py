@@ -60,3 +60,15 @@ def test_the_outreach_reason_is_the_last_reason_the_household_is_given():
         ), home
         checked += 1
     assert checked == len(households)
+
+
+def test_one_rounding_rule_for_money_in_text_json_and_columns():
+    from decimal import Decimal
+
+    from trainkit.policy.decision import Decision
+
+    d = Decision("dibao", ON, True, amount=Decimal("10.995"), period="month")
+    assert d.amount == Decimal("11.00")  # 四舍五入到分, not half-even (11.00 vs 10.99 would differ by a fen)
+    assert d.to_json()["amount"] == "11.00" and d.amount_text == "11.00 元/月"
+    assert money(Decimal("2.675")) == "2.68" and money(2.665) == "2.67"
+    assert _column_text(pd.Series([2.675, 2.665, 10.995])).to_pylist() == ["2.68", "2.67", "11"]

@@ -199,3 +199,30 @@ def test_bad_file_breaks_load_parameters(casebank):
 def test_a_date_after_the_unconfirmed_2026_change_is_a_gap_not_the_2025_figure():
     value = load_parameter(URBAN).at(dt.date(2026, 11, 26))
     assert value.value is None and "2026" in value.missing
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (dt.date(2028, 2, 29), 12, dt.date(2027, 2, 28)),  # `policy stale` once crashed here
+        (dt.date(2028, 2, 29), 48, dt.date(2024, 2, 29)),
+        (dt.date(2026, 3, 31), 1, dt.date(2026, 2, 28)),
+        (dt.date(2026, 1, 15), 1, dt.date(2025, 12, 15)),
+        (dt.date(2026, 12, 5), 12, dt.date(2025, 12, 5)),
+    ],
+)
+def test_months_before_keeps_the_day_or_takes_the_month_end(day, months, expected):
+    from trainkit.policy.parameters import months_before
+
+    assert months_before(day, months) == expected
+
+
+def test_policy_list_text_names_each_source():
+    from click.testing import CliRunner
+
+    from trainkit.cli import main
+
+    out = CliRunner().invoke(main, ["policy", "list"]).output
+    assert "dibao-urban-standard-dalian" in out
+    block = out.split("dibao-urban-standard-dalian", 1)[1].split("\n\n")[0]
+    assert "2025-07-01 起  1011" in block and "来源：" in block and "[V 已核实]" in block

@@ -66,7 +66,7 @@ def _scenario(eligible, amount=None):
 
 def test_mismatch_names_a_paid_amount_where_none_is_expected():
     paid = Decision("dibao", dt.date(2025, 8, 1), True, amount=Decimal(11), period="month")
-    assert mismatch(_scenario(True), paid) == "金额应为 无，实际为 11"
+    assert mismatch(_scenario(True), paid) == "金额应为 无，实际为 11.00"
     assert mismatch(_scenario(True, Decimal(11)), paid) is None
-    assert mismatch(_scenario(True, Decimal(12)), paid) == "金额应为 12，实际为 11"
+    assert mismatch(_scenario(True, Decimal(12)), paid) == "金额应为 12，实际为 11.00"
     assert mismatch(_scenario(None), paid).startswith("结论应为 None")

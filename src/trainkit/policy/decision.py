@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from ..law import Citation
 from .parameters import Reference
 
-__all__ = ["Decision", "Reason", "PENDING"]
+__all__ = ["Decision", "Reason", "PENDING", "cents"]
 
 PENDING = "待核实"
+
+
+def cents(value: float | Decimal) -> Decimal:
+    """The one rounding rule for money: to the 分, half up (四舍五入), from the figure as written."""
+    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,17 @@ class Decision:
     reasons: tuple[Reason, ...] = ()
     missing: tuple[str, ...] = field(default=())
 
+    def __post_init__(self) -> None:
+        if self.amount is not None:
+            object.__setattr__(self, "amount", cents(self.amount))
+
+    @property
+    def amount_text(self) -> str:
+        """``822.50 元/月``: the amount as every output writes it (empty when there is none)."""
+        if self.amount is None:
+            return ""
+        return f"{self.amount} 元" + {"month": "/月", "year": "/年"}.get(self.period or "", "")
+
     @property
     def verdict(self) -> str:
         return {True: "符合条件", False: "不符合条件", None: PENDING}[self.eligible]
@@ -51,7 +67,7 @@ class Decision:
             "program": self.program,
             "on": self.on.isoformat(),
             "eligible": self.eligible,
-            "amount": None if self.amount is None else f"{self.amount:.2f}",
+            "amount": None if self.amount is None else str(self.amount),
             "period": self.period,
             "reasons": [r.to_json() for r in self.reasons],
             "missing": list(self.missing),

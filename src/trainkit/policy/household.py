@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from ..content import ContentError, casebank_root, parse, read_yaml
 from ..filecache import by_file
@@ -58,13 +58,22 @@ EXCLUSION_TITLES = {
 Study = Literal["none", "secondary", "undergraduate", "postgraduate"]
 
 
+def _not_yes_no(value: object) -> object:
+    if isinstance(value, bool):
+        raise ValueError(f"应为整数，不能写 {str(value).lower()}（是/否）")
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_not_yes_no)]  # `age: true` is a typing slip, never 1
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Income(_Strict):
     kind: str
-    monthly: Decimal = Field(ge=0, description="月收入，元")
+    monthly: Decimal = Field(ge=0, decimal_places=2, description="月收入，元（最多到分：两位小数）")
 
     @field_validator("kind")
     @classmethod
@@ -79,14 +88,14 @@ class Disability(_Strict):
     """残疾人证上的类别与等级（一级最重）。"""
 
     kind: Literal["physical", "intellectual", "psychiatric", "visual", "hearing", "speech", "multiple"]
-    grade: int = Field(ge=1, le=4)
+    grade: Whole = Field(ge=1, le=4)
 
 
 class Member(_Strict):
     # who, and whether they count for 低保 (审核确认办法第八条)
     name: str = ""
     relation: Relation
-    age: int = Field(ge=0, le=120, description="判断日期当天的周岁")
+    age: Whole = Field(ge=0, le=120, description="判断日期当天的周岁")
     birth_date: dt.date | None = Field(default=None, description="需要精确日期时填写（高龄津贴登记、儿童体检）")
     sex: Literal["female", "male"] | None = None
     hukou_dalian: bool = Field(default=True, description="户籍在大连市")
@@ -100,24 +109,26 @@ class Member(_Strict):
     disability: Disability | None = None
     severe_illness: bool = Field(default=False, description="患重特大疾病")
     chronic_illness: bool = False
-    pregnant_weeks: int | None = Field(default=None, ge=0, le=45, description="孕周；未怀孕为空")
+    pregnant_weeks: Whole | None = Field(default=None, ge=0, le=45, description="孕周；未怀孕为空")
     # support: for 特困 (无法定义务人或义务人无能力)
     supporters: Literal["able", "unable", "none"] = Field(
         default="able", description="法定赡养、抚养、扶养义务人：有能力 / 无能力 / 没有"
     )
     # work
     employment: Literal["employed", "flexible", "unemployed", "retired", "none"] = "none"
-    registered_unemployed_months: int = Field(default=0, ge=0, description="连续登记失业的月数")
+    registered_unemployed_months: Whole = Field(default=0, ge=0, description="连续登记失业的月数")
     landless_farmer: bool = False
     released_from_custody: bool = Field(default=False, description="刑满释放或解除强制隔离戒毒")
     graduated_within_2y: bool = Field(default=False, description="离校两年内的高校毕业生")
     # social insurance
     employee_pension: bool = Field(default=False, description="参加或领取职工基本养老保险")
-    resident_pension_years: int = Field(default=0, ge=0, le=80, description="城乡居民养老保险累计缴费年限")
+    resident_pension_years: Whole = Field(default=0, ge=0, le=80, description="城乡居民养老保险累计缴费年限")
     employee_medical: bool = Field(default=False, description="参加职工基本医疗保险")
     resident_medical_enrolled: bool = Field(default=False, description="本年度已参加城乡居民医保")
-    medical_lapsed_years: int = Field(default=0, ge=0, le=80, description="居民医保断缴或未参保的年数")
-    flexible_insurance_paid_monthly: Decimal = Field(default=Decimal(0), ge=0, description="灵活就业每月实缴社保费，元")
+    medical_lapsed_years: Whole = Field(default=0, ge=0, le=80, description="居民医保断缴或未参保的年数")
+    flexible_insurance_paid_monthly: Decimal = Field(
+        default=Decimal(0), ge=0, decimal_places=2, description="灵活就业每月实缴社保费，元（最多两位小数）"
+    )
     flexible_subsidy_first_approved: dt.date | None = Field(default=None, description="灵活就业社保补贴首次核准日期")
     employment_difficulty_recognised: bool = Field(default=False, description="已被人社部门认定为就业困难人员")
     medical_enrol_late: bool = Field(default=False, description="在居民医保集中参保期以外参保")
@@ -138,7 +149,7 @@ class FamilyPlanning(_Strict):
 
     only_child: bool = Field(description="夫妻只生育或合法收养一个子女")
     child_outcome: Literal["living", "died", "disabled"]
-    child_disability_grade: int | None = Field(default=None, ge=1, le=4)
+    child_disability_grade: Whole | None = Field(default=None, ge=1, le=4)
     later_child: bool = Field(default=False, description="此后又生育或合法收养子女")
     certificate: bool = Field(default=False, description="持有《独生子女父母光荣证》")
 
@@ -156,6 +167,13 @@ class Household(_Strict):
     )
     family_planning: FamilyPlanning | None = None
     members: tuple[Member, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_applicant(self) -> Household:
+        count = sum(m.relation == "applicant" for m in self.members)
+        if count > 1:
+            raise ValueError(f"members: 登记了 {count} 名申请人（relation: applicant），一户只能有 1 名")
+        return self
 
     @property
     def applicant(self) -> Member:

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..law import Citation
-from .decision import Decision, Reason
+from .decision import Decision, Reason, cents
 from .household import member_label
 from .parameters import Reference, load_parameter
 
@@ -69,11 +69,11 @@ class Outcome:
 
 
 def money(value: float | Decimal) -> str:
-    """A sum of yuan as the notices write it: 1011, 822.5 → 822.50."""
-    cents = int(round(float(value) * 100))
-    whole, part = divmod(abs(cents), 100)
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{whole}" if part == 0 else f"{sign}{whole}.{part:02d}"
+    """A sum of yuan as the notices write it, rounded by :func:`cents`: 1011, 822.5 → 822.50."""
+    exact = cents(value)
+    if exact == 0:
+        return "0"
+    return str(exact.quantize(Decimal(1))) if exact == exact.to_integral_value() else str(exact)
 
 
 def _text(value: object) -> str:
@@ -123,7 +123,7 @@ def explain(program: Any, outcome: Outcome, index: int, on: dt.date) -> Decision
         program.PROGRAM,
         on,
         None if verdict is None or (isinstance(verdict, float) and np.isnan(verdict)) else bool(verdict),
-        amount=Decimal(money(amount)) if paid else None,
+        amount=cents(amount) if paid else None,
         period=program.PERIOD if paid else None,
         reasons=tuple(reasons),
         missing=tuple(missing),
@@ -173,12 +173,12 @@ def _column_text(column: pd.Series) -> pa.Array:
     values = column.to_numpy()
     if values.dtype.kind == "f":
         missing = np.isnan(values)
-        cents = np.rint(np.abs(np.where(missing, 0.0, values)) * 100).astype(np.int64)
-        whole = pc.cast(pa.array(cents // 100), pa.string())
-        part = pc.utf8_lpad(pc.cast(pa.array(cents % 100), pa.string()), 2, "0")
-        sign = pa.array(np.where(np.signbit(values) & (cents > 0), "-", ""))
+        fen = np.floor(np.abs(np.where(missing, 0.0, values)) * 100 + 0.5 + 1e-9).astype(np.int64)  # half up
+        whole = pc.cast(pa.array(fen // 100), pa.string())
+        part = pc.utf8_lpad(pc.cast(pa.array(fen % 100), pa.string()), 2, "0")
+        sign = pa.array(np.where(np.signbit(values) & (fen > 0), "-", ""))
         text = pc.if_else(
-            pa.array(cents % 100 == 0),
+            pa.array(fen % 100 == 0),
             pc.binary_join_element_wise(sign, whole, ""),
             pc.binary_join_element_wise(sign, whole, ".", part, ""),
         )

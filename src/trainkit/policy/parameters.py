@@ -25,6 +25,7 @@ __all__ = [
     "Reference",
     "load_parameter",
     "load_parameters",
+    "months_before",
 ]
 
 Status = Literal["V", "S", "U"]
@@ -108,6 +109,15 @@ class Parameter(_Strict):
 @by_file
 def _load(path: Path) -> Parameter:
     return load_named(Parameter, path)
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` earlier; a day the shorter month lacks (29 February, 31st) is its last day."""
+    import calendar
+
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def load_parameters() -> dict[str, Parameter]:

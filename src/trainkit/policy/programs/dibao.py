@@ -91,7 +91,7 @@ def membership(residents: pd.DataFrame) -> np.ndarray:
             child & truthy(residents["cannot_live_independently"]),
             child & study.isin(["secondary", "undergraduate"]).to_numpy(),
             rel.isin(["child", "parent", "parent_in_law"]).to_numpy() & together,
-            rel.isin(["grandparent", "grandchild", "sibling"]).to_numpy()
+            rel.isin(["grandparent", "grandchild", "sibling", "other"]).to_numpy()  # 第八条第四项
             & together
             & truthy(residents["statutory_duty"]),
             child & (study == "postgraduate").to_numpy(),
