@@ -151,7 +151,7 @@ def policy_list(as_json: bool) -> None:
         click.echo(f"{p.id}  {p.title}（{p.program}，{p.unit}）")
         for v in p.values:
             figure = v.value if v.value is not None else "待核实"
-            click.echo(f"  {v.effective} 起  {figure}  [{v.status} {STATUS_TITLES[v.status]}]  核对于 {v.reviewed}")
+            click.echo(f"  {v.since} 起  {figure}  [{v.status} {STATUS_TITLES[v.status]}]  核对于 {v.reviewed}")
             if v.reference:
                 click.echo(f"      来源：{v.reference.title}" + (f"  {v.reference.href}" if v.reference.href else ""))
             if v.missing:
@@ -197,7 +197,7 @@ def policy_stale(months: int) -> None:
     stale = [(p, v) for p in load_parameters().values() for v in p.values if v.reviewed < cutoff]
     for p, v in stale:
         figure = v.value if v.value is not None else "待核实"
-        click.echo(f"{p.id}  {v.effective}  {figure}  [{v.status}]  上次核对 {v.reviewed}")
+        click.echo(f"{p.id}  {v.since}  {figure}  [{v.status}]  上次核对 {v.reviewed}")
     click.echo(f"共 {len(stale)} 个数字超过 {months} 个月未核对（截止 {cutoff}）。")
 
 

@@ -226,3 +226,21 @@ def test_policy_list_text_names_each_source():
     assert "dibao-urban-standard-dalian" in out
     block = out.split("dibao-urban-standard-dalian", 1)[1].split("\n\n")[0]
     assert "2025-07-01 起  1011" in block and "来源：" in block and "[V 已核实]" in block
+
+
+def test_a_series_known_only_to_be_in_force_by_a_date_is_pending_before_it():
+    series = load_parameter("linghuo-butie-period-years")
+    first = series.values[0]
+    assert first.effective_basis == "in_force_by"
+    before = series.at(first.effective - dt.timedelta(days=120))
+    assert before.value is None and before.status == "U" and f"最晚 {first.effective} 已施行" in before.missing
+    assert series.at(first.effective).value == first.value
+    assert "最晚此日已施行" in first.since
+
+
+def test_an_inferred_effective_date_says_so_wherever_it_is_quoted():
+    value = load_parameter("dibao-urban-standard-dalian").at(dt.date(2022, 8, 1))
+    assert value.effective_basis == "inferred" and value.since == "2022-07-01（生效日期为推定）"
+    assert value.source_line.startswith("2022-07-01（生效日期为推定）起")
+    stated = load_parameter("dibao-urban-standard-dalian").at(dt.date(2025, 8, 1))
+    assert stated.since == "2025-07-01"

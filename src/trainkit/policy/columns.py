@@ -81,7 +81,7 @@ def figure_columns(
             np.nan if v.value is None else float(v.value),
             series.title,
             series.unit,
-            str(v.effective),
+            v.since,
             f"{STATUS_TITLES[v.status]}·{v.status}",
             v.missing or "",
         )

@@ -30,6 +30,12 @@ __all__ = [
 
 Status = Literal["V", "S", "U"]
 STATUS_TITLES = {"V": "已核实", "S": "二手来源", "U": "未核实"}
+EffectiveBasis = Literal["stated", "inferred", "in_force_by"]
+BASIS_NOTES = {  # said wherever the date is quoted
+    "stated": "",
+    "inferred": "（生效日期为推定）",
+    "in_force_by": "（最晚此日已施行，起始日期未知）",
+}
 
 
 class BeforeFirstDate(LookupError):
@@ -50,6 +56,10 @@ class Reference(_Strict):
 
 class DatedValue(_Strict):
     effective: dt.date
+    effective_basis: EffectiveBasis = Field(
+        default="stated",
+        description="stated：文件写明的生效日期；inferred：按惯例推定；in_force_by：只知道最晚此日已施行",
+    )
     value: Decimal | None
     status: Status
     reviewed: dt.date
@@ -72,7 +82,12 @@ class DatedValue(_Strict):
     def source_line(self) -> str:
         """'1011 元/人/月 · 2025-07-01起 · 已核实(V) · 来源…' without the unit."""
         ref = self.reference.title if self.reference else "无"
-        return f"{self.effective}起 · {STATUS_TITLES[self.status]}({self.status}) · 来源：{ref}"
+        return f"{self.since}起 · {STATUS_TITLES[self.status]}({self.status}) · 来源：{ref}"
+
+    @property
+    def since(self) -> str:
+        """The effective date as every output quotes it, saying when it is inferred."""
+        return f"{self.effective}{BASIS_NOTES[self.effective_basis]}"
 
 
 class Parameter(_Strict):
@@ -99,6 +114,18 @@ class Parameter(_Strict):
         for v in self.values:
             if v.effective <= on:
                 current = v
+        first = self.values[0]
+        if current is None and first.effective_basis == "in_force_by":
+            return DatedValue(  # in force by the first date, since when unknown: a gap, never a guess
+                effective=on,
+                value=None,
+                status="U",
+                reviewed=first.reviewed,
+                missing=(
+                    f"{self.title}：只知道最晚 {first.effective} 已施行，{on} 是否已施行、标准多少未收录；"
+                    "请按当时的文件核实"
+                ),
+            )
         if current is None:
             raise BeforeFirstDate(
                 f"{self.title}：{on} 早于本系列最早的生效日期 {self.values[0].effective}，没有可用的标准"
