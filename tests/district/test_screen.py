@@ -111,3 +111,26 @@ def test_a_malformed_register_is_reported_per_household_never_decided(tmp_path):
     write_outreach(result, out)
     listed = pd.read_csv(out, encoding="utf-8-sig")
     assert (listed["结论"] == "登记有误，请核对台账").sum() == len(result.data_errors) >= 2
+
+
+def test_a_benefit_paid_to_one_person_does_not_hide_an_eligible_spouse():
+    """高龄津贴 is paid per person: the husband's allowance says nothing about his wife's."""
+    from trainkit.policy import Household, Member
+    from trainkit.policy.frames import frames_of
+
+    on = dt.date(2025, 11, 1)
+    couple = Household(
+        id="H-couple",
+        property_check="unknown",
+        receives=("dibao",),  # paid to the household: nobody in it is asked to apply again
+        members=(
+            Member(name="甲", relation="applicant", age=86, birth_date=dt.date(1939, 3, 1), receives=("gaoling_jintie",)),
+            Member(name="乙", relation="spouse", age=83, birth_date=dt.date(1942, 5, 1)),
+        ),
+    )
+    households, residents = frames_of(couple)
+    households["grid"] = residents["grid"] = "G101"
+    outreach = screen_register(households, residents, on).outreach
+    allowance = outreach[outreach["program"] == "gaoling_jintie"]
+    assert allowance["name"].tolist() == ["乙"]
+    assert "dibao" not in set(outreach["program"])

@@ -142,6 +142,7 @@ def _chinese(raw: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
             "慢性病": people["chronic_illness"].astype(bool),
             "就业状况": people["employment"].map(EMPLOYMENT),
             "户享受待遇": people["household_id"].map(receives),
+            "本人享受待遇": people["receives"].map(_receives) if "receives" in people else "",
         }
     )
     services = raw["services"].rename(columns={"household_id": "户编号", "date": "日期", "kind": "方式"})

@@ -68,6 +68,7 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
     residents = residents.assign(household_id=homes.get_indexer(residents["household_id"]))
     numbered = households.assign(household_id=np.arange(len(homes)))
     receiving = _receiving(households["receives"])
+    personal = _receiving(residents["receives"] if "receives" in residents else pd.Series("", index=residents.index))
     resident_key = _keys(residents["household_id"].to_numpy(), residents["member_no"])
     screens = load_screens()
     parts, open_parts, not_in_force = [], [], {}
@@ -85,7 +86,10 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
         verdict = part["eligible"].to_numpy(dtype=object)
         open_case = pd.isna(verdict) | (verdict == True)  # noqa: E712  (True, or None for 待核实)
         home = part["household_id"].to_numpy()
-        covered = (home >= 0) & receiving(program)[home]
+        if getattr(rule, "PER", "household") == "person":  # paid to the person: only their own receipt counts
+            covered = np.isin(_keys(home, part["member_no"]), resident_key[personal(program)])
+        else:
+            covered = (home >= 0) & receiving(program)[home]
         if program in ALREADY_COVERED:
             covered |= np.isin(_keys(home, part["member_no"]), resident_key[ALREADY_COVERED[program](residents)])
         open_parts.append(part[open_case & ~covered])
@@ -147,7 +151,7 @@ def _keys(home: np.ndarray, member_no: pd.Series) -> np.ndarray:
 
 
 def _receiving(receives: pd.Series):  # noqa: ANN202
-    """``program → one flag per household``: does it already receive it (``receives`` lists ids)."""
+    """``program → one flag per row`` (household or resident): does it already receive it (``receives`` lists ids)."""
     combos, kinds = pd.factorize(receives.fillna("").astype(str))  # a few hundred distinct lists
     listed = [{p.strip() for p in kind.split(",")} for kind in kinds]
     return lambda program: np.array([program in each for each in listed], dtype=bool)[combos]

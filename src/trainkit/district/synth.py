@@ -230,15 +230,9 @@ def synthesize(households: int, *, seed: int = 2026, on: dt.date | None = None) 
         low, _pick(rng, ["passed", "unknown", "failed"], [65, 25, 10], households), "unknown"
     )
     heads = people[people["relation"] == "applicant"].set_index("household_id").reindex(hh["household_id"])
-    receives = []
-    for lo, head_age in zip(low, heads["age"].to_numpy(), strict=True):
-        got = []
-        if lo and rng.random() < 0.6:
-            got.append("dibao")
-        if head_age >= 80 and rng.random() < 0.7:
-            got.append("gaoling_jintie")
-        receives.append(",".join(got))
-    hh["receives"] = receives
+    # receipt: 低保 is paid to the household, 高龄津贴 to the person (a spouse may not yet be registered)
+    hh["receives"] = np.where(low & (rng.random(households) < 0.6), "dibao", "")
+    people["receives"] = np.where((people["age"] >= 80) & (rng.random(len(people)) < 0.7), "gaoling_jintie", "")
     hh["emergency"] = np.where(
         rng.random(households) < 0.01,
         _pick(rng, ["fire", "traffic_accident", "sudden_illness", "spending_surge"], [1, 2, 5, 2], households),

@@ -30,6 +30,7 @@ def frames_of(household: Household) -> tuple[pd.DataFrame, pd.DataFrame]:
     for number, member in enumerate(household.members, start=1):
         row: dict[str, object] = {"household_id": home["household_id"], "member_no": number}
         row.update({name: getattr(member, name) for name in MEMBER_COLUMNS})
+        row["receives"] = ",".join(member.receives)
         for kind in kinds:
             row[f"income_{kind}"] = float(sum(i.monthly for i in member.incomes if i.kind == kind))
         row["disability_kind"] = member.disability.kind if member.disability else None

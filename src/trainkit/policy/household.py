@@ -132,6 +132,17 @@ class Member(_Strict):
     flexible_subsidy_first_approved: dt.date | None = Field(default=None, description="灵活就业社保补贴首次核准日期")
     employment_difficulty_recognised: bool = Field(default=False, description="已被人社部门认定为就业困难人员")
     medical_enrol_late: bool = Field(default=False, description="在居民医保集中参保期以外参保")
+    receives: tuple[str, ...] = Field(
+        default=(), description="本人正在享受的按人发放的项目 id，如 gaoling_jintie（按户发放的写在户的 receives）"
+    )
+
+    @field_validator("receives", mode="before")
+    @classmethod
+    def _listed(cls, value: object) -> object:
+        """A register cell lists ids as text: "gaoling_jintie,tekun"."""
+        if isinstance(value, str):
+            return tuple(x.strip() for x in value.split(",") if x.strip())
+        return value
 
     @property
     def label(self) -> str:
@@ -158,7 +169,7 @@ class Household(_Strict):
     id: str = ""
     rural_standard: bool = False
     property_check: Literal["passed", "failed", "unknown"] = "unknown"
-    receives: tuple[str, ...] = Field(default=(), description="正在享受的项目 id，如 dibao、tekun")
+    receives: tuple[str, ...] = Field(default=(), description="全户正在享受的按户发放的项目 id，如 dibao")
     emergency: Literal["fire", "traffic_accident", "sudden_illness", "spending_surge", "other"] | None = Field(
         default=None, description="临时救助的急难情形"
     )

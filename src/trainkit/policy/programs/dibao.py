@@ -26,6 +26,7 @@ PROGRAM = "dibao"
 TITLE = "最低生活保障（低保）"
 AMOUNT = "每月补差"  # how a decision's amount is named to the learner
 PERIOD = "month"
+PER = "household"  # one decision per household; receipt recorded on the household
 DOMAIN = "social_assistance"
 ITEMS = ("dibao_application", "dibao_household", "dibao_income")
 SERIES = {False: "dibao-urban-standard-dalian", True: "dibao-rural-standard-dalian"}
