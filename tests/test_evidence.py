@@ -182,7 +182,17 @@ def test_default_recorded_at_is_now_in_utc(store):
 def test_public_api_is_insert_only():
     public = {name for name in dir(EvidenceStore) if not name.startswith("_")}
     # erase_worker is the one documented exception: the legal erasure of a departed worker
-    assert public == {"record", "record_many", "rows", "frame", "erase_worker"}
+    # review_item adds a trainer's decision on a question; it edits nothing
+    assert public == {
+        "record",
+        "record_many",
+        "rows",
+        "frame",
+        "erase_worker",
+        "review_item",
+        "set_aside_refs",
+        "item_reviews",
+    }
     for verb in ("update", "delete", "remove", "edit", "clear", "drop"):
         assert not [name for name in public if verb in name]
 

@@ -296,6 +296,8 @@ def test_a_learner_cannot_write_for_a_colleague_or_in_another_name(roles):
         "TRUNCATE evidence",
         "UPDATE appeals SET reason = 'x'",
         "DELETE FROM appeal_decisions",
+        "UPDATE item_reviews SET action = 'restore'",
+        "DELETE FROM item_reviews",
     ],
 )
 def test_nobody_updates_or_deletes(roles, role, sql):
@@ -303,6 +305,23 @@ def test_nobody_updates_or_deletes(roles, role, sql):
     with refused:
         roles.run_as(getattr(roles, role), sql)
     assert _bob_level(roles) == "expert"
+
+
+REVIEW = (
+    "INSERT INTO item_reviews (ref, action, reason, reviewer, recorded_at) "
+    "VALUES ('exercise:a:n:q0', 'set_aside', '我答错了', :who, now())"
+)
+
+
+@pytest.mark.postgres
+def test_a_learner_cannot_set_aside_a_question_but_a_trainer_can(roles):
+    _bob_is_expert(roles)
+    with refused:
+        roles.run_as(roles.alice, REVIEW, who=roles.alice)
+    assert roles.store.set_aside_refs() == frozenset()
+    roles.run_as(roles.trainer, REVIEW, who=roles.trainer)
+    assert roles.store.set_aside_refs() == {"exercise:a:n:q0"}
+    assert roles.run_as(roles.alice, "SELECT count(*) FROM item_reviews").scalar() == 1  # learners read decisions
 
 
 @pytest.mark.postgres

@@ -18,8 +18,9 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .erasure import ERASED_PREFIX
-from .evidence import SOURCES, EvidenceStore, evidence_table, utc_naive
+from .evidence import EvidenceStore, evidence_table, utc_naive
 from .framework import Framework
+from .item_quality import question_table
 from .ratings import RatingRules, rate_sums, superseded_ids
 
 __all__ = ["Aggregates", "aggregate"]
@@ -33,12 +34,13 @@ class Aggregates:
     ratings: pd.DataFrame  # worker_id, domain, RATING_COLUMNS
     trend: pd.DataFrame  # domain, month, score, n_evidence
     worker_trend: pd.DataFrame  # worker_id, month, score, n_evidence
-    questions: pd.DataFrame  # ref, domains, sources, attempts, workers, correct_rate, mean_score
+    questions: pd.DataFrame  # item_quality.QUESTION_COLUMNS
     rows: int  # evidence rows counted (in period, for these workers)
     current: int  # of which not superseded
     date_from: datetime | None
     date_to: datetime | None
     outside: int  # rows in the period that belong to workers not asked for
+    set_aside: frozenset[str] = frozenset()  # questions a trainer has set aside (counted in no rating)
 
 
 def _julian_day(dialect: str):  # noqa: ANN202
@@ -85,7 +87,12 @@ def _read(store: EvidenceStore, *, as_of: datetime, since: datetime | None) -> p
     superseded = set(superseded_ids(frame[until]).tolist())
     keep = until & (frame["day"] >= _julian(since) - 1e-9 if since else True)
     frame = frame[keep]
-    return frame.assign(current=~frame["id"].isin(superseded))
+    set_aside = store.set_aside_refs(as_of)
+    frame.attrs["set_aside"] = set_aside
+    return frame.assign(
+        current=~frame["id"].isin(superseded),
+        set_aside=frame["ref"].isin(set_aside) if set_aside else False,
+    )
 
 
 def aggregate(
@@ -113,7 +120,8 @@ def aggregate(
         wanted |= period["worker_id"].astype(str).str.startswith(ERASED_PREFIX)
     theirs = period[wanted]
     mine = theirs[theirs["domain"].isin(list(domains))] if domains else theirs
-    current = mine[mine["current"]]
+    answered = mine[mine["current"]]  # the item analysis sees set-aside questions too
+    current = answered[~answered["set_aside"]]
     current = current.assign(month=_months(current["day"]))
 
     age = _julian(as_of) - current["day"]
@@ -140,12 +148,13 @@ def aggregate(
         worker_trend=trend("worker_id", current[current["worker_id"].isin(list(workers))])
         if with_worker_trend
         else pd.DataFrame(columns=["worker_id", "month", "score", "n_evidence"]),
-        questions=_questions(current, framework),
+        questions=question_table(answered, framework, rules.item_quality),
         rows=len(mine),
         current=len(current),
         date_from=_moment(first),
         date_to=_moment(last),
         outside=len(period) - len(theirs),
+        set_aside=period.attrs.get("set_aside", frozenset()),
     )
 
 
@@ -160,31 +169,3 @@ def _moment(day: float | None) -> datetime | None:
     if day is None or pd.isna(day):
         return None
     return pd.Timestamp(round((day - UNIX_EPOCH_JULIAN) * 86_400_000_000), unit="us").to_pydatetime()
-
-
-def _questions(rows: pd.DataFrame, framework: Framework) -> pd.DataFrame:
-    columns = ["ref", "domains", "sources", "attempts", "workers", "correct_rate", "mean_score"]
-    if rows.empty:
-        return pd.DataFrame(columns=columns)
-    titles = {d.id: d.title for d in framework.domains}
-    rows = rows.assign(correct=(rows["ratio"] >= 1 - 1e-9).astype(float))
-    grouped = rows.groupby("ref", observed=True)
-    stats = grouped.agg(
-        attempts=("ratio", "size"),
-        workers=("worker_id", "nunique"),
-        correct_rate=("correct", "mean"),
-        mean_score=("ratio", "mean"),
-    )
-    pairs = rows[["ref", "domain", "source"]].drop_duplicates()
-    stats["domains"] = pairs.groupby("ref", observed=True)["domain"].agg(
-        lambda s: "、".join(titles.get(d, d) for d in sorted(set(s)))
-    )
-    stats["sources"] = pairs.groupby("ref", observed=True)["source"].agg(
-        lambda s: "、".join(v for k, v in SOURCES.items() if k in set(s))
-    )
-    stats = (
-        stats.reset_index()
-        .astype({"ref": str})
-        .sort_values(["correct_rate", "mean_score", "attempts", "ref"], ascending=[True, True, False, True])
-    )
-    return stats[columns].reset_index(drop=True)

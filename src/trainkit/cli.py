@@ -694,9 +694,11 @@ def feedback_cmd(assignment: str, course: Path, students: tuple[str, ...], force
     click.echo(f"共生成 {len(pages)} 份反馈。可用 nbgrader release_feedback {assignment} 发给学员。")
 
 
+from .cli_items import items  # noqa: E402  (a group of its own module)
 from .cli_mark import mark  # noqa: E402  (a group of its own module)
 
 main.add_command(mark)
+main.add_command(items)
 
 from .cli_certificate import certificate  # noqa: E402
 

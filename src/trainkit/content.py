@@ -109,7 +109,7 @@ _MESSAGES = {  # pydantic's error types, as a content writer reads them
 }
 
 
-def _message(error: dict) -> str:
+def _message(error: Any) -> str:
     template = _MESSAGES.get(error["type"])
     if template is None:
         return str(error["msg"]).removeprefix("Value error, ")
@@ -128,7 +128,9 @@ def parse(model: type[M], data: Any, path: Path) -> M:
         inner = {e["loc"][:1] for e in errors if len(e["loc"]) > 1}
         # a list whose items failed is also "too short after validation": say only what failed
         errors = [e for e in errors if not (e["type"] == "too_short" and e["loc"][:1] in inner)]
-        raise ContentError([f"{path}: {'.'.join(map(str, e['loc'])) or '(文件)'}: {_message(e)}" for e in errors]) from err
+        raise ContentError(
+            [f"{path}: {'.'.join(map(str, e['loc'])) or '(文件)'}: {_message(e)}" for e in errors]
+        ) from err
 
 
 def load_named(model: type[M], path: Path, *, name_field: str = "id") -> M:

@@ -21,9 +21,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .schema import evidence_table, metadata
+from .schema import evidence_table, item_reviews_table, metadata
 
 __all__ = [
+    "ITEM_ACTIONS",
     "LEARNER_SOURCES",
     "SOURCES",
     "SUPERSEDE_IDENTITY",
@@ -44,6 +45,7 @@ SOURCES = {
     "appeal_outcome": "申诉复核",
 }
 LEARNER_SOURCES = ("self_check", "case_walkthrough")  # what a learner's own kernel may write
+ITEM_ACTIONS = {"set_aside": "搁置（不计入评定）", "restore": "恢复计入"}
 # A row may supersede only an earlier row that agrees on all of these.
 SUPERSEDE_IDENTITY = ("worker_id", "source", "ref", "item_id")
 _SAME_CONTENT = ("worker_id", "item_id", "domain", "source", "ref", "score", "max_score", "supersedes")
@@ -309,6 +311,46 @@ class EvidenceStore:
 
         return erase(self, worker_id, erased_by=erased_by, display_name=display_name)
 
+    def review_item(self, ref: str, *, action: str, reason: str, reviewer: str, at: datetime | None = None) -> int:
+        """Set a question's answers aside (``"set_aside"``) or count them again (``"restore"``):
+        an added record, never an edit; the latest one on ``ref`` holds."""
+        if action not in ITEM_ACTIONS:
+            raise ValueError(f"未知操作 {action}（可用：{', '.join(ITEM_ACTIONS)}）")
+        if not reason.strip():
+            raise ValueError("请写明理由（--reason），例如：答案键有误，已报题库维护人更正")
+        if not ref.strip():
+            raise ValueError("请给出题目编号（ref），可从报告“题目分析”表的题目编号一列复制")
+        row = {
+            "ref": ref.strip(),
+            "action": action,
+            "reason": reason.strip(),
+            "reviewer": reviewer,
+            "recorded_at": utc_naive(at or datetime.now(UTC)),
+        }
+        with self.engine.begin() as conn:
+            return int(conn.execute(sa.insert(item_reviews_table).values(row)).inserted_primary_key[0])
+
+    def set_aside_refs(self, as_of: datetime | None = None) -> frozenset[str]:
+        """The questions whose answers are set aside on ``as_of`` (default: now)."""
+        t = item_reviews_table
+        query = sa.select(t.c.ref, t.c.action).order_by(t.c.recorded_at, t.c.id)
+        if as_of is not None:
+            query = query.where(t.c.recorded_at <= utc_naive(as_of))
+        try:
+            with self.engine.connect() as conn:
+                latest = dict(conn.execute(query).all())
+        except sa.exc.OperationalError as err:  # a read-only copy from before this table: nothing set aside
+            if "no such table" not in str(err):
+                raise
+            return frozenset()
+        return frozenset(ref for ref, action in latest.items() if action == "set_aside")
+
+    def item_reviews(self) -> list[dict[str, Any]]:
+        """Every decision on a question, oldest first (who, when, why)."""
+        t = item_reviews_table
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(sa.select(t).order_by(t.c.recorded_at, t.c.id))]
+
     def frame(
         self,
         *,
@@ -338,6 +380,8 @@ class EvidenceStore:
             df["recorded_at"] = pd.to_datetime(df["recorded_at"], format="ISO8601")
         if "score" in df and "max_score" in df:
             df["ratio"] = (df["score"] / df["max_score"]).astype(float)
+        if "ref" in df:
+            df["set_aside"] = df["ref"].isin(self.set_aside_refs())
         return df
 
 

@@ -29,7 +29,7 @@ from .schema import APPEND_ONLY_TABLES
 __all__ = ["ERASE_SIGNATURE", "grant_roles", "install", "installed", "secure"]
 
 ERASE_SIGNATURE = "trainkit_erase(text, text, text, text, text, timestamp, text, text)"
-VERSION = 1  # raise when the guards or the erase statements change: install() then runs again
+VERSION = 2  # raise when the guards or the erase statements change: install() then runs again
 _ERASE_PARAMS = ("old", "new", "pat", "name_pat", "cleared", "at", "by", "hash")
 _ROLE = re.compile(r"[a-z_][a-z0-9_-]{0,62}")
 
@@ -114,7 +114,8 @@ def grant_roles(conn: sa.Connection, *, learner: str, staff: str) -> None:
         sa.text(f"""
 GRANT USAGE ON SCHEMA {schema} TO {learner_q}, {staff_q};
 REVOKE ALL ON {tables} FROM {learner_q}, {staff_q};
-GRANT SELECT, INSERT ON evidence, appeals, appeal_decisions, marking_plans, marks TO {staff_q};
+GRANT SELECT, INSERT ON evidence, appeals, appeal_decisions, marking_plans, marks, item_reviews TO {staff_q};
+GRANT SELECT ON item_reviews TO {learner_q};
 GRANT SELECT ON erasures, erased_ids TO {staff_q};
 GRANT SELECT, INSERT ON evidence TO {learner_q};
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {learner_q}, {staff_q};

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from .content import casebank_root, parse, read_yaml
 from .evidence import SOURCES, SUPERSEDE_IDENTITY, utc_naive
 from .framework import Framework, load_framework
+from .item_quality import ItemQualityRules
 
 __all__ = [
     "INSUFFICIENT",
@@ -90,6 +91,7 @@ class RatingRules(BaseModel):
     trainer_sources: tuple[str, ...] = Field(min_length=1)
     certainty: float = Field(default=0.9, ge=0, lt=1, description="把握区间的把握程度，如 0.9；0 即不看区间")
     thresholds: Thresholds
+    item_quality: ItemQualityRules = ItemQualityRules()
 
     @field_validator("trainer_sources")
     @classmethod
@@ -114,9 +116,17 @@ def load_rating_rules() -> RatingRules:
     return parse(RatingRules, read_yaml(path), path)
 
 
-def current_evidence(evidence: pd.DataFrame) -> pd.DataFrame:
-    """The rows no later row validly supersedes (a regrade replaces what it supersedes)."""
-    return evidence[~evidence["id"].isin(superseded_ids(evidence))]
+def current_evidence(evidence: pd.DataFrame, *, counting: bool = True) -> pd.DataFrame:
+    """The rows no later row validly supersedes (a regrade replaces what it supersedes).
+
+    ``counting`` also leaves out the answers to questions a trainer has set aside (a
+    ``set_aside`` column, as :meth:`EvidenceStore.frame` gives): they count toward no rating,
+    but the item analysis still shows them.
+    """
+    rows = evidence[~evidence["id"].isin(superseded_ids(evidence))]
+    if counting and "set_aside" in rows:
+        rows = rows[~rows["set_aside"].astype(bool)]
+    return rows
 
 
 def superseded_ids(evidence: pd.DataFrame) -> pd.Series:

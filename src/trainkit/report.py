@@ -27,8 +27,9 @@ from markupsafe import Markup, escape
 
 from .aggregate import Aggregates, aggregate
 from .atomic import check_target, write_text
-from .evidence import SOURCES, EvidenceStore, utc_naive
+from .evidence import EvidenceStore, utc_naive
 from .framework import Framework, load_framework
+from .item_quality import question_table
 from .lessons import Lesson, load_lessons
 from .ratings import (
     INSUFFICIENT,
@@ -42,7 +43,7 @@ from .ratings import (
 from .refs import describe_many, shorten
 from .report_charts import line_chart, months_of, radar
 from .report_excel import Level, Percent, write_workbook
-from .report_format import date_text, number, percent
+from .report_format import date_text, missing, number, percent
 from .roster import Worker
 
 __all__ = ["ReportSummary", "assess", "build_report", "question_stats", "select_workers"]
@@ -193,33 +194,15 @@ def build_report(
     )
 
 
-def question_stats(evidence: pd.DataFrame, *, framework: Framework | None = None) -> pd.DataFrame:
-    """Per question (``ref``): attempts, workers, share answered fully right, mean score.
-
-    Superseded rows are left out. Sorted worst first: the questions most workers miss.
-    """
-    framework = framework or load_framework()
-    columns = ["ref", "domains", "sources", "attempts", "workers", "correct_rate", "mean_score"]
-    rows = current_evidence(evidence)
-    if rows.empty:
-        return pd.DataFrame(columns=columns)
-    titles = {d.id: d.title for d in framework.domains}
-    ratio = rows["score"].astype(float) / rows["max_score"].astype(float)
-    rows = rows.assign(ratio=ratio, correct=ratio >= 1 - 1e-9)
-    stats = (
-        rows.groupby("ref", sort=True)
-        .agg(
-            domains=("domain", lambda s: "、".join(titles.get(d, d) for d in dict.fromkeys(s))),
-            sources=("source", lambda s: "、".join(SOURCES.get(x, x) for x in dict.fromkeys(s))),
-            attempts=("ratio", "size"),
-            workers=("worker_id", "nunique"),
-            correct_rate=("correct", "mean"),
-            mean_score=("ratio", "mean"),
-        )
-        .reset_index()
-    )
-    stats = stats.sort_values(["correct_rate", "mean_score", "attempts", "ref"], ascending=[True, True, False, True])
-    return stats[columns].reset_index(drop=True)
+def question_stats(
+    evidence: pd.DataFrame, *, framework: Framework | None = None, rules: RatingRules | None = None
+) -> pd.DataFrame:
+    """Per question (``ref``): attempts, workers, share fully right, mean score, discrimination
+    and flags (:func:`~trainkit.item_quality.question_table`). Superseded rows are left out;
+    set-aside questions are kept. Sorted worst first: the questions most workers miss."""
+    rules = rules or load_rating_rules()
+    rows = current_evidence(evidence, counting=False)
+    return question_table(rows, framework or load_framework(), rules.item_quality)
 
 
 # -- what the report shows ---------------------------------------------------------------
@@ -403,7 +386,20 @@ class _ReportView:
         """Each question with its text: shortened for the page, in full for the hover and Excel."""
         rows = self.questions.to_dict(orient="records")
         full = describe_many(r["ref"] for r in rows)
-        return [{**r, "full": full[r["ref"]], "text": shorten(full[r["ref"]])} for r in rows]
+        aside = self.agg.set_aside
+        return [
+            {
+                **r,
+                "full": full[r["ref"]],
+                "text": shorten(full[r["ref"]]),
+                "note": "；".join(x for x in (r["flags"], "已搁置，不计入评定" if r["ref"] in aside else "") if x),
+            }
+            for r in rows
+        ]
+
+    def flagged_rows(self) -> list[dict[str, Any]]:
+        """The questions the item analysis asks a trainer to look at, and those already set aside."""
+        return [q for q in self.question_rows() if q["note"]]
 
     def sheets(self) -> dict[str, tuple[list[str], list[list[Any]]]]:
         """The workbook: sheet title → (Chinese headers, rows)."""
@@ -451,6 +447,9 @@ class _ReportView:
                 q["workers"],
                 Percent(q["correct_rate"]),
                 Percent(q["mean_score"]),
+                None if missing(q["discrimination"]) else round(float(q["discrimination"]), 2),
+                Percent(q["strong_miss"]),
+                q["note"],
                 q["ref"],
             ]
             for q in self.question_rows()
@@ -483,7 +482,19 @@ class _ReportView:
                 detail,
             ),
             "题目分析": (
-                ["题目", "领域", "证据来源", "作答次数", "作答人数", "答对率", "平均得分率", "题目编号"],
+                [
+                    "题目",
+                    "领域",
+                    "证据来源",
+                    "作答次数",
+                    "作答人数",
+                    "答对率",
+                    "平均得分率",
+                    "区分度",
+                    "强组答错率",
+                    "提示",
+                    "题目编号",
+                ],
                 questions,
             ),
             "趋势": (["月份", "领域", "平均得分率", "证据条数"], trend),
@@ -513,6 +524,7 @@ def _render(*, title: str, outside_roster: int, view: _ReportView) -> str:
         domain_gaps=view.domain_gaps(),
         trend_rows=view.trend_rows(),
         questions=view.question_rows(),
+        flagged=view.flagged_rows(),
         rules=view.rules,
         explanation=view.rules.explanation_text(),
         thresholds=[(view.levels[lv].title, bar) for lv, bar in view.rules.thresholds.ordered()],

@@ -13,6 +13,7 @@ __all__ = [
     "erased_ids_table",
     "erasures_table",
     "evidence_table",
+    "item_reviews_table",
     "marking_plans_table",
     "marks_table",
     "metadata",
@@ -111,4 +112,26 @@ marks_table = sa.Table(
 )
 
 
-APPEND_ONLY_TABLES = ("evidence", "appeals", "appeal_decisions", "erasures", "erased_ids", "marking_plans", "marks")
+# A trainer's decision on a question the item analysis flagged: its answers set aside (they count
+# toward no rating) or restored. The latest decision on a ref holds; nothing is edited.
+item_reviews_table = sa.Table(
+    "item_reviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ref", sa.String(200), nullable=False, index=True),
+    sa.Column("action", sa.String(16), nullable=False),  # set_aside | restore
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("reviewer", sa.String(64), nullable=False),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+)
+
+APPEND_ONLY_TABLES = (
+    "evidence",
+    "appeals",
+    "appeal_decisions",
+    "erasures",
+    "erased_ids",
+    "marking_plans",
+    "marks",
+    "item_reviews",
+)
