@@ -31,8 +31,10 @@ GRADE_TITLES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
 
 def texts(codes: np.ndarray, table: list[str]) -> pd.Categorical:
     """``table[code]`` for every row (-1: missing), as a categorical column."""
-    distinct, inverse = np.unique(np.asarray(table, dtype=str), return_inverse=True)
     codes = np.asarray(codes)
+    if not len(table):
+        return pd.Categorical.from_codes(np.full(len(codes), -1), categories=pd.Index([], dtype=str))
+    distinct, inverse = np.unique(np.asarray(table, dtype=str), return_inverse=True)
     return pd.Categorical.from_codes(np.where(codes >= 0, inverse[np.maximum(codes, 0)], -1), categories=distinct)
 
 
@@ -50,16 +52,27 @@ def step(n: int, *pairs: tuple[np.ndarray, str]) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=names)
 
 
+def _arrow_text(column: pd.Series) -> pa.Array:
+    """A text column as Arrow strings (zero-copy for the register's own string columns)."""
+    try:
+        values = pa.array(column.array)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        values = pa.array(column.astype(object).to_numpy(), from_pandas=True, type=pa.string())
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = pa.array(column.astype(object).to_numpy(), from_pandas=True, type=pa.string())
+    return values.cast(pa.string())
+
+
 def labels(residents: pd.DataFrame) -> pd.arrays.ArrowStringArray:
     """Each resident as a reason names them (``member_label``): 王秀英（申请人，67岁）."""
-    relations = list(RELATION_TITLES)
-    relation = pa.array(residents["relation"].astype(str).to_numpy(), type=pa.string())
-    at = pd.Index(relations).get_indexer(residents["relation"].astype(object).to_numpy())
-    known = pa.array(at >= 0)
-    title = pa.array([RELATION_TITLES[r] for r in relations], type=pa.string()).take(pa.array(np.maximum(at, 0)))
-    title = pc.if_else(known, title, relation)
+    relation = _arrow_text(residents["relation"])
+    relations = pa.array(list(RELATION_TITLES), type=pa.string())
+    at = pc.index_in(relation, value_set=relations)
+    title = pc.coalesce(pa.array(list(RELATION_TITLES.values()), type=pa.string()).take(at), relation)
     age = pc.cast(pa.array(residents["age"].to_numpy(dtype=np.int64)), pa.string())
-    name = pc.fill_null(pa.array(residents["name"].astype(object).to_numpy(), type=pa.string(), from_pandas=True), "")
+    name = pc.fill_null(_arrow_text(residents["name"]), "")
     named = pc.binary_join_element_wise(name, "（", title, "，", age, "岁）", "")
     plain = pc.binary_join_element_wise(title, "（", age, "岁）", "")
     return pd.arrays.ArrowStringArray(pa.chunked_array([pc.if_else(pc.not_equal(name, ""), named, plain)]))
@@ -74,7 +87,12 @@ def cards(residents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     disabled = (kind >= 0) & ~np.isnan(grade)
     names = [f"{KIND_TITLES[k]}残疾{GRADE_TITLES[g]}" for k in kinds for g in GRADE_TITLES]
     code = np.maximum(kind, 0) * len(GRADE_TITLES) + np.clip(np.nan_to_num(grade, nan=1), 1, 4).astype(int) - 1
-    return disabled, np.where(disabled, kind, -1), np.where(disabled, grade, np.nan), texts(np.where(disabled, code, -1), names)
+    return (
+        disabled,
+        np.where(disabled, kind, -1),
+        np.where(disabled, grade, np.nan),
+        texts(np.where(disabled, code, -1), names),
+    )
 
 
 def figure_table(

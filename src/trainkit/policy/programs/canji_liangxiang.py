@@ -65,7 +65,8 @@ REASONS = {
     "living_gap": Because("{living_gap}", missing=True),
     "care": Because("残疾等级为{grade}，属于重度残疾，符合重度残疾人护理补贴条件", reference=SCHEME),
     "care_extension": Because(
-        "{card}不属于一至二级重度残疾；护理补贴可由地方扩大到非重度智力、精神残疾人，大连是否扩大未核实", reference=SCHEME
+        "{card}不属于一至二级重度残疾；护理补贴可由地方扩大到非重度智力、精神残疾人，大连是否扩大未核实",
+        reference=SCHEME,
     ),
     "no_care": Because("{card}不属于一至二级重度残疾，不符合重度残疾人护理补贴条件", reference=SCHEME),
     "care_gap": Because("{care_gap}", missing=True),
@@ -84,6 +85,7 @@ REASONS = {
     "both": Because(f"生活补贴和护理补贴都符合。{_AMOUNT}", reference=SCHEME),
     "living_only": Because(f"符合困难残疾人生活补贴条件。{_AMOUNT}", reference=SCHEME),
     "care_only": Because(f"符合重度残疾人护理补贴条件。{_AMOUNT}", reference=SCHEME),
+    "no_card_neither": Because("未登记残疾人证，两项补贴都不符合", reference=SCHEME),
     "neither": Because("持残疾人证，但家庭未享受低保、也不是一至二级重度残疾，两项补贴都不符合", reference=SCHEME),
 }
 STEPS = (
@@ -104,8 +106,14 @@ def _routes(households: pd.DataFrame, residents: pd.DataFrame) -> dict[str, np.n
     dibao = at_home(households, residents, receiving(households, "dibao"))
     severe = disabled & np.isin(grade, SEVERE_GRADES)
     extension = disabled & ~severe & np.isin(kind, [list(KIND_TITLES).index(k) for k in EXTENSION_KINDS])
-    return {"disabled": disabled, "living": disabled & dibao, "care": severe, "extension": extension,
-            "grade": grade, "card": card}
+    return {
+        "disabled": disabled,
+        "living": disabled & dibao,
+        "care": severe,
+        "extension": extension,
+        "grade": grade,
+        "card": card,
+    }
 
 
 def qualifies(household: Household, member: Member) -> dict[str, bool | None]:
@@ -152,7 +160,9 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "card_step": step(n, (~disabled, "no_card"), (disabled, "card")),
             "living_step": step(n, (disabled & living, "living"), (disabled & ~living, "no_living")),
             "living_gap_step": step(n, (living, "living_gap")),
-            "care_step": step(n, (care, "care"), (extension, "care_extension"), (disabled & ~care & ~extension, "no_care")),
+            "care_step": step(
+                n, (care, "care"), (extension, "care_extension"), (disabled & ~care & ~extension, "no_care")
+            ),
             "care_gap_step": step(n, (care, "care_gap")),
             "example_step": step(n, (disabled, "example")),
             "extension_step": step(n, (extension & paid, "extension_too"), (extension & ~paid, "extension_only")),
@@ -162,6 +172,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
                 (living & ~care, "living_only"),
                 (care & ~living, "care_only"),
                 (disabled & ~paid & ~extension, "neither"),
+                (~disabled, "no_card_neither"),
             ),
             "label": labels(residents),
             "card": route["card"],

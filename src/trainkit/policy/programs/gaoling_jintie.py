@@ -74,9 +74,12 @@ REASONS = {
         f"{{on}} 已过登记期：{_SPAN}；尚未登记的请尽快登记，逾期登记能否补发未核实（U），请向社区确认", **_RULES
     ),
     "tier_unknown": Because("{tier_missing}", missing=True),
-    "tier": Because("{age}周岁，{tier_title}：每月 {tier} 元（{tier_since} 起执行，{tier_status}）", param="tier_param"),
+    "tier": Because(
+        "{age}周岁，{tier_title}：每月 {tier} 元（{tier_since} 起执行，{tier_status}）", param="tier_param"
+    ),
     "centenarian": Because(
-        "{age}周岁，百岁老人的高龄津贴与大连市城市低保标准相同（{tier_since} 起执行，{tier_status}）", param="tier_param"
+        "{age}周岁，百岁老人的高龄津贴与大连市城市低保标准相同（{tier_since} 起执行，{tier_status}）",
+        param="tier_param",
     ),
     "dibao_unknown": Because("{dibao_missing}", missing=True),
     "dibao": Because(
@@ -84,7 +87,19 @@ REASONS = {
         param="dibao_param",
     ),
 }
-STEPS = ("refused_step", "subject_step", "rules_step", "hukou", "age_step", "window", "tier_step", "dibao_step")
+# Before turning 80 and not yet inside the registration window, the window is said before the
+# age, so that the last reason — the one an outreach list shows — is why: too young.
+STEPS = (
+    "refused_step",
+    "subject_step",
+    "rules_step",
+    "hukou",
+    "early_window",
+    "age_step",
+    "window",
+    "tier_step",
+    "dibao_step",
+)
 
 
 def _ymd(dates: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -140,9 +155,19 @@ def registration_opens(birth: dt.date) -> dt.date:
 
 
 def _text(days: np.ndarray, where: np.ndarray) -> pd.Categorical:
-    """Dates as text where ``where`` (missing elsewhere), worded once per distinct day."""
-    distinct, inverse = np.unique(days, return_inverse=True)
-    return texts(np.where(where, inverse, -1), list(np.datetime_as_string(distinct, unit="D")))
+    """Dates as text where ``where`` (missing elsewhere), worded once per distinct day (no sort:
+    the days of a register span a few decades)."""
+    number = days.astype(np.int64)
+    if not where.any():
+        return texts(np.full(len(days), -1), [])
+    low = number[where].min()
+    offset = np.where(where, number - low, 0)
+    present = np.zeros(offset.max() + 1, dtype=bool)
+    present[offset[where]] = True
+    code = np.cumsum(present) - 1
+    distinct = (np.flatnonzero(present) + low).astype("datetime64[D]")
+    words = pd.Index(np.datetime_as_string(distinct, unit="D"), dtype=str)  # distinct and ordered already
+    return pd.Categorical.from_codes(np.where(where, code[offset], -1), categories=words)
 
 
 def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
@@ -193,17 +218,15 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "rules_step": step(n, (decided & gap, "rules_unknown"), (open_, "rules")),
             "hukou": step(n, (open_ & ~local, "outsider"), (open_ & local, "local")),
             "age_step": step(n, (young, "young")),
+            "early_window": step(
+                n, (young & ~dated, "window_undated"), (young & dated & (today < opens), "window_before")
+            ),
             "window": step(
                 n,
-                (windowed & ~dated, "window_undated"),
                 (windowed & dated & (today >= birthday), "window_past"),
-                (windowed & dated & (today < birthday), "window_open"),
-                (windowed & dated & (today < opens), "window_before"),
+                (windowed & dated & (today < birthday) & (today >= opens), "window_open"),
             ),
-            "tier_step": step(
-                n,
-                (grown & ~tier_known, "tier_unknown"), (ordinary, "tier"), (hundred, "centenarian")
-            ),
+            "tier_step": step(n, (grown & ~tier_known, "tier_unknown"), (ordinary, "tier"), (hundred, "centenarian")),
             "dibao_step": step(n, (hundred & ~dibao_known, "dibao_unknown"), (centenarian_paid, "dibao")),
             "label": labels(residents),
             "on": constant(n, on),

@@ -117,7 +117,9 @@ REASONS = {
         for k in _UNCOUNTED
     },
     "own_income": Because("{label}本人月可计收入 {income} 元", reference=_INCOME),
-    "dibao": Because("{dibao_title}：{dibao} {dibao_unit}（{dibao_since} 起执行，{dibao_status}）", param="dibao_param"),
+    "dibao": Because(
+        "{dibao_title}：{dibao} {dibao_unit}（{dibao_since} 起执行，{dibao_status}）", param="dibao_param"
+    ),
     "dibao_unknown": Because("{dibao_missing}", missing=True),
     "property_failed_anyway": Because("财产状况不符合当地特困人员财产规定，不属于无生活来源", citation=ART_14),
     "over": Because("月可计收入 {income} 元不低于低保标准 {dibao} 元，不属于无生活来源", citation=ART_14),
@@ -162,7 +164,9 @@ def rules_version(on: dt.date) -> tuple[Parameter, DatedValue, int]:
     series = load_parameter(VERSION_SERIES)
     value = series.at(on)
     if value.value is None:
-        raise ValueError(REASONS["version_missing"].text.format(version_param=VERSION_SERIES, version_since=value.effective))
+        raise ValueError(
+            REASONS["version_missing"].text.format(version_param=VERSION_SERIES, version_since=value.effective)
+        )
     year = int(value.value)
     if year not in VERSIONS:
         raise ValueError(REASONS["version_unknown"].text.format(version_param=VERSION_SERIES, year=year))
@@ -174,9 +178,7 @@ def _capacity(residents: pd.DataFrame, version: Version) -> tuple[np.ndarray, np
     age = residents["age"].to_numpy()
     disabled, kind, grade, card = cards(residents)
     lightest = np.array([version.grades.get(k, 0) for k in KIND_TITLES])[np.maximum(kind, 0)]
-    code = np.select(
-        [age >= OLD_AGE, age < MINOR_AGE, ~disabled, grade <= lightest], CAPACITY[:4], default=CAPACITY[4]
-    )
+    code = np.select([age >= OLD_AGE, age < MINOR_AGE, ~disabled, grade <= lightest], CAPACITY[:4], default=CAPACITY[4])
     return code, card
 
 
@@ -209,7 +211,9 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             {
                 **common,
                 "eligible": np.full(n, NOT_APPLICABLE, dtype=object),
-                "version_step": step(n, (np.ones(n, dtype=bool), "version_missing" if year is None else "version_unknown")),
+                "version_step": step(
+                    n, (np.ones(n, dtype=bool), "version_missing" if year is None else "version_unknown")
+                ),
             }
         )
         return Outcome(rows=rows, steps=("version_step",))
@@ -233,7 +237,9 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     over = tested & known & (income >= line)
     under = tested & known & ~over
     reached = under & ~failed & ~unknown  # the three tests met: the amount is looked up
-    standard = spread(figure_table([STANDARD[False], STANDARD[True]], on, "standard", before_first_is_gap=True), rural.astype(int))
+    standard = spread(
+        figure_table([STANDARD[False], STANDARD[True]], on, "standard", before_first_is_gap=True), rural.astype(int)
+    )
     paid = reached & ~np.isnan(standard["standard"])
 
     eligible = np.full(n, None, dtype=object)
@@ -244,8 +250,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     everyone = np.ones(n, dtype=bool)
     uncounted = {
         f"uncounted_{k.id}": step(
-            n,
-            (tested & (residents[f"income_{k.id}"].fillna(0).to_numpy(dtype=float) > 0), f"uncounted_{k.id}")
+            n, (tested & (residents[f"income_{k.id}"].fillna(0).to_numpy(dtype=float) > 0), f"uncounted_{k.id}")
         )
         for k in _UNCOUNTED
     }
@@ -256,7 +261,9 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "amount": amount,
             "version_step": step(n, (everyone, "version")),
             "capacity": step(n, *((capacity == code, code) for code in CAPACITY)),
-            "supporters_step": step(n, (everyone, "able"), (supporters == "none", "none"), (supporters == "unable", "unable")),
+            "supporters_step": step(
+                n, (everyone, "able"), (supporters == "none", "none"), (supporters == "unable", "unable")
+            ),
             "joint": step(n, (~tested, "not_both")),
             **uncounted,
             "income_step": step(n, (tested, "own_income")),
@@ -269,7 +276,9 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "threshold": step(n, (over, "over"), (under, "under")),
             "property_step": step(
                 n,
-                (under & failed, "property_failed"), (under & unknown, "property_unchecked"), (reached, "property_passed")
+                (under & failed, "property_failed"),
+                (under & unknown, "property_unchecked"),
+                (reached, "property_passed"),
             ),
             "standard_step": step(n, (paid, "standard"), (reached & ~paid, "standard_unknown")),
             "apply_step": step(n, (paid, "apply")),
