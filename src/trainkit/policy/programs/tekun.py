@@ -83,7 +83,6 @@ VERSIONS = {
     2016: Version(2016, {"intellectual": 2, "psychiatric": 2, "physical": 1}),
     2021: Version(2021, {"intellectual": 3, "psychiatric": 3, "physical": 2, "visual": 1}),
 }
-DISABILITY_GRADES = {year: version.grades for year, version in VERSIONS.items()}  # as earlier releases named it
 
 _REF = {"param": "version_param"}  # the reference of the 认定办法 version in force
 _INCOME = vocabulary().income_reference
