@@ -20,15 +20,16 @@ import pytest
 
 from trainkit.district import agreement
 from trainkit.district.agreement import compare
-from trainkit.district.columnar import COLUMNS, load_screens
-from trainkit.district.screen import screen_program
+from trainkit.district.columnar import COLUMNS
 from trainkit.district.register import (
     FP_COLUMNS,
     HOUSEHOLD_COLUMNS,
     MEMBER_COLUMNS,
     households_from_register,
     read_register,
+    residents_on,
 )
+from trainkit.district.screen import screen_program
 from trainkit.district.synth import synthesize, write
 from trainkit.policy import PROGRAMS, BeforeFirstDate, load_parameter
 from trainkit.policy.household import FamilyPlanning, Household, Member, vocabulary
@@ -250,7 +251,7 @@ def _register_of(households: list[Household]) -> tuple[pd.DataFrame, pd.DataFram
 def _screen(program: str, hh: pd.DataFrame, rs: pd.DataFrame, on: dt.date) -> pd.DataFrame:
     out = screen_program(program, hh, rs, on)
     assert list(out.columns) == COLUMNS
-    assert len(out) == (len(rs) if program in PERSON_LEVEL else len(hh))
+    assert len(out) == (len(residents_on(rs, on)) if program in PERSON_LEVEL else len(hh))  # the unborn are not there
     return out
 
 
@@ -282,8 +283,8 @@ def _expected(program: str, on: dt.date) -> set:
         return {True, False, None} if figures and known("tekun-urban-standard-dalian") else {False, None}
     if program == "linshi_jiuzhu":
         return {True, False, None}
-    if program == "gaoling_jintie":
-        return {True, False, "n/a"} if known("gaoling-jintie-80-84-dalian") else {None, "n/a"}
+    if program == "gaoling_jintie":  # ages come from the birth dates: never one that disagrees ("n/a")
+        return {True, False} if known("gaoling-jintie-80-84-dalian") else {None}
     return {True, False, None, "n/a"} if known("tefu-bereaved-urban-national") else {False, None, "n/a"}
 
 
@@ -355,7 +356,7 @@ def test_a_date_before_the_first_figure_raises_like_the_rule(program):
     on = FIRST[program] - dt.timedelta(days=1)
     hh, rs = _enrich(synthesize(60, seed=3, on=on), on, 3)
     with pytest.raises(BeforeFirstDate):
-        load_screens()[program](hh, rs, on)
+        screen_program(program, hh, rs, on)
     planned = hh[hh["fp_only_child"].notna()]["household_id"].tolist()
     record = next(iter(households_from_register(hh, rs, planned[:1] if program == "jisheng_tefu" else None)))
     with pytest.raises(BeforeFirstDate):
@@ -450,8 +451,9 @@ def test_tekun_by_hand():
         assert compare(hh, rs, on, sample=4, programs=["tekun"]) == []
 
 
-def test_tekun_second_applicant_is_decided_as_the_household_reads_it():
-    # two members marked applicant: as_applicant leaves the household as it is, so the rule reads the first
+def test_tekun_two_applicants_are_each_decided_on_their_own_facts():
+    # two members marked applicant is a data error (the screen lists it, never decides it); the
+    # program itself decides each person on their own facts, never the first applicant's
     hh, rs = _frames(
         [{"household_id": "A", "property_check": "passed"}],
         [
@@ -460,8 +462,8 @@ def test_tekun_second_applicant_is_decided_as_the_household_reads_it():
         ],
     )
     out = _screen("tekun", hh, rs, dt.date(2025, 8, 1))
-    assert _row(out, "A", 1) == (True, 2022.0)
-    assert compare(hh, rs, dt.date(2025, 8, 1), sample=1, programs=["tekun"]) == []
+    assert _row(out, "A", 0) == (True, 2022.0)  # 70: 无劳动能力, no supporters, no income
+    assert _row(out, "A", 1) == (False, None)  # 30, no disability: can work
 
 
 # ── hand-worked: 临时救助 ────────────────────────────────────────────────────
@@ -519,7 +521,7 @@ def test_gaoling_jintie_by_hand():
     for a, amount in ages.items():
         assert _row(out, f"H{a}", 0) == (amount is not None, amount), a
     assert _row(out, "H80", 1) == (False, None)  # 户籍不在大连
-    assert _row(out, "W", 0) == ("n/a", None)  # 80 does not agree with a birth on 1946-01-15
+    assert _row(out, "W", 0) == (False, None)  # the screen ages from the birth date: 79 on the day, not 80
     assert _row(out, "B", 0) == (False, None)
     assert compare(hh, rs, nov, sample=len(hh), programs=["gaoling_jintie"]) == []
 
@@ -531,14 +533,14 @@ def test_gaoling_jintie_by_hand():
     assert "登记期" in before["reason"].iloc[0]
     one["age"] = 80
     assert _row(_screen("gaoling_jintie", hb, one, dt.date(2026, 1, 15)), "B", 0) == (True, 30.0)
-    # 29 February: the year completes on 1 March in a common year
-    leap = one.assign(birth_date=[dt.date(1948, 2, 29)], age=[80])
+    # 29 February: the year completes on 1 March in a common year (84 → 85, the next tier)
+    leap = one.assign(birth_date=[dt.date(1944, 2, 29)], age=[84])
     assert _row(_screen("gaoling_jintie", hb, leap, dt.date(2029, 2, 28)), "B", 0) == (True, 30.0)
-    assert _row(_screen("gaoling_jintie", hb, leap, dt.date(2029, 3, 1)), "B", 0) == ("n/a", None)
+    assert _row(_screen("gaoling_jintie", hb, leap, dt.date(2029, 3, 1)), "B", 0) == (True, 50.0)
     for on in (dt.date(2029, 2, 28), dt.date(2029, 3, 1)):
         assert compare(hb, leap, on, sample=1, programs=["gaoling_jintie"]) == []
     # after the 办法's five years: 待核实
-    assert _outcomes(_screen("gaoling_jintie", hh, rs, dt.date(2030, 10, 1))) == {None, "n/a"}
+    assert _outcomes(_screen("gaoling_jintie", hh, rs, dt.date(2030, 10, 1))) == {None}
 
 
 # ── hand-worked: 计划生育家庭特别扶助 ──────────────────────────────────────────

@@ -7,21 +7,31 @@
 
 Who qualifies is decided (符合/不符合); how much is not: Dalian's amounts are not in the
 kit (gap series), so the amount is always ``None`` and ``missing`` says where to confirm
-it. A Shanghai figure appears only as a labelled example, never as the amount.
+it. A Shanghai figure appears only as a labelled example, never as the amount. One row per
+resident, each decided as if they applied (the household's 低保 shared).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from ..decision import Decision, Reason
-from ..household import Household, Member
-from ..parameters import Parameter, Reference, load_parameter
+import numpy as np
+import pandas as pd
 
-__all__ = ["evaluate", "qualifies"]
+from ..columns import at_home, figure_columns, receiving
+from ..frames import frames_of
+from ..household import Household, Member
+from ..outcome import Because, Outcome, money
+from ..parameters import Reference, load_parameter
+from . import household_rule
+from ._person import GRADE_TITLES, KIND_TITLES, cards, labels, step, texts
+
+__all__ = ["decide", "evaluate", "qualifies"]
 
 PROGRAM = "canji_liangxiang"
 TITLE = "残疾人两项补贴"
+AMOUNT = "每月补贴"  # how a decision's amount is named to the learner (never an amount: Dalian's is a gap)
+PERIOD = "month"
 # casebank/framework.yaml has no item for the two disability subsidies; the closest is the
 # 低保 application (生活补贴 follows from 低保 status, both are taken at the 街道 window).
 DOMAIN = "social_assistance"
@@ -31,16 +41,6 @@ LIVING = "canji-shenghuo-butie-dalian"
 CARE = {1: "canji-huli-butie-grade1-dalian", 2: "canji-huli-butie-grade2-dalian"}
 SEVERE_GRADES = (1, 2)
 EXTENSION_KINDS = ("intellectual", "psychiatric")
-KIND_TITLES = {
-    "physical": "肢体",
-    "intellectual": "智力",
-    "psychiatric": "精神",
-    "visual": "视力",
-    "hearing": "听力",
-    "speech": "言语",
-    "multiple": "多重",
-}
-GRADE_TITLES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
 
 SCHEME = Reference(
     title="《国务院关于全面建立困难残疾人生活补贴和重度残疾人护理补贴制度的意见》（国发〔2015〕52号）政策解读（湖南省民政部门网站）",
@@ -52,95 +52,136 @@ SHANGHAI = Reference(
     href="https://fgw.sh.gov.cn/rysf/20201230/a282da23ed644794b23d4017d60c16b4.html",
     status="V",
 )
-SHANGHAI_EXAMPLE = Reason(
-    "示例：上海 2021 年生活补贴每月 410 元（低保家庭）/ 290 元（低收入家庭），护理补贴每月 300 元（一级）/ "
-    "150 元（二级及三级智力、精神残疾），非大连标准，不能用于计算大连的补贴",
-    reference=SHANGHAI,
-)
 WINDOW = "区残联或街道残联专职委员"
+_AMOUNT = "补贴金额：大连市标准未收录，结论只说明符合哪一项，金额待核实"
+
+REASONS = {
+    "no_card": Because("{label}未登记残疾人证，两项补贴都以持有残疾人证为前提", reference=SCHEME),
+    "card": Because("{label}持残疾人证：{card}（按第二代残疾人证登记的等级判断）", reference=SCHEME),
+    "living": Because("家庭正在享受低保，本人属于低保家庭中的残疾人，符合困难残疾人生活补贴条件", reference=SCHEME),
+    "no_living": Because(
+        "家庭未享受低保，不符合困难残疾人生活补贴条件（有的地方扩大到低收入家庭，大连是否扩大未核实）", reference=SCHEME
+    ),
+    "living_gap": Because("{living_gap}", missing=True),
+    "care": Because("残疾等级为{grade}，属于重度残疾，符合重度残疾人护理补贴条件", reference=SCHEME),
+    "care_extension": Because(
+        "{card}不属于一至二级重度残疾；护理补贴可由地方扩大到非重度智力、精神残疾人，大连是否扩大未核实",
+        reference=SCHEME,
+    ),
+    "no_care": Because("{card}不属于一至二级重度残疾，不符合重度残疾人护理补贴条件", reference=SCHEME),
+    "care_gap": Because("{care_gap}", missing=True),
+    "example": Because(
+        "示例：上海 2021 年生活补贴每月 410 元（低保家庭）/ 290 元（低收入家庭），护理补贴每月 300 元（一级）/ "
+        "150 元（二级及三级智力、精神残疾），非大连标准，不能用于计算大连的补贴",
+        reference=SHANGHAI,
+    ),
+    "extension_too": Because(f"非重度智力、精神残疾人能否享受护理补贴：请向{WINDOW}核实大连是否扩大范围", missing=True),
+    "extension_only": Because(
+        f"非重度智力、精神残疾人能否享受护理补贴：请向{WINDOW}核实大连是否将护理补贴扩大到本人的类别和等级，"
+        "以及适用的补贴标准",
+        missing=True,
+    ),
+    # the conclusion, worded so that it says which subsidy (the decisive reason of an outreach row)
+    "both": Because(f"生活补贴和护理补贴都符合。{_AMOUNT}", reference=SCHEME),
+    "living_only": Because(f"符合困难残疾人生活补贴条件。{_AMOUNT}", reference=SCHEME),
+    "care_only": Because(f"符合重度残疾人护理补贴条件。{_AMOUNT}", reference=SCHEME),
+    "no_card_neither": Because("未登记残疾人证，两项补贴都不符合", reference=SCHEME),
+    "neither": Because("持残疾人证，但家庭未享受低保、也不是一至二级重度残疾，两项补贴都不符合", reference=SCHEME),
+}
+STEPS = (
+    "card_step",
+    "living_step",
+    "living_gap_step",
+    "care_step",
+    "care_gap_step",
+    "example_step",
+    "extension_step",
+    "conclusion",
+)
+
+
+def _routes(households: pd.DataFrame, residents: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per resident: has a card, 生活补贴 (bool), 护理补贴 yes / local extension, the card's grade and title."""
+    disabled, kind, grade, card = cards(residents)
+    dibao = at_home(households, residents, receiving(households, "dibao"))
+    severe = disabled & np.isin(grade, SEVERE_GRADES)
+    extension = disabled & ~severe & np.isin(kind, [list(KIND_TITLES).index(k) for k in EXTENSION_KINDS])
+    return {
+        "disabled": disabled,
+        "living": disabled & dibao,
+        "care": severe,
+        "extension": extension,
+        "grade": grade,
+        "card": card,
+    }
 
 
 def qualifies(household: Household, member: Member) -> dict[str, bool | None]:
     """``{"living": …, "care": …}``: True qualifies, False does not, None is a local extension."""
-    d = member.disability
-    if d is None:
-        return {"living": False, "care": False}
-    living = "dibao" in household.receives
-    if d.grade in SEVERE_GRADES:
-        care: bool | None = True
-    elif d.kind in EXTENSION_KINDS:
-        care = None
-    else:
-        care = False
-    return {"living": living, "care": care}
+    homes, residents = frames_of(household)
+    at = next((i for i, m in enumerate(household.members) if m is member), household.members.index(member))
+    route = _routes(homes.assign(household_id=0), residents.assign(household_id=0))
+    care = None if route["extension"][at] else bool(route["care"][at])
+    return {"living": bool(route["living"][at]), "care": care}
 
 
-def _gap(param: Parameter, on: dt.date) -> str:
-    value = param.at(on)
-    return value.missing if value.value is None else f"{param.title}：{value.value} {param.unit}"
-
-
-def evaluate(household: Household, on: dt.date) -> Decision:
-    """Decide for the applicant on ``on``; raises before 2016-01-01 (the scheme's first day)."""
-    member = household.applicant
-    living_p = load_parameter(LIVING)
-    living_gap = _gap(living_p, on)
-    d = member.disability
-    if d is None:
-        return Decision(
-            PROGRAM,
-            on,
-            False,
-            reasons=(Reason(f"{member.label}未登记残疾人证，两项补贴都以持有残疾人证为前提", reference=SCHEME),),
+def _gaps(param_ids: list[str], codes: np.ndarray, on: dt.date, prefix: str) -> np.ndarray:
+    """What to confirm for each row's series: its missing text, or its figure where it is known
+    (worded once per series, then indexed)."""
+    table = figure_columns(np.asarray(param_ids, dtype=object), on, prefix)
+    words = [
+        missing if np.isnan(value) else f"{title}：{money(value)} {unit}"
+        for value, title, unit, missing in zip(
+            table[prefix], table[f"{prefix}_title"], table[f"{prefix}_unit"], table[f"{prefix}_missing"], strict=True
         )
-    ok = qualifies(household, member)
-    card = f"{KIND_TITLES[d.kind]}残疾{GRADE_TITLES[d.grade]}"
-    reasons = [Reason(f"{member.label}持残疾人证：{card}（按第二代残疾人证登记的等级判断）", reference=SCHEME)]
-    missing: list[str] = []
+    ]
+    return texts(codes, words)
 
-    if ok["living"]:
-        reasons.append(
-            Reason("家庭正在享受低保，本人属于低保家庭中的残疾人，符合困难残疾人生活补贴条件", reference=SCHEME)
-        )
-        missing.append(living_gap)
-    else:
-        reasons.append(
-            Reason(
-                "家庭未享受低保，不符合困难残疾人生活补贴条件（有的地方扩大到低收入家庭，大连是否扩大未核实）",
-                reference=SCHEME,
-            )
-        )
 
-    if ok["care"] is True:
-        reasons.append(
-            Reason(f"残疾等级为{GRADE_TITLES[d.grade]}，属于重度残疾，符合重度残疾人护理补贴条件", reference=SCHEME)
-        )
-        missing.append(_gap(load_parameter(CARE[d.grade]), on))
-    elif ok["care"] is None:
-        reasons.append(
-            Reason(
-                f"{card}不属于一至二级重度残疾；护理补贴可由地方扩大到非重度智力、精神残疾人，大连是否扩大未核实",
-                reference=SCHEME,
-            )
-        )
-    else:
-        reasons.append(Reason(f"{card}不属于一至二级重度残疾，不符合重度残疾人护理补贴条件", reference=SCHEME))
+def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
+    """两项补贴 for every resident of a numbered register on ``on``, each as the applicant."""
+    n = len(residents)
+    load_parameter(LIVING).at(on)  # the rule's first look-up: raises before 2016-01-01
+    route = _routes(households, residents)
+    disabled, living, care, extension = route["disabled"], route["living"], route["care"], route["extension"]
+    severe_grade = np.where(care, route["grade"], 1).astype(int) - 1
+    paid = living | care
 
-    reasons.append(SHANGHAI_EXAMPLE)
-    if ok["living"] or ok["care"] is True:
-        reasons.append(Reason("补贴金额：大连市标准未收录，结论只说明符合哪一项，金额待核实", reference=SCHEME))
-        if ok["care"] is None:
-            missing.append(f"非重度智力、精神残疾人能否享受护理补贴：请向{WINDOW}核实大连是否扩大范围")
-        return Decision(PROGRAM, on, True, reasons=tuple(reasons), missing=tuple(missing))
-    if ok["care"] is None:
-        return Decision(
-            PROGRAM,
-            on,
-            None,
-            reasons=tuple(reasons),
-            missing=(
-                f"非重度智力、精神残疾人能否享受护理补贴：请向{WINDOW}核实大连是否将护理补贴扩大到本人的类别和等级，"
-                "以及适用的补贴标准",
+    eligible = np.full(n, False, dtype=object)
+    eligible[extension] = None
+    eligible[paid] = True
+
+    rows = pd.DataFrame(
+        {
+            "household_id": residents["household_id"].to_numpy(),
+            "member_no": residents["member_no"].to_numpy(dtype=np.int64),
+            "eligible": eligible,
+            "amount": np.full(n, np.nan),
+            "card_step": step(n, (~disabled, "no_card"), (disabled, "card")),
+            "living_step": step(n, (disabled & living, "living"), (disabled & ~living, "no_living")),
+            "living_gap_step": step(n, (living, "living_gap")),
+            "care_step": step(
+                n, (care, "care"), (extension, "care_extension"), (disabled & ~care & ~extension, "no_care")
             ),
-        )
-    return Decision(PROGRAM, on, False, reasons=tuple(reasons))
+            "care_gap_step": step(n, (care, "care_gap")),
+            "example_step": step(n, (disabled, "example")),
+            "extension_step": step(n, (extension & paid, "extension_too"), (extension & ~paid, "extension_only")),
+            "conclusion": step(
+                n,
+                (living & care, "both"),
+                (living & ~care, "living_only"),
+                (care & ~living, "care_only"),
+                (disabled & ~paid & ~extension, "neither"),
+                (~disabled, "no_card_neither"),
+            ),
+            "label": labels(residents),
+            "card": route["card"],
+            "grade": texts(np.where(care, severe_grade, -1), list(GRADE_TITLES.values())),
+            "living_gap": _gaps([LIVING], np.zeros(n, dtype=np.int64), on, "living"),
+            "care_gap": _gaps([CARE[g] for g in SEVERE_GRADES], np.clip(severe_grade, 0, 1), on, "care"),
+        }
+    )
+    return Outcome(rows=rows, steps=STEPS)
+
+
+evaluate = household_rule(__name__)

@@ -5,24 +5,31 @@ Dalian 户籍 older people from 80, no income test (more generous than the natio
 by age tier, each tier its own dated series; from 100 the allowance equals the Dalian
 urban 低保 standard in force (the dibao series, reused). Registration opens 3 months
 before the 80th birthday. Dates before 2025-10-01 raise (earlier rules not found); after
-the 办法's five years the rules are unknown and the decision is 待核实.
+the 办法's five years the rules are unknown and the decision is 待核实. One row per
+resident, each decided as if they applied; a registered birth date that disagrees with the
+age on the day means the record cannot be decided on (the rule does not apply until corrected).
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
-from ...law import Citation
-from ..decision import Decision, Reason
-from ..household import Household, Member
-from ..parameters import STATUS_TITLES, DatedValue, Reference, load_parameter
+import numpy as np
+import pandas as pd
 
-__all__ = ["age_on", "evaluate", "eightieth_birthday", "registration_opens"]
+from ...law import Citation
+from ..columns import member_flag
+from ..outcome import NOT_APPLICABLE, Because, Outcome
+from ..parameters import load_parameter
+from . import household_rule
+from ._person import constant, figure_table, labels, spread, step, texts
+
+__all__ = ["age_on", "decide", "eightieth_birthday", "evaluate", "registration_opens"]
 
 PROGRAM = "gaoling_jintie"
 TITLE = "高龄津贴"
 AMOUNT = "每月高龄津贴"  # how a decision's amount is named to the learner
+PERIOD = "month"
 DOMAIN = "elderly"
 ITEMS = ("longevity_allowance",)
 
@@ -30,7 +37,7 @@ ART_33 = Citation(law="老年人权益保障法", article=33, quote="国家鼓�
 
 START_AGE = 80
 REGISTER_MONTHS_BEFORE = 3
-# (lowest age of the tier, series); the highest tier is a multiple of the urban 低保 standard
+# (lowest age of the tier, series), highest first; the highest tier is a multiple of the urban 低保 standard
 TIERS = (
     (100, "gaoling-jintie-100-dalian"),
     (90, "gaoling-jintie-90-99-dalian"),
@@ -40,114 +47,201 @@ TIERS = (
 FIRST_TIER = "gaoling-jintie-80-84-dalian"
 DIBAO_URBAN = "dibao-urban-standard-dalian"
 
+_RULES = {"param": "rules_param"}  # the reference of the Dalian 办法
+_SPAN = f"登记期 {{opens}} 至 {{window_end}}（满{START_AGE}周岁前{REGISTER_MONTHS_BEFORE}个月内）"
+
+REASONS = {
+    "refused": Because(
+        "members: {label}的 age 与 birth_date 不一致：按出生日期 {birth_date}，{on} 应为 {exact} 周岁。请改正其中一项"
+    ),
+    "subject_gap": Because("判断对象：{label}", citation=ART_33),
+    "rules_unknown": Because("{rules_missing}", missing=True),
+    "subject": Because(
+        "判断对象：{label}；国家鼓励地方为八十周岁以上低收入老年人建立高龄津贴，大连市办法不设收入条件", citation=ART_33
+    ),
+    "rules": Because("依据《大连市高龄津贴发放管理办法》（{rules_since} 起执行，{rules_status}）", **_RULES),
+    "outsider": Because("户籍不在大连市，不属于大连市高龄津贴的发放对象", **_RULES),
+    "local": Because("大连市户籍，符合户籍条件", **_RULES),
+    "young": Because(f"{{age}}周岁，未满{START_AGE}周岁，还不能领取", **_RULES),
+    "window_undated": Because(
+        f"登记时间：满{START_AGE}周岁前{REGISTER_MONTHS_BEFORE}个月内可以登记；"
+        "未登记出生日期（birth_date），无法判断今天是否在登记期内",
+        **_RULES,
+    ),
+    "window_before": Because(f"{{on}} 尚未到登记期：{_SPAN}", **_RULES),
+    "window_open": Because(f"{{on}} 在登记期内，可以登记：{_SPAN}，{{birthday}} 满{START_AGE}周岁", **_RULES),
+    "window_past": Because(
+        f"{{on}} 已过登记期：{_SPAN}；尚未登记的请尽快登记，逾期登记能否补发未核实（U），请向社区确认", **_RULES
+    ),
+    "tier_unknown": Because("{tier_missing}", missing=True),
+    "tier": Because(
+        "{age}周岁，{tier_title}：每月 {tier} 元（{tier_since} 起执行，{tier_status}）", param="tier_param"
+    ),
+    "centenarian": Because(
+        "{age}周岁，百岁老人的高龄津贴与大连市城市低保标准相同（{tier_since} 起执行，{tier_status}）",
+        param="tier_param",
+    ),
+    "dibao_unknown": Because("{dibao_missing}", missing=True),
+    "dibao": Because(
+        "{dibao_title}：{dibao} {dibao_unit}（{dibao_since} 起执行，{dibao_status}），每月高龄津贴 {amount} 元",
+        param="dibao_param",
+    ),
+}
+# Before turning 80 and not yet inside the registration window, the window is said before the
+# age, so that the last reason — the one an outreach list shows — is why: too young.
+STEPS = (
+    "refused_step",
+    "subject_step",
+    "rules_step",
+    "hukou",
+    "early_window",
+    "age_step",
+    "window",
+    "tier_step",
+    "dibao_step",
+)
+
+
+def _ymd(dates: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month, day (1970-01-01 where missing) and whether a date is registered."""
+    when = pd.to_datetime(dates, errors="coerce")
+    known = when.notna().to_numpy()
+    y, m, d = (
+        getattr(when.dt, p).fillna(f).to_numpy(dtype=np.int64) for p, f in (("year", 1970), ("month", 1), ("day", 1))
+    )
+    return y, m, d, known
+
+
+def _ages(y: np.ndarray, m: np.ndarray, d: np.ndarray, on: dt.date) -> np.ndarray:
+    """周岁 on ``on``: a year is complete on the birthday (29 February: on 1 March in common years)."""
+    return on.year - y - ((on.month * 100 + on.day) < (m * 100 + d)).astype(np.int64)
+
+
+def _day(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    return ((y - 1970) * 12 + m - 1).astype("datetime64[M]").astype("datetime64[D]") + (d - 1).astype("timedelta64[D]")
+
+
+def _window(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The day registration opens (three calendar months before, the day clamped to the month's
+    end) and the 80th birthday (29 February births: 1 March in a common year)."""
+    y80 = y + START_AGE
+    common = ~((y80 % 4 == 0) & ((y80 % 100 != 0) | (y80 % 400 == 0)))
+    feb29 = (m == 2) & (d == 29) & common
+    m80, d80 = np.where(feb29, 3, m), np.where(feb29, 1, d)
+    months = y80 * 12 + (m80 - 1) - REGISTER_MONTHS_BEFORE
+    yo, mo = months // 12, months % 12 + 1
+    first = ((yo - 1970) * 12 + mo - 1).astype("datetime64[M]")
+    length = ((first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(np.int64)
+    return _day(yo, mo, np.minimum(d80, length)), _day(y80, m80, d80)
+
+
+def _one(birth: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return np.array([birth.year]), np.array([birth.month]), np.array([birth.day])
+
 
 def age_on(birth: dt.date, on: dt.date) -> int:
     """周岁 on ``on``: a year is complete on the birthday (29 February: on 1 March in common years)."""
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    return int(_ages(*_one(birth), on)[0])
 
 
 def eightieth_birthday(birth: dt.date) -> dt.date:
     """The day the person turns 80 (29 February births: 1 March in a common year)."""
-    year = birth.year + START_AGE
-    if birth.month == 2 and birth.day == 29 and not calendar.isleap(year):
-        return dt.date(year, 3, 1)
-    return birth.replace(year=year)
+    return _window(*_one(birth))[1][0].astype(dt.date)
 
 
 def registration_opens(birth: dt.date) -> dt.date:
     """Three calendar months before the 80th birthday (day clamped to the month's end)."""
-    day = eightieth_birthday(birth)
-    month = day.month - REGISTER_MONTHS_BEFORE
-    year = day.year - (month <= 0)
-    month = month + 12 if month <= 0 else month
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return _window(*_one(birth))[0][0].astype(dt.date)
 
 
-def _age(member: Member, on: dt.date) -> int:
-    if member.birth_date is None:
-        return member.age
-    exact = age_on(member.birth_date, on)
-    if exact != member.age:
-        raise ValueError(
-            f"members: {member.label}的 age 与 birth_date 不一致：按出生日期 {member.birth_date}，"
-            f"{on} 应为 {exact} 周岁。请改正其中一项"
-        )
-    return exact
+def _text(days: np.ndarray, where: np.ndarray) -> pd.Categorical:
+    """Dates as text where ``where`` (missing elsewhere), worded once per distinct day (no sort:
+    the days of a register span a few decades)."""
+    number = days.astype(np.int64)
+    if not where.any():
+        return texts(np.full(len(days), -1), [])
+    low = number[where].min()
+    offset = np.where(where, number - low, 0)
+    present = np.zeros(offset.max() + 1, dtype=bool)
+    present[offset[where]] = True
+    code = np.cumsum(present) - 1
+    distinct = (np.flatnonzero(present) + low).astype("datetime64[D]")
+    words = pd.Index(np.datetime_as_string(distinct, unit="D"), dtype=str)  # distinct and ordered already
+    return pd.Categorical.from_codes(np.where(where, code[offset], -1), categories=words)
 
 
-def _window(member: Member, on: dt.date, ref: Reference | None) -> Reason:
-    if member.birth_date is None:
-        return Reason(
-            f"登记时间：满{START_AGE}周岁前{REGISTER_MONTHS_BEFORE}个月内可以登记；"
-            "未登记出生日期（birth_date），无法判断今天是否在登记期内",
-            reference=ref,
-        )
-    opens, birthday = registration_opens(member.birth_date), eightieth_birthday(member.birth_date)
-    span = f"登记期 {opens} 至 {birthday - dt.timedelta(days=1)}（满{START_AGE}周岁前{REGISTER_MONTHS_BEFORE}个月内）"
-    if on < opens:
-        return Reason(f"{on} 尚未到登记期：{span}", reference=ref)
-    if on < birthday:
-        return Reason(f"{on} 在登记期内，可以登记：{span}，{birthday} 满{START_AGE}周岁", reference=ref)
-    return Reason(
-        f"{on} 已过登记期：{span}；尚未登记的请尽快登记，逾期登记能否补发未核实（U），请向社区确认", reference=ref
+def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
+    """高龄津贴 for every resident of a numbered register on ``on``, each as the applicant."""
+    n = len(residents)
+    in_force = load_parameter(FIRST_TIER).at(on)  # raises before the Dalian 办法
+    zero = np.zeros(n, dtype=np.int64)
+    rules = spread(figure_table([FIRST_TIER], on, "rules"), zero)
+    gap = in_force.value is None
+    age = residents["age"].to_numpy(dtype=np.int64)
+    y, m, d, dated = _ymd(residents["birth_date"])
+    exact = _ages(y, m, d, on)
+    refused = dated & (exact != age)
+    decided = ~refused
+    local = member_flag(residents, "hukou_dalian")
+    open_ = decided & (not gap)
+    young = open_ & local & (age < START_AGE)
+    grown = open_ & local & (age >= START_AGE)
+    opens, birthday = _window(y, m, d)
+    today = np.datetime64(on, "D")
+
+    tier_code = np.select([age >= low for low, _ in TIERS[:-1]], list(range(len(TIERS) - 1)), len(TIERS) - 1)
+    tier = spread(figure_table([series for _, series in TIERS], on, "tier"), tier_code)
+    tier_known = ~np.isnan(tier["tier"])
+    hundred = grown & tier_known & (tier_code == 0)
+    dibao = spread(figure_table([DIBAO_URBAN], on, "dibao"), zero)
+    dibao_known = ~np.isnan(dibao["dibao"])
+
+    eligible = np.full(n, None, dtype=object)
+    eligible[open_ & (~local | young)] = False
+    eligible[grown & tier_known] = True
+    eligible[refused] = NOT_APPLICABLE
+    amount = np.full(n, np.nan)
+    ordinary = grown & tier_known & (tier_code != 0)
+    amount[ordinary] = np.round(tier["tier"][ordinary], 2)
+    centenarian_paid = hundred & dibao_known
+    amount[centenarian_paid] = np.round(dibao["dibao"][centenarian_paid] * tier["tier"][centenarian_paid], 2)
+
+    windowed = young | (grown & dated)
+    rows = pd.DataFrame(
+        {
+            "household_id": residents["household_id"].to_numpy(),
+            "member_no": residents["member_no"].to_numpy(dtype=np.int64),
+            "eligible": eligible,
+            "amount": amount,
+            "refused_step": step(n, (refused, "refused")),
+            "subject_step": step(n, (decided & gap, "subject_gap"), (open_, "subject")),
+            "rules_step": step(n, (decided & gap, "rules_unknown"), (open_, "rules")),
+            "hukou": step(n, (open_ & ~local, "outsider"), (open_ & local, "local")),
+            "age_step": step(n, (young, "young")),
+            "early_window": step(
+                n, (young & ~dated, "window_undated"), (young & dated & (today < opens), "window_before")
+            ),
+            "window": step(
+                n,
+                (windowed & dated & (today >= birthday), "window_past"),
+                (windowed & dated & (today < birthday) & (today >= opens), "window_open"),
+            ),
+            "tier_step": step(n, (grown & ~tier_known, "tier_unknown"), (ordinary, "tier"), (hundred, "centenarian")),
+            "dibao_step": step(n, (hundred & ~dibao_known, "dibao_unknown"), (centenarian_paid, "dibao")),
+            "label": labels(residents),
+            "on": constant(n, on),
+            "age": age,
+            "exact": exact,
+            "birth_date": _text(_day(y, m, d), dated),
+            "opens": _text(opens, windowed),
+            "window_end": _text(birthday - np.timedelta64(1, "D"), windowed),
+            "birthday": _text(birthday, windowed),
+            **rules,
+            **tier,
+            **dibao,
+        }
     )
+    return Outcome(rows=rows, steps=STEPS)
 
 
-def _line(value: DatedValue) -> str:
-    return f"{value.effective} 起执行，{STATUS_TITLES[value.status]}·{value.status}"
-
-
-def evaluate(household: Household, on: dt.date) -> Decision:
-    """Decide 高龄津贴 for the applicant on ``on``; raises before 2025-10-01."""
-    rules = load_parameter(FIRST_TIER).at(on)  # raises before the Dalian 办法
-    person = household.applicant
-    age = _age(person, on)
-    if rules.value is None:
-        return Decision(
-            PROGRAM, on, None, reasons=(Reason(f"判断对象：{person.label}", citation=ART_33),), missing=(rules.missing,)
-        )
-    ref = rules.reference
-    reasons: list[Reason] = [
-        Reason(
-            f"判断对象：{person.label}；国家鼓励地方为八十周岁以上低收入老年人建立高龄津贴，大连市办法不设收入条件",
-            citation=ART_33,
-        ),
-        Reason(f"依据《大连市高龄津贴发放管理办法》（{_line(rules)}）", reference=ref),
-    ]
-    if not person.hukou_dalian:
-        reasons.append(Reason("户籍不在大连市，不属于大连市高龄津贴的发放对象", reference=ref))
-        return Decision(PROGRAM, on, False, reasons=tuple(reasons))
-    reasons.append(Reason("大连市户籍，符合户籍条件", reference=ref))
-    if age < START_AGE:
-        reasons.append(Reason(f"{age}周岁，未满{START_AGE}周岁，还不能领取", reference=ref))
-        reasons.append(_window(person, on, ref))
-        return Decision(PROGRAM, on, False, reasons=tuple(reasons))
-    if person.birth_date is not None:
-        reasons.append(_window(person, on, ref))
-
-    low, series_id = next((low, s) for low, s in TIERS if age >= low)
-    series = load_parameter(series_id)
-    tier = series.at(on)
-    if tier.value is None:
-        return Decision(PROGRAM, on, None, reasons=tuple(reasons), missing=(tier.missing,))
-    if low != TIERS[0][0]:
-        reasons.append(
-            Reason(f"{age}周岁，{series.title}：每月 {tier.value} 元（{_line(tier)}）", reference=tier.reference)
-        )
-        return Decision(PROGRAM, on, True, amount=tier.value, period="month", reasons=tuple(reasons))
-
-    dibao = load_parameter(DIBAO_URBAN)
-    standard = dibao.at(on)
-    reasons.append(
-        Reason(f"{age}周岁，百岁老人的高龄津贴与大连市城市低保标准相同（{_line(tier)}）", reference=tier.reference)
-    )
-    if standard.value is None:
-        return Decision(PROGRAM, on, True, reasons=tuple(reasons), missing=(standard.missing,))
-    amount = standard.value * tier.value
-    reasons.append(
-        Reason(
-            f"{dibao.title}：{standard.value} {dibao.unit}（{_line(standard)}），每月高龄津贴 {amount} 元",
-            reference=standard.reference,
-        )
-    )
-    return Decision(PROGRAM, on, True, amount=amount, period="month", reasons=tuple(reasons))
+evaluate = household_rule(__name__)

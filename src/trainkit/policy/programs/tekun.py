@@ -1,29 +1,39 @@
-"""特困人员救助供养: the three tests of 《社会救助暂行办法》第十四条 for the applicant, by date.
+"""特困人员救助供养: the three tests of 《社会救助暂行办法》第十四条 for each person, by date.
 
 Which 《特困人员认定办法》 applies is itself a dated parameter
 (``tekun-identification-version``): the 2016 version until 2021-06-30, the 2021 version
-from 2021-07-01. They differ in which disability grades count as 无劳动能力. 无生活来源
-compares the applicant's own countable income with the local 低保 standard in force
-(the dibao series, reused) and needs the property check; the amount is the Dalian 特困
-standard as stated in the notices (its own series), never 2 × 低保. Unknown figures —
-a gap in either series, a date before the 低保 series starts — give 待核实.
+from 2021-07-01 (:data:`VERSIONS`). They differ in which disability grades count as
+无劳动能力. 无生活来源 compares the person's own countable income with the local 低保
+standard in force (the dibao series, reused) and needs the property check; the amount is the
+Dalian 特困 standard as stated in the notices (its own series), never 2 × 低保. Unknown
+figures — a gap in either series, a date before the 低保 series starts — give 待核实.
+One row per resident, each decided as if they applied (the household's 城乡 standard and
+property check shared).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
 
 from ...law import Citation
-from ..decision import Decision, Reason
+from ..columns import at_home, counted_income, member_column, truthy
+from ..frames import frames_of
 from ..household import Household, Member, vocabulary
-from ..parameters import STATUS_TITLES, BeforeFirstDate, DatedValue, Parameter, load_parameter
+from ..outcome import NOT_APPLICABLE, Because, Outcome
+from ..parameters import STATUS_TITLES, DatedValue, Parameter, load_parameter
+from . import household_rule
+from ._person import GRADE_TITLES, KIND_TITLES, cards, constant, figure_table, labels, spread, step
 
-__all__ = ["evaluate", "lacks_work_capacity", "rules_version"]
+__all__ = ["VERSIONS", "Version", "decide", "evaluate", "lacks_work_capacity", "rules_version"]
 
 PROGRAM = "tekun"
 TITLE = "特困人员救助供养"
 AMOUNT = "每月基本生活费"  # how a decision's amount is named to the learner
+PERIOD = "month"
 DOMAIN = "social_assistance"
 ITEMS = ("tekun_application",)
 
@@ -45,23 +55,107 @@ ART_16 = Citation(
 )
 
 VERSION_SERIES = "tekun-identification-version"
+DIBAO = {False: "dibao-urban-standard-dalian", True: "dibao-rural-standard-dalian"}
+STANDARD = {False: "tekun-urban-standard-dalian", True: "tekun-rural-standard-dalian"}
 OLD_AGE = 60  # 认定办法（2016、2021 两版相同）：60 周岁以上的老年人
 MINOR_AGE = 16  # 未满 16 周岁的未成年人
-# 无劳动能力的残疾类别与最轻的一级（一级最重），按认定办法的版本（发布年份）
-DISABILITY_GRADES: dict[int, dict[str, int]] = {
-    2016: {"intellectual": 2, "psychiatric": 2, "physical": 1},
-    2021: {"intellectual": 3, "psychiatric": 3, "physical": 2, "visual": 1},
+
+
+@dataclass(frozen=True)
+class Version:
+    """One 《特困人员认定办法》: the disability kinds that count as 无劳动能力 and the lightest
+    grade of each (一级 is the most severe)."""
+
+    year: int
+    grades: dict[str, int]
+
+    @property
+    def scope(self) -> str:
+        """How a reason names this version's disability scope."""
+        parts = [
+            f"{KIND_TITLES[k]}残疾{'、'.join(GRADE_TITLES[g] for g in range(1, worst + 1))}"
+            for k, worst in self.grades.items()
+        ]
+        return f"{self.year}年版认定的残疾范围：{'，'.join(parts)}"
+
+
+VERSIONS = {
+    2016: Version(2016, {"intellectual": 2, "psychiatric": 2, "physical": 1}),
+    2021: Version(2021, {"intellectual": 3, "psychiatric": 3, "physical": 2, "visual": 1}),
 }
-KIND_TITLES = {
-    "physical": "肢体",
-    "intellectual": "智力",
-    "psychiatric": "精神",
-    "visual": "视力",
-    "hearing": "听力",
-    "speech": "言语",
-    "multiple": "多重",
+
+_REF = {"param": "version_param"}  # the reference of the 认定办法 version in force
+_INCOME = vocabulary().income_reference
+_UNCOUNTED = tuple(k for k in vocabulary().income_kinds if not k.counted)
+_OTHER = "（辽宁省规定的其他情形未收录本工具包，如有疑问请向区民政局确认）"
+
+REASONS = {
+    "version": Because(
+        "{on} 适用{year}年版《特困人员认定办法》（{version_since} 起，{version_status}）；判断对象：{label}", **_REF
+    ),
+    "version_missing": Because("{version_param}: {version_since} 的版本缺失"),
+    "version_unknown": Because(f"{{version_param}}: 未知版本 {{year}}（程序只认识 {sorted(VERSIONS)}）"),
+    # 1 无劳动能力
+    "old": Because(f"属于无劳动能力：年满{OLD_AGE}周岁的老年人", **_REF),
+    "minor": Because(
+        f"属于无劳动能力：未满{MINOR_AGE}周岁的未成年人（同时符合孤儿、事实无人抚养儿童条件的，可选择相应保障）", **_REF
+    ),
+    "no_disability": Because(
+        f"不属于无劳动能力：{{age}}岁，未满{OLD_AGE}周岁、已满{MINOR_AGE}周岁，也没有登记残疾（{{scope}}）", **_REF
+    ),
+    "disabled_in": Because("属于无劳动能力：{card}在{scope}之内", **_REF),
+    "disabled_out": Because("不属于无劳动能力：{card}不在{scope}之内" + _OTHER, **_REF),
+    # 3 无法定义务人或义务人无能力
+    "none": Because("没有法定赡养、抚养、扶养义务人，符合条件", citation=ART_14),
+    "unable": Because("法定赡养、抚养、扶养义务人无履行能力，符合条件", citation=ART_14),
+    "able": Because("有具备赡养、抚养、扶养能力的法定义务人，不符合条件", citation=ART_14),
+    "not_both": Because("第十四条的条件须同时具备，有一项不符合即不能认定为特困人员", citation=ART_14),
+    # 2 无生活来源
+    **{
+        f"uncounted_{k.id}": Because(f"{{label}}的{k.title} {{income_{k.id}}} 元不计入收入", reference=_INCOME)
+        for k in _UNCOUNTED
+    },
+    "own_income": Because("{label}本人月可计收入 {income} 元", reference=_INCOME),
+    "dibao": Because(
+        "{dibao_title}：{dibao} {dibao_unit}（{dibao_since} 起执行，{dibao_status}）", param="dibao_param"
+    ),
+    "dibao_unknown": Because("{dibao_missing}", missing=True),
+    "property_failed_anyway": Because("财产状况不符合当地特困人员财产规定，不属于无生活来源", citation=ART_14),
+    "over": Because("月可计收入 {income} 元不低于低保标准 {dibao} 元，不属于无生活来源", citation=ART_14),
+    "under": Because("月可计收入 {income} 元低于低保标准 {dibao} 元，收入符合“无生活来源”", **_REF),
+    "property_failed": Because("财产状况不符合当地特困人员财产规定，不属于无生活来源", citation=ART_14),
+    "property_unchecked": Because(
+        "财产状况尚未核查：大连市特困人员财产状况规定未收录本工具包，请按街道社会救助窗口的现行规定核查后再判断",
+        missing=True,
+    ),
+    "property_passed": Because(
+        "财产已核查符合规定；无劳动能力、无生活来源、无法定义务人（或义务人无能力）三项均符合", citation=ART_14
+    ),
+    # the amount: the stated Dalian 特困 standard
+    "standard": Because(
+        "{standard_title}：{standard} {standard_unit}（{standard_since} 起执行，{standard_status}）"
+        "（按公布的数值，不按低保标准推算）",
+        param="standard_param",
+    ),
+    "standard_unknown": Because("{standard_missing}", missing=True),
+    "apply": Because("由本人向户籍所在地街道办事处书面申请，申请有困难的可委托居委会代为提出", citation=ART_16),
+    "paid": Because("每月基本生活费 {standard} 元（照料护理费另按当地标准，未收录）", citation=ART_15),
 }
-GRADE_TITLES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+CAPACITY = ("old", "minor", "no_disability", "disabled_in", "disabled_out")  # 无劳动能力 codes, in the order tested
+STEPS = (
+    "version_step",
+    "capacity",
+    "supporters_step",
+    "joint",
+    *(f"uncounted_{k.id}" for k in _UNCOUNTED),
+    "income_step",
+    "dibao_step",
+    "threshold",
+    "property_step",
+    "standard_step",
+    "apply_step",
+    "paid_step",
+)
 
 
 def rules_version(on: dt.date) -> tuple[Parameter, DatedValue, int]:
@@ -69,161 +163,157 @@ def rules_version(on: dt.date) -> tuple[Parameter, DatedValue, int]:
     series = load_parameter(VERSION_SERIES)
     value = series.at(on)
     if value.value is None:
-        raise ValueError(f"{VERSION_SERIES}: {value.effective} 的版本缺失")
+        raise ValueError(
+            REASONS["version_missing"].text.format(version_param=VERSION_SERIES, version_since=value.effective)
+        )
     year = int(value.value)
-    if year not in DISABILITY_GRADES:
-        raise ValueError(f"{VERSION_SERIES}: 未知版本 {year}（程序只认识 {sorted(DISABILITY_GRADES)}）")
+    if year not in VERSIONS:
+        raise ValueError(REASONS["version_unknown"].text.format(version_param=VERSION_SERIES, year=year))
     return series, value, year
 
 
-def _scope(year: int) -> str:
-    parts = [
-        f"{KIND_TITLES[k]}残疾{'、'.join(GRADE_TITLES[g] for g in range(1, worst + 1))}"
-        for k, worst in DISABILITY_GRADES[year].items()
-    ]
-    return "，".join(parts)
+def _capacity(residents: pd.DataFrame, version: Version) -> tuple[np.ndarray, np.ndarray]:
+    """Each resident's 无劳动能力 reason code, and the title of their disability card."""
+    age = residents["age"].to_numpy()
+    disabled, kind, grade, card = cards(residents)
+    lightest = np.array([version.grades.get(k, 0) for k in KIND_TITLES])[np.maximum(kind, 0)]
+    code = np.select([age >= OLD_AGE, age < MINOR_AGE, ~disabled, grade <= lightest], CAPACITY[:4], default=CAPACITY[4])
+    return code, card
 
 
 def lacks_work_capacity(member: Member, year: int) -> tuple[bool, str]:
     """Whether ``member`` is 无劳动能力 under the ``year`` version of the 认定办法, and why."""
-    if member.age >= OLD_AGE:
-        return True, f"属于无劳动能力：年满{OLD_AGE}周岁的老年人"
-    if member.age < MINOR_AGE:
-        return True, (
-            f"属于无劳动能力：未满{MINOR_AGE}周岁的未成年人（同时符合孤儿、事实无人抚养儿童条件的，可选择相应保障）"
-        )
-    scope = f"{year}年版认定的残疾范围：{_scope(year)}"
-    d = member.disability
-    if d is None:
-        return (
-            False,
-            f"不属于无劳动能力：{member.age}岁，未满{OLD_AGE}周岁、已满{MINOR_AGE}周岁，也没有登记残疾（{scope}）",
-        )
-    title = f"{KIND_TITLES[d.kind]}残疾{GRADE_TITLES[d.grade]}"
-    worst = DISABILITY_GRADES[year].get(d.kind)
-    if worst is not None and d.grade <= worst:
-        return True, f"属于无劳动能力：{title}在{scope}之内"
-    return False, (
-        f"不属于无劳动能力：{title}不在{scope}之内（辽宁省规定的其他情形未收录本工具包，如有疑问请向区民政局确认）"
-    )
+    version = VERSIONS[year]
+    residents = frames_of(Household(members=(member.model_copy(update={"relation": "applicant"}),)))[1]
+    code, card = _capacity(residents, version)
+    why = REASONS[code[0]].text.format(age=member.age, card=card[0], scope=version.scope)
+    return code[0] in ("old", "minor", "disabled_in"), why
 
 
-def _own_income(member: Member, reasons: list[Reason]) -> Decimal:
-    vocab = vocabulary()
-    kinds = {k.id: k for k in vocab.income_kinds}
-    income = Decimal(0)
-    for inc in member.incomes:
-        kind = kinds[inc.kind]
-        if kind.counted:
-            income += inc.monthly
-        else:
-            reasons.append(
-                Reason(f"{member.label}的{kind.title} {inc.monthly} 元不计入收入", reference=vocab.income_reference)
-            )
-    reasons.append(Reason(f"{member.label}本人月可计收入 {income} 元", reference=vocab.income_reference))
-    return income
-
-
-def _dibao_standard(household: Household, on: dt.date) -> tuple[Parameter, DatedValue | None, str | None]:
-    """The 低保 standard for the income test; a date before that series gives a missing text."""
-    series = load_parameter(
-        "dibao-rural-standard-dalian" if household.rural_standard else "dibao-urban-standard-dalian"
-    )
-    try:
-        value = series.at(on)
-    except BeforeFirstDate:
-        return (
-            series,
-            None,
-            (
-                f"{series.title}在本工具包中从 {series.values[0].effective} 起收录，{on} 的标准未收录，"
-                "无法判断“无生活来源”。请向区民政局社会救助科核实当时的低保标准。"
-            ),
-        )
-    return series, value, value.missing
-
-
-def _figure(series: Parameter, value: DatedValue) -> str:
-    return (
-        f"{series.title}：{value.value} {series.unit}"
-        f"（{value.effective} 起执行，{STATUS_TITLES[value.status]}·{value.status}）"
-    )
-
-
-def evaluate(household: Household, on: dt.date) -> Decision:
-    """Decide 特困人员救助供养 for the applicant on ``on``; raises before the 2016 认定办法."""
-    _, version, year = rules_version(on)
-    ref = version.reference
-    person = household.applicant
-    reasons: list[Reason] = [
-        Reason(
-            f"{on} 适用{year}年版《特困人员认定办法》（{version.effective} 起，"
-            f"{STATUS_TITLES[version.status]}·{version.status}）；判断对象：{person.label}",
-            reference=ref,
-        )
-    ]
-
-    # 1 无劳动能力 and 3 无法定义务人或义务人无能力: need no local figure
-    capable_ok, why = lacks_work_capacity(person, year)
-    reasons.append(Reason(why, reference=ref))
-    supporters_ok = person.supporters in ("none", "unable")
-    reasons.append(
-        Reason(
+def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
+    """特困 for every resident of a numbered register on ``on``, each as the applicant."""
+    n = len(residents)
+    series = load_parameter(VERSION_SERIES)
+    in_force = series.at(on)  # raises before the 2016 认定办法
+    year = None if in_force.value is None else int(in_force.value)
+    version = VERSIONS.get(year) if year is not None else None
+    common = {
+        "household_id": residents["household_id"].to_numpy(),
+        "member_no": residents["member_no"].to_numpy(dtype=np.int64),
+        "amount": np.full(n, np.nan),
+        "version_param": constant(n, VERSION_SERIES),
+        "version_since": constant(n, in_force.effective),
+        "year": np.full(n, -1 if year is None else year, dtype=np.int64),
+    }
+    if version is None:  # the rule does not apply to anyone on this date
+        rows = pd.DataFrame(
             {
-                "none": "没有法定赡养、抚养、扶养义务人，符合条件",
-                "unable": "法定赡养、抚养、扶养义务人无履行能力，符合条件",
-                "able": "有具备赡养、抚养、扶养能力的法定义务人，不符合条件",
-            }[person.supporters],
-            citation=ART_14,
+                **common,
+                "eligible": np.full(n, NOT_APPLICABLE, dtype=object),
+                "version_step": step(
+                    n, (np.ones(n, dtype=bool), "version_missing" if year is None else "version_unknown")
+                ),
+            }
         )
-    )
-    if not (capable_ok and supporters_ok):
-        reasons.append(Reason("第十四条的条件须同时具备，有一项不符合即不能认定为特困人员", citation=ART_14))
-        return Decision(PROGRAM, on, False, reasons=tuple(reasons))
+        return Outcome(rows=rows, steps=("version_step",))
 
-    # 2 无生活来源: own income below the 低保 standard, and property within the local rule
-    income = _own_income(person, reasons)
-    dibao_series, dibao, dibao_missing = _dibao_standard(household, on)
-    if dibao is None or dibao.value is None:
-        if household.property_check == "failed":
-            reasons.append(Reason("财产状况不符合当地特困人员财产规定，不属于无生活来源", citation=ART_14))
-            return Decision(PROGRAM, on, False, reasons=tuple(reasons))
-        return Decision(PROGRAM, on, None, reasons=tuple(reasons), missing=(dibao_missing,))
-    reasons.append(Reason(_figure(dibao_series, dibao), reference=dibao.reference))
-    if income >= dibao.value:
-        reasons.append(
-            Reason(f"月可计收入 {income} 元不低于低保标准 {dibao.value} 元，不属于无生活来源", citation=ART_14)
+    rural = at_home(households, residents, truthy(households["rural_standard"]))
+    prop = at_home(households, residents, households["property_check"].fillna("unknown").to_numpy())
+    capacity, card = _capacity(residents, version)
+    capable = np.isin(capacity, ["old", "minor", "disabled_in"])
+    supporters = member_column(residents, "supporters").to_numpy(dtype=object)
+    supported = np.isin(supporters, ["none", "unable"])
+    tested = capable & supported
+
+    income = counted_income(residents)
+    table = figure_table([DIBAO[False], DIBAO[True]], on, "dibao", before_first_is_gap=True)
+    before = _before_dibao(on)  # the rule's own words for a date before a 低保 series
+    table["dibao_missing"] = np.where(before != "", before, table["dibao_missing"])
+    dibao = spread(table, rural.astype(int))
+    line = dibao["dibao"]
+    known = ~np.isnan(line)
+    failed, unknown = prop == "failed", prop == "unknown"
+    over = tested & known & (income >= line)
+    under = tested & known & ~over
+    reached = under & ~failed & ~unknown  # the three tests met: the amount is looked up
+    standard = spread(
+        figure_table([STANDARD[False], STANDARD[True]], on, "standard", before_first_is_gap=True), rural.astype(int)
+    )
+    paid = reached & ~np.isnan(standard["standard"])
+
+    eligible = np.full(n, None, dtype=object)
+    eligible[~tested | over | (tested & failed)] = False
+    eligible[paid] = True
+    amount = np.where(paid, np.round(standard["standard"], 2), np.nan)
+
+    everyone = np.ones(n, dtype=bool)
+    uncounted = {
+        f"uncounted_{k.id}": step(
+            n, (tested & (residents[f"income_{k.id}"].fillna(0).to_numpy(dtype=float) > 0), f"uncounted_{k.id}")
         )
-        return Decision(PROGRAM, on, False, reasons=tuple(reasons))
-    reasons.append(Reason(f"月可计收入 {income} 元低于低保标准 {dibao.value} 元，收入符合“无生活来源”", reference=ref))
-    if household.property_check == "failed":
-        reasons.append(Reason("财产状况不符合当地特困人员财产规定，不属于无生活来源", citation=ART_14))
-        return Decision(PROGRAM, on, False, reasons=tuple(reasons))
-    if household.property_check == "unknown":
-        return Decision(
-            PROGRAM,
-            on,
-            None,
-            reasons=tuple(reasons),
-            missing=(
-                "财产状况尚未核查：大连市特困人员财产状况规定未收录本工具包，"
-                "请按街道社会救助窗口的现行规定核查后再判断",
+        for k in _UNCOUNTED
+    }
+    rows = pd.DataFrame(
+        {
+            **common,
+            "eligible": eligible,
+            "amount": amount,
+            "version_step": step(n, (everyone, "version")),
+            "capacity": step(n, *((capacity == code, code) for code in CAPACITY)),
+            "supporters_step": step(
+                n, (everyone, "able"), (supporters == "none", "none"), (supporters == "unable", "unable")
             ),
-        )
-    reasons.append(
-        Reason("财产已核查符合规定；无劳动能力、无生活来源、无法定义务人（或义务人无能力）三项均符合", citation=ART_14)
+            "joint": step(n, (~tested, "not_both")),
+            **uncounted,
+            "income_step": step(n, (tested, "own_income")),
+            "dibao_step": step(
+                n,
+                (tested & known, "dibao"),
+                (tested & ~known & failed, "property_failed_anyway"),
+                (tested & ~known & ~failed, "dibao_unknown"),
+            ),
+            "threshold": step(n, (over, "over"), (under, "under")),
+            "property_step": step(
+                n,
+                (under & failed, "property_failed"),
+                (under & unknown, "property_unchecked"),
+                (reached, "property_passed"),
+            ),
+            "standard_step": step(n, (paid, "standard"), (reached & ~paid, "standard_unknown")),
+            "apply_step": step(n, (paid, "apply")),
+            "paid_step": step(n, (paid, "paid")),
+            "on": constant(n, on),
+            "version_status": constant(n, _status(in_force)),
+            "scope": constant(n, version.scope),
+            "label": labels(residents),
+            "age": residents["age"].to_numpy(dtype=np.int64),
+            "card": card,
+            "income": income,
+            **{f"income_{k.id}": residents[f"income_{k.id}"].fillna(0).to_numpy(dtype=float) for k in _UNCOUNTED},
+            **dibao,
+            **standard,
+        }
     )
+    return Outcome(rows=rows, steps=STEPS)
 
-    # amount: the stated Dalian 特困 standard
-    series = load_parameter(
-        "tekun-rural-standard-dalian" if household.rural_standard else "tekun-urban-standard-dalian"
-    )
-    standard = series.at(on)
-    if standard.value is None:
-        return Decision(PROGRAM, on, None, reasons=tuple(reasons), missing=(standard.missing,))
-    reasons.append(
-        Reason(f"{_figure(series, standard)}（按公布的数值，不按低保标准推算）", reference=standard.reference)
-    )
-    reasons.append(Reason(f"每月基本生活费 {standard.value} 元（照料护理费另按当地标准，未收录）", citation=ART_15))
-    reasons.append(Reason("由本人向户籍所在地街道办事处书面申请，申请有困难的可委托居委会代为提出", citation=ART_16))
-    return Decision(PROGRAM, on, True, amount=standard.value, period="month", reasons=tuple(reasons))
+
+def _status(value: DatedValue) -> str:
+    return f"{STATUS_TITLES[value.status]}·{value.status}"
+
+
+def _before_dibao(on: dt.date) -> np.ndarray:
+    """Urban, rural: what is missing when ``on`` is before that 低保 series ("" when it is not)."""
+    out = []
+    for rural in (False, True):
+        series = load_parameter(DIBAO[rural])
+        first = series.values[0].effective
+        out.append(
+            f"{series.title}在本工具包中从 {first} 起收录，{on} 的标准未收录，"
+            "无法判断“无生活来源”。请向区民政局社会救助科核实当时的低保标准。"
+            if on < first
+            else ""
+        )
+    return np.array(out, dtype=object)
+
+
+evaluate = household_rule(__name__)

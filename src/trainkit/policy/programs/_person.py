@@ -1,0 +1,110 @@
+"""Column helpers for person programs (one decided row per resident): how a reason names the
+person and their 残疾人证, reason-code columns, and dated figures looked up once per distinct
+series and spread to the rows. Text columns are categorical (or Arrow strings): a few distinct
+values over many rows, never a Python string object per row."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..columns import figure_columns
+from ..household import RELATION_TITLES
+
+__all__ = ["GRADE_TITLES", "KIND_TITLES", "cards", "constant", "figure_table", "labels", "spread", "step", "texts"]
+
+KIND_TITLES = {
+    "physical": "肢体",
+    "intellectual": "智力",
+    "psychiatric": "精神",
+    "visual": "视力",
+    "hearing": "听力",
+    "speech": "言语",
+    "multiple": "多重",
+}
+GRADE_TITLES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+
+
+def texts(codes: np.ndarray, table: list[str]) -> pd.Categorical:
+    """``table[code]`` for every row (-1: missing), as a categorical column."""
+    codes = np.asarray(codes)
+    if not len(table):
+        return pd.Categorical.from_codes(np.full(len(codes), -1), categories=pd.Index([], dtype=str))
+    distinct, inverse = np.unique(np.asarray(table, dtype=str), return_inverse=True)
+    return pd.Categorical.from_codes(np.where(codes >= 0, inverse[np.maximum(codes, 0)], -1), categories=distinct)
+
+
+def constant(n: int, value: object) -> pd.Categorical:
+    """One text repeated over ``n`` rows."""
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[str(value)])
+
+
+def step(n: int, *pairs: tuple[np.ndarray, str]) -> pd.Categorical:
+    """A column of reason codes: each ``(mask, code)`` in turn (later pairs win), missing elsewhere."""
+    names = list(dict.fromkeys(name for _, name in pairs))
+    codes = np.full(n, -1, dtype=np.int16)
+    for mask, name in pairs:
+        codes[np.asarray(mask, dtype=bool)] = names.index(name)
+    return pd.Categorical.from_codes(codes, categories=names)
+
+
+def _arrow_text(column: pd.Series) -> pa.Array:
+    """A text column as Arrow strings (zero-copy for the register's own string columns)."""
+    try:
+        values = pa.array(column.array)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        values = pa.array(column.astype(object).to_numpy(), from_pandas=True, type=pa.string())
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = pa.array(column.astype(object).to_numpy(), from_pandas=True, type=pa.string())
+    return values.cast(pa.string())
+
+
+def labels(residents: pd.DataFrame) -> pd.arrays.ArrowStringArray:
+    """Each resident as a reason names them (``member_label``): 王秀英（申请人，67岁）."""
+    relation = _arrow_text(residents["relation"])
+    relations = pa.array(list(RELATION_TITLES), type=pa.string())
+    at = pc.index_in(relation, value_set=relations)
+    title = pc.coalesce(pa.array(list(RELATION_TITLES.values()), type=pa.string()).take(at), relation)
+    age = pc.cast(pa.array(residents["age"].to_numpy(dtype=np.int64)), pa.string())
+    name = pc.fill_null(_arrow_text(residents["name"]), "")
+    named = pc.binary_join_element_wise(name, "（", title, "，", age, "岁）", "")
+    plain = pc.binary_join_element_wise(title, "（", age, "岁）", "")
+    return pd.arrays.ArrowStringArray(pa.chunked_array([pc.if_else(pc.not_equal(name, ""), named, plain)]))
+
+
+def cards(residents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Categorical]:
+    """Each resident's 残疾人证: (has one, kind index into ``KIND_TITLES`` (-1: none), grade
+    (NaN: none), its title such as 智力残疾三级 (missing without a card))."""
+    kinds = list(KIND_TITLES)
+    kind = pd.Index(kinds).get_indexer(residents["disability_kind"].astype(object).to_numpy())
+    grade = pd.to_numeric(residents["disability_grade"], errors="coerce").to_numpy(dtype=float)
+    disabled = (kind >= 0) & ~np.isnan(grade)
+    names = [f"{KIND_TITLES[k]}残疾{GRADE_TITLES[g]}" for k in kinds for g in GRADE_TITLES]
+    code = np.maximum(kind, 0) * len(GRADE_TITLES) + np.clip(np.nan_to_num(grade, nan=1), 1, 4).astype(int) - 1
+    return (
+        disabled,
+        np.where(disabled, kind, -1),
+        np.where(disabled, grade, np.nan),
+        texts(np.where(disabled, code, -1), names),
+    )
+
+
+def figure_table(
+    param_ids: list[str], on: dt.date, prefix: str, *, before_first_is_gap: bool = False
+) -> dict[str, np.ndarray]:
+    """:func:`figure_columns` for a few series, one entry each (to :func:`spread` over the rows)."""
+    return figure_columns(np.asarray(param_ids, dtype=object), on, prefix, before_first_is_gap=before_first_is_gap)
+
+
+def spread(table: dict[str, np.ndarray], codes: np.ndarray) -> dict[str, object]:
+    """Each row takes entry ``codes[i]`` of a :func:`figure_table` (text columns categorical)."""
+    return {
+        name: column[codes] if column.dtype.kind == "f" else texts(codes, [str(v) for v in column])
+        for name, column in table.items()
+    }
