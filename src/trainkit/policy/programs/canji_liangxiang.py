@@ -32,6 +32,7 @@ PROGRAM = "canji_liangxiang"
 TITLE = "残疾人两项补贴"
 AMOUNT = "每月补贴"  # how a decision's amount is named to the learner (never an amount: Dalian's is a gap)
 PERIOD = "month"
+PER = "person"  # one decision per resident; receipt recorded on the person
 # casebank/framework.yaml has no item for the two disability subsidies; the closest is the
 # 低保 application (生活补贴 follows from 低保 status, both are taken at the 街道 window).
 DOMAIN = "social_assistance"

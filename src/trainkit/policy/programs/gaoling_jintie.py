@@ -30,6 +30,7 @@ PROGRAM = "gaoling_jintie"
 TITLE = "高龄津贴"
 AMOUNT = "每月高龄津贴"  # how a decision's amount is named to the learner
 PERIOD = "month"
+PER = "person"  # one decision per resident; receipt recorded on the person
 DOMAIN = "elderly"
 ITEMS = ("longevity_allowance",)
 

@@ -34,6 +34,7 @@ PROGRAM = "tekun"
 TITLE = "特困人员救助供养"
 AMOUNT = "每月基本生活费"  # how a decision's amount is named to the learner
 PERIOD = "month"
+PER = "person"  # one decision per resident; receipt recorded on the person
 DOMAIN = "social_assistance"
 ITEMS = ("tekun_application",)
 
@@ -164,7 +165,7 @@ def rules_version(on: dt.date) -> tuple[Parameter, DatedValue, int]:
     value = series.at(on)
     if value.value is None:
         raise ValueError(
-            REASONS["version_missing"].text.format(version_param=VERSION_SERIES, version_since=value.effective)
+            REASONS["version_missing"].text.format(version_param=VERSION_SERIES, version_since=value.since)
         )
     year = int(value.value)
     if year not in VERSIONS:
@@ -202,7 +203,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
         "member_no": residents["member_no"].to_numpy(dtype=np.int64),
         "amount": np.full(n, np.nan),
         "version_param": constant(n, VERSION_SERIES),
-        "version_since": constant(n, in_force.effective),
+        "version_since": constant(n, in_force.since),
         "year": np.full(n, -1 if year is None else year, dtype=np.int64),
     }
     if version is None:  # the rule does not apply to anyone on this date
