@@ -20,7 +20,7 @@ from ..atomic import replacing
 from ..framework import load_framework
 from ..policy import PROGRAMS, BeforeFirstDate
 from ..policy.frames import numbered
-from ..policy.outcome import screened
+from ..policy.outcome import reason_column, screened
 from .columnar import load_screens
 from .register import register_problems, residents_on
 
@@ -75,8 +75,10 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
     for number, (program, rule) in enumerate(PROGRAMS.items()):
         try:
             if hasattr(rule, "decide"):
-                part = screened(rule, rule.decide(numbered, residents, on))
+                outcome = rule.decide(numbered, residents, on)
+                part = screened(rule, outcome, reasons=False)
             else:  # TRANSITION: programs not yet written once
+                outcome = None
                 part = screens[program](numbered, residents, on)
         except BeforeFirstDate as err:
             not_in_force[program] = str(err)
@@ -92,7 +94,11 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
             covered = (home >= 0) & receiving(program)[home]
         if program in ALREADY_COVERED:
             covered |= np.isin(_keys(home, part["member_no"]), resident_key[ALREADY_COVERED[program](residents)])
-        open_parts.append(part[open_case & ~covered])
+        listed = open_case & ~covered
+        opened = part[listed]
+        if outcome is not None:  # only the listed rows are worded: the others are never read
+            opened = opened.assign(reason=reason_column(rule, outcome, np.flatnonzero(listed)))
+        open_parts.append(opened)
     names = pd.Index(PROGRAMS)
     decisions = _with_ids(_stack(parts), homes, names) if parts else pd.DataFrame()
     outreach = (
@@ -158,7 +164,9 @@ def _receiving(receives: pd.Series):  # noqa: ANN202
 
 
 def _stack(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """The screens' frames one under another, their reasons kept categorical."""
+    """The screens' frames one under another, their reasons (where worded) kept categorical."""
+    if not all("reason" in part for part in parts):  # the decisions: verdicts and amounts only
+        return pd.concat([part.drop(columns="reason", errors="ignore") for part in parts], ignore_index=True)
     stacked = pd.concat([part.drop(columns="reason") for part in parts], ignore_index=True)
     stacked.insert(4, "reason", union_categoricals([part["reason"] for part in parts]))
     return stacked

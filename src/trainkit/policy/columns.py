@@ -14,6 +14,9 @@ from .household import Member, vocabulary
 from .parameters import STATUS_TITLES, BeforeFirstDate, load_parameter
 
 __all__ = [
+    "constant",
+    "step",
+    "texts",
     "anyone",
     "applicant_of",
     "at_home",
@@ -50,45 +53,51 @@ def value_or_gap(param_id: str, on: dt.date) -> float:
 
 def figure_columns(
     param_ids: np.ndarray, on: dt.date, prefix: str, *, before_first_is_gap: bool = False
-) -> dict[str, np.ndarray]:
+) -> dict[str, object]:
     """For each row's parameter id: the figure and how a reason quotes it (title, unit, since,
     status, what is missing in a gap), as columns ``{prefix}``, ``{prefix}_title`` … and
     ``{prefix}_param``. A date before a series raises :class:`BeforeFirstDate`, or with
     ``before_first_is_gap`` is a gap (NaN) like any other."""
-    ids = pd.Series(param_ids, dtype=object)
-    out: dict[str, np.ndarray] = {f"{prefix}_param": ids.to_numpy()}
-    facts = {}
-    for pid in ids.unique():
+    which, ids = pd.factorize(pd.Series(param_ids, dtype=object))
+    out: dict[str, object] = {}
+    facts = []
+    for pid in ids:
         series = load_parameter(pid)
         try:
             v = series.at(on)
         except BeforeFirstDate:
             if not before_first_is_gap:
                 raise
-            facts[pid] = (
-                np.nan,
-                series.title,
-                series.unit,
-                "",
-                "",
+            facts.append(
                 (
+                    np.nan,
+                    series.title,
+                    series.unit,
+                    "",
+                    "",
                     f"{series.title}在本工具包中从 {series.values[0].effective} 起收录，{on} 的数值未收录，"
-                    "请向区民政局核实当时的标准。"
-                ),
+                    "请向区民政局核实当时的标准。",
+                )
             )
             continue
-        facts[pid] = (
-            np.nan if v.value is None else float(v.value),
-            series.title,
-            series.unit,
-            v.since,
-            f"{STATUS_TITLES[v.status]}·{v.status}",
-            v.missing or "",
+        facts.append(
+            (
+                np.nan if v.value is None else float(v.value),
+                series.title,
+                series.unit,
+                v.since,
+                f"{STATUS_TITLES[v.status]}·{v.status}",
+                v.missing or "",
+            )
         )
     names = ("", "_title", "_unit", "_since", "_status", "_missing")
+    out[f"{prefix}_param"] = pd.Categorical.from_codes(which, categories=pd.Index(ids, dtype="str"))
     for i, suffix in enumerate(names):
-        values = [facts[pid][i] for pid in ids]
-        out[f"{prefix}{suffix}"] = np.array(values, dtype=float if i == 0 else object)
+        if i == 0:
+            out[prefix] = np.array([f[0] for f in facts], dtype=float)[which]
+            continue
+        codes, distinct = pd.factorize(pd.Series([f[i] for f in facts], dtype="str"))
+        out[f"{prefix}{suffix}"] = pd.Categorical.from_codes(codes[which], categories=distinct)
     return out
 
 
@@ -176,3 +185,26 @@ def applicant_of(households: pd.DataFrame, residents: pd.DataFrame) -> np.ndarra
     applicant = (residents["relation"] == "applicant").to_numpy()
     np.minimum.at(chosen, home[applicant], member[applicant])
     return np.where(chosen == np.iinfo(np.int64).max, first, chosen)
+
+
+def texts(codes: np.ndarray, table: list[str]) -> pd.Categorical:
+    """``table[code]`` for every row (-1: missing), as a categorical column."""
+    codes = np.asarray(codes)
+    if not len(table):
+        return pd.Categorical.from_codes(np.full(len(codes), -1), categories=pd.Index([], dtype=str))
+    distinct, inverse = np.unique(np.asarray(table, dtype=str), return_inverse=True)
+    return pd.Categorical.from_codes(np.where(codes >= 0, inverse[np.maximum(codes, 0)], -1), categories=distinct)
+
+
+def constant(n: int, value: object) -> pd.Categorical:
+    """One text repeated over ``n`` rows."""
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[str(value)])
+
+
+def step(n: int, *pairs: tuple[np.ndarray, str]) -> pd.Categorical:
+    """A column of reason codes: each ``(mask, code)`` in turn (later pairs win), missing elsewhere."""
+    names = list(dict.fromkeys(name for _, name in pairs))
+    codes = np.full(n, -1, dtype=np.int16)
+    for mask, name in pairs:
+        codes[np.asarray(mask, dtype=bool)] = names.index(name)
+    return pd.Categorical.from_codes(codes, categories=names)

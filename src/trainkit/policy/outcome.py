@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -59,13 +60,31 @@ class Outcome:
     (True / False / None for 待核实 / ``NOT_APPLICABLE``), ``amount`` (NaN when none), one column
     of reason codes per name in ``steps`` (None where the step was not reached) and the figures
     the reasons quote. ``members`` (household programs that look at members) has
-    ``household_id``, ``member_no``, ``counted`` and ``code``, and the figures its reasons quote.
+    ``household_id``, ``member_no``, ``counted`` and ``code``, and the figures its reasons quote;
+    it may be given as a function of the household numbers wanted, so that a whole register does
+    not pay for reasons nobody reads. Likewise ``lazy`` holds figure columns made only for the
+    rows whose reasons quote them: name → function of the row positions.
     """
 
     rows: pd.DataFrame
     steps: tuple[str, ...]
-    members: pd.DataFrame | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    members: pd.DataFrame | Callable[[np.ndarray], pd.DataFrame] | None = None
+    lazy: dict[str, Callable[[np.ndarray], np.ndarray]] = field(default_factory=dict)
+
+    def member_reasons(self, household: object) -> pd.DataFrame | None:
+        """The member reasons of one household, in order."""
+        if self.members is None:
+            return None
+        if callable(self.members):
+            return self.members(np.array([household]))
+        return self.members[self.members["household_id"] == household]
+
+    def figures(self, index: int) -> dict[str, object]:
+        """Every figure of row ``index``, lazy ones included."""
+        found = self.rows.iloc[index].to_dict()
+        for name, make in self.lazy.items():
+            found[name] = make(np.array([index]))[0]
+        return found
 
 
 def money(value: float | Decimal) -> str:
@@ -97,12 +116,12 @@ def explain(program: Any, outcome: Outcome, index: int, on: dt.date) -> Decision
 
     Raises ``ValueError`` with the reason when the rule does not apply to the row.
     """
-    row = outcome.rows.iloc[index]
+    row = outcome.figures(index)
     table = program.REASONS
     reasons: list[Reason] = []
     missing: list[str] = []
-    if outcome.members is not None:
-        mine = outcome.members[outcome.members["household_id"] == row["household_id"]]
+    mine = outcome.member_reasons(row["household_id"])
+    if mine is not None:
         for _, member in mine.iterrows():
             figures = member.to_dict()
             figures["label"] = member_label(figures.get("name"), figures["relation"], int(figures["age"]))
@@ -112,7 +131,7 @@ def explain(program: Any, outcome: Outcome, index: int, on: dt.date) -> Decision
         if code is None or (isinstance(code, float) and np.isnan(code)):
             continue
         because = table[code]
-        reason = _reason(because, row.to_dict(), on)
+        reason = _reason(because, row, on)
         (missing.append(reason.text) if because.missing else reasons.append(reason))
     verdict = row["eligible"]
     if verdict is NOT_APPLICABLE or (isinstance(verdict, str) and verdict == NOT_APPLICABLE):
@@ -130,47 +149,70 @@ def explain(program: Any, outcome: Outcome, index: int, on: dt.date) -> Decision
     )
 
 
-def reason_column(program: Any, outcome: Outcome) -> pd.Categorical:
+def reason_column(program: Any, outcome: Outcome, at: np.ndarray | None = None) -> pd.Categorical:
     """Every row's decisive reason — the last step it reached — as text, built column-wise.
 
-    The sentences are filled per reason code over arrays (no Python object per row), so a
-    register of hundreds of thousands of residents is worded in a fraction of a second.
+    The sentences are filled per reason code over arrays and dictionary-encoded as they are
+    made (no Python string per row), so a register of hundreds of thousands of residents is
+    worded in a fraction of a second. ``at``: only these row positions (an outreach list words
+    the rows it lists, not every decision).
     """
-    rows = outcome.rows
+    rows = outcome.rows if at is None else outcome.rows.iloc[at]
     n = len(rows)
-    decisive = pd.Series(None, index=rows.index, dtype=object)
+    positions = np.arange(n) if at is None else np.asarray(at)
+    which = np.full(n, -1, dtype=np.int64)  # the decisive code of each row, as a number into ``codes``
+    codes: list[str] = []
     for step in outcome.steps:
-        codes = rows[step]
-        decisive = decisive.where(codes.isna(), codes)
-    texts: list[pa.Array] = []
-    positions: list[np.ndarray] = []
-    for code, where in decisive.groupby(decisive, sort=False).indices.items():
-        texts.append(_fill(program.REASONS[code].text, rows.iloc[where]))
-        positions.append(where)
-    if not texts:
-        return pd.Categorical(pd.array([""] * n, dtype="str"))
-    order = np.concatenate(positions)
-    words = pa.concat_arrays([t.cast(pa.string()) for t in texts]).to_numpy(zero_copy_only=False)
-    out = np.full(n, "", dtype=object)
-    out[order] = words
-    return pd.Categorical(pd.array(out, dtype="str"))
+        reached, names = pd.factorize(rows[step])  # -1 where the step was not reached
+        number = np.array([_number_of(str(name), codes) for name in names] + [-1], dtype=np.int64)
+        which = np.where(reached >= 0, number[reached], which)
+    parts: list[pa.Array] = [pa.array([""], type=pa.string())]
+    at = np.zeros(n, dtype=np.int64)
+    offset = 1
+    for k, code in enumerate(codes):
+        where = np.flatnonzero(which == k)
+        encoded = pc.dictionary_encode(_fill(program.REASONS[code].text, outcome, positions[where]))
+        at[where] = encoded.indices.to_numpy(zero_copy_only=False) + offset
+        parts.append(encoded.dictionary.cast(pa.string()))
+        offset += len(encoded.dictionary)
+    words = pa.concat_arrays(parts).to_pandas()
+    inverse, distinct = pd.factorize(words)  # two codes may word a row alike
+    return pd.Categorical.from_codes(inverse[at], categories=pd.Index(distinct, dtype="str"))
 
 
-def _fill(template: str, rows: pd.DataFrame) -> pa.Array:
-    """``template.format(**row)`` for every row at once (money as :func:`money` writes it)."""
+def _number_of(code: str, codes: list[str]) -> int:
+    if code not in codes:
+        codes.append(code)
+    return codes.index(code)
+
+
+def _fill(template: str, outcome: Outcome, where: np.ndarray) -> pa.Array:
+    """``template.format(**row)`` for the rows at ``where`` at once (money as :func:`money` writes it)."""
     parts: list[pa.Array | str] = []
     for literal, name, _, _ in string.Formatter().parse(template):
         if literal:
             parts.append(literal)
         if name:
-            parts.append(_column_text(rows[name]))
+            if name in outcome.lazy:
+                parts.append(_column_text(np.asarray(outcome.lazy[name](where))))
+            else:
+                parts.append(_column_text(_take(outcome.rows[name], where)))
     if not any(isinstance(p, pa.Array) for p in parts):
-        return pa.array(["".join(p for p in parts if isinstance(p, str))] * len(rows))
+        return pa.array(["".join(p for p in parts if isinstance(p, str))] * len(where), type=pa.string())
     return pc.binary_join_element_wise(*parts, "")
 
 
-def _column_text(column: pd.Series) -> pa.Array:
-    values = column.to_numpy()
+def _take(column: pd.Series, where: np.ndarray) -> pa.Array | np.ndarray:
+    """The rows at ``where`` of a column: Arrow text stays Arrow (no Python string per row)."""
+    if column.dtype.kind in "fiub":
+        return column.to_numpy()[where]
+    return pa.array(column, from_pandas=True).take(pa.array(where))
+
+
+def _column_text(column: pd.Series | np.ndarray | pa.Array) -> pa.Array:
+    if isinstance(column, pa.Array):
+        return column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
+    values = column.to_numpy() if isinstance(column, pd.Series) else column
     if values.dtype.kind == "f":
         missing = np.isnan(values)
         fen = np.floor(np.abs(np.where(missing, 0.0, values)) * 100 + 0.5 + 1e-9).astype(np.int64)  # half up
@@ -185,19 +227,24 @@ def _column_text(column: pd.Series) -> pa.Array:
         return pc.if_else(pa.array(missing), "待核实", text)
     if values.dtype.kind in "iub":
         return pc.cast(pa.array(values), pa.string())
-    return pa.array([str(v) for v in values], type=pa.string())
+    try:
+        return pa.array(values, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([str(v) for v in values], type=pa.string())
 
 
-def screened(program: Any, outcome: Outcome) -> pd.DataFrame:
+def screened(program: Any, outcome: Outcome, *, reasons: bool = True) -> pd.DataFrame:
     """The outreach view of an outcome: ``household_id``, ``member_no``, ``eligible``, ``amount``
-    and the decisive ``reason`` of every row (categorical: a few sentences over many rows)."""
+    and (with ``reasons``) the decisive ``reason`` of every row (categorical)."""
     rows = outcome.rows
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "household_id": rows["household_id"].to_numpy(),
             "member_no": rows["member_no"].to_numpy(dtype=np.int64),
             "eligible": pd.Series(rows["eligible"].to_numpy(dtype=object), dtype=object),
             "amount": rows["amount"].to_numpy(dtype=float),
-            "reason": reason_column(program, outcome),
         }
     )
+    if reasons:
+        frame["reason"] = reason_column(program, outcome)
+    return frame

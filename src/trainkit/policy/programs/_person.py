@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..columns import figure_columns
+from ..columns import constant, figure_columns, step, texts
 from ..household import RELATION_TITLES
 
 __all__ = ["GRADE_TITLES", "KIND_TITLES", "cards", "constant", "figure_table", "labels", "spread", "step", "texts"]
@@ -27,29 +27,6 @@ KIND_TITLES = {
     "multiple": "多重",
 }
 GRADE_TITLES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
-
-
-def texts(codes: np.ndarray, table: list[str]) -> pd.Categorical:
-    """``table[code]`` for every row (-1: missing), as a categorical column."""
-    codes = np.asarray(codes)
-    if not len(table):
-        return pd.Categorical.from_codes(np.full(len(codes), -1), categories=pd.Index([], dtype=str))
-    distinct, inverse = np.unique(np.asarray(table, dtype=str), return_inverse=True)
-    return pd.Categorical.from_codes(np.where(codes >= 0, inverse[np.maximum(codes, 0)], -1), categories=distinct)
-
-
-def constant(n: int, value: object) -> pd.Categorical:
-    """One text repeated over ``n`` rows."""
-    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[str(value)])
-
-
-def step(n: int, *pairs: tuple[np.ndarray, str]) -> pd.Categorical:
-    """A column of reason codes: each ``(mask, code)`` in turn (later pairs win), missing elsewhere."""
-    names = list(dict.fromkeys(name for _, name in pairs))
-    codes = np.full(n, -1, dtype=np.int16)
-    for mask, name in pairs:
-        codes[np.asarray(mask, dtype=bool)] = names.index(name)
-    return pd.Categorical.from_codes(codes, categories=names)
 
 
 def _arrow_text(column: pd.Series) -> pa.Array:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ...law import Citation
-from ..columns import counted_income, figure_columns, per_household, truthy
+from ..columns import counted_income, figure_columns, per_household, step, truthy
 from ..household import EXCLUSION_TITLES, vocabulary
 from ..outcome import NOT_APPLICABLE, Because, Outcome
 from . import household_rule
@@ -146,11 +146,8 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     eligible[nobody] = NOT_APPLICABLE
     amount = np.where(paid & ~nobody, np.round(line - income, 2), np.nan)
 
-    def step(*pairs: tuple[np.ndarray, str]) -> np.ndarray:
-        out = np.full(k, None, dtype=object)
-        for mask, name in pairs:
-            out[mask & ~nobody] = name
-        return out
+    def reached(*pairs: tuple[np.ndarray, str]) -> pd.Categorical:
+        return step(k, *((mask & ~nobody, name) for mask, name in pairs))
 
     applicants = residents.loc[residents["relation"] == "applicant"].drop_duplicates("household_id")
     member_no = pd.Series(applicants["member_no"].to_numpy(), index=applicants["household_id"].to_numpy())
@@ -160,14 +157,14 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "member_no": member_no.reindex(np.arange(k)).fillna(1).astype(np.int64).to_numpy(),
             "eligible": eligible,
             "amount": amount,
-            "total": np.where(nobody, "nobody", "total"),
-            "standard_step": step(
+            "total": step(k, (~nobody, "total"), (nobody, "nobody")),
+            "standard_step": reached(
                 (known, "standard"),
                 (~known & (prop == "failed"), "property_failed_anyway"),
                 (~known & (prop != "failed"), "standard_unknown"),
             ),
-            "income_step": step((over, "over"), (under, "under")),
-            "property_step": step(
+            "income_step": reached((over, "over"), (under, "under")),
+            "property_step": reached(
                 (under & (prop == "failed"), "property_failed"),
                 (under & (prop == "unknown"), "property_unchecked"),
                 (paid, "paid"),
@@ -181,8 +178,14 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     return Outcome(
         rows=rows,
         steps=("total", "standard_step", "income_step", "property_step"),
-        members=_member_reasons(residents, code, counts),
+        members=lambda homes: _member_reasons(*_of(homes, residents, code, counts)),
     )
+
+
+def _of(homes: np.ndarray, residents: pd.DataFrame, code: np.ndarray, counts: np.ndarray) -> tuple:
+    """The residents of the households ``homes``, with their codes: reasons only for those read."""
+    mine = np.isin(residents["household_id"].to_numpy(), homes)
+    return residents[mine], code[mine], counts[mine]
 
 
 evaluate = household_rule(__name__)
