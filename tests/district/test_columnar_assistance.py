@@ -355,7 +355,7 @@ def test_a_date_before_the_first_figure_raises_like_the_rule(program):
     on = FIRST[program] - dt.timedelta(days=1)
     hh, rs = _enrich(synthesize(60, seed=3, on=on), on, 3)
     with pytest.raises(BeforeFirstDate):
-        load_screens()[program](hh, rs, on)
+        screen_program(program, hh, rs, on)
     planned = hh[hh["fp_only_child"].notna()]["household_id"].tolist()
     record = next(iter(households_from_register(hh, rs, planned[:1] if program == "jisheng_tefu" else None)))
     with pytest.raises(BeforeFirstDate):

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ...policy.programs.jisheng_tefu import SERIES, WOMAN_AGE, WORST_GRADE
 from ._common import result, value_on
-from .linshi_jiuzhu import applicant_members, flags
+from ...policy.columns import applicant_of as applicant_members, yes_no as flags  # TRANSITION: until 计生特扶 is written once
 
 PROGRAM = "jisheng_tefu"
 OUTCOMES = ("living", "died", "disabled")
