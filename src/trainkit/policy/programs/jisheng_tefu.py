@@ -7,23 +7,32 @@ household without one on record is 待核实, never refused on an unverified con
 Every condition is reported, then the amount: the national minimum per spouse per month,
 from four dated series (伤残/死亡 × 城镇/农村). The dates of the raises between 2014 and
 2022-07 are unknown, so that span is a gap and gives 待核实. Local top-ups (Liaoning,
-Dalian) were not found.
+Dalian) were not found. One row per household; only households with a family-planning
+record (``fp_only_child`` filled) are decided, and only they look up a figure (a date before
+the series raises :class:`BeforeFirstDate`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from ...law import Citation
-from ..decision import Decision, Reason
-from ..household import FamilyPlanning, Household, Member
-from ..parameters import STATUS_TITLES, Parameter, Reference, load_parameter
+import numpy as np
+import pandas as pd
 
-__all__ = ["evaluate", "series_for", "spouses"]
+from ...law import Citation
+from ..columns import anyone, applicant_of, figure_columns, per_household, truthy, yes_no
+from ..frames import FP_COLUMNS, frames_of
+from ..household import Household
+from ..outcome import NOT_APPLICABLE, Because, Outcome
+from ..parameters import STATUS_TITLES, Parameter, Reference, load_parameter
+from . import household_rule
+
+__all__ = ["decide", "evaluate", "series_for"]
 
 PROGRAM = "jisheng_tefu"
 TITLE = "计划生育家庭特别扶助"
 AMOUNT = "每月特别扶助金"  # how a decision's amount is named to the learner
+PERIOD = "month"
 DOMAIN = "shidu_care"
 ITEMS = ("special_support_claim",)
 
@@ -46,120 +55,193 @@ SERIES = {
     ("died", True): "tefu-bereaved-rural-national",
 }
 GRADE_TITLES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+FAILED = {  # the first condition that fails, named in the closing reason
+    "young": f"女方未满{WOMAN_AGE}周岁",
+    "not_only": "不是只生育或合法收养一个子女",
+    "child": "独生子女未死亡，也没有三级以上残疾",
+    "later": "此后又生育或收养了子女",
+}
+
+REASONS = {
+    "no_plan": Because("family_planning: 没有登记计划生育家庭情况（only_child、child_outcome 等），无法判断特别扶助"),
+    "intro": Because("国家建立计划生育家庭老年人扶助制度；特别扶助金按全国最低标准判断", citation=ART_33),
+    # the woman's age
+    "no_sex": Because("members: 请填写申请人和配偶的 sex（female/male）：女方年龄是特别扶助的条件"),
+    "woman_ok": Because(f"女方 {{woman_age}} 周岁，已满{WOMAN_AGE}周岁，符合年龄条件", reference=CONDITIONS),
+    "woman_young": Because(f"女方 {{woman_age}} 周岁，未满{WOMAN_AGE}周岁，不符合年龄条件", reference=CONDITIONS),
+    # the child
+    "only": Because("夫妻只生育或合法收养一个子女，符合条件", reference=CONDITIONS),
+    "not_only": Because("夫妻不是只生育或合法收养一个子女，不符合条件", reference=CONDITIONS),
+    "died": Because("独生子女死亡（失独家庭），符合条件", reference=CONDITIONS),
+    "grade_ok": Because("独生子女残疾{grade_title}（三级以上），符合条件", reference=CONDITIONS),
+    "grade_low": Because("独生子女残疾{grade_title}，不在一至三级之内，不符合条件", reference=CONDITIONS),
+    "grade_unknown": Because("family_planning.child_disability_grade: 子女伤残时请填写残疾等级（1–4 级，一级最重）"),
+    "living": Because("独生子女健在且未登记三级以上残疾，不属于特别扶助对象", reference=CONDITIONS),
+    "later": Because("此后又生育或合法收养了子女，不符合条件", reference=CONDITIONS),
+    "no_later": Because("此后没有再生育或收养子女，符合条件", reference=CONDITIONS),
+    # the certificate (a condition of status U)
+    "certificate": Because(f"持有《独生子女父母光荣证》（此条件状态：{STATUS_TITLES['U']}·U）", reference=CERTIFICATE),
+    "no_certificate": Because(
+        f"未登记持有《独生子女父母光荣证》；此条件作为现行全国条件{STATUS_TITLES['U']}（U），不作为否定的理由",
+        reference=CERTIFICATE,
+    ),
+    "refused": Because("{failed}，因此不能享受计划生育家庭特别扶助", reference=CONDITIONS),
+    # what a 待核实 waits for
+    "no_woman": Because("本户没有登记女方（如女方已去世，年龄条件如何适用请向区卫生健康局核实）", missing=True),
+    "certificate_unknown": Because(
+        "未登记《独生子女父母光荣证》：请核实本户是否持证，并向区卫生健康局确认持证是否仍是条件", missing=True
+    ),
+    "standard_unknown": Because("{standard_missing}", missing=True),
+    # the amount
+    "standard": Because(
+        "{standard_title}：{standard} {standard_unit}（{standard_since} 起执行，{standard_status}）；"
+        "城镇、农村按本户是否执行农村标准（rural_standard）区分，本户按{area}",
+        param="standard_param",
+    ),
+    "total": Because(
+        "金额按人计：夫妻双方每人每月 {standard} 元；本户登记夫妻 {couple} 人，合计每月 {total} 元。"
+        "这是全国最低标准，辽宁省、大连市的加发标准未找到，请向区卫生健康局确认",
+        reference=CONDITIONS,
+    ),
+}
 
 
-def _plan(household: Household) -> FamilyPlanning:
-    if household.family_planning is None:
-        raise ValueError("family_planning: 没有登记计划生育家庭情况（only_child、child_outcome 等），无法判断特别扶助")
-    return household.family_planning
-
-
-def spouses(household: Household) -> tuple[Member, ...]:
-    """The couple as registered: the applicant and the spouse."""
-    return tuple(m for m in household.members if m.relation in ("applicant", "spouse"))
+def _series_ids(households: pd.DataFrame) -> np.ndarray:
+    """Each household's national minimum series (死亡 or 伤残, 城镇 or 农村)."""
+    died = (households["fp_child_outcome"].astype(object) == "died").to_numpy()
+    rural = truthy(households["rural_standard"])
+    return np.select(
+        [died & ~rural, died & rural, ~died & ~rural],
+        [SERIES[("died", False)], SERIES[("died", True)], SERIES[("disabled", False)]],
+        default=SERIES[("disabled", True)],
+    ).astype(object)
 
 
 def series_for(household: Household) -> Parameter:
     """The national minimum series for this family (伤残 or 死亡, 城镇 or 农村)."""
-    plan = _plan(household)
-    outcome = "died" if plan.child_outcome == "died" else "disabled"
-    return load_parameter(SERIES[(outcome, household.rural_standard)])
+    if household.family_planning is None:
+        raise ValueError(REASONS["no_plan"].text)
+    return load_parameter(str(_series_ids(frames_of(household)[0])[0]))
 
 
-def _woman(household: Household) -> Member | None:
-    couple = spouses(household)
-    women = [m for m in couple if m.sex == "female"]
-    if women:
-        return women[0]
-    if any(m.sex is None for m in couple):
-        raise ValueError("members: 请填写申请人和配偶的 sex（female/male）：女方年龄是特别扶助的条件")
-    return None
+def _figures(households: pd.DataFrame, plan: np.ndarray, on: dt.date) -> dict[str, np.ndarray]:
+    """The standard's columns for households with a record (only they look a figure up)."""
+    k = len(households)
+    found = figure_columns(_series_ids(households)[plan], on, "standard")
+    out = {}
+    for name, values in found.items():
+        column = np.full(k, np.nan) if values.dtype.kind == "f" else np.full(k, "", dtype=object)
+        column[plan] = values
+        out[name] = column
+    return out
 
 
-def evaluate(household: Household, on: dt.date) -> Decision:
-    """Decide 计划生育家庭特别扶助 on ``on``; raises before 2014-01-01."""
-    plan = _plan(household)
-    series = series_for(household)
-    standard = series.at(on)  # raises before the first national figure in the kit
-    reasons: list[Reason] = [
-        Reason("国家建立计划生育家庭老年人扶助制度；特别扶助金按全国最低标准判断", citation=ART_33)
-    ]
-    failed = False
+def _woman_age(residents: pd.DataFrame, couple: np.ndarray, k: int) -> np.ndarray:
+    """Per household: the age of the couple's first woman (NaN with none)."""
+    women = residents.loc[couple & (residents["sex"] == "female").to_numpy(), ["household_id", "member_no", "age"]]
+    first = women.sort_values(["household_id", "member_no"], kind="stable").drop_duplicates("household_id")
+    age = np.full(k, np.nan)
+    age[first["household_id"].to_numpy(dtype=np.int64)] = first["age"].to_numpy(dtype=float)
+    return age
 
-    woman = _woman(household)
-    missing: list[str] = []
-    if woman is None:
-        missing.append("本户没有登记女方（如女方已去世，年龄条件如何适用请向区卫生健康局核实）")
-    elif woman.age >= WOMAN_AGE:
-        reasons.append(Reason(f"女方 {woman.age} 周岁，已满{WOMAN_AGE}周岁，符合年龄条件", reference=CONDITIONS))
-    else:
-        reasons.append(Reason(f"女方 {woman.age} 周岁，未满{WOMAN_AGE}周岁，不符合年龄条件", reference=CONDITIONS))
-        failed = True
 
-    if plan.only_child:
-        reasons.append(Reason("夫妻只生育或合法收养一个子女，符合条件", reference=CONDITIONS))
-    else:
-        reasons.append(Reason("夫妻不是只生育或合法收养一个子女，不符合条件", reference=CONDITIONS))
-        failed = True
+def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
+    """计划生育家庭特别扶助 for every household of a numbered register on ``on``."""
+    k = len(households)
+    households = households.assign(**{c: None for c in FP_COLUMNS if c not in households})  # a register without them
+    plan = households["fp_only_child"].notna().to_numpy()
+    figures = _figures(households, plan, on)
+    standard = figures["standard"]
 
-    if plan.child_outcome == "died":
-        reasons.append(Reason("独生子女死亡（失独家庭），符合条件", reference=CONDITIONS))
-    elif plan.child_outcome == "disabled":
-        grade = plan.child_disability_grade
-        if grade is None:
-            raise ValueError("family_planning.child_disability_grade: 子女伤残时请填写残疾等级（1–4 级，一级最重）")
-        if grade <= WORST_GRADE:
-            reasons.append(Reason(f"独生子女残疾{GRADE_TITLES[grade]}（三级以上），符合条件", reference=CONDITIONS))
-        else:
-            reasons.append(
-                Reason(f"独生子女残疾{GRADE_TITLES[grade]}，不在一至三级之内，不符合条件", reference=CONDITIONS)
-            )
-            failed = True
-    else:
-        reasons.append(Reason("独生子女健在且未登记三级以上残疾，不属于特别扶助对象", reference=CONDITIONS))
-        failed = True
+    couple = residents["relation"].isin(["applicant", "spouse"]).to_numpy()
+    woman_age = _woman_age(residents, couple, k)
+    no_woman = np.isnan(woman_age)
+    no_sex = anyone(residents, couple & residents["sex"].isna().to_numpy(), k)
+    n_couple = per_household(couple, residents, k).astype(np.int64)
 
-    if plan.later_child:
-        reasons.append(Reason("此后又生育或合法收养了子女，不符合条件", reference=CONDITIONS))
-        failed = True
-    else:
-        reasons.append(Reason("此后没有再生育或收养子女，符合条件", reference=CONDITIONS))
+    outcome = households["fp_child_outcome"].astype(object).to_numpy()
+    died, disabled = outcome == "died", outcome == "disabled"
+    grade = pd.to_numeric(households["fp_child_disability_grade"], errors="coerce").to_numpy(dtype=float)
+    only = yes_no(households["fp_only_child"])[0]
+    later = yes_no(households["fp_later_child"])[0]
+    certificate = yes_no(households["fp_certificate"])[0]
 
-    if plan.certificate:
-        reasons.append(
-            Reason(f"持有《独生子女父母光荣证》（此条件状态：{STATUS_TITLES['U']}·U）", reference=CERTIFICATE)
-        )
-    else:
-        reasons.append(
-            Reason(
-                f"未登记持有《独生子女父母光荣证》；此条件作为现行全国条件{STATUS_TITLES['U']}（U），不作为否定的理由",
-                reference=CERTIFICATE,
-            )
-        )
-        missing.append("未登记《独生子女父母光荣证》：请核实本户是否持证，并向区卫生健康局确认持证是否仍是条件")
+    sexless = plan & no_woman & no_sex
+    ungraded = plan & ~sexless & disabled & np.isnan(grade)
+    decided = plan & ~sexless & ~ungraded
+    young = ~no_woman & (woman_age < WOMAN_AGE)
+    child_ok = died | (disabled & (grade <= WORST_GRADE))
+    failed = decided & (young | ~only | ~child_ok | later)
+    open_ = decided & ~failed
+    gap = np.isnan(standard)
+    pending = open_ & (no_woman | ~certificate | gap)
+    paid = open_ & ~pending
 
-    if failed:
-        return Decision(PROGRAM, on, False, reasons=tuple(reasons))
-    if standard.value is None:
-        missing.append(standard.missing)
-    if missing:
-        return Decision(PROGRAM, on, None, reasons=tuple(reasons), missing=tuple(missing))
+    eligible = np.full(k, None, dtype=object)
+    eligible[failed] = False
+    eligible[paid] = True
+    eligible[~decided] = NOT_APPLICABLE
 
-    couple = spouses(household)
-    total = standard.value * len(couple)
-    reasons.append(
-        Reason(
-            f"{series.title}：{standard.value} {series.unit}（{standard.effective} 起执行，"
-            f"{STATUS_TITLES[standard.status]}·{standard.status}）；"
-            f"城镇、农村按本户是否执行农村标准（rural_standard）区分，本户按{'农村' if household.rural_standard else '城镇'}",
-            reference=standard.reference,
-        )
+    def step(*pairs: tuple[np.ndarray, str]) -> np.ndarray:
+        out = np.full(k, None, dtype=object)
+        for mask, name in pairs:
+            out[mask] = name
+        return out
+
+    first_failed = np.select(
+        [young, ~only, ~child_ok, later], [FAILED["young"], FAILED["not_only"], FAILED["child"], FAILED["later"]], ""
     )
-    reasons.append(
-        Reason(
-            f"金额按人计：夫妻双方每人每月 {standard.value} 元；本户登记夫妻 {len(couple)} 人，合计每月 {total} 元。"
-            "这是全国最低标准，辽宁省、大连市的加发标准未找到，请向区卫生健康局确认",
-            reference=CONDITIONS,
-        )
+    asked = plan & ~sexless
+    rows = pd.DataFrame(
+        {
+            "household_id": households["household_id"].to_numpy(),
+            "member_no": applicant_of(households, residents),
+            "eligible": eligible,
+            "amount": np.where(paid, np.round(standard, 2), np.nan),
+            "plan_step": step((~plan, "no_plan"), (plan, "intro")),
+            "woman_step": step((sexless, "no_sex"), (asked & ~no_woman & ~young, "woman_ok"), (asked & young, "woman_young")),
+            "only_step": step((asked & only, "only"), (asked & ~only, "not_only")),
+            "child_step": step(
+                (asked & died, "died"),
+                (asked & disabled & (grade <= WORST_GRADE), "grade_ok"),
+                (asked & disabled & (grade > WORST_GRADE), "grade_low"),
+                (ungraded, "grade_unknown"),
+                (asked & ~died & ~disabled, "living"),
+            ),
+            "later_step": step((decided & later, "later"), (decided & ~later, "no_later")),
+            "certificate_step": step((decided & certificate, "certificate"), (decided & ~certificate, "no_certificate")),
+            "refused_step": step((failed, "refused")),
+            "woman_gap": step((open_ & no_woman, "no_woman")),
+            "certificate_gap": step((open_ & ~certificate, "certificate_unknown")),
+            "standard_gap": step((open_ & gap, "standard_unknown")),
+            "standard_step": step((paid, "standard")),
+            "total_step": step((paid, "total")),
+            "woman_age": woman_age,
+            "grade_title": pd.Series(grade).map(GRADE_TITLES).fillna("").to_numpy(dtype=object),
+            "failed": first_failed.astype(object),
+            "area": np.where(truthy(households["rural_standard"]), "农村", "城镇").astype(object),
+            "couple": n_couple,
+            "total": np.round(standard * n_couple, 2),
+            **figures,
+        }
     )
-    return Decision(PROGRAM, on, True, amount=standard.value, period="month", reasons=tuple(reasons))
+    return Outcome(
+        rows=rows,
+        steps=(
+            "plan_step",
+            "woman_step",
+            "only_step",
+            "child_step",
+            "later_step",
+            "certificate_step",
+            "refused_step",
+            "woman_gap",
+            "certificate_gap",
+            "standard_gap",
+            "standard_step",
+            "total_step",
+        ),
+    )
+
+
+evaluate = household_rule(__name__)

@@ -5,23 +5,31 @@ contribution and government subsidy are dated series (status S); Dalian's actual
 not in the kit. 特困 members' contributions are paid in full by the government, 低保
 members' are subsidised by a locally set amount (not in the kit). From 2025, enrolling
 outside the collection period or after a lapse means a waiting period: 3 months plus 1
-month per year missed (国办发〔2024〕38号, S). The decision is whether the applicant may
-enrol; amounts stay ``None``.
+month per year missed (国办发〔2024〕38号, S). The decision is whether the person may
+enrol; amounts stay empty. One row per resident, each decided on their own facts; a date
+before the first national figure (2024-01-01) raises :class:`BeforeFirstDate`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from ...law import Citation
-from ..decision import Decision, Reason
-from ..household import Household
-from ..parameters import STATUS_TITLES, DatedValue, Parameter, Reference, load_parameter
+import numpy as np
+import pandas as pd
 
-__all__ = ["evaluate", "waiting_months"]
+from ...law import Citation
+from ..columns import at_home, member_flag, member_number, receiving, value_on
+from ..household import RELATION_TITLES
+from ..outcome import Because, Outcome, money
+from ..parameters import STATUS_TITLES, Reference, load_parameter
+from . import household_rule
+
+__all__ = ["decide", "evaluate", "waiting_months"]
 
 PROGRAM = "jumin_yibao"
 TITLE = "城乡居民基本医疗保险"
+AMOUNT = "个人缴费"  # never filled: Dalian's contribution is not in the kit
+PERIOD = "year"
 DOMAIN = "social_insurance"
 ITEMS = ("resident_medical_enrolment",)
 
@@ -52,83 +60,132 @@ WAIT_FIXED = "jumin-yibao-waiting-fixed-months"
 WAIT_PER_YEAR = "jumin-yibao-waiting-months-per-lapsed-year"
 WINDOW = "区医疗保障经办机构或街道医保窗口"
 
+REASONS = {
+    "subject": Because("判断对象：{relation_title}（{age}岁）", citation=ART_25),
+    "subject_named": Because("判断对象：{name}（{relation_title}，{age}岁）", citation=ART_25),
+    "employee": Because("本人已参加职工基本医疗保险，不再参加城乡居民医保", citation=ART_23),
+    "may_enrol": Because("未参加职工基本医疗保险，可以参加城乡居民基本医疗保险", citation=ART_25),
+    "enrolled": Because("本年度已参保，无需重复参保；下一年度请在集中参保期内按时续保", citation=ART_25),
+    "figures": Because(
+        "{figures}；大连市实际个人缴费标准以当年通知为准", citation=ART_25, param="individual_param"
+    ),
+    "individual_gap": Because("{individual_missing}", missing=True),
+    "subsidy_gap": Because("{subsidy_missing}", missing=True),
+    "local_standard": Because(f"大连市当年居民医保个人缴费标准（不低于全国最低标准）：请向{WINDOW}核实", missing=True),
+    "tekun": Because("特困人员：个人缴费部分由政府全额资助", citation=ART_25_SUBSIDY, reference=ASSISTANCE),
+    "dibao": Because(
+        "低保对象：个人缴费部分由政府给予定额资助，资助金额由当地规定", citation=ART_25_SUBSIDY, reference=ASSISTANCE
+    ),
+    "dibao_amount": Because(f"大连市对低保对象居民医保个人缴费的资助金额：请向{WINDOW}核实", missing=True),
+    "wait_gap": Because("{wait_missing}", missing=True),
+    "no_wait": Because("在集中参保期内参保且连续参保，没有待遇等待期", reference=WAITING_DOC),
+    "wait_unknown": Because("集中参保期外参保或断保后再参保：待遇等待期在本日期的规定未收录", reference=WAITING_DOC),
+    "wait": Because(
+        "{why}：固定待遇等待期 {fixed} 个月，断保 {lapsed} 年 × {per_year} 个月，"
+        "共 {wait} 个月（待遇等待期 {wait} 个月），等待期满后才开始享受医保待遇（{fixed_title}，{fixed_status}）",
+        reference=WAITING_DOC,
+    ),
+}
+WHY = {  # (late, lapsed) → how the person came to wait
+    (True, False): "在集中参保期外参保",
+    (False, True): "断保后再参保",
+    (True, True): "在集中参保期外参保、断保后再参保",
+}
 
-def _lookup(param_id: str, on: dt.date) -> tuple[Parameter, DatedValue]:
-    param = load_parameter(param_id)
-    return param, param.at(on)
+
+def _wait_months(late: np.ndarray, lapsed: np.ndarray, fixed: float, per_year: float) -> np.ndarray:
+    """Months of waiting: 0 on time and continuous, else fixed + per lapsed year (NaN: unknown)."""
+    return np.where(~late & (lapsed == 0), 0.0, fixed + per_year * lapsed)
 
 
-def _figure(param_id: str, on: dt.date, missing: list[str]) -> str:
-    param, value = _lookup(param_id, on)
-    if value.value is None:
-        missing.append(value.missing)
-        return f"{param.title}：未收录（{STATUS_TITLES[value.status]}·{value.status}）"
-    return (
-        f"{param.title}：{value.value} {param.unit}"
-        f"（{value.effective}起，{STATUS_TITLES[value.status]}·{value.status}）"
-    )
+def _nan(value: float | None) -> float:
+    return np.nan if value is None else value
 
 
 def waiting_months(late: bool, lapsed_years: int, on: dt.date) -> int | None:
     """Months of waiting after enrolling: 0 when on time and continuous; ``None`` when unknown."""
     if not late and lapsed_years == 0:
         return 0
-    fixed, per_year = _lookup(WAIT_FIXED, on)[1], _lookup(WAIT_PER_YEAR, on)[1]
-    if fixed.value is None or per_year.value is None:
-        return None
-    return int(fixed.value + per_year.value * lapsed_years)
+    fixed, per_year = _nan(value_on(WAIT_FIXED, on)), _nan(value_on(WAIT_PER_YEAR, on))
+    wait = float(_wait_months(np.array([late]), np.array([float(lapsed_years)]), fixed, per_year)[0])
+    return None if np.isnan(wait) else int(wait)
 
 
-def evaluate(household: Household, on: dt.date) -> Decision:
-    """Decide for the applicant on ``on``; raises before the first dated figure (2024-01-01)."""
-    member = household.applicant
-    missing: list[str] = []
-    individual = _figure(INDIVIDUAL, on, missing)
-    subsidy = _figure(SUBSIDY, on, missing)
-    ind_ref = _lookup(INDIVIDUAL, on)[1].reference
-    reasons = [Reason(f"判断对象：{member.label}", citation=ART_25)]
+def _national(param_id: str, on: dt.date) -> tuple[str, str]:
+    """How the reasons quote a national minimum on ``on``, and what is missing in its gap."""
+    param = load_parameter(param_id)
+    value = param.at(on)  # raises before the first figure
+    status = f"{STATUS_TITLES[value.status]}·{value.status}"
+    if value.value is None:
+        return f"{param.title}：未收录（{status}）", value.missing or ""
+    return f"{param.title}：{money(value.value)} {param.unit}（{value.effective}起，{status}）", ""
 
-    if member.employee_medical:
-        reasons.append(Reason("本人已参加职工基本医疗保险，不再参加城乡居民医保", citation=ART_23))
-        return Decision(PROGRAM, on, False, reasons=tuple(reasons))
 
-    reasons.append(Reason("未参加职工基本医疗保险，可以参加城乡居民基本医疗保险", citation=ART_25))
-    if member.resident_medical_enrolled:
-        reasons.append(Reason("本年度已参保，无需重复参保；下一年度请在集中参保期内按时续保", citation=ART_25))
-    reasons.append(
-        Reason(f"{individual}；{subsidy}；大连市实际个人缴费标准以当年通知为准", citation=ART_25, reference=ind_ref)
+def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
+    """城乡居民医保 for every resident of a numbered register on ``on``, each as if they applied."""
+    n = len(residents)
+    individual, individual_missing = _national(INDIVIDUAL, on)
+    subsidy, subsidy_missing = _national(SUBSIDY, on)
+    fixed_param = load_parameter(WAIT_FIXED)
+    fixed_value = fixed_param.at(on)
+    fixed, per_year = _nan(value_on(WAIT_FIXED, on)), _nan(value_on(WAIT_PER_YEAR, on))
+
+    employee = member_flag(residents, "employee_medical")
+    enrolled = member_flag(residents, "resident_medical_enrolled")
+    late = member_flag(residents, "medical_enrol_late")
+    lapsed = member_number(residents, "medical_lapsed_years")
+    tekun = at_home(households, residents, receiving(households, "tekun"))
+    dibao = at_home(households, residents, receiving(households, "dibao")) & ~tekun
+    wait = _wait_months(late, lapsed, fixed, per_year)
+    unknown = np.isnan(wait)
+    may = ~employee
+
+    def step(*pairs: tuple[np.ndarray, str]) -> np.ndarray:
+        out = np.full(n, None, dtype=object)
+        for mask, name in pairs:
+            out[mask] = name
+        return out
+
+    name = residents["name"].astype(object)
+    named = (name.notna() & (name != "")).to_numpy()
+    relation = residents["relation"].astype(object)
+    why = np.select([late & (lapsed > 0), late], [WHY[True, True], WHY[True, False]], WHY[False, True])
+    rows = pd.DataFrame(
+        {
+            "household_id": residents["household_id"].to_numpy(),
+            "member_no": residents["member_no"].to_numpy(dtype=np.int64),
+            "eligible": np.where(employee, False, True).astype(object),
+            "amount": np.full(n, np.nan),
+            "subject_step": np.where(named, "subject_named", "subject").astype(object),
+            "employee_step": np.where(employee, "employee", "may_enrol").astype(object),
+            "enrolled_step": step((may & enrolled, "enrolled")),
+            "figures_step": step((may, "figures")),
+            "individual_step": step((may & bool(individual_missing), "individual_gap")),
+            "subsidy_step": step((may & bool(subsidy_missing), "subsidy_gap")),
+            "local_step": step((may, "local_standard")),
+            "assistance_step": step((may & tekun, "tekun"), (may & dibao, "dibao")),
+            "dibao_step": step((may & dibao, "dibao_amount")),
+            "wait_gap_step": step((may & unknown, "wait_gap")),
+            "wait_step": step((may & (wait == 0), "no_wait"), (may & unknown, "wait_unknown"), (may & (wait > 0), "wait")),
+            "name": name.to_numpy(),
+            "relation_title": relation.map(RELATION_TITLES).fillna(relation).to_numpy(dtype=object),
+            "age": residents["age"].to_numpy(dtype=np.int64),
+            "figures": np.full(n, f"{individual}；{subsidy}", dtype=object),
+            "individual_param": np.full(n, INDIVIDUAL, dtype=object),
+            "individual_missing": np.full(n, individual_missing, dtype=object),
+            "subsidy_missing": np.full(n, subsidy_missing, dtype=object),
+            "wait_missing": np.full(n, fixed_value.missing or "", dtype=object),
+            "why": why.astype(object),
+            "fixed": np.full(n, fixed),
+            "per_year": np.full(n, per_year),
+            "lapsed": lapsed,
+            "wait": wait,
+            "fixed_title": np.full(n, fixed_param.title, dtype=object),
+            "fixed_status": np.full(n, f"{STATUS_TITLES[fixed_value.status]}·{fixed_value.status}", dtype=object),
+        }
     )
-    missing.append(f"大连市当年居民医保个人缴费标准（不低于全国最低标准）：请向{WINDOW}核实")
+    steps = tuple(c for c in rows.columns if c.endswith("_step"))
+    return Outcome(rows=rows, steps=steps)
 
-    if "tekun" in household.receives:
-        reasons.append(Reason("特困人员：个人缴费部分由政府全额资助", citation=ART_25_SUBSIDY, reference=ASSISTANCE))
-    elif "dibao" in household.receives:
-        reasons.append(
-            Reason(
-                "低保对象：个人缴费部分由政府给予定额资助，资助金额由当地规定",
-                citation=ART_25_SUBSIDY,
-                reference=ASSISTANCE,
-            )
-        )
-        missing.append(f"大连市对低保对象居民医保个人缴费的资助金额：请向{WINDOW}核实")
 
-    late, lapsed = member.medical_enrol_late, member.medical_lapsed_years
-    wait = waiting_months(late, lapsed, on)
-    fixed_p, fixed = _lookup(WAIT_FIXED, on)
-    if wait == 0:
-        reasons.append(Reason("在集中参保期内参保且连续参保，没有待遇等待期", reference=WAITING_DOC))
-    elif wait is None:
-        reasons.append(Reason("集中参保期外参保或断保后再参保：待遇等待期在本日期的规定未收录", reference=WAITING_DOC))
-        missing.append(fixed.missing)
-    else:
-        _, per_year = _lookup(WAIT_PER_YEAR, on)
-        why = "、".join(t for t, on_ in (("在集中参保期外参保", late), ("断保后再参保", lapsed > 0)) if on_)
-        reasons.append(
-            Reason(
-                f"{why}：固定待遇等待期 {fixed.value} 个月，断保 {lapsed} 年 × {per_year.value} 个月，"
-                f"共 {wait} 个月，等待期满后才开始享受医保待遇"
-                f"（{fixed_p.title}，{STATUS_TITLES[fixed.status]}·{fixed.status}）",
-                reference=WAITING_DOC,
-            )
-        )
-    return Decision(PROGRAM, on, True, reasons=tuple(reasons), missing=tuple(missing))
+evaluate = household_rule(__name__)

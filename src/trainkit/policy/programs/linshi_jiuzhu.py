@@ -7,23 +7,28 @@ difficulty. Whether the hardship is serious is the 入户核查 finding
 (``emergency_hardship``); unchecked gives 待核实. What counts as "other special
 difficulty" and the amounts are set locally (第四十九条) and were not found for Dalian,
 so "other" gives 待核实 and an eligible household gets no amount: ``missing`` says
-where to confirm it. No amount is ever invented.
+where to confirm it. No amount is ever invented. One row per household; a date before
+the 暂行办法 (2014-05-01) raises :class:`BeforeFirstDate`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from ...law import Citation
-from ..decision import Decision, Reason
-from ..household import Household
-from ..parameters import load_parameter
+import numpy as np
+import pandas as pd
 
-__all__ = ["evaluate"]
+from ...law import Citation
+from ..columns import applicant_of, figure_columns, receiving, yes_no
+from ..outcome import NOT_APPLICABLE, Because, Outcome
+from . import household_rule
+
+__all__ = ["EMERGENCY_TITLES", "decide", "evaluate"]
 
 PROGRAM = "linshi_jiuzhu"
 TITLE = "临时救助"
 AMOUNT = "临时救助金"  # how a decision's amount is named to the learner
+PERIOD = None  # a one-off payment: neither monthly nor yearly (the rule never gave a period)
 DOMAIN = "social_assistance"
 ITEMS = ("temporary_assistance",)
 
@@ -56,79 +61,122 @@ EMERGENCY_TITLES = {
     "spending_surge": "生活必需支出突然增加",
     "other": "其他特殊困难",
 }
+ACCIDENTS = ("fire", "traffic_accident", "sudden_illness")
+
+REASONS = {
+    # the 急难情形
+    "none": Because(
+        "没有登记火灾、交通事故、突发重大疾病、支出突增或其他特殊困难等急难情形，不属于临时救助对象",
+        citation=ART_47_ACCIDENT,
+    ),
+    "accident": Because("急难情形：{title}，属于第四十七条列举的意外事件或突发重大疾病", citation=ART_47_ACCIDENT),
+    "surge_not_dibao": Because(
+        "生活必需支出突然增加这一项只适用于最低生活保障家庭；本户没有享受低保，不符合这一项。"
+        "如果支出增加是因其他特殊困难造成，应登记为“其他特殊困难”并向街道核实",
+        citation=ART_47_SPENDING,
+    ),
+    "surge": Because("急难情形：{title}，本户是低保家庭，属于支出型困难", citation=ART_47_SPENDING),
+    "other": Because("急难情形：{title}", citation=ART_47_OTHER),
+    "unknown_kind": Because("急难情形的登记值“{emergency}”无法识别，请按登记表的取值更正后再筛查"),
+    # the 入户核查
+    "no_hardship": Because("入户核查认定基本生活没有因此出现严重困难，不符合临时救助条件", citation=ART_47_ACCIDENT),
+    "no_hardship_surge": Because(
+        "入户核查认定基本生活没有因此出现严重困难，不符合临时救助条件", citation=ART_47_SPENDING
+    ),
+    "other_unlisted": Because(
+        "“其他特殊困难”的具体事项由县级以上地方人民政府确定（第四十九条），大连市（西岗区）的规定未收录；"
+        "请向西岗区民政局社会救助科确认本情形是否属于临时救助范围",
+        missing=True,
+    ),
+    "unchecked": Because(
+        "尚未入户核查：请街道核实急难情形是否导致基本生活暂时出现严重困难（emergency_hardship）", missing=True
+    ),
+    "hardship": Because("入户核查认定基本生活暂时出现严重困难，属于临时救助对象", citation=ART_47_ACCIDENT),
+    "hardship_surge": Because("入户核查认定基本生活暂时出现严重困难，属于临时救助对象", citation=ART_47_SPENDING),
+    # how to apply, and the amount
+    "apply": Because(
+        "向所在街道办事处提出申请，经审核、公示后由区民政局审批；金额较小的可委托街道审批；情况紧急的可简化审批手续",
+        citation=ART_48,
+    ),
+    "rate_missing": Because("{rate_missing}", missing=True),
+    "rate_unknown": Because(
+        "救助金额按当地标准确定，大连市（西岗区）的标准未收录，本工具包不给金额", citation=ART_49
+    ),
+    "paid": Because("救助金额 {rate} 元", param="rate_param"),
+}
 
 
-def evaluate(household: Household, on: dt.date) -> Decision:
-    """Decide 临时救助 for ``household`` on ``on``; raises before 2014-05-01."""
-    amount = load_parameter(AMOUNT_SERIES).at(on)  # raises before the 暂行办法 took effect
-    kind = household.emergency
-    reasons: list[Reason] = []
+def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
+    """临时救助 for every household of a numbered register on ``on``."""
+    k = len(households)
+    figures = figure_columns(np.full(k, AMOUNT_SERIES, dtype=object), on, "rate")  # raises before 2014-05-01
+    registered = households["emergency"].astype(object)
+    kind = registered.where(registered.notna(), None).to_numpy()
+    none = registered.isna().to_numpy()
+    accident = registered.isin(ACCIDENTS).to_numpy()
+    surge = (registered == "spending_surge").to_numpy(dtype=bool)
+    other = (registered == "other").to_numpy(dtype=bool)
+    unknown = ~none & ~accident & ~surge & ~other
+    dibao = receiving(households, "dibao")
+    found, not_found = yes_no(households["emergency_hardship"])
+    covered = accident | (surge & dibao) | other
+    unchecked = covered & ~found & ~not_found
+    refused = covered & not_found
+    pending = covered & ~not_found & (other | unchecked)
+    yes = covered & found & ~other
+    rate = figures["rate"]
+    known = ~np.isnan(rate)
 
-    if kind is None:
-        reasons.append(
-            Reason(
-                "没有登记火灾、交通事故、突发重大疾病、支出突增或其他特殊困难等急难情形，不属于临时救助对象",
-                citation=ART_47_ACCIDENT,
-            )
-        )
-        return Decision(PROGRAM, on, False, reasons=tuple(reasons))
-    title = EMERGENCY_TITLES[kind]
-    if kind in ("fire", "traffic_accident", "sudden_illness"):
-        reasons.append(
-            Reason(f"急难情形：{title}，属于第四十七条列举的意外事件或突发重大疾病", citation=ART_47_ACCIDENT)
-        )
-    elif kind == "spending_surge":
-        if "dibao" not in household.receives:
-            reasons.append(
-                Reason(
-                    "生活必需支出突然增加这一项只适用于最低生活保障家庭；本户没有享受低保，不符合这一项。"
-                    "如果支出增加是因其他特殊困难造成，应登记为“其他特殊困难”并向街道核实",
-                    citation=ART_47_SPENDING,
-                )
-            )
-            return Decision(PROGRAM, on, False, reasons=tuple(reasons))
-        reasons.append(Reason(f"急难情形：{title}，本户是低保家庭，属于支出型困难", citation=ART_47_SPENDING))
-    else:
-        reasons.append(Reason(f"急难情形：{title}", citation=ART_47_OTHER))
+    eligible = np.full(k, None, dtype=object)
+    eligible[none | (surge & ~dibao) | refused] = False
+    eligible[yes] = True
+    eligible[unknown] = NOT_APPLICABLE
 
-    hardship = household.emergency_hardship
-    if hardship is False:
-        reasons.append(
-            Reason(
-                "入户核查认定基本生活没有因此出现严重困难，不符合临时救助条件",
-                citation=ART_47_SPENDING if kind == "spending_surge" else ART_47_ACCIDENT,
-            )
-        )
-        return Decision(PROGRAM, on, False, reasons=tuple(reasons))
+    def step(*pairs: tuple[np.ndarray, str]) -> np.ndarray:
+        out = np.full(k, None, dtype=object)
+        for mask, name in pairs:
+            out[mask] = name
+        return out
 
-    missing: list[str] = []
-    if kind == "other":
-        missing.append(
-            "“其他特殊困难”的具体事项由县级以上地方人民政府确定（第四十九条），大连市（西岗区）的规定未收录；"
-            "请向西岗区民政局社会救助科确认本情形是否属于临时救助范围"
-        )
-    if hardship is None:
-        missing.append("尚未入户核查：请街道核实急难情形是否导致基本生活暂时出现严重困难（emergency_hardship）")
-    if missing:
-        return Decision(PROGRAM, on, None, reasons=tuple(reasons), missing=tuple(missing))
-
-    reasons.append(
-        Reason(
-            "入户核查认定基本生活暂时出现严重困难，属于临时救助对象",
-            citation=ART_47_SPENDING if kind == "spending_surge" else ART_47_ACCIDENT,
-        )
+    rows = pd.DataFrame(
+        {
+            "household_id": households["household_id"].to_numpy(),
+            "member_no": applicant_of(households, residents),
+            "eligible": eligible,
+            "amount": np.where(yes & known, np.round(rate, 2), np.nan),
+            "kind_step": step(
+                (none, "none"),
+                (accident, "accident"),
+                (surge & ~dibao, "surge_not_dibao"),
+                (surge & dibao, "surge"),
+                (other, "other"),
+                (unknown, "unknown_kind"),
+            ),
+            "refused_step": step((refused & ~surge, "no_hardship"), (refused & surge, "no_hardship_surge")),
+            "other_step": step((pending & other, "other_unlisted")),
+            "unchecked_step": step((pending & unchecked, "unchecked")),
+            "hardship_step": step((yes & ~surge, "hardship"), (yes & surge, "hardship_surge")),
+            "apply_step": step((yes, "apply")),
+            "rate_missing_step": step((yes & ~known, "rate_missing")),
+            "rate_step": step((yes & ~known, "rate_unknown"), (yes & known, "paid")),
+            "title": pd.Series(kind, dtype=object).map(EMERGENCY_TITLES).fillna("").to_numpy(dtype=object),
+            "emergency": np.where(none, "", registered.astype(str).to_numpy()),
+            **figures,
+        }
     )
-    reasons.append(
-        Reason(
-            "向所在街道办事处提出申请，经审核、公示后由区民政局审批；金额较小的可委托街道审批；"
-            "情况紧急的可简化审批手续",
-            citation=ART_48,
-        )
+    return Outcome(
+        rows=rows,
+        steps=(
+            "kind_step",
+            "refused_step",
+            "other_step",
+            "unchecked_step",
+            "hardship_step",
+            "apply_step",
+            "rate_missing_step",
+            "rate_step",
+        ),
     )
-    if amount.value is None:
-        reasons.append(
-            Reason("救助金额按当地标准确定，大连市（西岗区）的标准未收录，本工具包不给金额", citation=ART_49)
-        )
-        return Decision(PROGRAM, on, True, reasons=tuple(reasons), missing=(amount.missing,))
-    reasons.append(Reason(f"救助金额 {amount.value} 元", reference=amount.reference))
-    return Decision(PROGRAM, on, True, amount=amount.value, reasons=tuple(reasons))
+
+
+evaluate = household_rule(__name__)
