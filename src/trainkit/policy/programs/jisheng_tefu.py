@@ -33,6 +33,7 @@ PROGRAM = "jisheng_tefu"
 TITLE = "计划生育家庭特别扶助"
 AMOUNT = "每月特别扶助金"  # how a decision's amount is named to the learner
 PERIOD = "month"
+PER = "household"  # one decision per household (the couple); receipt recorded on the household
 DOMAIN = "shidu_care"
 ITEMS = ("special_support_claim",)
 

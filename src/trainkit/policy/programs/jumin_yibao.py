@@ -30,6 +30,7 @@ PROGRAM = "jumin_yibao"
 TITLE = "城乡居民基本医疗保险"
 AMOUNT = "个人缴费"  # never filled: Dalian's contribution is not in the kit
 PERIOD = "year"
+PER = "person"  # one decision per resident; enrolment recorded on the person
 DOMAIN = "social_insurance"
 ITEMS = ("resident_medical_enrolment",)
 
@@ -118,7 +119,7 @@ def _national(param_id: str, on: dt.date) -> tuple[str, str]:
     status = f"{STATUS_TITLES[value.status]}·{value.status}"
     if value.value is None:
         return f"{param.title}：未收录（{status}）", value.missing or ""
-    return f"{param.title}：{money(value.value)} {param.unit}（{value.effective}起，{status}）", ""
+    return f"{param.title}：{money(value.value)} {param.unit}（{value.since}起，{status}）", ""
 
 
 def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:

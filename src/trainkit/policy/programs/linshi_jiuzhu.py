@@ -29,6 +29,7 @@ PROGRAM = "linshi_jiuzhu"
 TITLE = "临时救助"
 AMOUNT = "临时救助金"  # how a decision's amount is named to the learner
 PERIOD = None  # a one-off payment: neither monthly nor yearly (the rule never gave a period)
+PER = "household"  # one decision per household; receipt recorded on the household
 DOMAIN = "social_assistance"
 ITEMS = ("temporary_assistance",)
 
