@@ -547,7 +547,7 @@ def test_gaoling_jintie_by_hand():
 
 
 def test_jisheng_tefu_by_hand():
-    died = {"fp_only_child": True, "fp_child_outcome": "died", "fp_certificate": True}
+    died = {"fp_only_child": True, "fp_child_outcome": "died", "fp_certificate": True, "fp_area": "urban"}
     hh, rs = _frames(
         [
             {"household_id": "died"} | died,
@@ -569,13 +569,13 @@ def test_jisheng_tefu_by_hand():
             },
             {
                 "household_id": "rural-disabled",
-                "rural_standard": True,
+                "fp_area": "rural",  # the family's status (the household's 低保 standard is urban here)
                 "fp_only_child": True,
                 "fp_child_outcome": "disabled",
                 "fp_child_disability_grade": 2,
                 "fp_certificate": True,
             },
-            {"household_id": "no-certificate", "fp_only_child": True, "fp_child_outcome": "died"},
+            {"household_id": "no-certificate", "fp_only_child": True, "fp_child_outcome": "died", "fp_area": "urban"},
             {"household_id": "no-plan"},
         ],
         [

@@ -37,10 +37,18 @@ def family(
     members = [Member(relation="applicant", age=woman_age, sex="female")]
     if husband:
         members.append(Member(relation="spouse", age=woman_age + 2, sex="male"))
+    area = "rural" if rural else "urban"  # the family's own status, not the 低保 standard the household is on
     fp = FamilyPlanning(
-        **{"only_child": True, "child_outcome": outcome, "child_disability_grade": grade, "certificate": True, **plan}
+        **{
+            "only_child": True,
+            "child_outcome": outcome,
+            "child_disability_grade": grade,
+            "certificate": True,
+            "area": area,
+            **plan,
+        }
     )
-    return Household(members=tuple(members), family_planning=fp, rural_standard=rural)
+    return Household(members=tuple(members), family_planning=fp, rural_standard=not rural)
 
 
 def _scenarios():
@@ -180,6 +188,14 @@ def test_amount_is_per_spouse_and_reasons_say_so():
     assert "夫妻双方每人每月 590 元" in text and "夫妻 2 人，合计每月 1180 元" in text
     one = evaluate(family(husband=False), AUG_2025)
     assert one.amount == Decimal(590) and "夫妻 1 人，合计每月 590 元" in one.reasons[-1].text
+
+
+def test_the_area_is_the_familys_not_the_dibao_standards():
+    # a 城镇 family on the rural 低保 standard gets the 城镇 figure; an unknown area is 待核实 while figures differ
+    assert family(rural=False).rural_standard and evaluate(family(rural=False), dt.date(2014, 6, 1)).amount == 340
+    unknown = family(area=None)
+    d = evaluate(unknown, dt.date(2014, 6, 1))
+    assert d.eligible is None and any("城镇还是农村" in m for m in d.missing)
 
 
 def test_series_for_picks_the_family_type_and_area():

@@ -248,6 +248,7 @@ def synthesize(households: int, *, seed: int = 2026, on: dt.date | None = None) 
     )
     hh["fp_later_child"] = np.where(shidu, False, None)
     hh["fp_certificate"] = np.where(shidu, rng.random(households) < 0.85, None)
+    hh["fp_area"] = np.where(shidu, "urban", None)  # a central district: 城镇 families
 
     services = _services(rng, hh, on)
     survey = _survey(rng, hh, people)

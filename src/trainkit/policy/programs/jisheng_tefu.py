@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ...law import Citation
-from ..columns import anyone, applicant_of, figure_columns, per_household, truthy, yes_no
+from ..columns import anyone, applicant_of, figure_columns, per_household, yes_no
 from ..frames import FP_COLUMNS, frames_of
 from ..household import Household
 from ..outcome import NOT_APPLICABLE, Because, Outcome
@@ -93,10 +93,15 @@ REASONS = {
         "未登记《独生子女父母光荣证》：请核实本户是否持证，并向区卫生健康局确认持证是否仍是条件", missing=True
     ),
     "standard_unknown": Because("{standard_missing}", missing=True),
+    "area_unknown": Because(
+        "未登记本户是城镇还是农村计划生育家庭，而 {on_date} 城镇、农村的特别扶助金标准不同："
+        "请按户籍和当地卫生健康部门的认定核实（不按低保执行城市还是农村标准）",
+        missing=True,
+    ),
     # the amount
     "standard": Because(
         "{standard_title}：{standard} {standard_unit}（{standard_since} 起执行，{standard_status}）；"
-        "城镇、农村按本户是否执行农村标准（rural_standard）区分，本户按{area}",
+        "城镇、农村按计划生育家庭的城乡身份区分（不看低保执行城市还是农村标准），本户{area}",
         param="standard_param",
     ),
     "total": Because(
@@ -107,34 +112,44 @@ REASONS = {
 }
 
 
-def _series_ids(households: pd.DataFrame) -> np.ndarray:
-    """Each household's national minimum series (死亡 or 伤残, 城镇 or 农村)."""
+def _series_ids(households: pd.DataFrame, *, rural: bool) -> np.ndarray:
+    """Each household's national minimum series (死亡 or 伤残) in the 城镇 or the 农村 column."""
     died = (households["fp_child_outcome"].astype(object) == "died").to_numpy()
-    rural = truthy(households["rural_standard"])
-    return np.select(
-        [died & ~rural, died & rural, ~died & ~rural],
-        [SERIES[("died", False)], SERIES[("died", True)], SERIES[("disabled", False)]],
-        default=SERIES[("disabled", True)],
-    ).astype(object)
+    return np.where(died, SERIES[("died", rural)], SERIES[("disabled", rural)]).astype(object)
 
 
 def series_for(household: Household) -> Parameter:
-    """The national minimum series for this family (伤残 or 死亡, 城镇 or 农村)."""
-    if household.family_planning is None:
+    """The national minimum series for this family (伤残 or 死亡, 城镇 or 农村 as the family is)."""
+    plan = household.family_planning
+    if plan is None:
         raise ValueError(REASONS["no_plan"].text)
-    return load_parameter(str(_series_ids(frames_of(household)[0])[0]))
+    if plan.area is None:
+        raise ValueError("未登记本户是城镇还是农村计划生育家庭（family_planning.area）")
+    return load_parameter(str(_series_ids(frames_of(household)[0], rural=plan.area == "rural")[0]))
 
 
-def _figures(households: pd.DataFrame, plan: np.ndarray, on: dt.date) -> dict[str, np.ndarray]:
-    """The standard's columns for households with a record (only they look a figure up)."""
+def _figures(households: pd.DataFrame, plan: np.ndarray, on: dt.date) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The standard's columns for households with a record (only they look a figure up), and
+    where the area is unknown while the 城镇 and 农村 figures differ (those stay 待核实)."""
     k = len(households)
-    found = figure_columns(_series_ids(households)[plan], on, "standard")
+    area = households["fp_area"].astype(object).to_numpy()[plan] if "fp_area" in households else np.full(plan.sum(), None)
+    urban = figure_columns(_series_ids(households, rural=False)[plan], on, "standard")
+    rural = figure_columns(_series_ids(households, rural=True)[plan], on, "standard")
+    same = (urban["standard"] == rural["standard"])  # NaN (a gap) is never the same
+    is_rural = area == "rural"
+    unknown_area = np.zeros(k, dtype=bool)
+    unknown_area[plan] = (area != "rural") & (area != "urban") & ~same
     out = {}
-    for name, values in found.items():
-        column = np.full(k, np.nan) if values.dtype.kind == "f" else np.full(k, "", dtype=object)
-        column[plan] = values
+    for name in urban:
+        values = np.where(is_rural, np.asarray(rural[name], dtype=object), np.asarray(urban[name], dtype=object))
+        column = np.full(k, np.nan) if name == "standard" else np.full(k, "", dtype=object)
+        column[plan] = values.astype(float) if name == "standard" else values
         out[name] = column
-    return out
+    out["standard"][unknown_area] = np.nan
+    words = np.full(k, "", dtype=object)
+    words[plan] = np.where(is_rural, "按农村家庭", np.where(area == "urban", "按城镇家庭", "城镇、农村标准相同"))
+    out["area"] = words
+    return out, unknown_area
 
 
 def _woman_age(residents: pd.DataFrame, couple: np.ndarray, k: int) -> np.ndarray:
@@ -151,7 +166,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     k = len(households)
     households = households.assign(**{c: None for c in FP_COLUMNS if c not in households})  # a register without them
     plan = households["fp_only_child"].notna().to_numpy()
-    figures = _figures(households, plan, on)
+    figures, unknown_area = _figures(households, plan, on)
     standard = figures["standard"]
 
     couple = residents["relation"].isin(["applicant", "spouse"]).to_numpy()
@@ -174,8 +189,8 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     child_ok = died | (disabled & (grade <= WORST_GRADE))
     failed = decided & (young | ~only | ~child_ok | later)
     open_ = decided & ~failed
-    gap = np.isnan(standard)
-    pending = open_ & (no_woman | ~certificate | gap)
+    gap = np.isnan(standard) & ~unknown_area
+    pending = open_ & (no_woman | ~certificate | gap | unknown_area)
     paid = open_ & ~pending
 
     eligible = np.full(k, None, dtype=object)
@@ -215,12 +230,13 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "woman_gap": step((open_ & no_woman, "no_woman")),
             "certificate_gap": step((open_ & ~certificate, "certificate_unknown")),
             "standard_gap": step((open_ & gap, "standard_unknown")),
+            "area_gap": step((open_ & unknown_area, "area_unknown")),
             "standard_step": step((paid, "standard")),
             "total_step": step((paid, "total")),
             "woman_age": woman_age,
             "grade_title": pd.Series(grade).map(GRADE_TITLES).fillna("").to_numpy(dtype=object),
             "failed": first_failed.astype(object),
-            "area": np.where(truthy(households["rural_standard"]), "农村", "城镇").astype(object),
+            "on_date": np.full(k, str(on), dtype=object),
             "couple": n_couple,
             "total": np.round(standard * n_couple, 2),
             **figures,
@@ -238,6 +254,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "refused_step",
             "woman_gap",
             "certificate_gap",
+            "area_gap",
             "standard_gap",
             "standard_step",
             "total_step",
