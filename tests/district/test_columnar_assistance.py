@@ -20,8 +20,7 @@ import pytest
 
 from trainkit.district import agreement
 from trainkit.district.agreement import compare
-from trainkit.district.columnar import COLUMNS, load_screens
-from trainkit.district.screen import screen_program
+from trainkit.district.columnar import COLUMNS
 from trainkit.district.register import (
     FP_COLUMNS,
     HOUSEHOLD_COLUMNS,
@@ -29,6 +28,7 @@ from trainkit.district.register import (
     households_from_register,
     read_register,
 )
+from trainkit.district.screen import screen_program
 from trainkit.district.synth import synthesize, write
 from trainkit.policy import PROGRAMS, BeforeFirstDate, load_parameter
 from trainkit.policy.household import FamilyPlanning, Household, Member, vocabulary
