@@ -161,6 +161,13 @@ def _woman_age(residents: pd.DataFrame, couple: np.ndarray, k: int) -> np.ndarra
     return age
 
 
+def _frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The rows as given: text columns stay objects (pandas would convert every cell to its string type)."""
+    return pd.DataFrame(
+        {name: pd.Series(v, dtype=object, copy=False) if v.dtype == object else v for name, v in columns.items()}
+    )
+
+
 def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
     """计划生育家庭特别扶助 for every household of a numbered register on ``on``."""
     k = len(households)
@@ -208,14 +215,16 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
         [young, ~only, ~child_ok, later], [FAILED["young"], FAILED["not_only"], FAILED["child"], FAILED["later"]], ""
     )
     asked = plan & ~sexless
-    rows = pd.DataFrame(
+    rows = _frame(
         {
             "household_id": households["household_id"].to_numpy(),
             "member_no": applicant_of(households, residents),
             "eligible": eligible,
             "amount": np.where(paid, np.round(standard, 2), np.nan),
             "plan_step": step((~plan, "no_plan"), (plan, "intro")),
-            "woman_step": step((sexless, "no_sex"), (asked & ~no_woman & ~young, "woman_ok"), (asked & young, "woman_young")),
+            "woman_step": step(
+                (sexless, "no_sex"), (asked & ~no_woman & ~young, "woman_ok"), (asked & young, "woman_young")
+            ),
             "only_step": step((asked & only, "only"), (asked & ~only, "not_only")),
             "child_step": step(
                 (asked & died, "died"),
@@ -225,7 +234,9 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
                 (asked & ~died & ~disabled, "living"),
             ),
             "later_step": step((decided & later, "later"), (decided & ~later, "no_later")),
-            "certificate_step": step((decided & certificate, "certificate"), (decided & ~certificate, "no_certificate")),
+            "certificate_step": step(
+                (decided & certificate, "certificate"), (decided & ~certificate, "no_certificate")
+            ),
             "refused_step": step((failed, "refused")),
             "woman_gap": step((open_ & no_woman, "no_woman")),
             "certificate_gap": step((open_ & ~certificate, "certificate_unknown")),

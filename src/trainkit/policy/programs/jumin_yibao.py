@@ -67,9 +67,7 @@ REASONS = {
     "employee": Because("本人已参加职工基本医疗保险，不再参加城乡居民医保", citation=ART_23),
     "may_enrol": Because("未参加职工基本医疗保险，可以参加城乡居民基本医疗保险", citation=ART_25),
     "enrolled": Because("本年度已参保，无需重复参保；下一年度请在集中参保期内按时续保", citation=ART_25),
-    "figures": Because(
-        "{figures}；大连市实际个人缴费标准以当年通知为准", citation=ART_25, param="individual_param"
-    ),
+    "figures": Because("{figures}；大连市实际个人缴费标准以当年通知为准", citation=ART_25, param="individual_param"),
     "individual_gap": Because("{individual_missing}", missing=True),
     "subsidy_gap": Because("{subsidy_missing}", missing=True),
     "local_standard": Because(f"大连市当年居民医保个人缴费标准（不低于全国最低标准）：请向{WINDOW}核实", missing=True),
@@ -122,6 +120,18 @@ def _national(param_id: str, on: dt.date) -> tuple[str, str]:
     return f"{param.title}：{money(value.value)} {param.unit}（{value.since}起，{status}）", ""
 
 
+def _same(n: int, text: str) -> pd.Categorical:
+    """One text for every row, stored once."""
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[text])
+
+
+def _frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The rows as given: text columns stay objects (pandas would convert every cell to its string type)."""
+    return pd.DataFrame(
+        {name: pd.Series(v, dtype=object, copy=False) if v.dtype == object else v for name, v in columns.items()}
+    )
+
+
 def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
     """城乡居民医保 for every resident of a numbered register on ``on``, each as if they applied."""
     n = len(residents)
@@ -147,11 +157,11 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             out[mask] = name
         return out
 
-    name = residents["name"].astype(object)
-    named = (name.notna() & (name != "")).to_numpy()
-    relation = residents["relation"].astype(object)
+    name = residents["name"]
+    named = (name.notna() & (name != "")).to_numpy(dtype=bool)
+    relation = residents["relation"].astype("category")
     why = np.select([late & (lapsed > 0), late], [WHY[True, True], WHY[True, False]], WHY[False, True])
-    rows = pd.DataFrame(
+    rows = _frame(
         {
             "household_id": residents["household_id"].to_numpy(),
             "member_no": residents["member_no"].to_numpy(dtype=np.int64),
@@ -167,22 +177,24 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "assistance_step": step((may & tekun, "tekun"), (may & dibao, "dibao")),
             "dibao_step": step((may & dibao, "dibao_amount")),
             "wait_gap_step": step((may & unknown, "wait_gap")),
-            "wait_step": step((may & (wait == 0), "no_wait"), (may & unknown, "wait_unknown"), (may & (wait > 0), "wait")),
-            "name": name.to_numpy(),
-            "relation_title": relation.map(RELATION_TITLES).fillna(relation).to_numpy(dtype=object),
+            "wait_step": step(
+                (may & (wait == 0), "no_wait"), (may & unknown, "wait_unknown"), (may & (wait > 0), "wait")
+            ),
+            "name": name.array,
+            "relation_title": relation.cat.rename_categories(lambda r: RELATION_TITLES.get(r, r)).array,
             "age": residents["age"].to_numpy(dtype=np.int64),
-            "figures": np.full(n, f"{individual}；{subsidy}", dtype=object),
-            "individual_param": np.full(n, INDIVIDUAL, dtype=object),
-            "individual_missing": np.full(n, individual_missing, dtype=object),
-            "subsidy_missing": np.full(n, subsidy_missing, dtype=object),
-            "wait_missing": np.full(n, fixed_value.missing or "", dtype=object),
-            "why": why.astype(object),
+            "figures": _same(n, f"{individual}；{subsidy}"),
+            "individual_param": _same(n, INDIVIDUAL),
+            "individual_missing": _same(n, individual_missing),
+            "subsidy_missing": _same(n, subsidy_missing),
+            "wait_missing": _same(n, fixed_value.missing or ""),
+            "why": pd.Categorical(why),
             "fixed": np.full(n, fixed),
             "per_year": np.full(n, per_year),
             "lapsed": lapsed,
             "wait": wait,
-            "fixed_title": np.full(n, fixed_param.title, dtype=object),
-            "fixed_status": np.full(n, f"{STATUS_TITLES[fixed_value.status]}·{fixed_value.status}", dtype=object),
+            "fixed_title": _same(n, fixed_param.title),
+            "fixed_status": _same(n, f"{STATUS_TITLES[fixed_value.status]}·{fixed_value.status}"),
         }
     )
     steps = tuple(c for c in rows.columns if c.endswith("_step"))

@@ -100,17 +100,23 @@ REASONS = {
         citation=ART_48,
     ),
     "rate_missing": Because("{rate_missing}", missing=True),
-    "rate_unknown": Because(
-        "救助金额按当地标准确定，大连市（西岗区）的标准未收录，本工具包不给金额", citation=ART_49
-    ),
+    "rate_unknown": Because("救助金额按当地标准确定，大连市（西岗区）的标准未收录，本工具包不给金额", citation=ART_49),
     "paid": Because("救助金额 {rate} 元", param="rate_param"),
 }
+
+
+def _frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The rows as given: text columns stay objects (pandas would convert every cell to its string type)."""
+    return pd.DataFrame(
+        {name: pd.Series(v, dtype=object, copy=False) if v.dtype == object else v for name, v in columns.items()}
+    )
 
 
 def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
     """临时救助 for every household of a numbered register on ``on``."""
     k = len(households)
-    figures = figure_columns(np.full(k, AMOUNT_SERIES, dtype=object), on, "rate")  # raises before 2014-05-01
+    one = figure_columns(np.array([AMOUNT_SERIES], dtype=object), on, "rate")  # raises before 2014-05-01
+    figures = {name: np.repeat(values, k) for name, values in one.items()}  # the same figure for every household
     registered = households["emergency"].astype(object)
     kind = registered.where(registered.notna(), None).to_numpy()
     none = registered.isna().to_numpy()
@@ -139,7 +145,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             out[mask] = name
         return out
 
-    rows = pd.DataFrame(
+    rows = _frame(
         {
             "household_id": households["household_id"].to_numpy(),
             "member_no": applicant_of(households, residents),
