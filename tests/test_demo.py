@@ -49,6 +49,17 @@ def test_the_demo_report_shows_a_realistic_spread(tmp_path):
     book = openpyxl.load_workbook(result.report_xlsx)
     cells = [c for row in book["能力矩阵"].iter_rows(min_row=2, values_only=True) for c in row]
     assert "待提高（缺考核）" in cells
+    # the planted wrongly keyed question is the one the item analysis asks trainers to review
+    from trainkit.demo import PLANTED
+    from trainkit.quiz import load_banks
+
+    planted = load_banks()[PLANTED[0]].items[PLANTED[1]].id
+    page = result.report_html.read_text(encoding="utf-8")
+    review = page.split("请培训师复核", 1)[1].split("</div>", 1)[0]
+    flagged = [line for line in review.split("<li>")[1:] if "可能答案有误" in line]
+    assert any(f"quiz:{PLANTED[0]}:{planted}" in line for line in flagged), review
+    strongest_signal = min(flagged, key=lambda line: float(re.search(r"区分度 ([-+][\d.]+)", line).group(1)))
+    assert f"quiz:{PLANTED[0]}:{planted}" in strongest_signal  # a chance flag on ten workers is weaker
 
 
 def _refs(folder):

@@ -7,7 +7,10 @@ their import would record them — one row per graded cell and service item, sco
 worker's ability in that domain — because grading a cohort's thirteen assignments through
 kernels would make the demo take many minutes. Workers differ: a few are strong everywhere,
 most have one to four weak domains, a few are weak, and some skipped an exercise, so the
-report shows 全岗通, gaps, and 缺考核 (a good score with no trainer evidence yet).
+report shows 全岗通, gaps, and 缺考核 (a good score with no trainer evidence yet). One
+self-check question plays a wrongly keyed item (:data:`PLANTED`): everybody meets it, and the
+stronger the worker, the likelier they give the answer the key marks wrong — so the item
+analysis flags it 可能答案有误 for the trainers, as it would a real miskeyed question.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from .roster import COLUMNS, load_roster
 __all__ = ["DemoError", "DemoResult", "run_demo"]
 
 MARKER = ".trainkit-demo"
+PLANTED = ("social-assistance-dibao", 0)  # (bank, item index): the question that plays a wrong key
 ASSIGNMENT = "social-assistance-dibao"
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = ["秀英", "建华", "丽娟", "志强", "海燕", "国庆", "晓梅", "文博", "雪松", "春燕", "立新", "佳怡"]
@@ -173,8 +177,13 @@ def _self_checks(abilities: dict[str, dict[str, float]], start: datetime, days: 
             when = start + timedelta(days=day, hours=rng.randrange(8, 12))
             for bank in banks:
                 p = min(0.97, max(ability.get(bank.domain, 0.5), 0.25) + 0.05 * s)
-                for item in rng.sample(bank.items, k=min(6, len(bank.items))):
-                    answer = item.answer if rng.random() < p else _wrong(item, rng)
+                asked = rng.sample(bank.items, k=min(6, len(bank.items)))
+                planted = bank.items[PLANTED[1]] if bank.id == PLANTED[0] else None
+                if planted is not None and planted not in asked:
+                    asked.append(planted)
+                for item in asked:
+                    right = rng.random() < (1 - p if item is planted else p)  # the planted key: the strong "miss"
+                    answer = item.answer if right else _wrong(item, rng)
                     marking = check_answer(item, answer)
                     for service_item in item.items:
                         rows.append(

@@ -46,6 +46,9 @@ class ItemQualityRules(BaseModel):
     group_share: float = Field(default=0.27, gt=0, le=0.5, description="强、弱两组各占作答人数的比例")
     min_workers: int = Field(default=10, ge=2, description="作答人数少于此数不作判断")
     low_discrimination: float = Field(default=0.2, gt=0, le=1, description="区分度低于此值为区分度低")
+    miskey_discrimination: float = Field(
+        default=-0.3, lt=0, ge=-1, description="区分度不高于此值、且强组多数答错，提示可能答案有误"
+    )
     too_easy: float = Field(default=0.95, gt=0, le=1, description="答对率不低于此值为过易")
 
 
@@ -105,7 +108,7 @@ def _discrimination(rows: pd.DataFrame, rules: ItemQualityRules) -> pd.DataFrame
 def _flags(stats: pd.DataFrame, rules: ItemQualityRules) -> pd.Series:
     d, miss, right = stats["discrimination"], stats["strong_miss"], stats["correct_rate"]
     judged = d.notna()
-    miskeyed = judged & (d < 0) & (miss >= 0.5)
+    miskeyed = judged & (d <= rules.miskey_discrimination) & (miss >= 0.5)
     easy = judged & (right >= rules.too_easy)
     flat = judged & ~miskeyed & ~easy & (d < rules.low_discrimination)
     words = np.select(
