@@ -46,16 +46,16 @@ FILES = {  # name → how to make its bytes (given the case folder)
     "empty.xlsx": lambda tmp: b"",
     "text.xlsx": lambda tmp: "题目,答案".encode(),
     "no-header.csv": lambda tmp: b"\r\n\r\n",
-    "age-true.yaml": lambda tmp: "property_check: passed\nmembers:\n  - {relation: applicant, age: true}\n".encode(),
+    "age-true.yaml": lambda tmp: b"property_check: passed\nmembers:\n  - {relation: applicant, age: true}\n",
     "two-applicants.yaml": lambda tmp: (
-        "property_check: passed\nmembers:\n  - {relation: applicant, age: 40}\n  - {relation: applicant, age: 70}\n"
-    ).encode(),
+        b"property_check: passed\nmembers:\n  - {relation: applicant, age: 40}\n  - {relation: applicant, age: 70}\n"
+    ),
     "duplicate-key.yaml": lambda tmp: (
-        "property_check: passed\nproperty_check: failed\nmembers:\n  - {relation: applicant, age: 40}\n"
-    ).encode(),
+        b"property_check: passed\nproperty_check: failed\nmembers:\n  - {relation: applicant, age: 40}\n"
+    ),
     "tenth-of-a-fen.yaml": lambda tmp: (
-        "property_check: passed\nmembers:\n  - {relation: applicant, age: 40, incomes: [{kind: wages, monthly: 1010.995}]}\n"
-    ).encode(),
+        b"property_check: passed\nmembers:\n  - {relation: applicant, age: 40, incomes: [{kind: wages, monthly: 1010.995}]}\n"
+    ),
     "quiz.csv": lambda tmp: (
         "题目,题型,选项,答案,解析,领域,出处\r\n"
         "低保申请向哪里提出？,单选,A. 街道|B. 区民政局,A,向街道提出。,社会救助,社会救助暂行办法第十一条\r\n"

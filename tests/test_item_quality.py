@@ -14,7 +14,9 @@ from trainkit.ratings import load_rating_rules, rate
 from trainkit.report import question_stats
 
 AS_OF = datetime(2025, 7, 1, 12, 0)
-RULES = ItemQualityRules(group_share=0.27, min_workers=10, low_discrimination=0.2, too_easy=0.95, miskey_discrimination=-0.3)
+RULES = ItemQualityRules(
+    group_share=0.27, min_workers=10, low_discrimination=0.2, too_easy=0.95, miskey_discrimination=-0.3
+)
 WORKERS = [f"W{i:03d}" for i in range(1, 11)]  # W001 weakest … W010 strongest
 
 

@@ -124,7 +124,9 @@ def test_a_benefit_paid_to_one_person_does_not_hide_an_eligible_spouse():
         property_check="unknown",
         receives=("dibao",),  # paid to the household: nobody in it is asked to apply again
         members=(
-            Member(name="甲", relation="applicant", age=86, birth_date=dt.date(1939, 3, 1), receives=("gaoling_jintie",)),
+            Member(
+                name="甲", relation="applicant", age=86, birth_date=dt.date(1939, 3, 1), receives=("gaoling_jintie",)
+            ),
             Member(name="乙", relation="spouse", age=83, birth_date=dt.date(1942, 5, 1)),
         ),
     )

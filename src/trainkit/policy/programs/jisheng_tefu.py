@@ -132,10 +132,12 @@ def _figures(households: pd.DataFrame, plan: np.ndarray, on: dt.date) -> tuple[d
     """The standard's columns for households with a record (only they look a figure up), and
     where the area is unknown while the 城镇 and 农村 figures differ (those stay 待核实)."""
     k = len(households)
-    area = households["fp_area"].astype(object).to_numpy()[plan] if "fp_area" in households else np.full(plan.sum(), None)
+    area = (
+        households["fp_area"].astype(object).to_numpy()[plan] if "fp_area" in households else np.full(plan.sum(), None)
+    )
     urban = figure_columns(_series_ids(households, rural=False)[plan], on, "standard")
     rural = figure_columns(_series_ids(households, rural=True)[plan], on, "standard")
-    same = (urban["standard"] == rural["standard"])  # NaN (a gap) is never the same
+    same = urban["standard"] == rural["standard"]  # NaN (a gap) is never the same
     is_rural = area == "rural"
     unknown_area = np.zeros(k, dtype=bool)
     unknown_area[plan] = (area != "rural") & (area != "urban") & ~same
