@@ -173,3 +173,10 @@ def test_the_reports_fast_path_leaves_a_set_aside_question_out_of_ratings_too(tm
     after, agg = strongest()
     assert after["n_evidence"] == before["n_evidence"] - 1 and after["score"] > before["score"]
     assert "quiz:b:key-wrong" in set(agg.questions["ref"]) and agg.set_aside == {"quiz:b:key-wrong"}
+
+
+def test_a_question_nobody_gets_right_is_too_hard_not_merely_flat():
+    frame = cohort()
+    frame.loc[frame["ref"] == "quiz:b:flat", "ratio"] = 0.0  # nobody right
+    table = question_table(frame, load_framework(), RULES).set_index("ref")
+    assert table.loc["quiz:b:flat", "flags"] == "过难"

@@ -135,12 +135,18 @@ def test_hostile_strings_are_escaped(report):
     assert html.count("<script") == 1  # only the inline print helper: open details to print
 
 
-def test_trend_chart_has_a_point_per_domain_month(report):
+def test_trend_is_one_small_chart_per_domain_on_one_scale(report):
     _, html = report
-    chart = html.split('<section id="trend">')[1].split("</svg>")[0]
-    assert chart.count("<polyline") == 12  # every domain has evidence
-    assert "2025-05" in chart and "2025-06" in chart
-    assert "合格线 60%" in chart
+    section = html.split('<section id="trend">')[1].split("</section>")[0]
+    charts = section.split("<figure")[1:]
+    assert len(charts) == 12  # every domain its own chart: twelve lines in one cannot be read
+    for chart in charts:
+        assert chart.count("<polyline") == 1 and "合格线 60%" in chart
+        assert "2025-05" in chart and "2025-06" in chart  # the same months on every chart
+    titles = [c.split("<b>")[1].split("</b>")[0] for c in charts]
+    from trainkit.framework import load_framework
+
+    assert titles == [d.title for d in load_framework().domains]
 
 
 def test_question_analysis_lists_the_most_missed_first(report):

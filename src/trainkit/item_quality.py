@@ -20,8 +20,9 @@ from .framework import Framework
 
 __all__ = ["FLAGS", "QUESTION_COLUMNS", "ItemQualityRules", "question_table"]
 
-FLAGS = {
+FLAGS = {  # in the order a trainer should look at them
     "miskeyed": "可能答案有误",
+    "too_hard": "过难",
     "low_discrimination": "区分度低",
     "too_easy": "过易",
 }
@@ -50,6 +51,9 @@ class ItemQualityRules(BaseModel):
         default=-0.3, lt=0, ge=-1, description="区分度不高于此值、且强组多数答错，提示可能答案有误"
     )
     too_easy: float = Field(default=0.95, gt=0, le=1, description="答对率不低于此值为过易")
+    too_hard: float = Field(
+        default=0.1, ge=0, lt=1, description="答对率不高于此值为过难（几乎没人答对：先查答案键，再查是否讲过）"
+    )
 
 
 def question_table(rows: pd.DataFrame, framework: Framework, rules: ItemQualityRules) -> pd.DataFrame:
@@ -110,8 +114,11 @@ def _flags(stats: pd.DataFrame, rules: ItemQualityRules) -> pd.Series:
     judged = d.notna()
     miskeyed = judged & (d <= rules.miskey_discrimination) & (miss >= 0.5)
     easy = judged & (right >= rules.too_easy)
-    flat = judged & ~miskeyed & ~easy & (d < rules.low_discrimination)
+    hard = judged & ~miskeyed & (right <= rules.too_hard)
+    flat = judged & ~miskeyed & ~easy & ~hard & (d < rules.low_discrimination)
     words = np.select(
-        [miskeyed, easy, flat], [FLAGS["miskeyed"], FLAGS["too_easy"], FLAGS["low_discrimination"]], default=""
+        [miskeyed, hard, easy, flat],
+        [FLAGS["miskeyed"], FLAGS["too_hard"], FLAGS["too_easy"], FLAGS["low_discrimination"]],
+        default="",
     )
     return pd.Series(words, index=stats.index)

@@ -29,7 +29,7 @@ from .aggregate import Aggregates, aggregate
 from .atomic import check_target, write_text
 from .evidence import EvidenceStore, utc_naive
 from .framework import Framework, load_framework
-from .item_quality import question_table
+from .item_quality import FLAGS, question_table
 from .lessons import Lesson, load_lessons
 from .ratings import (
     INSUFFICIENT,
@@ -333,22 +333,34 @@ class _ReportView:
             for d in self.framework.domains
         ]
 
-    def trend_chart(self) -> dict[str, Any]:
-        series = []
+    def trend_charts(self) -> list[dict[str, Any]]:
+        """One small chart per domain on the same scale (twelve lines in one chart cannot be read)."""
+        months = months_of(self.trend)
+        charts = []
         for index, domain in enumerate(self.framework.domains):
             points = self.trend[self.trend["domain"] == domain.id]
-            if len(points):
-                series.append((domain.title, PALETTE[index % len(PALETTE)], points))
-        return line_chart(
-            series,
-            months=months_of(self.trend),
-            competent=self.rules.thresholds.competent,
-            legend=True,
-            partial=self.partialmonths_of,
-        )
+            chart = line_chart(
+                [(domain.title, PALETTE[index % len(PALETTE)], points)] if len(points) else [],
+                months=months,
+                competent=self.rules.thresholds.competent,
+                legend=False,
+                width=300,
+                height=170,
+                partial=self.partial_months,
+            )
+            chart["partial_note"] = ""  # said once, under the charts
+            last = points.sort_values("month").iloc[-1] if len(points) else None
+            charts.append(
+                {
+                    "title": domain.title,
+                    "chart": chart,
+                    "latest": "暂无证据" if last is None else f"{last['month']}：{last['score']:.0%}",
+                }
+            )
+        return charts
 
     @cached_property
-    def partialmonths_of(self) -> dict[str, str]:
+    def partial_months(self) -> dict[str, str]:
         """The rating date's month, unless it is its last day: its average covers only part of it."""
         last = calendar.monthrange(self.as_of.year, self.as_of.month)[1]
         return {} if self.as_of.day == last else {f"{self.as_of:%Y-%m}": f"（截至{self.as_of.day}日）"}
@@ -364,7 +376,7 @@ class _ReportView:
             legend=False,
             width=360,
             height=150,
-            partial=self.partialmonths_of,
+            partial=self.partial_months,
         )
 
     def trend_rows(self) -> list[dict[str, Any]]:
@@ -374,7 +386,7 @@ class _ReportView:
         )
         return [
             {
-                "month": r["month"] + self.partialmonths_of.get(r["month"], ""),
+                "month": r["month"] + self.partial_months.get(r["month"], ""),
                 "domain": self.titles.get(r["domain"], r["domain"]),
                 "score": float(r["score"]),
                 "n_evidence": int(r["n_evidence"]),
@@ -399,7 +411,9 @@ class _ReportView:
 
     def flagged_rows(self) -> list[dict[str, Any]]:
         """The questions the item analysis asks a trainer to look at, and those already set aside."""
-        return [q for q in self.question_rows() if q["note"]]
+        order = {title: n for n, title in enumerate(FLAGS.values())}
+        flagged = [q for q in self.question_rows() if q["note"]]
+        return sorted(flagged, key=lambda q: order.get(q["flags"], len(order)))  # miskeyed first
 
     def sheets(self) -> dict[str, tuple[list[str], list[list[Any]]]]:
         """The workbook: sheet title → (Chinese headers, rows)."""
@@ -519,7 +533,8 @@ def _render(*, title: str, outside_roster: int, view: _ReportView) -> str:
         domains=view.framework.domains,
         scale=view.framework.scale,
         workers=view.worker_rows,
-        trend_chart=view.trend_chart(),
+        trend_charts=view.trend_charts(),
+        partial_note="；".join(f"{m}*{text}" for m, text in view.partial_months.items()),
         detailed=view.detailed,
         domain_gaps=view.domain_gaps(),
         trend_rows=view.trend_rows(),

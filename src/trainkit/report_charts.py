@@ -34,7 +34,7 @@ def line_chart(
     first few days do not read as a dip."""
     partial = partial or {}
     left, top, bottom = 56, 16, 44
-    right = 300 if legend else 16
+    right = 300 if legend else 32  # room for the last month's label
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def x_of(month: str) -> float:
