@@ -201,6 +201,7 @@ def _enrich(tables: dict[str, pd.DataFrame], on: dt.date, seed: int) -> tuple[pd
     hh["fp_child_disability_grade"] = np.where(plan & (outcome != "living"), grade, None)
     hh["fp_later_child"] = np.where(plan, pick([False, False, False, True, None], k), None)
     hh["fp_certificate"] = np.where(plan, pick([True, True, True, False, None], k), None)
+    hh["fp_area"] = np.where(plan, pick(["urban", "urban", "rural", None], k), None)  # None: 待核实 where they differ
     return hh, rs
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from trainkit.content import read_yaml
 from trainkit.law import check_quote
-from trainkit.policy import BeforeFirstDate, Household, Member
+from trainkit.policy import Household, Member
 from trainkit.policy.programs.linghuo_shebao_butie import add_years, evaluate, retirement_window, subsidy_ceiling
 from trainkit.policy.scenarios import ScenarioFile, mismatch
 
@@ -133,9 +133,10 @@ def test_rounding_is_explained_as_the_kits_choice_and_sources_are_exact():
     assert all(check_quote(r.citation) is None for r in d.reasons if r.citation)
 
 
-def test_dates_before_the_first_figure_raise_and_approval_after_the_date_is_an_error():
-    with pytest.raises(BeforeFirstDate):
-        evaluate(worker(), dt.date(2025, 7, 1))
+def test_dates_before_the_figures_are_known_in_force_are_pending_and_approval_after_the_date_is_an_error():
+    early = evaluate(worker(), dt.date(2025, 3, 1))  # the series is only known in force by 2025-07-02
+    assert early.eligible is None and early.amount is None and any("最晚 2025-07-02" in m for m in early.missing)
+    assert evaluate(worker(employment="employed"), dt.date(2025, 3, 1)).eligible is False  # needs no figure
     assert evaluate(worker(sex="male", birth_date=dt.date(1985, 1, 1)), dt.date(2025, 7, 2)).eligible is True
     with pytest.raises(ValueError, match="晚于判断日期"):
         evaluate(worker(flexible_subsidy_first_approved=dt.date(2025, 9, 1)), ON)

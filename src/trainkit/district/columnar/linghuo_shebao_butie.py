@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._common import Reasons, result
+from ...policy.parameters import load_parameter
+from ._common import Reasons, result, value_on
 from .jiuye_kunnan import decided_for, figure, flag, household_rows, member_column, number
 
 PROGRAM = "linghuo_shebao_butie"
@@ -89,10 +90,13 @@ def _period(
 
 
 def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFrame:  # noqa: ANN001
-    share = figure(SHARE, on)  # the rule's first look-up: raises before 2025-07-02
+    p = decided_for(residents, household_rows(households, residents))
+    gaps = [pid for pid in (SHARE, PERIOD, NEAR, GRADUATE_PERIOD) if value_on(pid, on) is None]
+    if gaps:  # figures not known to be in force on this date: the candidates are 待核实, as in the rule
+        return _pending(residents, p, on)
+    share = figure(SHARE, on)
     years = {pid: figure(pid, on) for pid in (PERIOD, NEAR, GRADUATE_PERIOD)}
     ages = {(s, end): figure(RETIREMENT[s][end], on) for s in RETIREMENT for end in (0, 1)}
-    p = decided_for(residents, household_rows(households, residents))
     n = len(p)
     paid = number(p, "flexible_insurance_paid_monthly")
     recognised, graduate = flag(p, "employment_difficulty_recognised"), flag(p, "graduated_within_2y")
@@ -126,3 +130,20 @@ def screen(households: pd.DataFrame, residents: pd.DataFrame, on) -> pd.DataFram
     ):
         reasons.set(state == code, text)
     return result(residents, eligible, amount, reasons)
+
+
+def _pending(residents: pd.DataFrame, p: pd.DataFrame, on) -> pd.DataFrame:  # noqa: ANN001
+    n = len(p)
+    paid = number(p, "flexible_insurance_paid_monthly")
+    recognised, graduate = flag(p, "employment_difficulty_recognised"), flag(p, "graduated_within_2y")
+    flexible = (member_column(p, "employment") == "flexible").to_numpy(bool)
+    paying = flexible & (paid > 0)
+    target = paying & (recognised | graduate)
+    eligible = np.full(n, False, dtype=object)
+    eligible[target] = None
+    reasons = Reasons(n, "本人不是灵活就业人员，不属于灵活就业社会保险补贴对象")
+    reasons.set(flexible & ~paying, "没有以灵活就业人员身份实际缴纳社会保险费，无从补贴")
+    reasons.set(paying & ~target, "既未被认定为就业困难人员，也不是离校 2 年内的高校毕业生")
+    first = load_parameter(SHARE).values[0].effective
+    reasons.set(target, f"{on} 适用的补贴标准和期限未收录（只知道最晚 {first} 已施行），待核实")
+    return result(residents, eligible, np.full(n, np.nan), reasons)

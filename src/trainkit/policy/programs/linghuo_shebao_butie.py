@@ -68,7 +68,7 @@ def _lookup(param_id: str, on: dt.date) -> tuple[Parameter, DatedValue]:
 
 
 def _shown(param: Parameter, value: DatedValue) -> str:
-    return f"{param.title}：{value.value} {param.unit}（{value.effective}起，{STATUS_TITLES[value.status]}·{value.status}）"
+    return f"{param.title}：{value.value} {param.unit}（{value.since}起，{STATUS_TITLES[value.status]}·{value.status}）"
 
 
 def subsidy_ceiling(paid_monthly: Decimal, on: dt.date) -> Decimal:
@@ -103,12 +103,17 @@ def _retirement_source(member: Member, on: dt.date) -> Reason:
 
 
 def evaluate(household: Household, on: dt.date) -> Decision:
-    """Decide for the applicant on ``on``; raises before the first dated figure (2025-07-02)."""
+    """Decide for the applicant on ``on``; before the figures are known to be in force, 待核实."""
     member = household.applicant
     _, share = _lookup(SHARE, on)
+    gaps = tuple(
+        dict.fromkeys(v.missing for v in (_lookup(p, on)[1] for p in (SHARE, PERIOD, NEAR, GRADUATE_PERIOD)) if v.missing)
+    )
     reasons = [
         Reason(
-            f"补贴上限：实缴社会保险费的 {share.value}/3（{share.effective}起，{STATUS_TITLES[share.status]}·{share.status}）",
+            f"补贴上限：实缴社会保险费的 {share.value}/3（{share.since}起，{STATUS_TITLES[share.status]}·{share.status}）"
+            if share.value is not None
+            else f"补贴上限：{on} 的标准未收录（{STATUS_TITLES[share.status]}·{share.status}）",
             reference=share.reference,
         )
     ]
@@ -133,6 +138,8 @@ def evaluate(household: Household, on: dt.date) -> Decision:
         )
         return Decision(PROGRAM, on, False, reasons=tuple(reasons))
 
+    if gaps:  # the conditions hold; the figures that apply on this date are not known
+        return Decision(PROGRAM, on, None, reasons=tuple(reasons), missing=gaps)
     approved = member.flexible_subsidy_first_approved
     if approved is None:
         approved = on
