@@ -1,4 +1,4 @@
-"""Columnar versions of the program rules, one module per program, each a function
+"""Columnar screens of the programs not yet written once (就业困难, 居民养老, 灵活就业社保补贴): each a function
 ``screen(households, residents, on) -> DataFrame`` over the whole register at once.
 
 They are built from the same dated parameters as the per-household rules and must give

@@ -15,6 +15,18 @@ import pyarrow.compute as pc
 from ...policy.household import Member
 from ._common import Reasons, result, value_on
 
+__all__ = [
+    "PROGRAM",
+    "decided_for",
+    "figure",
+    "flag",
+    "household_flag",
+    "household_rows",
+    "member_column",
+    "number",
+    "screen",
+]
+
 PROGRAM = "jiuye_kunnan"
 
 LOCAL_LIST = "jiuye-kunnan-list-liaoning"

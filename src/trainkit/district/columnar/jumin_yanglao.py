@@ -9,6 +9,8 @@ import pandas as pd
 from ._common import Reasons, result
 from .jiuye_kunnan import decided_for, figure, flag, household_rows, member_column, number
 
+__all__ = ["PROGRAM", "screen"]
+
 PROGRAM = "jumin_yanglao"
 
 ENROL_AGE = "jumin-yanglao-enrol-min-age"

@@ -10,6 +10,8 @@ from ...policy.parameters import load_parameter
 from ._common import Reasons, result, value_on
 from .jiuye_kunnan import decided_for, figure, flag, household_rows, member_column, number
 
+__all__ = ["PROGRAM", "add_years", "ceiling", "screen"]
+
 PROGRAM = "linghuo_shebao_butie"
 
 SHARE = "linghuo-butie-share-thirds"

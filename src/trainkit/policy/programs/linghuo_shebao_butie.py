@@ -107,7 +107,9 @@ def evaluate(household: Household, on: dt.date) -> Decision:
     member = household.applicant
     _, share = _lookup(SHARE, on)
     gaps = tuple(
-        dict.fromkeys(v.missing for v in (_lookup(p, on)[1] for p in (SHARE, PERIOD, NEAR, GRADUATE_PERIOD)) if v.missing)
+        dict.fromkeys(
+            v.missing for v in (_lookup(p, on)[1] for p in (SHARE, PERIOD, NEAR, GRADUATE_PERIOD)) if v.missing
+        )
     )
     reasons = [
         Reason(
