@@ -24,27 +24,12 @@ def items() -> None:
 @click.option("--all", "show_all", is_flag=True, help="列出全部题目，而不只是有提示的题")
 @DB
 def flagged_cmd(show_all: bool, db: str | None) -> None:
-    """列出题目分析提示需要复核的题（可能答案有误、区分度低、过易），以及已搁置的题。"""
+    """列出题目分析提示需要复核的题（可能答案有误、过难、区分度低、过易），以及已搁置的题。"""
     from .refs import describe_many, shorten
-    from .report import question_stats
+    from .report import REPORT_COLUMNS, question_stats
 
     store = _store(db)
-    stats = question_stats(
-        store.frame(
-            columns=(
-                "id",
-                "worker_id",
-                "domain",
-                "item_id",
-                "source",
-                "ref",
-                "score",
-                "max_score",
-                "recorded_at",
-                "supersedes",
-            )
-        )
-    )
+    stats = question_stats(store.frame(columns=REPORT_COLUMNS))
     aside = store.set_aside_refs()
     shown = stats if show_all else stats[(stats["flags"] != "") | stats["ref"].isin(aside)]
     if shown.empty:
