@@ -6,6 +6,7 @@ rows ``0..k-1`` whose ``household_id`` is that row number, residents carrying it
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -53,13 +54,13 @@ def value_or_gap(param_id: str, on: dt.date) -> float:
 
 def figure_columns(
     param_ids: np.ndarray, on: dt.date, prefix: str, *, before_first_is_gap: bool = False
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """For each row's parameter id: the figure and how a reason quotes it (title, unit, since,
     status, what is missing in a gap), as columns ``{prefix}``, ``{prefix}_title`` … and
     ``{prefix}_param``. A date before a series raises :class:`BeforeFirstDate`, or with
     ``before_first_is_gap`` is a gap (NaN) like any other."""
     which, ids = pd.factorize(pd.Series(param_ids, dtype=object))
-    out: dict[str, object] = {}
+    out: dict[str, Any] = {}
     facts = []
     for pid in ids:
         series = load_parameter(pid)

@@ -142,7 +142,7 @@ def explain(program: Any, outcome: Outcome, index: int, on: dt.date) -> Decision
         program.PROGRAM,
         on,
         None if verdict is None or (isinstance(verdict, float) and np.isnan(verdict)) else bool(verdict),
-        amount=cents(amount) if paid else None,
+        amount=cents(float(amount)) if paid else None,  # type: ignore[arg-type]
         period=program.PERIOD if paid else None,
         reasons=tuple(reasons),
         missing=tuple(missing),

@@ -131,7 +131,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     figures = figure_columns(
         np.where(truthy(households["rural_standard"]), SERIES[True], SERIES[False]), on, "standard"
     )
-    standard = figures["standard"]
+    standard = np.asarray(figures["standard"], dtype=float)
     line = np.round(standard * n, 2)
     prop = households["property_check"].fillna("unknown").to_numpy()
     known = ~np.isnan(standard)
