@@ -6,6 +6,7 @@ rows ``0..k-1`` whose ``household_id`` is that row number, residents carrying it
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import numpy as np
@@ -92,13 +93,13 @@ def figure_columns(
             )
         )
     names = ("", "_title", "_unit", "_since", "_status", "_missing")
-    out[f"{prefix}_param"] = pd.Categorical.from_codes(which, categories=pd.Index(ids, dtype="str"))
+    out[f"{prefix}_param"] = _categorical(which, tuple(str(i) for i in ids))
     for i, suffix in enumerate(names):
         if i == 0:
             out[prefix] = np.array([f[0] for f in facts], dtype=float)[which]
             continue
         codes, distinct = pd.factorize(pd.Series([f[i] for f in facts], dtype="str"))
-        out[f"{prefix}{suffix}"] = pd.Categorical.from_codes(codes[which], categories=distinct)
+        out[f"{prefix}{suffix}"] = _categorical(codes[which], tuple(distinct.tolist()))
     return out
 
 
@@ -188,24 +189,34 @@ def applicant_of(households: pd.DataFrame, residents: pd.DataFrame) -> np.ndarra
     return np.where(chosen == np.iinfo(np.int64).max, first, chosen)
 
 
+@functools.lru_cache(maxsize=4096)
+def _dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
+    """One dtype per set of categories: a household decided alone builds dozens of small columns."""
+    return pd.CategoricalDtype(pd.Index(categories, dtype="str"))
+
+
+def _categorical(codes: np.ndarray, categories: tuple[str, ...]) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, dtype=_dtype(categories), validate=False)
+
+
 def texts(codes: np.ndarray, table: list[str]) -> pd.Categorical:
     """``table[code]`` for every row (-1: missing), as a categorical column."""
     codes = np.asarray(codes)
     if not len(table):
-        return pd.Categorical.from_codes(np.full(len(codes), -1), categories=pd.Index([], dtype=str))
+        return _categorical(np.full(len(codes), -1), ())
     distinct, inverse = np.unique(np.asarray(table, dtype=str), return_inverse=True)
-    return pd.Categorical.from_codes(np.where(codes >= 0, inverse[np.maximum(codes, 0)], -1), categories=distinct)
+    return _categorical(np.where(codes >= 0, inverse[np.maximum(codes, 0)], -1), tuple(distinct.tolist()))
 
 
 def constant(n: int, value: object) -> pd.Categorical:
     """One text repeated over ``n`` rows."""
-    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[str(value)])
+    return _categorical(np.zeros(n, dtype=np.int8), (str(value),))
 
 
 def step(n: int, *pairs: tuple[np.ndarray, str]) -> pd.Categorical:
     """A column of reason codes: each ``(mask, code)`` in turn (later pairs win), missing elsewhere."""
-    names = list(dict.fromkeys(name for _, name in pairs))
+    names = tuple(dict.fromkeys(name for _, name in pairs))
     codes = np.full(n, -1, dtype=np.int16)
     for mask, name in pairs:
         codes[np.asarray(mask, dtype=bool)] = names.index(name)
-    return pd.Categorical.from_codes(codes, categories=names)
+    return _categorical(codes, names)
