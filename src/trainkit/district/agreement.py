@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+from typing import Any
 from dataclasses import dataclass
 
 import pandas as pd
@@ -82,7 +83,7 @@ def _verdict(value: object) -> object:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
-def _money(value: object) -> float | None:
+def _money(value: Any) -> float | None:
     return None if value is None or math.isnan(float(value)) else round(float(value), 2)
 
 
