@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
