@@ -336,7 +336,7 @@ def test_enriched_register_agrees_with_the_rules(on, seed, _records_once):
 
 
 @pytest.mark.parametrize(
-    ("households", "seed", "on"), [(1_500, 11, dt.date(2026, 6, 1)), (1_500, 12, dt.date(2025, 11, 15))]
+    ("households", "seed", "on"), [(1_500, 14, dt.date(2026, 6, 1)), (1_500, 12, dt.date(2025, 11, 15))]
 )
 def test_plain_synthetic_register_agrees_on_a_random_sample(households, seed, on):
     tables = synthesize(households, seed=seed, on=on)
