@@ -58,7 +58,8 @@ def evidence_query(
     who = w.Dropdown(description="工作人员", options=options if own else [("全部", ALL), *options])
     domain = w.Dropdown(description="领域", options=_domains())
     since = w.DatePicker(description="起始日期")
-    until = w.DatePicker(description="截止日期", value=dt.date.today())
+    today = dt.datetime.now(LOCAL_TIME).date()  # Beijing's today, not the machine's (UTC after 16:00 is tomorrow)
+    until = w.DatePicker(description="截止日期", value=today)
     go = w.Button(description="查询", button_style="primary")
     out = w.HTML()
     note = w.HTML(
@@ -99,7 +100,7 @@ def appeal_form(
     worker = w.Dropdown(description="申诉人", options=[(f"{k} {v.display_name}", k) for k, v in roster.items()])
     domain = w.Dropdown(description="领域", options=_domains()[1:])
     reason = w.Textarea(description="申诉理由", layout=w.Layout(width="90%"))
-    deadline = w.DatePicker(description="公示截止", value=dt.date.today() + dt.timedelta(days=7))
+    deadline = w.DatePicker(description="公示截止", value=dt.datetime.now(LOCAL_TIME).date() + dt.timedelta(days=7))
     file_button = w.Button(description="登记申诉", button_style="primary")
     pending = w.Dropdown(description="待处理")
     outcome = w.ToggleButtons(options=[("维持原评定", "upheld"), ("改变评定", "revised")], value="upheld")
