@@ -89,3 +89,18 @@ def test_vote_refuses_more_agreeing_than_participating():
     }
     with pytest.raises(ContentError, match="同意的面积或人数不能多于参与表决的业主"):
         validate(CALCULATORS["vote"].Case, case, "x.yaml")
+
+
+def test_a_representative_must_name_a_child_who_died_first():
+    case = {
+        "decedent": "甲",
+        "people": [{"name": "乙", "relation": "child"}, {"name": "丙", "relation": "descendant", "through": "乙"}],
+    }
+    with pytest.raises(ContentError, match="丙：through 应写先于被继承人死亡的子女的姓名"):
+        validate(CALCULATORS["inheritance"].Case, case, "x.yaml")
+
+
+def test_an_inheritance_flag_must_be_true_or_false():
+    case = {"decedent": "甲", "people": [{"name": "乙", "relation": "child", "hardship": "是"}]}
+    with pytest.raises(ContentError, match=r"x.yaml: people.0.hardship: 应为 true 或 false"):
+        validate(CALCULATORS["inheritance"].Case, case, "x.yaml")
