@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,15 @@ class Finding:
         return {
             "calculator": self.calculator,
             "conclusion": self.conclusion,
-            "facts": self.facts,
+            "facts": _jsonable(self.facts),
             "steps": [s.to_json() for s in self.steps],
         }
+
+
+def _jsonable(value: Any) -> Any:
+    """Facts for JSON: dates as YYYY-MM-DD, everything else as it is."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value.isoformat() if isinstance(value, dt.date) else value

@@ -43,6 +43,7 @@ INCLUSIVE = Citation(law="民法典", article=1259, quote="民法所称的“以
 EXCLUSIVE = Citation(law="民法典", article=1259, quote="所称的“不满”、“超过”、“以外”，不包括本数")
 SPECIAL_ITEMS = (6, 7, 8)
 NUMERALS = "一二三四五六七八九"
+SHARE_WORDS = {Fraction(2, 3): "三分之二", Fraction(3, 4): "四分之三", Fraction(1, 2): "一半"}
 
 
 class Tally(Strict):
@@ -102,8 +103,8 @@ def _measure(label: str, part: Tally, whole: Tally, share: Fraction, *, strict: 
     least = math.floor(need) + 1 if strict else math.ceil(need)
     word = "超过" if strict else "达到"
     text = (
-        f"{label}：面积 {plain(part.area)} / {plain(whole.area)} 平方米（{percent(a_part / a_whole)}，"
-        f"须{word} {plain(a_whole * share)} 平方米），{'满足' if area_ok else '不满足'}；"
+        f"{label}：面积 {plain(part.area)} / {plain(whole.area)} 平方米（{percent(a_part / a_whole)}；"
+        f"{SHARE_WORDS[share]}为 {plain(a_whole * share)} 平方米，须{word}），{'满足' if area_ok else '不满足'}；"
         f"人数 {part.owners} / {whole.owners} 人（{percent(Fraction(part.owners, whole.owners) if whole.owners else Fraction(0))}，"
         f"至少 {least} 人），{'满足' if owners_ok else '不满足'}"
     )
