@@ -96,7 +96,7 @@ def test_a_representative_must_name_a_child_who_died_first():
         "decedent": "甲",
         "people": [{"name": "乙", "relation": "child"}, {"name": "丙", "relation": "descendant", "through": "乙"}],
     }
-    with pytest.raises(ContentError, match="丙：through 应写先于被继承人死亡的子女的姓名"):
+    with pytest.raises(ContentError, match=r"丙：被代位人（through）应是先于被继承人死亡的子女的姓名"):
         validate(CALCULATORS["inheritance"].Case, case, "x.yaml")
 
 

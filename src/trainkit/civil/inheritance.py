@@ -115,8 +115,8 @@ class Case(Strict):
                 want = REPRESENTS[p.relation]
                 if whom is None or whom.relation != want or whom.died != "before":
                     raise ValueError(
-                        f"{p.name}：through 应写先于被继承人死亡的{RELATION_TITLES[want]}的姓名"
-                        f"（该{RELATION_TITLES[want]}也要列出，并写 died: before）"
+                        f"{p.name}：被代位人（through）应是先于被继承人死亡的{RELATION_TITLES[want]}的姓名；"
+                        f"该{RELATION_TITLES[want]}也要列出，并注明先于被继承人死亡（died: before）"
                     )
             elif p.through is not None:
                 raise ValueError(f"{p.name}：只有代位继承人才填 through")
