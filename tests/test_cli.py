@@ -223,3 +223,20 @@ def test_civil_evaluate_explains_bad_input(tmp_path):
     assert missing.returncode == 1 and "文件不存在" in missing.stderr
     unknown = trainkit("civil", "evaluate", "tax", "--case", str(case))
     assert unknown.returncode == 1 and "未知计算器 tax" in unknown.stderr
+
+
+def test_check_runs_the_civil_scenarios_and_reports_a_wrong_one(casebank):
+    path = casebank / "civil" / "deadline.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "withdraw_last: 2025-04-02, certificate_last: 2025-05-02",
+            "withdraw_last: 2025-04-03, certificate_last: 2025-05-02",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    result = trainkit("check", "--json", env={"TRAINKIT_CASEBANK": str(casebank)})
+    assert result.returncode == 1
+    out = json.loads(result.stdout)
+    assert out["civil_scenarios_by_calculator"]["deadline"] >= 8
+    assert any(f"{path}: scenarios.0" in p and "withdraw_last: 应为" in p for p in out["problems"])

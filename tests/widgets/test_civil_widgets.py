@@ -6,7 +6,9 @@ from trainkit.widgets import deadline_calculator, inheritance_calculator, vote_c
 
 
 def _tally(calc, total, participating, agreeing):
-    for key, (area, owners) in zip(("total", "participating", "agreeing"), (total, participating, agreeing), strict=True):
+    for key, (area, owners) in zip(
+        ("total", "participating", "agreeing"), (total, participating, agreeing), strict=True
+    ):
         calc.boxes[key][0].value = area
         calc.boxes[key][1].value = owners
 

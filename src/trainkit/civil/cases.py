@@ -40,13 +40,17 @@ _MESSAGES = {
 }
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: Any) -> str:
     kind, ctx = err["type"], err.get("ctx") or {}
     if kind in _MESSAGES:
         return _MESSAGES[kind]
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        word = {"greater_than_equal": "不能小于", "greater_than": "应大于", "less_than_equal": "不能大于",
-                "less_than": "应小于"}[kind]
+        word = {
+            "greater_than_equal": "不能小于",
+            "greater_than": "应大于",
+            "less_than_equal": "不能大于",
+            "less_than": "应小于",
+        }[kind]
         return f"{word} {next(iter(ctx.values()))}"
     if kind == "literal_error":
         return f"应为以下之一：{ctx.get('expected', '')}"

@@ -34,8 +34,12 @@ CERTIFICATE = Citation(
     quote="前款规定期限届满后三十日内，双方应当亲自到婚姻登记机关申请发给离婚证；未申请的，视为撤回离婚登记申请。",
 )
 FIRST_DAY = Citation(law="民法典", article=201, quote="按照年、月、日计算期间的，开始的当日不计入，自下一日开始计算。")
-HOLIDAY = Citation(law="民法典", article=203, quote="期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日。")
-CUTOFF = Citation(law="民法典", article=203, quote="期间的最后一日的截止时间为二十四时；有业务时间的，停止业务活动的时间为截止时间。")
+HOLIDAY = Citation(
+    law="民法典", article=203, quote="期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日。"
+)
+CUTOFF = Citation(
+    law="民法典", article=203, quote="期间的最后一日的截止时间为二十四时；有业务时间的，停止业务活动的时间为截止时间。"
+)
 EFFECTIVE = Citation(
     law="人民调解法",
     article=29,
@@ -99,25 +103,33 @@ def _count(label: str, start: dt.date, holidays: frozenset[dt.date], steps: list
     if last != day30:
         steps.append(Step(f"{day30} 是法定休假日，顺延到休假日结束的次日：最后一日是 {last}", HOLIDAY))
     else:
-        steps.append(Step(f"{day30} 不在所列法定休假日内，不顺延（最后一日若是法定休假日，顺延到休假日结束的次日）", HOLIDAY))
+        steps.append(
+            Step(f"{day30} 不在所列法定休假日内，不顺延（最后一日若是法定休假日，顺延到休假日结束的次日）", HOLIDAY)
+        )
     return last
 
 
 def _divorce(case: Case, holidays: frozenset[dt.date]) -> Finding:
     steps = [Step(f"婚姻登记机关收到离婚登记申请之日：{case.start}", WITHDRAW)]
     withdraw = _count("撤回期", case.start, holidays, steps)
-    steps.append(Step(f"{withdraw}（含当日）以前，任何一方不愿意离婚的，可以撤回离婚登记申请，不需要对方同意", WITHDRAW))
+    steps.append(
+        Step(f"{withdraw}（含当日）以前，任何一方不愿意离婚的，可以撤回离婚登记申请，不需要对方同意", WITHDRAW)
+    )
     certificate = _count("撤回期届满后三十日", withdraw, holidays, steps)
-    steps.append(Step(
-        f"{withdraw} 之后到 {certificate}（含当日），双方应当亲自到婚姻登记机关申请发给离婚证；未申请的，视为撤回离婚登记申请",
-        CERTIFICATE,
-    ))
+    steps.append(
+        Step(
+            f"{withdraw} 之后到 {certificate}（含当日），双方应当亲自到婚姻登记机关申请发给离婚证；未申请的，视为撤回离婚登记申请",
+            CERTIFICATE,
+        )
+    )
     steps.append(Step("最后一日到二十四时为止；登记机关有办公时间的，到停止办公时为止", CUTOFF))
     facts: dict[str, Any] = {"withdraw_last": withdraw, "certificate_last": certificate, "stage": None, "day": None}
     conclusion = f"撤回期到 {withdraw}，申请发证期到 {certificate}"
     if case.asked_on is not None:
         day = (case.asked_on - case.start).days
-        stage = "withdrawal" if case.asked_on <= withdraw else "certificate" if case.asked_on <= certificate else "lapsed"
+        stage = (
+            "withdrawal" if case.asked_on <= withdraw else "certificate" if case.asked_on <= certificate else "lapsed"
+        )
         facts.update(stage=stage, day=day)
         said = {
             "withdrawal": "任何一方仍可单方撤回申请",
@@ -131,7 +143,9 @@ def _divorce(case: Case, holidays: frozenset[dt.date]) -> Finding:
 
 
 def _confirmation(case: Case, holidays: frozenset[dt.date]) -> Finding:
-    steps = [Step(f"调解协议生效之日：{case.start}（各方签名、盖章或按指印，调解员签名并加盖调委会印章之日）", EFFECTIVE)]
+    steps = [
+        Step(f"调解协议生效之日：{case.start}（各方签名、盖章或按指印，调解员签名并加盖调委会印章之日）", EFFECTIVE)
+    ]
     last = _count("司法确认申请期", case.start, holidays, steps)
     steps.append(Step(f"双方认为有必要的，可以在 {last}（含当日）以前共同向人民法院申请司法确认", CONFIRM))
     steps.append(Step("最后一日到二十四时为止；法院有办公时间的，到停止办公时为止", CUTOFF))
@@ -145,10 +159,12 @@ def _confirmation(case: Case, holidays: frozenset[dt.date]) -> Finding:
             steps.append(Step(f"询问日 {case.asked_on} 是生效次日起的第 {day} 日，仍在三十日内，可以共同申请", CONFIRM))
             conclusion = f"{case.asked_on} 仍可共同申请司法确认（第 {day} 日）；{conclusion}"
         else:
-            steps.append(Step(
-                f"询问日 {case.asked_on} 是第 {day} 日，已超过三十日；就协议的履行或内容发生争议的，一方可以向人民法院提起诉讼",
-                SUE,
-            ))
+            steps.append(
+                Step(
+                    f"询问日 {case.asked_on} 是第 {day} 日，已超过三十日；就协议的履行或内容发生争议的，一方可以向人民法院提起诉讼",
+                    SUE,
+                )
+            )
             conclusion = f"{case.asked_on} 已超过申请司法确认的三十日（第 {day} 日）；{conclusion}"
     return Finding("deadline", conclusion, tuple(steps), facts)
 

@@ -16,7 +16,7 @@ here that heir is one of the order that inherits.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, StrictBool, model_validator
 
@@ -27,9 +27,7 @@ from .numbers import fraction_text
 
 __all__ = ["RELATION_TITLES", "Case", "Person", "evaluate"]
 
-Relation = Literal[
-    "spouse", "child", "parent", "child_in_law", "descendant", "sibling", "grandparent", "sibling_child"
-]
+Relation = Literal["spouse", "child", "parent", "child_in_law", "descendant", "sibling", "grandparent", "sibling_child"]
 RELATION_TITLES = {
     "spouse": "配偶",
     "child": "子女",
@@ -49,7 +47,9 @@ def _cite(article: int, quote: str) -> Citation:
     return Citation(law="民法典", article=article, quote=quote)
 
 
-ORDER = _cite(1127, "继承开始后，由第一顺序继承人继承，第二顺序继承人不继承；没有第一顺序继承人继承的，由第二顺序继承人继承。")
+ORDER = _cite(
+    1127, "继承开始后，由第一顺序继承人继承，第二顺序继承人不继承；没有第一顺序继承人继承的，由第二顺序继承人继承。"
+)
 ORDER_1 = _cite(1127, "第一顺序：配偶、子女、父母")
 ORDER_2 = _cite(1127, "第二顺序：兄弟姐妹、祖父母、外祖父母")
 REPRESENT_CHILD = _cite(1128, "被继承人的子女先于被继承人死亡的，由被继承人的子女的直系晚辈血亲代位继承。")
@@ -172,7 +172,9 @@ def evaluate(case: Case) -> Finding:
     """Who inherits by law, in which order, the default shares and the adjustments allowed."""
     steps: list[Step] = []
     if case.will:
-        steps.append(Step("有遗嘱：先按遗嘱办理；以下是法定继承的结果，用于遗嘱未处分、无效等按法定继承办理的部分", WILL_FIRST))
+        steps.append(
+            Step("有遗嘱：先按遗嘱办理；以下是法定继承的结果，用于遗嘱未处分、无效等按法定继承办理的部分", WILL_FIRST)
+        )
     if any(p.relation == "spouse" and p.died != "before" for p in case.people):
         steps.append(Step("先析产：夫妻共同财产先分出一半归配偶，其余才是遗产；以下份额都是遗产的份额", SPLIT_FIRST))
     for p in case.people:
@@ -181,7 +183,9 @@ def evaluate(case: Case) -> Finding:
             tail = "，不参加代位继承" if p.relation in REPRESENTS else ""
             steps.append(Step(f"{p.title}：{why[0]}{tail}", why[1]))
         elif p.died == "after":
-            steps.append(Step(f"{p.title}：在被继承人之后、遗产分割前去世，仍是继承人；其应继承的份额转给其继承人", TRANSFER))
+            steps.append(
+                Step(f"{p.title}：在被继承人之后、遗产分割前去世，仍是继承人；其应继承的份额转给其继承人", TRANSFER)
+            )
         if p.relation == "child_in_law" and why is None:
             steps.append(Step(f"{p.title}：尽了主要赡养义务，作为第一顺序继承人", IN_LAW))
     order, units = 1, _units(case, FIRST)
@@ -191,11 +195,14 @@ def evaluate(case: Case) -> Finding:
         order, units = 2, _units(case, SECOND)
         steps.append(Step("没有第一顺序继承人继承，由第二顺序继承人继承", ORDER))
     if not units:
-        steps.append(Step(
-            "没有继承人继承：无人受遗赠的，遗产归国家所有，用于公益事业；"
-            "死者生前是集体所有制组织成员的，归所在集体所有制组织所有", ESCHEAT
-        ))
-        facts = {"order": None, "shares": {}, "adjustments": {}, "reserve": []}
+        steps.append(
+            Step(
+                "没有继承人继承：无人受遗赠的，遗产归国家所有，用于公益事业；"
+                "死者生前是集体所有制组织成员的，归所在集体所有制组织所有",
+                ESCHEAT,
+            )
+        )
+        facts: dict[str, Any] = {"order": None, "shares": {}, "adjustments": {}, "reserve": []}
         return Finding("inheritance", f"{case.decedent}的遗产没有法定继承人继承", tuple(steps), facts)
     numeral = "一" if order == 1 else "二"
     steps.append(Step(f"第{numeral}顺序：{'、'.join(u[0].title for u in units)}", ORDER_1 if order == 1 else ORDER_2))
@@ -211,11 +218,13 @@ def evaluate(case: Case) -> Finding:
         each = share / len(takers)
         cite = REPRESENT_CHILD if represented.relation == "child" else REPRESENT_SIBLING
         steps.append(Step(f"{represented.title}先于被继承人死亡，由{'、'.join(t.name for t in takers)}代位继承", cite))
-        steps.append(Step(
-            f"代位继承人共同继承{represented.name}的一份（{fraction_text(share)}），"
-            f"一般均分，每人 {fraction_text(each)}",
-            REPRESENT_SHARE,
-        ))
+        steps.append(
+            Step(
+                f"代位继承人共同继承{represented.name}的一份（{fraction_text(share)}），"
+                f"一般均分，每人 {fraction_text(each)}",
+                REPRESENT_SHARE,
+            )
+        )
         for t in takers:
             shares[t.name] = fraction_text(each)
             heirs.append(t)
@@ -223,7 +232,11 @@ def evaluate(case: Case) -> Finding:
     if case.agreed_unequal:
         steps.append(Step("继承人协商同意的，也可以不按均等份额分配", AGREED))
     if adjustments:
-        steps.append(Step("照顾、多分、少分多少，法律没有规定比例：由继承人协商；协商不成的，可以由人民调解委员会调解或者向人民法院起诉"))
+        steps.append(
+            Step(
+                "照顾、多分、少分多少，法律没有规定比例：由继承人协商；协商不成的，可以由人民调解委员会调解或者向人民法院起诉"
+            )
+        )
     reserve = [h.name for h in heirs if h.no_labor_no_income] if (case.will or case.debts) else []
     for name in reserve:
         if case.will:

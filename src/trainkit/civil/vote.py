@@ -138,7 +138,9 @@ def evaluate(case: Case) -> Finding:
         steps.append(Step(text, SPECIAL))
         steps.append(Step("“四分之三以上”包括恰好四分之三", INCLUSIVE))
     else:
-        area_ok, owners_ok, text = _measure("第二步 同意", case.agreeing, case.participating, Fraction(1, 2), strict=True)
+        area_ok, owners_ok, text = _measure(
+            "第二步 同意", case.agreeing, case.participating, Fraction(1, 2), strict=True
+        )
         steps.append(Step(text, ORDINARY))
         steps.append(Step("“过半数”即超过半数，恰好一半不够", EXCLUSIVE))
     agreed = area_ok and owners_ok

@@ -25,7 +25,7 @@ __all__ = [
     "vote_calculator",
 ]
 
-VERDICT_CLASS = {True: "tk-ok", False: "tk-bad"}
+VERDICT_CLASS: dict[Any, str] = {True: "tk-ok", False: "tk-bad"}
 NARROW = w.Layout(width="120px")
 
 
@@ -43,9 +43,19 @@ def render_finding(f: Finding) -> str:
 
 
 FIELD_TITLES = {
-    "matter": "表决事项", "total": "全体业主", "participating": "参与表决", "agreeing": "同意",
-    "area": "面积", "owners": "人数", "people": "亲属", "name": "姓名", "through": "被代位人",
-    "start": "起算日", "asked_on": "询问日", "holidays": "法定休假日", "decedent": "被继承人",
+    "matter": "表决事项",
+    "total": "全体业主",
+    "participating": "参与表决",
+    "agreeing": "同意",
+    "area": "面积",
+    "owners": "人数",
+    "people": "亲属",
+    "name": "姓名",
+    "through": "被代位人",
+    "start": "起算日",
+    "asked_on": "询问日",
+    "holidays": "法定休假日",
+    "decedent": "被继承人",
 }
 
 
@@ -123,7 +133,10 @@ class VoteCalculator(_Calculator):
         out: dict[str, Any] = {"matter": self.matter.value}
         for key, (area, owners) in self.boxes.items():
             title = {"total": "全体业主", "participating": "参与表决", "agreeing": "同意"}[key]
-            out[key] = {"area": _number(area, f"{title}的面积"), "owners": _number(owners, f"{title}的人数", whole=True)}
+            out[key] = {
+                "area": _number(area, f"{title}的面积"),
+                "owners": _number(owners, f"{title}的人数", whole=True),
+            }
         return out
 
 
@@ -145,16 +158,20 @@ class PersonRow(w.VBox):
     def __init__(self, relation: str = "spouse"):
         self.name = w.Text(placeholder="姓名或称呼", layout=NARROW)
         self.relation = w.Dropdown(
-            options=[(t, k) for k, t in inheritance.RELATION_TITLES.items()], value=relation,
+            options=[(t, k) for k, t in inheritance.RELATION_TITLES.items()],
+            value=relation,
             layout=w.Layout(width="200px"),
         )
         self.through = w.Text(placeholder="代位：被代位人姓名", layout=w.Layout(width="150px"))
         self.died = w.Dropdown(options=DIED, value=None, layout=w.Layout(width="150px"))
         self.flags = {k: w.Checkbox(description=t, indent=False, layout=w.Layout(width="auto")) for k, t in FLAGS}
-        super().__init__([
-            w.HBox([self.name, self.relation, self.died, self.through]),
-            w.HBox(list(self.flags.values()), layout=w.Layout(flex_flow="row wrap")),
-        ], layout=w.Layout(border="1px solid #d0d7de", padding="4px", margin="2px 0"))
+        super().__init__(
+            [
+                w.HBox([self.name, self.relation, self.died, self.through]),
+                w.HBox(list(self.flags.values()), layout=w.Layout(flex_flow="row wrap")),
+            ],
+            layout=w.Layout(border="1px solid #d0d7de", padding="4px", margin="2px 0"),
+        )
 
     def person(self, number: int) -> dict[str, Any]:
         name = self.name.value.strip()
@@ -187,7 +204,9 @@ class InheritanceCalculator(_Calculator):
             "代位继承人在“被代位人姓名”里写他的名字。丧偶儿媳/女婿是否尽了主要赡养义务、是否丧失继承权，"
             "按核实的事实勾选；有争议的由人民法院认定。</div>"
         )
-        self._finish([self.decedent, w.HBox([self.will, self.debts, self.agreed]), note, self.rows, w.HBox([add, remove])])
+        self._finish(
+            [self.decedent, w.HBox([self.will, self.debts, self.agreed]), note, self.rows, w.HBox([add, remove])]
+        )
 
     def add_person(self, relation: str = "child") -> PersonRow:
         if len(self.rows.children) >= 12:
