@@ -184,3 +184,59 @@ def test_a_template_item_whose_answer_disagrees_with_the_rule_is_reported(caseba
     result = trainkit("check", env={"TRAINKIT_CASEBANK": str(casebank)})
     assert result.returncode == 1
     assert "template" in result.stderr and "632" in result.stderr
+
+
+def test_civil_evaluate_vote_shows_each_step_with_its_article(tmp_path):
+    case = tmp_path / "vote.yaml"
+    case.write_text(
+        "matter: 4\ntotal: {area: 9000, owners: 120}\nparticipating: {area: 6000, owners: 80}\n"
+        "agreeing: {area: 3000, owners: 41}\n",
+        encoding="utf-8",
+    )
+    result = trainkit("civil", "evaluate", "vote", "--case", str(case))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("结论：未通过：同意的面积未达到第二百七十八条的要求")
+    assert "依据：《中华人民共和国民法典》第二百七十八条" in result.stdout
+    assert "第一千二百五十九条" in result.stdout
+
+
+def test_civil_evaluate_deadline_json_gives_dates(tmp_path):
+    case = tmp_path / "deadline.yaml"
+    case.write_text("kind: divorce_cooling_off\nstart: 2025-03-03\nasked_on: 2025-04-03\n", encoding="utf-8")
+    out = json.loads(trainkit("civil", "evaluate", "deadline", "--case", str(case), "--json").stdout)
+    assert out["facts"] == {
+        "withdraw_last": "2025-04-02",
+        "certificate_last": "2025-05-02",
+        "stage": "certificate",
+        "day": 31,
+    }
+    assert {s["citation"]["article"] for s in out["steps"] if "citation" in s} >= {201, 203, 1077}
+
+
+def test_civil_evaluate_explains_bad_input(tmp_path):
+    case = tmp_path / "heirs.yaml"
+    case.write_text("decedent: 甲\npeople:\n  - {name: 乙, relation: cousin}\n", encoding="utf-8")
+    bad = trainkit("civil", "evaluate", "inheritance", "--case", str(case))
+    assert bad.returncode == 1 and f"{case}: people.0.relation: 应为以下之一" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    missing = trainkit("civil", "evaluate", "inheritance", "--case", str(tmp_path / "none.yaml"))
+    assert missing.returncode == 1 and "文件不存在" in missing.stderr
+    unknown = trainkit("civil", "evaluate", "tax", "--case", str(case))
+    assert unknown.returncode == 1 and "未知计算器 tax" in unknown.stderr
+
+
+def test_check_runs_the_civil_scenarios_and_reports_a_wrong_one(casebank):
+    path = casebank / "civil" / "deadline.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "withdraw_last: 2025-04-02, certificate_last: 2025-05-02",
+            "withdraw_last: 2025-04-03, certificate_last: 2025-05-02",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    result = trainkit("check", "--json", env={"TRAINKIT_CASEBANK": str(casebank)})
+    assert result.returncode == 1
+    out = json.loads(result.stdout)
+    assert out["civil_scenarios_by_calculator"]["deadline"] >= 8
+    assert any(f"{path}: scenarios.0" in p and "withdraw_last: 应为" in p for p in out["problems"])

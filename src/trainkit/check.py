@@ -114,6 +114,26 @@ def _cases(inv: Inventory, fw) -> set[str]:  # noqa: ANN001
     return loaded
 
 
+def _civil(inv: Inventory) -> None:
+    """Run the hand-worked 民法典 scenarios in ``casebank/civil/``; a differing outcome is a problem."""
+    from .civil import CALCULATORS, load_scenarios
+    from .civil.cases import mismatch, validate
+
+    inv.by["civil_scenarios_by_calculator"] = {}
+    for name, module in CALCULATORS.items():
+        path = casebank_root() / "civil" / f"{name}.yaml"
+        if not path.is_file():
+            inv.by["civil_scenarios_by_calculator"][name] = 0
+            continue
+        scenarios = _attempt(inv, lambda n=name: load_scenarios(n))
+        for i, s in enumerate(scenarios.scenarios if scenarios else ()):
+            where = f"{path}: scenarios.{i}"
+            found = _attempt(inv, lambda s=s, m=module, w=where: m.evaluate(validate(m.Case, s.case, f"{w}.case")))
+            if found is not None and (differs := mismatch(s.expected, found.facts)):
+                inv.problems.append(f"{where}: {s.name}：{differs}")
+        inv.by["civil_scenarios_by_calculator"][name] = len(scenarios.scenarios) if scenarios else 0
+
+
 def run_check() -> Inventory:
     """Validate everything under the content root and count it."""
     from .lessons import load_lessons
@@ -188,6 +208,7 @@ def run_check() -> Inventory:
         inv.by["scenarios_by_program"][program] = len(sf.scenarios)
     inv.counts["scenarios"] = sum(inv.by["scenarios_by_program"].values())
 
+    _civil(inv)
     _exercises(inv, domains)
     _sources(inv, [p for p in casebank_root().rglob("*.yaml")])
     return inv

@@ -201,6 +201,36 @@ def policy_stale(months: int) -> None:
     click.echo(f"共 {len(stale)} 个数字超过 {months} 个月未核对（截止 {cutoff}）。")
 
 
+@main.group()
+def civil() -> None:
+    """民法典计算器：业主共同决定、法定继承、冷静期与司法确认期限。"""
+
+
+@civil.command("evaluate")
+@click.argument("calculator")
+@click.option("--case", "case_file", type=click.Path(path_type=Path), required=True, help="案情文件（YAML 或 JSON）")
+@click.option("--json", "as_json", is_flag=True)
+def civil_evaluate(calculator: str, case_file: Path, as_json: bool) -> None:
+    """按民法典等法律计算一个案情：vote（业主共同决定）、inheritance（法定继承）、deadline（期限）。"""
+    from .civil import CALCULATORS, load_case
+
+    if calculator not in CALCULATORS:
+        raise click.ClickException(f"未知计算器 {calculator}（可用：{', '.join(CALCULATORS)}）")
+    module = CALCULATORS[calculator]
+    try:
+        finding = module.evaluate(load_case(module.Case, case_file))
+    except ContentError as err:
+        raise click.ClickException(str(err)) from err
+    if as_json:
+        click.echo(json.dumps(finding.to_json(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"结论：{finding.conclusion}")
+    for number, step in enumerate(finding.steps, start=1):
+        click.echo(f"  {number}. {step.text}")
+        if step.citation:
+            click.echo(f"     依据：{step.citation.label}：“{step.citation.quote}”")
+
+
 @main.command()
 @click.option("--households", type=click.IntRange(1, 2_000_000), required=True, help="户数")
 @click.option("--seed", type=int, default=2026, show_default=True)

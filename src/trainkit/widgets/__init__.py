@@ -3,6 +3,7 @@
 
 from .calculator import DibaoCalculator, dibao_calculator
 from .case import CaseWalkthrough, case_walkthrough
+from .civil import deadline_calculator, inheritance_calculator, vote_calculator
 from .contest import ContestWidget, contest
 from .decision import DecisionWidget, decision_widget
 from .display import law_article, parameter_table
@@ -15,6 +16,9 @@ from .quiz import QuizWidget, quiz
 from .supervisor import appeal_form, evidence_query
 
 __all__ = [
+    "deadline_calculator",
+    "inheritance_calculator",
+    "vote_calculator",
     "appeal_form",
     "evidence_query",
     "committee_check",
