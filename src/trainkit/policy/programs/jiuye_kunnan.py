@@ -162,7 +162,7 @@ def _shown(param_id: str, on: dt.date) -> str:
 
 
 def _categories(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> dict[str, np.ndarray]:
-    """Per resident, the code reached at each category step (None where not in the category)."""
+    """Per resident and category step: 0 when not in the category, else 1 + the code's position."""
     k, n = len(households), len(residents)
     female_age, male_age, months = figure(FEMALE_AGE, on), figure(MALE_AGE, on), figure(LONG_UNEMPLOYED, on)
     sex = member_column(residents, "sex")
@@ -170,7 +170,7 @@ def _categories(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) 
     age = residents["age"].to_numpy(dtype=float)
     unemployed = (member_column(residents, "employment") == "unemployed").to_numpy(bool)
     working = member_column(residents, "employment").isin(["employed", "flexible"]).to_numpy(bool)
-    masks = {
+    found = {
         "c_4050": np.select(
             [
                 female & (age >= female_age),
@@ -178,8 +178,8 @@ def _categories(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) 
                 unknown & (age >= max(female_age, male_age)),
                 unknown & (age >= min(female_age, male_age)),
             ],
-            ["female_4050", "male_4050", "either_4050", "unsexed_4050"],
-            default="",
+            [1, 2, 3, 4],
+            default=0,
         ),
         "c_disabled": residents["disability_kind"].notna().to_numpy(bool),
         "c_dibao": at_home(households, residents, receiving(households, "dibao")) if k else np.zeros(n, bool),
@@ -188,23 +188,14 @@ def _categories(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) 
         "c_landless": member_flag(residents, "landless_farmer"),
         "c_released": member_flag(residents, "released_from_custody"),
     }
-    out = {}
-    for step, codes in CATEGORY_STEPS:
-        mask = masks[step]
-        if mask.dtype == bool:
-            out[step] = np.where(mask, next(iter(codes)), None).astype(object)
-        else:
-            out[step] = np.where(mask == "", None, mask).astype(object)
-    return out
+    return {step: found[step].astype(np.int8) for step, _ in CATEGORY_STEPS}
 
 
-def _titles(found: dict[str, np.ndarray]) -> np.ndarray:
+def _titles(found: dict[str, np.ndarray]) -> pd.Categorical:
     """Per row, the titles of its categories joined by 、 (worded once per combination)."""
-    n = len(next(iter(found.values())))
-    keys = np.zeros(n, dtype=np.int64)
-    for step, codes in CATEGORY_STEPS:
-        which = pd.Categorical(found[step], categories=list(codes)).codes.astype(np.int64) + 1
-        keys = keys * 8 + which  # 0 = not in the category, else 1 + the code's position
+    keys = np.zeros(len(found["c_4050"]), dtype=np.int64)
+    for step, _ in CATEGORY_STEPS:
+        keys = keys * 8 + found[step]
     combos, where = np.unique(keys, return_inverse=True)
     words = []
     for key in combos:
@@ -214,7 +205,22 @@ def _titles(found: dict[str, np.ndarray]) -> np.ndarray:
             if which:
                 titles.append(list(codes.values())[which - 1])
         words.append("、".join(reversed(titles)))
-    return np.array(words, dtype=object)[where.reshape(-1)]
+    same, unique = pd.factorize(pd.Index(words, dtype=object))  # 4050 by sex or by age alone: one title
+    return pd.Categorical.from_codes(same[where.reshape(-1)], categories=unique)
+
+
+def _step(n: int, *pairs: tuple[np.ndarray, str]) -> pd.Categorical:
+    """A step column: the code of the last pair whose mask holds, missing where none does
+    (categorical: built without a string per row)."""
+    codes = np.full(n, -1, dtype=np.int8)
+    for number, (mask, _) in enumerate(pairs):
+        codes[mask] = number
+    return pd.Categorical.from_codes(codes, categories=pd.Index([name for _, name in pairs], dtype=object))
+
+
+def _constant(n: int, value: object) -> pd.Categorical:
+    """A figure the same on every row (one category, no string per row)."""
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([value], dtype=object))
 
 
 def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
@@ -225,59 +231,56 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     retired, employed = employment == "retired", employment == "employed"
     unemployed = employment == "unemployed"
     open_ = ~(retired | employed)
-    found = {step: np.where(open_, codes, None) for step, codes in _categories(households, residents, on).items()}
+    found = {
+        step: np.where(open_, codes, 0).astype(np.int8)
+        for step, codes in _categories(households, residents, on).items()
+    }
     some = np.zeros(n, dtype=bool)
     for codes in found.values():
-        some |= pd.notna(codes)
+        some |= codes > 0
     pending, unlisted = some, open_ & ~some & unemployed
     months = member_number(residents, "registered_unemployed_months")
-    long_months = figure(LONG_UNEMPLOYED, on)
     c_4050 = found["c_4050"]
 
     eligible = np.full(n, False, dtype=object)
     eligible[pending | unlisted] = None
-
-    def step(*pairs: tuple[np.ndarray, str]) -> np.ndarray:
-        out = np.full(n, None, dtype=object)
-        for mask, name in pairs:
-            out[mask] = name
-        return out
-
     name = residents["name"].astype(object)
     named = (name.notna() & (name != "")).to_numpy()
     gap = "local_gap" if np.isnan(local["local"][0]) else "local_known"
+    status = pd.Categorical(employment, categories=list(EMPLOYMENT_TITLES)).rename_categories(EMPLOYMENT_TITLES)
     rows = pd.DataFrame(
         {
             "household_id": residents["household_id"].to_numpy(),
             "member_no": residents["member_no"].to_numpy(dtype=np.int64),
-            "eligible": eligible,
+            "eligible": pd.Series(eligible, dtype=object),
             "amount": np.full(n, np.nan),
-            "subject": np.where(named, "subject_named", "subject"),
-            "stop": step((retired, "retired"), (employed, "employed")),
-            **found,
-            "short": step((open_ & unemployed & (months < long_months), "short")),
-            "local_step": step((pending | unlisted, gap)),
-            "window": step((pending, "window_listed"), (unlisted, "window_other")),
-            "confirm_4050": step(
-                (np.isin(c_4050, ["female_4050", "male_4050", "either_4050"]), "confirm_retire"),
-                (c_4050 == "unsexed_4050", "confirm_sex"),
-            ),
-            "confirm_zero": step((pd.notna(found["c_zero"]), "confirm_zero")),
-            "confirm_long": step((pd.notna(found["c_long"]), "confirm_long")),
-            "not_unemployed": step((pending & ~unemployed, "not_unemployed")),
-            "verdict": step((pending, "pending"), (unlisted, "unlisted"), (open_ & ~some & ~unemployed, "outside")),
-            "name": name.to_numpy(),
+            "subject": _step(n, (named, "subject_named"), (~named, "subject")),
+            "stop": _step(n, (retired, "retired"), (employed, "employed")),
+            **{
+                step: pd.Categorical.from_codes(found[step] - 1, categories=pd.Index(list(codes), dtype=object))
+                for step, codes in CATEGORY_STEPS
+            },
+            "short": _step(n, (open_ & unemployed & (months < figure(LONG_UNEMPLOYED, on)), "short")),
+            "local_step": _step(n, (pending | unlisted, gap)),
+            "window": _step(n, (pending, "window_listed"), (unlisted, "window_other")),
+            "confirm_4050": _step(n, ((c_4050 >= 1) & (c_4050 <= 3), "confirm_retire"), (c_4050 == 4, "confirm_sex")),
+            "confirm_zero": _step(n, (found["c_zero"] > 0, "confirm_zero")),
+            "confirm_long": _step(n, (found["c_long"] > 0, "confirm_long")),
+            "not_unemployed": _step(n, (pending & ~unemployed, "not_unemployed")),
+            "verdict": _step(n, (pending, "pending"), (unlisted, "unlisted"), (open_ & ~some & ~unemployed, "outside")),
+            "name": pd.Series(name.to_numpy(), dtype=object),
             "age": residents["age"].to_numpy(dtype=np.int64),
-            "status": pd.Series(employment).map(EMPLOYMENT_TITLES).to_numpy(dtype=object),
+            "status": status,
             "months": months,
             "disability_grade": pd.to_numeric(residents["disability_grade"]).to_numpy(dtype=float),
-            "titles": _titles(found) if n else np.array([], dtype=object),
+            "titles": _titles(found),
             "female_age": figure(FEMALE_AGE, on),
             "male_age": figure(MALE_AGE, on),
-            "female_figure": _shown(FEMALE_AGE, on),
-            "male_figure": _shown(MALE_AGE, on),
-            "long_figure": _shown(LONG_UNEMPLOYED, on),
-            **{key: values[0] for key, values in local.items()},
+            "female_figure": _constant(n, _shown(FEMALE_AGE, on)),
+            "male_figure": _constant(n, _shown(MALE_AGE, on)),
+            "long_figure": _constant(n, _shown(LONG_UNEMPLOYED, on)),
+            **{key: _constant(n, values[0]) for key, values in local.items() if key != "local"},
+            "local": local["local"][0],
         }
     )
     steps = (
@@ -312,11 +315,11 @@ def categories(household: Household, member: Member, on: dt.date) -> tuple[Categ
         "disability_grade": member.disability.grade if member.disability else "",
     }
     out = []
-    for step, titles in CATEGORY_STEPS:
-        code = found[step][index]
-        if code is not None:
-            cid = "4050" if step == "c_4050" else code
-            out.append(Category(cid, titles[code], REASONS[code].text.format(**row)))
+    for step, codes in CATEGORY_STEPS:
+        which = int(found[step][index])
+        if which:
+            code, title = list(codes.items())[which - 1]
+            out.append(Category("4050" if step == "c_4050" else code, title, REASONS[code].text.format(**row)))
     return tuple(out)
 
 
