@@ -20,7 +20,6 @@ import pytest
 
 from trainkit.district import agreement
 from trainkit.district.agreement import compare
-from trainkit.district.columnar import COLUMNS
 from trainkit.district.register import (
     FP_COLUMNS,
     HOUSEHOLD_COLUMNS,
@@ -29,7 +28,7 @@ from trainkit.district.register import (
     read_register,
     residents_on,
 )
-from trainkit.district.screen import screen_program
+from trainkit.district.screen import COLUMNS, screen_program
 from trainkit.district.synth import synthesize, write
 from trainkit.policy import PROGRAMS, BeforeFirstDate, load_parameter
 from trainkit.policy.household import FamilyPlanning, Household, Member, vocabulary

@@ -15,14 +15,13 @@ import pandas as pd
 import pytest
 
 from trainkit.district.agreement import compare
-from trainkit.district.columnar import COLUMNS
-from trainkit.district.columnar.linghuo_shebao_butie import add_years, ceiling
 from trainkit.district.register import MEMBER_COLUMNS, households_from_register, read_register
-from trainkit.district.screen import screen_program
+from trainkit.district.screen import COLUMNS, screen_program
 from trainkit.district.synth import synthesize, write
 from trainkit.policy import PROGRAMS, BeforeFirstDate
 from trainkit.policy.household import Member, vocabulary
 from trainkit.policy.programs import linghuo_shebao_butie as linghuo_rule
+from trainkit.policy.programs.linghuo_shebao_butie import add_years_each, ceiling
 
 CASEBANK = Path(__file__).resolve().parents[2] / "casebank"
 MINE = ["jiuye_kunnan", "linghuo_shebao_butie", "canji_liangxiang", "jumin_yanglao", "jumin_yibao"]
@@ -286,7 +285,9 @@ def test_jiuye_kunnan_by_hand():
     why = reasons("jiuye_kunnan", tables, on)
     assert "「4050人员」" in why[0] and "「4050人员」" in why[1]  # 男 ≥ 50, 女 ≥ 40
     assert "「4050人员（性别未登记）、零就业家庭成员、连续失业一年以上」" in why[4]  # 40 ≤ 45 < 50, nobody works
-    assert why[6].startswith("失业但不符合常见类别")  # a flexibly working spouse: not 零就业
+    assert why[6].startswith(
+        "不符合本工具包收录的任何常见类别，但本人处于失业状态"
+    )  # a flexibly working spouse: not 零就业
     assert "「低保家庭成员」" in why[8]
 
 
@@ -370,7 +371,7 @@ def test_linghuo_shebao_butie_by_hand():
         (False, None),
     ]
     assert decide("linghuo_shebao_butie", tables, dt.date(2025, 9, 1))[3] == (False, None)  # 2 years ran out
-    assert "期限已满" in reasons("linghuo_shebao_butie", tables, on)[2]
+    assert "期限 3 年，2025-08-01 起不再享受" in reasons("linghuo_shebao_butie", tables, on)[2]
     # the 57-year-old woman reaches the highest retirement age (58) on 2026-05-01
     assert [decide("linghuo_shebao_butie", tables, day)[4] for day in (dt.date(2026, 4, 30), dt.date(2026, 5, 1))] == [
         (None, None),
@@ -458,7 +459,7 @@ def test_jumin_yanglao_by_hand():
         }
     )
     assert [e for e, _ in decide("jumin_yanglao", tables, on)] == [True, False, False, True, False, False, False, True]
-    assert "不足 15 年" in reasons("jumin_yanglao", tables, on)[1]
+    assert "不足城乡居民养老保险按月领取所需的最低累计缴费年限 15 年" in reasons("jumin_yanglao", tables, on)[1]
 
 
 def test_jumin_yibao_by_hand():
@@ -480,8 +481,9 @@ def test_jumin_yibao_by_hand():
     assert "未收录" in reasons("jumin_yibao", tables, dt.date(2024, 6, 1))[1]  # before the 2025 rule
 
 
-def test_a_second_applicant_is_decided_as_the_first_like_as_applicant():
-    """``as_applicant`` leaves a household alone for a member already marked applicant."""
+def test_a_second_applicant_is_decided_on_their_own_facts():
+    """Two applicants are a data error the screen lists apart; a program given such a register
+    still decides every person on their own facts (never the first applicant's)."""
     tables = register(
         {
             "members": [
@@ -491,7 +493,7 @@ def test_a_second_applicant_is_decided_as_the_first_like_as_applicant():
             ]
         }
     )
-    assert [e for e, _ in decide("jumin_yanglao", tables, dt.date(2025, 12, 1))] == [True, True, True]
+    assert [e for e, _ in decide("jumin_yanglao", tables, dt.date(2025, 12, 1))] == [True, False, True]
 
 
 def test_empty_cells_take_the_record_defaults():
@@ -528,14 +530,19 @@ def test_add_years_matches_the_rule_including_29_february():
     ]
     days += [dt.date(1950, 1, 1) + dt.timedelta(days=int(d)) for d in np.random.default_rng(1).integers(0, 30000, 300)]
     for years in (-61, -5, -1, 0, 1, 2, 3, 4, 5, 50, 58, 63, 100):
-        got = add_years(np.array(days, dtype="datetime64[D]"), years)
+        got = add_years_each(np.array(days, dtype="datetime64[D]"), years)
         assert got.tolist() == [linghuo_rule.add_years(d, years) for d in days], years
 
 
-def test_ceiling_matches_the_rules_decimal_rounding_down():
+def test_ceiling_rounds_two_thirds_down_to_the_fen():
+    """Worked by hand: paid × 2/3 (linghuo-butie-share-thirds), anything below a fen dropped."""
     paid = ["600", "500", "301", "1", "0.01", "1234.56", "0.1", "999.99", "1300", "0.02", "7.77"]
-    on = dt.date(2025, 8, 1)
+    worked = ["400", "333.33", "200.66", "0.66", "0", "823.04", "0.06", "666.66", "866.66", "0.01", "5.18"]
     got = ceiling(np.array([float(p) for p in paid]), 2.0)
     assert [Decimal(str(g)).quantize(Decimal("0.01")) for g in got] == [
-        linghuo_rule.subsidy_ceiling(Decimal(p), on) for p in paid
+        Decimal(w).quantize(Decimal("0.01")) for w in worked
+    ]
+    on = dt.date(2025, 8, 1)
+    assert [linghuo_rule.subsidy_ceiling(Decimal(p), on) for p in paid] == [
+        Decimal(w).quantize(Decimal("0.01")) for w in worked
     ]

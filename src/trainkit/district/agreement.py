@@ -30,8 +30,8 @@ class Mismatch:
     program: str
     household_id: str
     member_no: int
-    rule: tuple
-    columnar: tuple
+    alone: tuple  # (eligible, amount) of the household decided on its own
+    screen: tuple  # the same, from the whole-register screen
 
 
 def _aged(household: Household, on: dt.date) -> Household:
@@ -46,14 +46,6 @@ def _aged(household: Household, on: dt.date) -> Household:
         if age >= 0:
             members.append(m.model_copy(update={"age": age}))
     return household.model_copy(update={"members": tuple(members)})
-
-
-def _alone(program: str, household: Household, index: int, on: dt.date) -> tuple:
-    try:
-        decision = PROGRAMS[program].evaluate(household.as_applicant(index), on)
-    except ValueError:
-        return ("n/a", None)
-    return (decision.eligible, None if decision.amount is None else round(float(decision.amount), 2))
 
 
 def _against_each_alone(
@@ -112,16 +104,5 @@ def compare(
     for program in programs:
         screen = screen_program(program, households, residents, on)
         screen = screen[screen["household_id"].isin(records.keys())]
-        rule = PROGRAMS[program]
-        if hasattr(rule, "decide"):
-            found += _against_each_alone(program, screen, records, born, on)
-            continue
-        for row in screen.itertuples(index=False):  # TRANSITION: programs not yet written once
-            household = records[row.household_id]
-            members = born[born["household_id"] == row.household_id].sort_values("member_no")["member_no"].tolist()
-            index = members.index(row.member_no)
-            amount = None if row.amount is None or math.isnan(row.amount) else round(float(row.amount), 2)
-            mine, theirs = (row.eligible, amount), _alone(program, household, index, on)
-            if mine != theirs:
-                found.append(Mismatch(program, row.household_id, row.member_no, theirs, mine))
+        found += _against_each_alone(program, screen, records, born, on)
     return found

@@ -21,10 +21,11 @@ from ..framework import load_framework
 from ..policy import PROGRAMS, BeforeFirstDate
 from ..policy.frames import numbered
 from ..policy.outcome import reason_column, screened
-from .columnar import load_screens
 from .register import register_problems, residents_on
 
-__all__ = ["ScreenResult", "screen_program", "screen_register", "write_outreach"]
+__all__ = ["COLUMNS", "ScreenResult", "screen_program", "screen_register", "write_outreach"]
+
+COLUMNS = ["household_id", "member_no", "eligible", "amount", "reason"]  # one program's screened rows
 
 # Person-level programs whose take-up the register records on the person, not in ``receives``.
 ALREADY_COVERED = {
@@ -44,7 +45,7 @@ class ScreenResult:
 
 
 def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> ScreenResult:
-    """Run every columnar screen over the register on date ``on``.
+    """Run every program over the whole register on date ``on``.
 
     Households whose entry cannot be decided on (:func:`register_problems`) are not screened:
     they are listed in ``data_errors`` to be corrected, never given an eligibility.
@@ -70,35 +71,28 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
     receiving = _receiving(households["receives"])
     personal = _receiving(residents["receives"] if "receives" in residents else pd.Series("", index=residents.index))
     resident_key = _keys(residents["household_id"].to_numpy(), residents["member_no"])
-    screens = load_screens()
     parts, open_parts, not_in_force = [], [], {}
     for number, (program, rule) in enumerate(PROGRAMS.items()):
         try:
-            if hasattr(rule, "decide"):
-                outcome = rule.decide(numbered, residents, on)
-                part = screened(rule, outcome, reasons=False)
-            else:  # TRANSITION: programs not yet written once
-                outcome = None
-                part = screens[program](numbered, residents, on)
+            outcome = rule.decide(numbered, residents, on)
         except BeforeFirstDate as err:
             not_in_force[program] = str(err)
             continue
+        part = screened(rule, outcome, reasons=False)
         part["program"] = np.full(len(part), number, dtype=np.int8)
         parts.append(part)
         verdict = part["eligible"].to_numpy(dtype=object)
         open_case = pd.isna(verdict) | (verdict == True)  # noqa: E712  (True, or None for 待核实)
         home = part["household_id"].to_numpy()
-        if getattr(rule, "PER", "household") == "person":  # paid to the person: only their own receipt counts
+        if rule.PER == "person":  # paid to the person: only their own receipt counts
             covered = np.isin(_keys(home, part["member_no"]), resident_key[personal(program)])
         else:
             covered = (home >= 0) & receiving(program)[home]
         if program in ALREADY_COVERED:
             covered |= np.isin(_keys(home, part["member_no"]), resident_key[ALREADY_COVERED[program](residents)])
         listed = open_case & ~covered
-        opened = part[listed]
-        if outcome is not None:  # only the listed rows are worded: the others are never read
-            opened = opened.assign(reason=reason_column(rule, outcome, np.flatnonzero(listed)))
-        open_parts.append(opened)
+        # only the listed rows are worded: the others are never read
+        open_parts.append(part[listed].assign(reason=reason_column(rule, outcome, np.flatnonzero(listed))))
     names = pd.Index(PROGRAMS)
     decisions = _with_ids(_stack(parts), homes, names) if parts else pd.DataFrame()
     outreach = (
@@ -144,10 +138,7 @@ def screen_program(program: str, households: pd.DataFrame, residents: pd.DataFra
     ``household_id``, ``member_no``, ``eligible``, ``amount``, ``reason`` per decided row."""
     homes, people, ids = numbered(households, residents_on(residents, on))
     rule = PROGRAMS[program]
-    if hasattr(rule, "decide"):
-        out = screened(rule, rule.decide(homes, people, on))
-    else:  # TRANSITION: programs not yet written once
-        out = load_screens()[program](homes, people, on)
+    out = screened(rule, rule.decide(homes, people, on))
     return out.assign(household_id=ids[out["household_id"].to_numpy()])
 
 

@@ -17,6 +17,7 @@ from .parameters import STATUS_TITLES, BeforeFirstDate, load_parameter
 
 __all__ = [
     "constant",
+    "frame",
     "step",
     "texts",
     "anyone",
@@ -211,6 +212,21 @@ def texts(codes: np.ndarray, table: list[str]) -> pd.Categorical:
 def constant(n: int, value: object) -> pd.Categorical:
     """One text repeated over ``n`` rows."""
     return _categorical(np.zeros(n, dtype=np.int8), (str(value),))
+
+
+def frame(n: int, columns: dict[str, Any]) -> pd.DataFrame:
+    """Outcome rows from columns: a plain text is the same on every row (:func:`constant`),
+    text arrays stay objects (no per-row string conversion), the rest as given."""
+    return pd.DataFrame(
+        {
+            key: constant(n, value)
+            if isinstance(value, str)
+            else pd.Series(value, dtype=object)
+            if isinstance(value, np.ndarray) and value.dtype.kind in "OU"
+            else value
+            for key, value in columns.items()
+        }
+    )
 
 
 def step(n: int, *pairs: tuple[np.ndarray, str]) -> pd.Categorical:

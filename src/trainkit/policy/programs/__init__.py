@@ -24,7 +24,7 @@ from ..outcome import explain
 
 __all__ = ["household_rule", "load_programs"]
 
-REQUIRED = ("PROGRAM", "TITLE", "DOMAIN", "ITEMS", "evaluate")  # TRANSITION: full list once all are converted
+REQUIRED = ("PROGRAM", "TITLE", "DOMAIN", "ITEMS", "AMOUNT", "PERIOD", "PER", "REASONS", "decide", "evaluate")
 
 
 def household_rule(module_name: str) -> Callable[[Household, dt.date], Decision]:

@@ -1,4 +1,4 @@
-"""就业困难人员认定: does the applicant look like one, and what must the window confirm?
+"""就业困难人员认定: does a resident look like one, and what must the window confirm?
 
 《就业促进法》第五十二条 defines 就业困难人员 and leaves the exact categories to each
 province. Liaoning's (Dalian's) list is not in the kit (a gap series), so the rule can
@@ -12,7 +12,8 @@ only say 待核实 or 不符合:
 - not unemployed and in no common category → 不符合.
 
 The age and month thresholds are dated series (status S); the category labels are the
-kit's, each tagged with the same secondary source.
+kit's, each tagged with the same secondary source. One row per resident, decided as if
+they applied: their own facts, the household's (低保, who works) shared.
 """
 
 from __future__ import annotations
@@ -20,15 +21,35 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ...law import Citation
-from ..decision import Decision, Reason
-from ..household import Household, Member
-from ..parameters import STATUS_TITLES, DatedValue, Parameter, Reference, load_parameter
+import numpy as np
+import pandas as pd
 
-__all__ = ["Category", "categories", "evaluate"]
+from ...law import Citation
+from ..columns import (
+    anyone,
+    at_home,
+    constant,
+    figure,
+    figure_columns,
+    member_column,
+    member_flag,
+    member_number,
+    receiving,
+    step,
+)
+from ..frames import frames_of, numbered
+from ..household import Household, Member
+from ..outcome import Because, Outcome, money
+from ..parameters import STATUS_TITLES, Reference, load_parameter
+from . import household_rule
+
+__all__ = ["Category", "categories", "decide", "evaluate"]
 
 PROGRAM = "jiuye_kunnan"
 TITLE = "就业困难人员认定"
+AMOUNT = "金额"  # recognition only: never an amount
+PERIOD = "month"
+PER = "person"  # one decision per resident; recorded on the person
 DOMAIN = "employment"
 ITEMS = ("employment_difficulty_recognition",)
 
@@ -67,155 +88,237 @@ EMPLOYMENT_TITLES = {
     "retired": "已退休",
     "none": "未就业、未登记失业",
 }
+RETIRE = "是否未达法定退休年龄（2025 年起渐进式延迟退休，本工具包未收录逐月对照表）"
+
+
+def _found(text: str, citation: Citation | None = None) -> Because:
+    return Because(f"符合常见类别「{text}", citation=citation, reference=COMMON_LIST)
+
+
+REASONS = {
+    "subject_named": Because("判断对象：{name}（申请人，{age}岁），就业状态：{status}", citation=ART_52),
+    "subject": Because("判断对象：申请人（{age}岁），就业状态：{status}", citation=ART_52),
+    "retired": Because("已退休，不属于“难以实现就业”的就业援助对象", citation=ART_52),
+    "employed": Because("已在用人单位就业，不属于“难以实现就业”的人员", citation=ART_52),
+    # the common categories, in the rule's order
+    "female_4050": _found("4050人员」：女性 {age} 周岁，达到{female_figure}"),
+    "male_4050": _found("4050人员」：男性 {age} 周岁，达到{male_figure}"),
+    "either_4050": _found("4050人员」：{age} 周岁，不论性别都达到4050人员的年龄"),
+    "unsexed_4050": _found(
+        "4050人员（性别未登记）」：{age} 周岁；女性满 {female_age}、男性满 {male_age} 周岁属常见的4050人员"
+    ),
+    "disabled": _found("残疾人」：持残疾人证（{disability_grade}级）"),
+    "dibao": _found("低保家庭成员」：家庭正在享受最低生活保障"),
+    "zero_employment": _found("零就业家庭成员」：本人失业，家庭成员中没有人就业或灵活就业", ART_56),
+    "long_unemployed": _found("连续失业一年以上」：连续登记失业 {months} 个月，达到{long_figure}"),
+    "landless": _found("失地农民」：登记为失地农民"),
+    "released": _found("刑满释放或解除强制隔离戒毒人员」：登记为刑满释放或解除强制隔离戒毒"),
+    "short": Because("连续登记失业 {months} 个月，未达到{long_figure}", reference=COMMON_LIST),
+    # what the window must confirm (待核实)
+    "local_gap": Because("{local_missing}", missing=True),
+    "local_known": Because("{local_title}（请核实）", missing=True),
+    "window_listed": Because(f"请到{WINDOW}核实「{{titles}}」是否列入本地目录及认定条件", missing=True),
+    "window_other": Because(f"请到{WINDOW}核实本地目录是否另有适用类别，以及连续失业多长时间可以认定", missing=True),
+    "confirm_retire": Because(f"「4050人员」：请核实{RETIRE}", missing=True),
+    "confirm_sex": Because(f"「4050人员（性别未登记）」：请核实本人性别（请补登 sex），以及{RETIRE}", missing=True),
+    "confirm_zero": Because("「零就业家庭成员」：请核实家庭中法定劳动年龄内的成员是否均处于失业状态", missing=True),
+    "confirm_long": Because("「连续失业一年以上」：请核实失业登记记录是否连续", missing=True),
+    "not_unemployed": Because("本人目前不是失业状态（{status}）：请核实本地认定是否要求先办理失业登记", missing=True),
+    # the verdict
+    "pending": Because(
+        "{local_title}未收录（{local_status}），按常见类别「{titles}」只能判断为待核实，不能直接认定",
+        citation=ART_52_SCOPE,
+    ),
+    "unlisted": Because(
+        "不符合本工具包收录的任何常见类别，但本人处于失业状态；本地目录和“连续失业一定时间”的口径未收录，"
+        "不能据常见类别作出否定结论",
+        citation=ART_52_SCOPE,
+    ),
+    "outside": Because("本人未处于失业状态（{status}），也不符合任何常见类别，不属于就业困难人员", citation=ART_52),
+}
+
+# the category steps: (step, {code: title}) in the rule's order
+CATEGORY_STEPS = (
+    (
+        "c_4050",
+        {
+            "female_4050": "4050人员",
+            "male_4050": "4050人员",
+            "either_4050": "4050人员",
+            "unsexed_4050": "4050人员（性别未登记）",
+        },
+    ),
+    ("c_disabled", {"disabled": "残疾人"}),
+    ("c_dibao", {"dibao": "低保家庭成员"}),
+    ("c_zero", {"zero_employment": "零就业家庭成员"}),
+    ("c_long", {"long_unemployed": "连续失业一年以上"}),
+    ("c_landless", {"landless": "失地农民"}),
+    ("c_released", {"released": "刑满释放或解除强制隔离戒毒人员"}),
+)
 
 
 @dataclass(frozen=True)
 class Category:
-    """A commonly listed category the applicant matches, and what to confirm about it."""
+    """A commonly listed category a resident matches, as the reason words it."""
 
     id: str
     title: str
     why: str
-    confirm: str = ""
-    citation: Citation | None = None
 
 
-def _figure(param: Parameter, value: DatedValue) -> str:
+def _shown(param_id: str, on: dt.date) -> str:
+    """A threshold as the reasons quote it: 4050人员中的女性年龄下限 40 周岁（…·S）."""
+    param = load_parameter(param_id)
+    value = param.at(on)
     return f"{param.title} {value.value} {param.unit}（{STATUS_TITLES[value.status]}·{value.status}）"
 
 
-def _lookup(param_id: str, on: dt.date) -> tuple[Parameter, DatedValue]:
-    param = load_parameter(param_id)
-    return param, param.at(on)
+def _categories(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> dict[str, np.ndarray]:
+    """Per resident and category step: 0 when not in the category, else 1 + the code's position."""
+    k, n = len(households), len(residents)
+    female_age, male_age, months = figure(FEMALE_AGE, on), figure(MALE_AGE, on), figure(LONG_UNEMPLOYED, on)
+    sex = member_column(residents, "sex")
+    female, male, unknown = (sex == "female").to_numpy(bool), (sex == "male").to_numpy(bool), sex.isna().to_numpy()
+    age = residents["age"].to_numpy(dtype=float)
+    unemployed = (member_column(residents, "employment") == "unemployed").to_numpy(bool)
+    working = member_column(residents, "employment").isin(["employed", "flexible"]).to_numpy(bool)
+    found = {
+        "c_4050": np.select(
+            [
+                female & (age >= female_age),
+                male & (age >= male_age),
+                unknown & (age >= max(female_age, male_age)),
+                unknown & (age >= min(female_age, male_age)),
+            ],
+            [1, 2, 3, 4],
+            default=0,
+        ),
+        "c_disabled": residents["disability_kind"].notna().to_numpy(bool),
+        "c_dibao": at_home(households, residents, receiving(households, "dibao")) if k else np.zeros(n, bool),
+        "c_zero": unemployed & ~at_home(households, residents, anyone(residents, working, k)),
+        "c_long": unemployed & (member_number(residents, "registered_unemployed_months") >= months),
+        "c_landless": member_flag(residents, "landless_farmer"),
+        "c_released": member_flag(residents, "released_from_custody"),
+    }
+    return {step: found[step].astype(np.int8) for step, _ in CATEGORY_STEPS}
 
 
-def _four_fifty(member: Member, on: dt.date) -> Category | None:
-    fp, female = _lookup(FEMALE_AGE, on)
-    mp, male = _lookup(MALE_AGE, on)
-    retire = "是否未达法定退休年龄（2025 年起渐进式延迟退休，本工具包未收录逐月对照表）"
-    if member.sex == "female" and member.age >= female.value:
-        return Category("4050", "4050人员", f"女性 {member.age} 周岁，达到{_figure(fp, female)}", retire)
-    if member.sex == "male" and member.age >= male.value:
-        return Category("4050", "4050人员", f"男性 {member.age} 周岁，达到{_figure(mp, male)}", retire)
-    if member.sex is None and member.age >= max(female.value, male.value):
-        return Category("4050", "4050人员", f"{member.age} 周岁，不论性别都达到4050人员的年龄", retire)
-    if member.sex is None and member.age >= min(female.value, male.value):
-        return Category(
-            "4050",
-            "4050人员（性别未登记）",
-            f"{member.age} 周岁；女性满 {female.value}、男性满 {male.value} 周岁属常见的4050人员",
-            "本人性别（请补登 sex），以及" + retire,
-        )
-    return None
+def _titles(found: dict[str, np.ndarray]) -> pd.Categorical:
+    """Per row, the titles of its categories joined by 、 (worded once per combination)."""
+    keys = np.zeros(len(found["c_4050"]), dtype=np.int64)
+    for name, _ in CATEGORY_STEPS:
+        keys = keys * 8 + found[name]
+    combos, where = np.unique(keys, return_inverse=True)
+    words = []
+    for key in combos:
+        titles = []
+        for _, codes in reversed(CATEGORY_STEPS):
+            key, which = divmod(int(key), 8)
+            if which:
+                titles.append(list(codes.values())[which - 1])
+        words.append("、".join(reversed(titles)))
+    same, unique = pd.factorize(pd.Index(words, dtype=object))  # 4050 by sex or by age alone: one title
+    return pd.Categorical.from_codes(same[where.reshape(-1)], categories=unique)
 
 
-def _zero_employment(household: Household, member: Member) -> bool:
-    if member.employment != "unemployed":
-        return False
-    return not any(m.employment in ("employed", "flexible") for m in household.members)
+def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
+    """就业困难人员认定 for every resident of a numbered register on ``on``."""
+    local = figure_columns(np.array([LOCAL_LIST], dtype=object), on, "local")  # raises before 2008-01-01
+    n = len(residents)
+    employment = member_column(residents, "employment").to_numpy(dtype=object)
+    retired, employed = employment == "retired", employment == "employed"
+    unemployed = employment == "unemployed"
+    open_ = ~(retired | employed)
+    found = {
+        step: np.where(open_, codes, 0).astype(np.int8)
+        for step, codes in _categories(households, residents, on).items()
+    }
+    some = np.zeros(n, dtype=bool)
+    for codes in found.values():
+        some |= codes > 0
+    pending, unlisted = some, open_ & ~some & unemployed
+    months = member_number(residents, "registered_unemployed_months")
+    c_4050 = found["c_4050"]
+
+    eligible = np.full(n, False, dtype=object)
+    eligible[pending | unlisted] = None
+    name = residents["name"].astype(object)
+    named = (name.notna() & (name != "")).to_numpy()
+    gap = "local_gap" if np.isnan(local["local"][0]) else "local_known"
+    status = pd.Categorical(employment, categories=list(EMPLOYMENT_TITLES)).rename_categories(EMPLOYMENT_TITLES)
+    rows = pd.DataFrame(
+        {
+            "household_id": residents["household_id"].to_numpy(),
+            "member_no": residents["member_no"].to_numpy(dtype=np.int64),
+            "eligible": pd.Series(eligible, dtype=object),
+            "amount": np.full(n, np.nan),
+            "subject": step(n, (named, "subject_named"), (~named, "subject")),
+            "stop": step(n, (retired, "retired"), (employed, "employed")),
+            **{
+                step: pd.Categorical.from_codes(found[step] - 1, categories=pd.Index(list(codes), dtype=object))
+                for step, codes in CATEGORY_STEPS
+            },
+            "short": step(n, (open_ & unemployed & (months < figure(LONG_UNEMPLOYED, on)), "short")),
+            "local_step": step(n, (pending | unlisted, gap)),
+            "window": step(n, (pending, "window_listed"), (unlisted, "window_other")),
+            "confirm_4050": step(n, ((c_4050 >= 1) & (c_4050 <= 3), "confirm_retire"), (c_4050 == 4, "confirm_sex")),
+            "confirm_zero": step(n, (found["c_zero"] > 0, "confirm_zero")),
+            "confirm_long": step(n, (found["c_long"] > 0, "confirm_long")),
+            "not_unemployed": step(n, (pending & ~unemployed, "not_unemployed")),
+            "verdict": step(n, (pending, "pending"), (unlisted, "unlisted"), (open_ & ~some & ~unemployed, "outside")),
+            "name": pd.Series(name.to_numpy(), dtype=object),
+            "age": residents["age"].to_numpy(dtype=np.int64),
+            "status": status,
+            "months": months,
+            "disability_grade": pd.to_numeric(residents["disability_grade"]).to_numpy(dtype=float),
+            "titles": _titles(found),
+            "female_age": figure(FEMALE_AGE, on),
+            "male_age": figure(MALE_AGE, on),
+            "female_figure": constant(n, _shown(FEMALE_AGE, on)),
+            "male_figure": constant(n, _shown(MALE_AGE, on)),
+            "long_figure": constant(n, _shown(LONG_UNEMPLOYED, on)),
+            **{key: constant(n, values[0]) for key, values in local.items() if key != "local"},
+            "local": local["local"][0],
+        }
+    )
+    steps = (
+        "subject",
+        "stop",
+        *found,
+        "short",
+        "local_step",
+        "window",
+        "confirm_4050",
+        "confirm_zero",
+        "confirm_long",
+        "not_unemployed",
+        "verdict",
+    )
+    return Outcome(rows=rows, steps=steps)
 
 
 def categories(household: Household, member: Member, on: dt.date) -> tuple[Category, ...]:
-    """The common categories ``member`` matches on ``on`` (thresholds from the dated series)."""
-    found: list[Category] = []
-    if (c := _four_fifty(member, on)) is not None:
-        found.append(c)
-    if member.disability is not None:
-        found.append(Category("disabled", "残疾人", f"持残疾人证（{member.disability.grade}级）"))
-    if "dibao" in household.receives:
-        found.append(Category("dibao", "低保家庭成员", "家庭正在享受最低生活保障"))
-    if _zero_employment(household, member):
-        found.append(
-            Category(
-                "zero_employment",
-                "零就业家庭成员",
-                "本人失业，家庭成员中没有人就业或灵活就业",
-                "家庭中法定劳动年龄内的成员是否均处于失业状态",
-                citation=ART_56,
-            )
-        )
-    lp, months = _lookup(LONG_UNEMPLOYED, on)
-    if member.employment == "unemployed" and member.registered_unemployed_months >= months.value:
-        found.append(
-            Category(
-                "long_unemployed",
-                "连续失业一年以上",
-                f"连续登记失业 {member.registered_unemployed_months} 个月，达到{_figure(lp, months)}",
-                "失业登记记录是否连续",
-            )
-        )
-    if member.landless_farmer:
-        found.append(Category("landless", "失地农民", "登记为失地农民"))
-    if member.released_from_custody:
-        found.append(Category("released", "刑满释放或解除强制隔离戒毒人员", "登记为刑满释放或解除强制隔离戒毒"))
-    return tuple(found)
+    """The common categories ``member`` of ``household`` matches on ``on`` (whatever their work)."""
+    households, residents, _ = numbered(*frames_of(household))
+    index = household.members.index(member)
+    found = _categories(households, residents, on)
+    row = {
+        "age": member.age,
+        "female_age": money(figure(FEMALE_AGE, on)),
+        "male_age": money(figure(MALE_AGE, on)),
+        "female_figure": _shown(FEMALE_AGE, on),
+        "male_figure": _shown(MALE_AGE, on),
+        "long_figure": _shown(LONG_UNEMPLOYED, on),
+        "months": member.registered_unemployed_months,
+        "disability_grade": member.disability.grade if member.disability else "",
+    }
+    out = []
+    for name, codes in CATEGORY_STEPS:
+        which = int(found[name][index])
+        if which:
+            code, title = list(codes.items())[which - 1]
+            out.append(Category("4050" if name == "c_4050" else code, title, REASONS[code].text.format(**row)))
+    return tuple(out)
 
 
-def evaluate(household: Household, on: dt.date) -> Decision:
-    """Decide for the applicant on ``on``; raises before 2008-01-01 (the law's first day)."""
-    member = household.applicant
-    local_param, local = _lookup(LOCAL_LIST, on)
-    status = EMPLOYMENT_TITLES[member.employment]
-    reasons = [Reason(f"判断对象：{member.label}，就业状态：{status}", citation=ART_52)]
-
-    if member.employment == "retired":
-        reasons.append(Reason("已退休，不属于“难以实现就业”的就业援助对象", citation=ART_52))
-        return Decision(PROGRAM, on, False, reasons=tuple(reasons))
-    if member.employment == "employed":
-        reasons.append(Reason("已在用人单位就业，不属于“难以实现就业”的人员", citation=ART_52))
-        return Decision(PROGRAM, on, False, reasons=tuple(reasons))
-
-    found = categories(household, member, on)
-    for c in found:
-        reasons.append(Reason(f"符合常见类别「{c.title}」：{c.why}", citation=c.citation, reference=COMMON_LIST))
-    lp, months = _lookup(LONG_UNEMPLOYED, on)
-    if member.employment == "unemployed" and member.registered_unemployed_months < months.value:
-        reasons.append(
-            Reason(
-                f"连续登记失业 {member.registered_unemployed_months} 个月，未达到{_figure(lp, months)}",
-                reference=COMMON_LIST,
-            )
-        )
-
-    local_gap = local.missing if local.value is None else f"{local_param.title}（请核实）"
-    if found:
-        titles = "、".join(c.title for c in found)
-        reasons.append(
-            Reason(
-                f"{local_param.title}未收录（{STATUS_TITLES[local.status]}·{local.status}），"
-                f"按常见类别「{titles}」只能判断为待核实，不能直接认定",
-                citation=ART_52_SCOPE,
-            )
-        )
-        missing = [local_gap, f"请到{WINDOW}核实「{titles}」是否列入本地目录及认定条件"]
-        missing += [f"「{c.title}」：请核实{c.confirm}" for c in found if c.confirm]
-        if member.employment != "unemployed":
-            missing.append(f"本人目前不是失业状态（{status}）：请核实本地认定是否要求先办理失业登记")
-        return Decision(PROGRAM, on, None, reasons=tuple(reasons), missing=tuple(missing))
-
-    if member.employment == "unemployed":
-        reasons.append(
-            Reason(
-                "不符合本工具包收录的任何常见类别，但本人处于失业状态；本地目录和“连续失业一定时间”的口径未收录，"
-                "不能据常见类别作出否定结论",
-                citation=ART_52_SCOPE,
-            )
-        )
-        return Decision(
-            PROGRAM,
-            on,
-            None,
-            reasons=tuple(reasons),
-            missing=(
-                local_gap,
-                f"请到{WINDOW}核实本地目录是否另有适用类别，以及连续失业多长时间可以认定",
-            ),
-        )
-
-    reasons.append(
-        Reason(
-            f"本人未处于失业状态（{status}），也不符合任何常见类别，不属于就业困难人员",
-            citation=ART_52,
-        )
-    )
-    return Decision(PROGRAM, on, False, reasons=tuple(reasons))
+evaluate = household_rule(__name__)
