@@ -23,6 +23,7 @@ import grp
 import json
 import os
 import pwd
+import random
 import re
 import shutil
 import signal
@@ -77,10 +78,27 @@ EXPECTED_AUTO = {W1: 8.0, W2: 6.0}
 # ---------------------------------------------------------------- the deployment
 
 
+_TAKEN: set[int] = set()
+
+
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port below the kernel's ephemeral range: a port from ``bind(0)`` is released before
+    the hub binds it, and any socket opened meanwhile (a kernel's ZMQ channels) may be handed the
+    same one. Ports outside that range are never given out on their own."""
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    rng = random.Random()
+    for _ in range(200):
+        port = rng.randrange(low - 8000, low)
+        if port in _TAKEN:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _TAKEN.add(port)
+        return port
+    raise RuntimeError(f"no free port found below {low}")
 
 
 def psql(port: int, sql: str, db: str = "postgres") -> str:
