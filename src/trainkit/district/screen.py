@@ -66,8 +66,8 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
     # the screens join and group on household numbers (row numbers of ``households``): far
     # cheaper than id strings; the ids come back once, at the end
     residents = residents_on(residents, on)
-    residents = residents.assign(household_id=homes.get_indexer(residents["household_id"]))
-    numbered = households.assign(household_id=np.arange(len(homes)))
+    residents = _coded(residents.assign(household_id=homes.get_indexer(residents["household_id"])))
+    numbered = _coded(households.assign(household_id=np.arange(len(homes))))
     receiving = _receiving(households["receives"])
     personal = _receiving(residents["receives"] if "receives" in residents else pd.Series("", index=residents.index))
     resident_key = _keys(residents["household_id"].to_numpy(), residents["member_no"])
@@ -140,6 +140,21 @@ def screen_program(program: str, households: pd.DataFrame, residents: pd.DataFra
     rule = PROGRAMS[program]
     out = screened(rule, rule.decide(homes, people, on))
     return out.assign(household_id=ids[out["household_id"].to_numpy()])
+
+
+def _coded(table: pd.DataFrame) -> pd.DataFrame:
+    """Text columns with few distinct values as categoricals, once for all programs: each rule
+    compares ``sex == "female"`` or ``relation`` many times, and on a categorical that compares
+    small integer codes instead of 300,000 strings (names and id numbers stay text)."""
+    return table.astype(
+        {
+            name: "category"
+            for name in table.columns
+            if name not in ("name", "id_number", "household_id")
+            and pd.api.types.is_string_dtype(table[name].dtype)
+            and table[name].dtype != object
+        }
+    )
 
 
 def _keys(home: np.ndarray, member_no: pd.Series) -> np.ndarray:
