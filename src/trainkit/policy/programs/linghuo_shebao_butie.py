@@ -19,6 +19,7 @@ earlier day the candidates are 待核实, never paid.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 import numpy as np
@@ -246,23 +247,27 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     today = np.datetime64(on, "D")
     paid = member_number(residents, "flexible_insurance_paid_monthly")
     flexible, paying, target, recognised = _targets(residents)
-    at = np.flatnonzero(target)  # only these reach the period: dates for a few rows
-    recorded = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-    recorded[at] = _dates(residents.iloc[at], "flexible_subsidy_first_approved")
-    first_time = target & np.isnat(recorded)
+    at = np.flatnonzero(target)  # only these reach the period: dates for these few rows alone
+    few = residents.iloc[at]
+    recorded = _dates(few, "flexible_subsidy_first_approved")
     approved = np.where(np.isnat(recorded), today, recorded)
-    late = target & (approved > today)
+    grad_end = add_years_each(approved, int(graduate_years))
+    end = np.where(recognised[at], add_years_each(approved, int(period)), grad_end)
+    earliest, latest = _window(few, on)
+
+    def spread(values: np.ndarray) -> np.ndarray:
+        out = np.zeros(n, dtype=bool)
+        out[at] = values
+        return out
+
+    first_time = spread(np.isnat(recorded))
+    late = spread(approved > today)
     going = target & ~late
     grad, rec = going & ~recognised, going & recognised
-
-    grad_end = add_years_each(approved, int(graduate_years))
-    grad_over = grad & (today >= grad_end)
-    end = np.where(recognised, add_years_each(approved, int(period)), grad_end)
-    earliest, latest = np.full(n, today), np.full(n, today)
-    earliest[at], latest[at] = _window(residents.iloc[at], on)
-    surely_far = earliest >= add_years_each(approved, int(near))
-    retired = rec & (today >= latest)
-    on_time = rec & ~retired & (today < end) & (today < earliest)
+    grad_over = grad & spread(today >= grad_end)
+    surely_far = spread(earliest >= add_years_each(approved, int(near)))
+    retired = rec & spread(today >= latest)
+    on_time = rec & ~retired & spread((today < end) & (today < earliest))
     far_over = rec & ~retired & ~on_time & surely_far
     unsure = rec & ~retired & ~on_time & ~surely_far
     granted = (grad & ~grad_over) | on_time
@@ -273,11 +278,25 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     eligible[late] = NOT_APPLICABLE
     amount = np.where(granted, ceiling(paid, share), np.nan)
 
-    name = residents["name"].astype(object)
-    named = (name.notna() & (name != "")).to_numpy()
-    sex = member_column(residents, "sex")
-    female, male = (sex == "female").to_numpy(bool), (sex == "male").to_numpy(bool)
+    named = late & residents["name"].fillna("").ne("").to_numpy(bool)
+    within = np.full(n, -1, dtype=np.int64)  # row → its place among the few with dates
+    within[at] = np.arange(len(at))
     shown = {s: "；".join(_shown(pid, on) for pid in RETIREMENT[s]) for s in RETIREMENT}
+
+    def dated(days: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+        def make(rows: np.ndarray) -> np.ndarray:
+            place = within[rows]
+            return _text(days[np.maximum(place, 0)] if len(days) else np.full(len(rows), today), place >= 0)
+
+        return make
+
+    def by_sex(female: str, male: str, either: str) -> Callable[[np.ndarray], np.ndarray]:
+        def make(rows: np.ndarray) -> np.ndarray:
+            sex = member_column(residents.iloc[rows], "sex").to_numpy(dtype=object)
+            return np.where(sex == "female", female, np.where(sex == "male", male, either)).astype(object)
+
+        return make
+
     rows = frame(
         n,
         {
@@ -287,7 +306,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "amount": amount,
             "share_step": step(n, (np.ones(n, dtype=bool), "share")),
             "stop": _stop(n, flexible, paying, target),
-            "first": step(n, (first_time, "first_time"), (late & named, "late_named"), (late & ~named, "late")),
+            "first": step(n, (first_time, "first_time"), (named, "late_named"), (late & ~named, "late")),
             "kind": step(n, (grad, "graduate"), (rec, "recognised")),
             "retire_step": step(n, (rec, "retire_source")),
             "period_step": step(
@@ -302,15 +321,9 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             ),
             "unsure_step": step(n, (unsure, "unsure")),
             "grant": step(n, (granted, "grant")),
-            "name": name.to_numpy(),
             "age": residents["age"].to_numpy(dtype=np.int64),
             "paid": paid,
             "today": str(on),
-            "approved": _text(approved, target),
-            "end": _text(end, going),
-            "last_day": _text(end - DAY, going),
-            "earliest": _text(earliest, rec),
-            "latest": _text(latest, rec),
             "share": share,
             "period": period,
             "near": near,
@@ -320,17 +333,23 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "share_param": SHARE,
             "graduate_param": GRADUATE_PERIOD,
             "period_param": PERIOD_YEARS,
-            "retire_param": np.where(male, RETIREMENT["male"][0], RETIREMENT["female"][0]).astype(object),
-            "retire_shown": np.select(
-                [female, male], [shown["female"], shown["male"]], shown["female"] + "；" + shown["male"]
-            ).astype(object),
             "graduate_shown": _shown(GRADUATE_PERIOD, on),
             "period_shown": _shown(PERIOD_YEARS, on),
             "near_shown": _shown(NEAR, on),
         },
     )
     steps = ("share_step", "stop", "first", "kind", "retire_step", "period_step", "unsure_step", "grant")
-    return Outcome(rows=rows, steps=steps)
+    lazy = {
+        "name": lambda rows: residents["name"].iloc[rows].to_numpy(dtype=object),
+        "approved": dated(approved),
+        "end": dated(end),
+        "last_day": dated(end - DAY),
+        "earliest": dated(earliest),
+        "latest": dated(latest),
+        "retire_param": by_sex(RETIREMENT["female"][0], RETIREMENT["male"][0], RETIREMENT["female"][0]),
+        "retire_shown": by_sex(shown["female"], shown["male"], shown["female"] + "；" + shown["male"]),
+    }
+    return Outcome(rows=rows, steps=steps, lazy=lazy)
 
 
 evaluate = household_rule(__name__)
