@@ -342,14 +342,14 @@ def feedback_counted(rows: pd.DataFrame, *, rules: RatingRules, when: pd.Series,
     """Which rows count: all but the resident feedback beyond its caps.
 
     Per worker, at most ``per_resident`` records of one resident (``ref``) and then at most
-    ``per_day`` records of one ``date`` count, the most recent first (``when``, then ``id``);
-    without feedback rules no feedback counts. Both read paths call this on their window rows.
+    ``per_day`` records of one ``date`` count, the most recent first (``when``, then ``id``).
+    Both read paths call this on their window rows.
     """
     is_feedback = (rows["source"] == FEEDBACK_SOURCE).to_numpy()
-    keep = ~is_feedback
     caps = rules.resident_feedback
-    if caps is None or not is_feedback.any():
-        return keep
+    if caps is None or not is_feedback.any():  # without rules feedback is only shown (rate_sums counts none)
+        return np.ones(len(rows), dtype=bool)
+    keep = ~is_feedback
     at = np.flatnonzero(is_feedback)
     fb = pd.DataFrame(
         {
