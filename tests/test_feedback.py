@@ -403,3 +403,12 @@ def test_on_the_demo_cohort_feedback_moves_ratings_within_its_cap(tmp_path):
         with_feedback["feedback_share"] > 0
     ).sum()  # some below the minimum
     assert "居民回访" in result.report_html.read_text(encoding="utf-8")
+
+
+def test_the_shipped_example_sheet_imports_cleanly_against_the_example_roster(store):
+    from trainkit.content import casebank_root
+    from trainkit.roster import load_roster
+
+    path = casebank_root() / "resident-feedback-example.csv"
+    result = import_feedback(store, path, workers=set(load_roster(casebank_root() / "roster-example.csv")), today=TODAY)
+    assert (result.added, result.problems) == (7, [])
