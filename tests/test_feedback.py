@@ -412,3 +412,45 @@ def test_the_shipped_example_sheet_imports_cleanly_against_the_example_roster(st
     path = casebank_root() / "resident-feedback-example.csv"
     result = import_feedback(store, path, workers=set(load_roster(casebank_root() / "roster-example.csv")), today=TODAY)
     assert (result.added, result.problems) == (7, [])
+
+
+def test_the_appeal_packet_works_the_feedback_out_by_hand(store):
+    from trainkit.appeal_packet import OVER_CAP, build_packet
+    from trainkit.roster import load_roster
+
+    learning = [("graded_exercise", 1.0), ("graded_exercise", 1.0), ("graded_exercise", 0.5), ("self_check", 0.5)]
+    store.record_many(
+        {
+            "worker_id": "W001",
+            "item_id": "longevity_allowance",
+            "domain": "elderly",
+            "source": source,
+            "ref": f"q{n}",
+            "score": ratio,
+            "recorded_at": AS_OF,
+        }
+        for n, (source, ratio) in enumerate(learning)
+    )
+    stars = [("R1", 1, AS_OF - timedelta(hours=1)), ("R1", 5, AS_OF), ("R2", 5, AS_OF), ("R3", 5, AS_OF)]
+    store.record_many(
+        {
+            "worker_id": "W001",
+            "item_id": "longevity_allowance",
+            "domain": "elderly",
+            "source": "resident_feedback",
+            "ref": f"resident:{who}",
+            "score": n - 1.0,
+            "max_score": 4.0,
+            "recorded_at": at,
+        }
+        for who, n, at in stars
+    )
+    packet = build_packet(store, load_roster()["W001"], "elderly", as_of=AS_OF)
+    text = "\n".join(packet.steps)
+    # R1's older record is left out; three 5-star records weigh 1.5 of 5.5 = 27.27 % > 20 %: pressed to
+    # 0.2 / 0.8 × 4 = 1, so (3 + 1) / (4 + 1) = 80 %, as the rating says
+    assert list(packet.rows["status"]).count(OVER_CAP) == 1
+    assert "占 27.27%，超过上限 20%" in text and "= 1.0000" in text
+    assert "合并后加权得分率 = 4.0000 ÷ 5.0000 = 80.00%" in text
+    rated = rate(store.frame(worker_id="W001"), as_of=AS_OF)
+    assert rated.iloc[0]["score"] == pytest.approx(0.80)
