@@ -454,3 +454,16 @@ def test_the_appeal_packet_works_the_feedback_out_by_hand(store):
     assert "合并后加权得分率 = 4.0000 ÷ 5.0000 = 80.00%" in text
     rated = rate(store.frame(worker_id="W001"), as_of=AS_OF)
     assert rated.iloc[0]["score"] == pytest.approx(0.80)
+
+
+def test_an_erased_workers_rows_are_not_imported_again(store, tmp_path):
+    path = _csv(
+        tmp_path, [HEADER, "W001,高龄津贴登记,2026-11-03,5,示例-HF-001,", "W002,高龄津贴登记,2026-11-03,4,示例-HF-002,"]
+    )
+    assert import_feedback(store, path, workers=WORKERS, today=TODAY).added == 2
+    store.erase_worker("W001", erased_by="S001")
+    again = import_feedback(store, path, workers=WORKERS, today=TODAY)  # the roster not yet updated
+    assert again.added == 0 and again.already == [3]
+    assert again.problems == [
+        "回访.csv: 第2行: 工号: W001 的个人信息已按删除请求清除，不再导入此人的回访；请从回访表中删去这一行"
+    ]

@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from .content import ContentError
+from .erasure import erased_id_hashes, id_hash
 from .evidence import FEEDBACK_SOURCE, EvidenceStore, evidence_table, utc_naive
 from .framework import Framework, load_framework
 from .quiz_import import MAX_ROWS, read_rows
@@ -95,11 +96,18 @@ def import_feedback(
             f"{path}: 表头: 缺少列 {'、'.join(missing)}（第一行应是表头：工号、服务事项、日期、评分、回访对象编号，可选 备注）"
         )
     items = _item_names(framework)
+    erased = erased_id_hashes(store.engine)
     result, good, seen = FeedbackImport(), [], {}
     for line, cells in enumerate(rows[1:], start=2):
         if not any(_text(c) for c in cells):
             continue  # an empty row, as Excel leaves at the end
         values = {k: cells[i] if i < len(cells) else None for k, i in columns.items()}
+        if erased and id_hash(_text(values["worker_id"])) in erased:
+            result.problems.append(
+                f"{path.name}: 第{line}行: 工号: {_text(values['worker_id'])} 的个人信息已按删除请求清除，"
+                "不再导入此人的回访；请从回访表中删去这一行"
+            )
+            continue
         row, problems = _check(values, workers=workers, items=items, today=today, framework=framework)
         if problems:
             result.problems += [f"{path.name}: 第{line}行: {p}" for p in problems]
