@@ -37,7 +37,7 @@ from .content import ContentError
 from .erasure import erased_id_hashes, id_hash
 from .evidence import FEEDBACK_SOURCE, EvidenceStore, evidence_table, utc_naive
 from .framework import Framework, load_framework
-from .quiz_import import MAX_ROWS, read_rows
+from .quiz_import import read_rows
 from .textfiles import CONTROL
 
 __all__ = ["COLUMNS", "FeedbackImport", "five_point", "import_feedback"]
@@ -54,6 +54,7 @@ REQUIRED = ("worker_id", "item", "date", "score", "resident_id")
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 ASSESSOR = "import-feedback"  # the row came in through this command, by the staff who ran it
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+MAX_ROWS = 1_000_000  # a district's year of follow-ups fits; the reader's smaller limit is for 题库 files
 _SCORE = re.compile(r"^\s*([1-5])(?:\.0+)?\s*分?\s*$")
 
 
