@@ -197,13 +197,14 @@ def test_public_api_is_insert_only():
         assert not [name for name in public if verb in name]
 
 
-def test_sources_are_the_five_kinds():
+def test_sources_are_the_six_kinds():
     assert set(SOURCES) == {
         "self_check",
         "case_walkthrough",
         "graded_exercise",
         "supervisor_review",
         "appeal_outcome",
+        "resident_feedback",
     }
 
 

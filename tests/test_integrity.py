@@ -272,7 +272,7 @@ def test_a_learner_cannot_claim_a_key(roles, key):
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("source", ["graded_exercise", "supervisor_review", "appeal_outcome"])
+@pytest.mark.parametrize("source", ["graded_exercise", "supervisor_review", "appeal_outcome", "resident_feedback"])
 def test_a_learner_cannot_write_trainer_controlled_evidence(roles, source):
     with refused:
         _insert(roles, roles.alice, worker=roles.alice, source=source)

@@ -18,10 +18,10 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .erasure import ERASED_PREFIX
-from .evidence import EvidenceStore, evidence_table, utc_naive
+from .evidence import FEEDBACK_SOURCE, EvidenceStore, evidence_table, utc_naive
 from .framework import Framework
 from .item_quality import question_table
-from .ratings import RatingRules, rate_sums, superseded_ids
+from .ratings import RatingRules, feedback_counted, rate_sums, superseded_ids
 
 __all__ = ["Aggregates", "aggregate"]
 
@@ -126,17 +126,25 @@ def aggregate(
 
     age = _julian(as_of) - current["day"]
     window = current[(age <= rules.window_days + 1e-9) & current["worker_id"].isin(list(workers))]
+    window = window[
+        feedback_counted(window, rules=rules, when=window["day"], date=np.floor(window["day"] - UNIX_EPOCH_JULIAN))
+    ]
     weight = 0.5 ** ((_julian(as_of) - window["day"]) / rules.half_life_days)
     sums = (
-        window.assign(n=1, weight=weight, weighted=weight * window["ratio"], weight2=weight * weight)
-        .groupby(["worker_id", "domain", "source"], observed=True)[["n", "weight", "weighted", "weight2"]]
+        window.assign(
+            n=1, weight=weight, weighted=weight * window["ratio"], weight2=weight * weight, ratio_sum=window["ratio"]
+        )
+        .groupby(["worker_id", "domain", "source"], observed=True)[["n", "weight", "weighted", "weight2", "ratio_sum"]]
         .sum()
         .reset_index()
     )
+    # residents' feedback is no answer to a question and no learning: it stays out of trends and item analysis
+    learning = current[current["source"] != FEEDBACK_SOURCE]
+    answered = answered[answered["source"] != FEEDBACK_SOURCE]
     for name in ("worker_id", "domain", "source"):
         sums[name] = sums[name].astype(str)
 
-    def trend(by: str, rows: pd.DataFrame = current) -> pd.DataFrame:
+    def trend(by: str, rows: pd.DataFrame = learning) -> pd.DataFrame:
         grouped = rows.groupby([by, "month"], observed=True)["ratio"].agg(["mean", "size"]).reset_index()
         grouped.columns = [by, "month", "score", "n_evidence"]
         return grouped.astype({by: str, "month": str}).sort_values([by, "month"]).reset_index(drop=True)
@@ -145,7 +153,7 @@ def aggregate(
     return Aggregates(
         ratings=rate_sums(sums, by=("worker_id", "domain"), rules=rules, framework=framework),
         trend=trend("domain"),
-        worker_trend=trend("worker_id", current[current["worker_id"].isin(list(workers))])
+        worker_trend=trend("worker_id", learning[learning["worker_id"].isin(list(workers))])
         if with_worker_trend
         else pd.DataFrame(columns=["worker_id", "month", "score", "n_evidence"]),
         questions=question_table(answered, framework, rules.item_quality),

@@ -18,15 +18,16 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from .appeals import list_appeals
-from .evidence import SOURCES, EvidenceStore, utc_naive
+from .evidence import FEEDBACK_SOURCE, SOURCES, EvidenceStore, utc_naive
 from .framework import Framework, load_framework
-from .ratings import RatingRules, load_rating_rules, rate, score_interval, superseded_ids
+from .ratings import RatingRules, feedback_counted, load_rating_rules, rate, score_interval, superseded_ids
 from .roster import Worker
 
 __all__ = ["Packet", "build_packet", "render_packet"]
 
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 COUNTED, SUPERSEDED, OUTSIDE, LATER = "计入", "已被取代", "超出评定窗口", "晚于评定日"
+OVER_CAP = "超出回访条数上限"  # a resident's older record, or one beyond a day's number
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ def _classify(evidence: pd.DataFrame, *, as_of: datetime, rules: RatingRules) ->
         LATER if a < 0 else SUPERSEDED if i in gone else OUTSIDE if a > rules.window_days else COUNTED
         for i, a in zip(rows["id"], age, strict=True)
     ]
+    status = _feedback_caps(rows, status, rules=rules)
     weight = [0.5 ** (a / rules.half_life_days) if s == COUNTED else math.nan for a, s in zip(age, status, strict=True)]
     return rows.assign(
         status=status,
@@ -94,21 +96,44 @@ def _classify(evidence: pd.DataFrame, *, as_of: datetime, rules: RatingRules) ->
     )
 
 
+def _feedback_caps(rows: pd.DataFrame, status: list[str], *, rules: RatingRules) -> list[str]:
+    """Residents' feedback beyond the per-resident and per-day caps is marked, not counted."""
+    counted = [s == COUNTED for s in status]
+    window = rows[counted]
+    if window.empty:
+        return status
+    keep = feedback_counted(window, rules=rules, when=window["recorded_at"], date=window["recorded_at"].dt.floor("D"))
+    dropped = set(window.index[~keep])
+    return [OVER_CAP if i in dropped else s for i, s in zip(rows.index, status, strict=True)]
+
+
 def _steps(rows: pd.DataFrame, *, rules: RatingRules, level_title: str) -> list[str]:
     counted = rows[rows["status"] == COUNTED] if len(rows) else rows
     steps = [
         f"第一步：只看评定日前 {rules.window_days:g} 天内的证据；被同一题目、同一事项的较新记录取代的不算。"
         f"共 {len(rows)} 条记录，计入 {len(counted)} 条。"
     ]
+    feedback = counted[counted["source"] == FEEDBACK_SOURCE] if len(counted) else counted
+    counted = counted[counted["source"] != FEEDBACK_SOURCE] if len(counted) else counted
     if counted.empty:
-        return [*steps, f"没有计入的证据：评定为“{level_title}”。"]
+        return [*steps, f"没有计入的学习与考核证据：评定为“{level_title}”。"]
     total_w, total_wr = float(counted["weight"].sum()), float(counted["weighted"].sum())
     score = total_wr / total_w
     steps.append(
         f"第二步：每条证据的权重 = 0.5 的（距评定日天数 ÷ {rules.half_life_days:g}）次方，越近越重。"
-        f"权重合计 {total_w:.4f}，权重 × 得分率 合计 {total_wr:.4f}，"
+        f"学习与考核证据权重合计 {total_w:.4f}，权重 × 得分率 合计 {total_wr:.4f}，"
         f"加权得分率 = {total_wr:.4f} ÷ {total_w:.4f} = {score:.2%}。"
     )
+    total_w2 = float((counted["weight"] ** 2).sum())
+    if len(feedback):
+        sentence, added = _feedback_step(feedback, own=total_w, rules=rules)
+        if added is not None:
+            scale, fb_w, fb_wr = added
+            total_w, total_wr = total_w + fb_w, total_wr + fb_wr
+            total_w2 += scale * scale * float((feedback["weight"] ** 2).sum())
+            score = total_wr / total_w
+            sentence += f"合并后加权得分率 = {total_wr:.4f} ÷ {total_w:.4f} = {score:.2%}。"
+        steps.append(sentence)
     kinds = [SOURCES.get(s, s) for s in SOURCES if s in set(counted["source"])]
     trainer = [SOURCES[s] for s in rules.trainer_sources if s in set(counted["source"])]
     steps.append(
@@ -124,7 +149,6 @@ def _steps(rows: pd.DataFrame, *, rules: RatingRules, level_title: str) -> list[
             ("精通", rules.thresholds.expert),
         )
     )
-    total_w2 = float((counted["weight"] ** 2).sum())
     n_eff = total_w * total_w / total_w2
     low, high = score_interval(score, n_eff, certainty=rules.certainty)
     steps.append(
@@ -134,6 +158,36 @@ def _steps(rows: pd.DataFrame, *, rules: RatingRules, level_title: str) -> list[
     )
     steps.append(f"第五步：分数线 {bars}。结论：{level_title}。")
     return steps
+
+
+def _feedback_step(
+    feedback: pd.DataFrame, *, own: float, rules: RatingRules
+) -> tuple[str, tuple[float, float, float] | None]:
+    """The residents' feedback step in words, and what it adds (scale, weight, weighted) when it counts."""
+    caps, n = rules.resident_feedback, len(feedback)
+    head = f"第二步（续）：居民回访计入 {n} 条（同一居民只计最近 {caps.per_resident if caps else '—'} 条，同一天最多 {caps.per_day if caps else '—'} 条）。"
+    if caps is None:
+        return head + "评定规则未设回访规则，回访不计入。", None
+    if n < caps.min_records:
+        return head + f"少于 {caps.min_records} 条，暂不计入。", None
+    decay, decay_r = float(feedback["weight"].sum()), float(feedback["weighted"].sum())
+    full = caps.weight * decay
+    share = full / (own + full)
+    if share <= caps.max_share:
+        scale = caps.weight
+        sentence = (
+            f"每条回访的权重按 {caps.weight:g} 倍计，回访权重合计 {caps.weight:g} × {decay:.4f} = {full:.4f}，"
+            f"占 {full:.4f} ÷ ({own:.4f} + {full:.4f}) = {share:.2%}，未超过上限 {caps.max_share:.0%}。"
+        )
+    else:
+        capped = caps.max_share / (1 - caps.max_share) * own
+        scale = capped / decay
+        sentence = (
+            f"每条回访的权重按 {caps.weight:g} 倍计，回访权重合计 {caps.weight:g} × {decay:.4f} = {full:.4f}，"
+            f"占 {share:.2%}，超过上限 {caps.max_share:.0%}，按比例压低到 {caps.max_share:g} ÷ {1 - caps.max_share:g} × "
+            f"{own:.4f} = {capped:.4f}。"
+        )
+    return head + sentence, (scale, scale * decay, scale * decay_r)
 
 
 def render_packet(packet: Packet) -> str:

@@ -368,7 +368,7 @@ def case_new(area: str, case_id: str | None, out: Path | None) -> None:
 
 @main.group()
 def evidence() -> None:
-    """能力证据：导入成绩。"""
+    """能力证据：导入成绩、居民回访。"""
 
 
 @evidence.command("import-grades")
@@ -411,6 +411,43 @@ def import_grades_cmd(
         click.echo(f"有 {len(s.conflicts)} 条成绩没有写入，因为证据库中已有内容不同的同键记录：", err=True)
         for line in s.conflicts:
             click.echo(f"  {line}", err=True)
+        raise SystemExit(1)
+
+
+@evidence.command("import-feedback")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--db", help="证据库 URL（默认：TRAINKIT_DB 或 ~/.trainkit/evidence.db）")
+@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help="花名册（默认见 README）")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")
+def import_feedback_cmd(file: Path, db: str | None, roster: Path | None, as_json: bool) -> None:
+    """导入居民回访/满意度记录（.xlsx 或 CSV）为能力证据；有问题的行逐行列出，其余照常导入。
+
+    表头：工号、服务事项、日期、评分（1–5 分）、回访对象编号，可选 备注（备注不出现在报告和公示中）。
+    同一文件重复导入不会重复记录。
+    """
+    from .evidence import EvidenceConflict, open_store
+    from .resident_feedback import import_feedback
+    from .roster import load_roster
+
+    try:
+        result = import_feedback(open_store(db), file, workers=set(load_roster(roster)))
+    except EvidenceConflict as err:
+        raise click.ClickException(f"{err}（本次没有写入任何记录）") from err
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"added": result.added, "already": result.already, "problems": result.problems},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        click.echo(
+            f"新增回访记录 {result.added} 条，已导入过 {len(result.already)} 条，问题 {len(result.problems)} 处。"
+        )
+        for line in result.problems:
+            click.echo(f"  {line}", err=True)
+    if result.problems:
         raise SystemExit(1)
 
 

@@ -16,6 +16,7 @@ analysis flags it 可能答案有误 for the trainers, as it would a real miskey
 from __future__ import annotations
 
 import csv
+import io
 import random
 import shutil
 from collections.abc import Callable
@@ -26,11 +27,13 @@ from pathlib import Path
 
 import nbformat
 
+from .atomic import write_bytes
 from .content import exercises_root
 from .evidence import open_store
 from .framework import load_framework
 from .grading import import_grades, nbgrader
 from .quiz import Item, check_answer, load_banks
+from .resident_feedback import LOCAL_TIME, import_feedback
 from .roster import COLUMNS, load_roster
 
 __all__ = ["DemoError", "DemoResult", "run_demo"]
@@ -292,6 +295,37 @@ def _reviews(
     return count
 
 
+FEEDBACK_COMMENTS = ("", "", "", "办事很耐心（示例备注）", "材料一次说清楚了（示例备注）", "等候时间有点长（示例备注）")
+
+
+def _feedback_sheet(
+    out: Path, abilities: dict[str, dict[str, float]], start: datetime, days: int, rng: random.Random
+) -> Path:
+    """A 社区's phone follow-up sheet (GBK, as Excel on Chinese Windows saves a CSV): each worker
+    served residents in two to four domains, and the residents' scores follow the worker's
+    ability there. Resident numbers are visibly synthetic (示例-HF-…)."""
+    domains = load_framework().domains
+    text = io.StringIO()
+    sheet = csv.writer(text, lineterminator="\r\n")
+    sheet.writerow(["工号", "服务事项", "日期", "评分", "回访对象编号", "备注"])
+    resident, seen = 0, set()
+    for worker, ability in abilities.items():
+        for domain in rng.sample(domains, k=rng.randint(2, 4)):
+            for _ in range(rng.randint(2, 6)):  # two records fall short of the minimum: they count in no rating
+                resident += rng.random() > 0.2  # now and then the same resident again: only the latest counts
+                day = (start + timedelta(days=rng.randrange(days))).astimezone(LOCAL_TIME).date()
+                score = min(5, max(1, round(1 + 4 * ability[domain.id] + rng.uniform(-1, 1))))
+                item = rng.choice(domain.items).title
+                comment = rng.choice(FEEDBACK_COMMENTS)
+                if (worker, item, day, resident) in seen:
+                    continue  # one follow-up per resident, item and day
+                seen.add((worker, item, day, resident))
+                sheet.writerow([worker, item, day.isoformat(), score, f"示例-HF-{resident:05d}", comment])
+    path = out / "resident-feedback.csv"
+    write_bytes(path, text.getvalue().encode("gb18030"))
+    return path
+
+
 def run_demo(out: Path, *, workers: int = 30, seed: int = 2026, say: Callable[[str], None] = print) -> DemoResult:
     """Build the demo course, cohort, evidence and report in ``out``."""
     from .report import build_report
@@ -320,13 +354,17 @@ def run_demo(out: Path, *, workers: int = 30, seed: int = 2026, say: Callable[[s
     _check(nbgrader("autograde", ASSIGNMENT, course=course))
     _grade_written_answers(course, profiles, rng)
 
-    say("3/5 导入成绩、其余考核作业、督导评议和自测记录为能力证据…")
+    say("3/5 导入成绩、其余考核作业、督导评议、自测记录和居民回访为能力证据…")
     store = open_store(f"sqlite:///{out / 'evidence.db'}")
     import_grades(store, course)
     abilities = _abilities(profiles, [d.id for d in load_framework().domains], rng)
     store.record_many(_other_exercises(course, abilities, start, days, rng))
     _reviews(store, roster, abilities, start, days, rng)
     store.record_many(_self_checks(abilities, start, days, rng))
+    sheet = _feedback_sheet(out, abilities, start, days, random.Random(seed + 1))
+    imported = import_feedback(store, sheet, workers=set(roster))
+    if imported.problems:  # the demo's own sheet: a problem here is a bug in the demo
+        raise DemoError("示例居民回访表导入出错：\n" + "\n".join(imported.problems))
 
     say("4/5 生成督导报告…")
     build_report(store, {w: roster[w] for w in learners}, out_html=out / "report.html", out_xlsx=out / "report.xlsx")

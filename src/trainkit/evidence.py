@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from .schema import evidence_table, item_reviews_table, metadata
 
 __all__ = [
+    "FEEDBACK_SOURCE",
     "ITEM_ACTIONS",
     "LEARNER_SOURCES",
     "SOURCES",
@@ -43,7 +44,9 @@ SOURCES = {
     "graded_exercise": "考核作业",
     "supervisor_review": "督导评议",
     "appeal_outcome": "申诉复核",
+    "resident_feedback": "居民回访",  # imported by staff from a 社区's 回访/满意度 sheet (trainkit.resident_feedback)
 }
+FEEDBACK_SOURCE = "resident_feedback"  # rated under its own caps (trainkit.ratings.FeedbackRules)
 LEARNER_SOURCES = ("self_check", "case_walkthrough")  # what a learner's own kernel may write
 ITEM_ACTIONS = {"set_aside": "搁置（不计入评定）", "restore": "恢复计入"}
 # A row may supersede only an earlier row that agrees on all of these.

@@ -14,21 +14,24 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from statistics import NormalDist
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .content import casebank_root, parse, read_yaml
-from .evidence import SOURCES, SUPERSEDE_IDENTITY, utc_naive
+from .evidence import FEEDBACK_SOURCE, SOURCES, SUPERSEDE_IDENTITY, utc_naive
 from .framework import Framework, load_framework
 from .item_quality import ItemQualityRules
 
 __all__ = [
     "INSUFFICIENT",
     "RATING_COLUMNS",
+    "FeedbackRules",
     "RatingRules",
     "Thresholds",
     "current_evidence",
     "decide_level",
+    "feedback_counted",
     "full_post_status",
     "load_rating_rules",
     "monthly_trend",
@@ -51,6 +54,9 @@ RATING_COLUMNS = (
     "low",
     "high",
     "n_effective",
+    "feedback_n",
+    "feedback_mean",
+    "feedback_share",
 )
 NOT_ASSESSED, NEEDS_IMPROVEMENT, INSUFFICIENT = "not_assessed", "needs_improvement", "insufficient"
 _TOLERANCE = 1e-9  # a score exactly at a threshold reaches it despite float rounding
@@ -78,6 +84,25 @@ class Thresholds(BaseModel):
         return (("expert", self.expert), ("skilled", self.skilled), ("competent", self.competent))
 
 
+class FeedbackRules(BaseModel):
+    """How residents' follow-up scores (居民回访) count: lightly, capped, and never alone."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    explanation: str = Field(min_length=1)
+    weight: float = Field(gt=0, le=1, description="一条回访记录相当于几条学习考核证据的权重")
+    min_records: int = Field(ge=1, description="同一工作人员同一领域计入的回访少于此数时不计入")
+    max_share: float = Field(gt=0, lt=1, description="回访在一个评定的权重中所占比例的上限")
+    per_resident: int = Field(ge=1, description="同一位居民对同一名工作人员最多计入几条（取最近的）")
+    per_day: int = Field(ge=1, description="同一名工作人员同一天最多计入几条回访（取最近录入的）")
+
+    def explanation_text(self) -> str:
+        text = self.explanation
+        text = text.replace("max_share_percent", f"{self.max_share * 100:g}%")
+        for name in ("min_records", "per_resident", "per_day", "weight"):
+            text = text.replace(name, _number(getattr(self, name)))
+        return _SPACE_BESIDE_CJK.sub("", text)
+
+
 class RatingRules(BaseModel):
     """The rating rules of ``casebank/rating-rules.yaml``."""
 
@@ -92,6 +117,7 @@ class RatingRules(BaseModel):
     certainty: float = Field(default=0.9, ge=0, lt=1, description="把握区间的把握程度，如 0.9；0 即不看区间")
     thresholds: Thresholds
     item_quality: ItemQualityRules = ItemQualityRules()
+    resident_feedback: FeedbackRules | None = None  # without it, feedback rows count in no rating
 
     @field_validator("trainer_sources")
     @classmethod
@@ -167,9 +193,18 @@ def rate(
     by = _group_columns(by)
     _require_columns(evidence, (*by, *_NEEDED_COLUMNS))
     window = _in_window(evidence, as_of=utc_naive(as_of), rules=rules)
+    window = window[
+        feedback_counted(window, rules=rules, when=window["recorded_at"], date=window["recorded_at"].dt.floor("D"))
+    ]
     sums = (
         window.groupby([*by, "source"], sort=True)
-        .agg(n=("ratio", "size"), weight=("weight", "sum"), weighted=("weighted", "sum"), weight2=("weight2", "sum"))
+        .agg(
+            n=("ratio", "size"),
+            weight=("weight", "sum"),
+            weighted=("weighted", "sum"),
+            weight2=("weight2", "sum"),
+            ratio_sum=("ratio", "sum"),
+        )
         .reset_index()
     )
     return rate_sums(sums, by=by, rules=rules, framework=framework)
@@ -198,32 +233,50 @@ def rate_sums(
         return pd.DataFrame(columns=[*by, *RATING_COLUMNS])
     if "weight2" not in sums:
         sums = sums.assign(weight2=sums["n"])
-    groups = sums.groupby(by, sort=True).agg(
-        n_evidence=("n", "sum"), weight=("weight", "sum"), weighted=("weighted", "sum"), weight2=("weight2", "sum")
+    if "ratio_sum" not in sums:
+        sums = sums.assign(ratio_sum=sums["weighted"] / sums["weight"] * sums["n"])
+    is_feedback = (sums["source"] == FEEDBACK_SOURCE).to_numpy()
+    index = sums.groupby(by, sort=True).size().index  # every group, those with only feedback too
+    learning = sums[~is_feedback]
+    groups = (
+        learning.groupby(by, sort=True)
+        .agg(
+            n_evidence=("n", "sum"), weight=("weight", "sum"), weighted=("weighted", "sum"), weight2=("weight2", "sum")
+        )
+        .reindex(index, fill_value=0)
     )
-    seen = set(sums["source"].unique())
+    feedback = _feedback_part(sums[is_feedback], groups["weight"], by=by, rules=rules)
+    groups = groups.assign(
+        weight=groups["weight"] + feedback["weight"],
+        weighted=groups["weighted"] + feedback["weighted"],
+        weight2=groups["weight2"] + feedback["weight2"],
+    )
+    seen = set(learning["source"].unique())
     order = [s for s in SOURCES if s in seen] + sorted(seen - set(SOURCES))
     present = (
-        sums.pivot_table(index=by, columns="source", values="n", aggfunc="sum", fill_value=0).reindex(
+        learning.pivot_table(index=by, columns="source", values="n", aggfunc="sum", fill_value=0).reindex(
             index=groups.index, columns=order, fill_value=0
         )
         > 0
+        if len(learning)
+        else pd.DataFrame(False, index=groups.index, columns=[])
     )
     levels = {lv.id: lv for lv in framework.scale}
     bars = [bar for _, bar in rules.thresholds.ordered()]
     decided: dict[tuple, tuple[str, str]] = {}  # same count band, percent, threshold band, sources → same words
     rows = []
-    for key, n, weight, weighted, weight2, flags in zip(
+    for key, n, weight, weighted, weight2, flags, fb in zip(
         groups.index.tolist(),
         groups["n_evidence"].tolist(),
         groups["weight"].tolist(),
         groups["weighted"].tolist(),
         groups["weight2"].tolist(),
         present.to_numpy(),
+        feedback.itertuples(index=False),
         strict=True,
     ):
         keys = key if isinstance(key, tuple) else (key,)
-        score = weighted / weight
+        score = weighted / weight if weight > 0 else math.nan
         n_eff = weight * weight / weight2 if weight2 > 0 else float(n)
         low, high = score_interval(score, n_eff, certainty=rules.certainty)
         memo = (
@@ -272,14 +325,112 @@ def rate_sums(
                 "score": math.nan if level_id == NOT_ASSESSED else float(score),
                 "n_evidence": int(n),
                 "sources": kinds_text,
-                "reason": reason,
+                "reason": reason + fb.note,
                 "needs_trainer_evidence": untested,
                 "low": math.nan if level_id == NOT_ASSESSED else low,
                 "high": math.nan if level_id == NOT_ASSESSED else high,
                 "n_effective": n_eff,
+                "feedback_n": int(fb.n),
+                "feedback_mean": fb.mean,
+                "feedback_share": fb.share,
             }
         )
     return pd.DataFrame(rows, columns=[*by, *RATING_COLUMNS])
+
+
+def feedback_counted(rows: pd.DataFrame, *, rules: RatingRules, when: pd.Series, date: pd.Series) -> np.ndarray:
+    """Which rows count: all but the resident feedback beyond its caps.
+
+    Per worker, at most ``per_resident`` records of one resident (``ref``) and then at most
+    ``per_day`` records of one ``date`` count, the most recent first (``when``, then ``id``).
+    Both read paths call this on their window rows.
+    """
+    is_feedback = (rows["source"] == FEEDBACK_SOURCE).to_numpy()
+    caps = rules.resident_feedback
+    if caps is None or not is_feedback.any():  # without rules feedback is only shown (rate_sums counts none)
+        return np.ones(len(rows), dtype=bool)
+    keep = ~is_feedback
+    at = np.flatnonzero(is_feedback)
+    fb = pd.DataFrame(
+        {
+            "worker": rows["worker_id"].astype(str).to_numpy()[at],
+            "resident": rows["ref"].astype(str).to_numpy()[at],
+            "when": np.asarray(when)[at],
+            "date": np.asarray(date)[at],
+            "id": rows["id"].to_numpy()[at],
+        },
+        index=at,
+    ).sort_values(["when", "id"], ascending=False)
+    fb = fb[fb.groupby(["worker", "resident"], sort=False).cumcount().to_numpy() < caps.per_resident]
+    fb = fb[fb.groupby(["worker", "date"], sort=False).cumcount().to_numpy() < caps.per_day]
+    keep[fb.index.to_numpy()] = True
+    return keep
+
+
+def _feedback_part(
+    sums: pd.DataFrame, learning_weight: pd.Series, *, by: list[str], rules: RatingRules
+) -> pd.DataFrame:
+    """Per group: what the counted feedback adds to the rating's sums, its count, mean and share.
+
+    Feedback counts only with at least ``min_records`` records and some learning evidence; each
+    record weighs ``weight`` times a learning record, scaled down so that feedback carries at
+    most ``max_share`` of the rating's weight.
+    """
+    totals = (
+        sums.groupby(by, sort=True)[["n", "weight", "weighted", "weight2", "ratio_sum"]]
+        .sum()
+        .reindex(learning_weight.index, fill_value=0)
+    )
+    n = totals["n"].to_numpy(dtype=float)
+    caps = rules.resident_feedback
+    own = learning_weight.to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(n > 0, totals["ratio_sum"].to_numpy(dtype=float) / n, math.nan)
+        if caps is None:
+            scale = np.zeros(len(n))
+        else:
+            full = caps.weight * totals["weight"].to_numpy(dtype=float)
+            share = full / (own + full)
+            shrink = np.where(share <= caps.max_share, 1.0, caps.max_share * own / ((1 - caps.max_share) * full))
+            scale = np.where((n >= caps.min_records) & (own > 0), caps.weight * shrink, 0.0)
+        weight = scale * totals["weight"].to_numpy(dtype=float)
+        applied = np.where(weight > 0, weight / (own + weight), 0.0)
+    notes = [
+        _feedback_note(
+            int(k),
+            float(s),
+            own=float(o),
+            capped=bool(w > 0 and s >= caps.max_share - _TOLERANCE) if caps else False,
+            rules=rules,
+        )
+        for k, s, o, w in zip(n, applied, own, weight, strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "n": n.astype(int),
+            "weight": weight,
+            "weighted": scale * totals["weighted"].to_numpy(dtype=float),
+            "weight2": scale * scale * totals["weight2"].to_numpy(dtype=float),
+            "mean": mean,
+            "share": applied,
+            "note": notes,
+        },
+        index=learning_weight.index,
+    )
+
+
+def _feedback_note(n: int, share: float, *, own: float, capped: bool, rules: RatingRules) -> str:
+    """A clause for the rating's reason: whether the residents' feedback counted, and how much."""
+    caps = rules.resident_feedback
+    if n == 0:
+        return ""
+    if caps is None:
+        return f"；居民回访{n}条，评定规则未设回访规则，不计入"
+    if n < caps.min_records:
+        return f"；居民回访{n}条，不足{caps.min_records}条，暂不计入"
+    if own <= 0:
+        return f"；居民回访{n}条，没有学习与考核证据，不单独计入"
+    return f"；居民回访{n}条计入，占权重{share:.0%}" + ("（已达上限）" if capped else "")
 
 
 def score_interval(score: float, n_effective: float, *, certainty: float) -> tuple[float, float]:

@@ -44,6 +44,7 @@ from .refs import describe_many, shorten
 from .report_charts import line_chart, months_of, radar
 from .report_excel import Level, Percent, write_workbook
 from .report_format import date_text, missing, number, percent
+from .resident_feedback import five_point
 from .roster import Worker
 
 __all__ = ["ReportSummary", "assess", "build_report", "question_stats", "select_workers"]
@@ -254,6 +255,9 @@ class _ReportView:
             "n_evidence": 0,
             "sources": "",
             "reason": _NO_EVIDENCE,
+            "feedback_n": 0,
+            "feedback_mean": math.nan,
+            "feedback_share": 0.0,
         }
 
     @cached_property
@@ -275,6 +279,7 @@ class _ReportView:
                         )
                     ),
                     "full_post": bool(self.full_post[worker.worker_id]),
+                    "feedback": _feedback_summary(cells),
                     "n_proficient": sum(c["proficient"] for c in cells),
                     "chart": self._worker_chart(worker.worker_id) if self.detailed else None,
                     "radar": radar(cells) if self.detailed else None,
@@ -294,6 +299,7 @@ class _ReportView:
             if r["level"] == INSUFFICIENT or pd.isna(r.get("low", math.nan))
             else f"（{self.rules.certainty:.0%}把握区间 {percent(r['low'])}–{percent(r['high'])}）",
             "untested": bool(r.get("needs_trainer_evidence", False)),
+            "feedback_text": _feedback_text(r),
         }
 
     def _gaps(self, cells: list[dict[str, Any]]) -> dict[str, Any]:
@@ -432,6 +438,8 @@ class _ReportView:
                 ],
                 w["n_proficient"],
                 "是" if w["full_post"] else "否",
+                w["feedback"]["n"],
+                w["feedback"]["mean"],
             ]
             for w in workers
         ]
@@ -447,6 +455,9 @@ class _ReportView:
                 Percent(c.get("high", math.nan)),
                 c["n_evidence"],
                 c["sources"],
+                c.get("feedback_n", 0),
+                _mean_score(c.get("feedback_mean", math.nan)),
+                Percent(c.get("feedback_share", 0.0)),
                 c["reason"],
             ]
             for w in workers
@@ -473,10 +484,22 @@ class _ReportView:
             ["评定日期", date_text(self.as_of)],
             ["规则说明", self.rules.explanation_text()],
             *[[f"{self.levels[lv].title}线", Percent(bar)] for lv, bar in self.rules.thresholds.ordered()],
+            *([["居民回访", self.rules.resident_feedback.explanation_text()]] if self.rules.resident_feedback else []),
         ]
         return {
             "能力矩阵": (
-                ["工号", "姓名", "街道", "社区", "岗位", *[d.title for d in domains], "达标领域数", "全岗通"],
+                [
+                    "工号",
+                    "姓名",
+                    "街道",
+                    "社区",
+                    "岗位",
+                    *[d.title for d in domains],
+                    "达标领域数",
+                    "全岗通",
+                    "居民回访条数",
+                    "回访平均分（1–5）",
+                ],
                 matrix,
             ),
             "评定明细": (
@@ -491,6 +514,9 @@ class _ReportView:
                     "区间上限",
                     "证据条数",
                     "证据来源",
+                    "居民回访条数",
+                    "回访平均分（1–5）",
+                    "回访所占权重",
                     "评定说明",
                 ],
                 detail,
@@ -514,6 +540,29 @@ class _ReportView:
             "趋势": (["月份", "领域", "平均得分率", "证据条数"], trend),
             "评定规则": (["项目", "内容"], rules),
         }
+
+
+def _mean_score(ratio: float) -> float | None:
+    """A feedback mean on the residents' 1–5 scale, to one decimal; ``None`` without feedback."""
+    return None if missing(ratio) else round(five_point(float(ratio)), 1)
+
+
+def _feedback_text(rating: dict[str, Any]) -> str:
+    """One cell's residents' feedback in words: how many, their mean score, its share of the rating."""
+    n = int(rating.get("feedback_n", 0) or 0)
+    if n == 0:
+        return "—"
+    share = float(rating.get("feedback_share", 0.0) or 0.0)
+    counted = f"计入 {share:.0%}" if share > 0 else "未计入"
+    return f"{n} 条，均 {_mean_score(rating['feedback_mean']):.1f} 分（{counted}）"
+
+
+def _feedback_summary(cells: list[dict[str, Any]]) -> dict[str, Any]:
+    """A worker's feedback over the domains shown: record count and mean score (1–5)."""
+    n = sum(int(c.get("feedback_n", 0) or 0) for c in cells)
+    total = sum(float(c["feedback_mean"]) * int(c["feedback_n"]) for c in cells if c.get("feedback_n"))
+    mean = _mean_score(total / n) if n else None
+    return {"n": n, "mean": mean, "text": "—" if not n else f"{n} 条 · 均 {mean:.1f} 分"}
 
 
 # -- output ------------------------------------------------------------------------------
@@ -542,5 +591,6 @@ def _render(*, title: str, outside_roster: int, view: _ReportView) -> str:
         flagged=view.flagged_rows(),
         rules=view.rules,
         explanation=view.rules.explanation_text(),
+        feedback_rules=view.rules.resident_feedback.explanation_text() if view.rules.resident_feedback else "",
         thresholds=[(view.levels[lv].title, bar) for lv, bar in view.rules.thresholds.ordered()],
     )

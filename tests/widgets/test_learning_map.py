@@ -135,3 +135,26 @@ def test_the_assignments_help_explains_the_english_buttons_in_chinese():
     ):
         assert f"{english}</b>（{chinese}）" in text
     assert panel.selected_index is None and "Assignments" in panel.titles[0]
+
+
+def test_a_residents_feedback_on_an_item_does_not_count_as_its_lesson_learned(evidence, worker):
+    evidence.record(
+        worker_id=worker.worker_id,
+        item_id="resident_register_analysis",
+        domain="needs_analysis",
+        source="resident_feedback",
+        ref="resident:示例-HF-1",
+        score=4,
+        max_score=4,
+        key="feedback:test",
+    )
+    assert _row(map_data(worker, evidence), "needs-analysis-register").status == "new"
+    evidence.record(
+        worker_id=worker.worker_id,
+        item_id="resident_register_analysis",
+        domain="needs_analysis",
+        source="graded_exercise",
+        ref="exercise:x:n:q1",
+        score=1,
+    )
+    assert _row(map_data(worker, evidence), "needs-analysis-register").status == "done"

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import ipywidgets as w
 
 from ..content import ContentError
-from ..evidence import EvidenceStore, open_store
+from ..evidence import FEEDBACK_SOURCE, EvidenceStore, open_store
 from ..framework import load_framework
 from ..lessons import Lesson, load_lessons
 from ..markup import STYLE, card, e
@@ -139,7 +139,8 @@ def map_data(worker: Worker, store: EvidenceStore, *, now: datetime | None = Non
     )
     answered = set(mine["ref"]) if len(mine) else set()
     started, ended = _case_ids(answered), finished_cases(answered)
-    evidenced = set(mine["item_id"]) if len(mine) else set()
+    learned = mine[mine["source"] != FEEDBACK_SOURCE] if len(mine) else mine  # a resident's score is no lesson done
+    evidenced = set(learned["item_id"]) if len(learned) else set()
     lessons = tuple(_lesson_row(lesson, answered, started, ended, evidenced) for lesson in load_lessons())
     rank = {lv.id: i for i, lv in enumerate(fw.scale)}
     by_domain = {d.id: d for d in domains}
