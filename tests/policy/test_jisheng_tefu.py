@@ -106,16 +106,40 @@ def test_each_failed_condition_is_named(plan, text):
     assert text in [r.text for r in d.reasons]
 
 
-def test_no_certificate_on_record_is_pending_not_refused_and_states_status_u():
+def _certificate_reasons(decision):
+    return [r for r in decision.reasons if "光荣证" in r.text]
+
+
+def test_a_certificate_on_record_meets_the_condition_of_article_32():
+    held = _certificate_reasons(evaluate(family(), AUG_2025))
+    assert [r.text for r in held] == ["夫妻获得了《独生子女父母光荣证》，符合条件"]
+    assert (held[0].citation.law, held[0].citation.article) == ("人口与计划生育法", 32)
+    assert check_quote(held[0].citation) is None
+
+
+def test_recorded_without_a_certificate_is_not_eligible_under_article_32():
     d = evaluate(family(certificate=False), AUG_2025)
-    assert d.eligible is None and d.amount is None
-    assert any("光荣证" in m for m in d.missing)
-    cert = [r for r in d.reasons if "光荣证" in r.text]
-    assert len(cert) == 1
-    assert "未核实（U）" in cert[0].text
-    assert cert[0].reference.status == "U"
-    held = [r for r in evaluate(family(), AUG_2025).reasons if "光荣证" in r.text]
-    assert "未核实·U" in held[0].text
+    assert (d.eligible, d.amount, d.missing) == (False, None, ())
+    cert = _certificate_reasons(d)
+    assert "不符合人口与计划生育法第三十二条" in cert[0].text
+    assert "区卫生健康局核实或补办" in cert[0].text
+    assert cert[0].citation.article == 32
+    assert d.reasons[-1].text == "登记为未获得《独生子女父母光荣证》，因此不能享受计划生育家庭特别扶助"
+
+
+def test_a_register_silent_on_the_certificate_is_pending():
+    d = evaluate(family(certificate=None), AUG_2025)
+    assert (d.eligible, d.amount) == (None, None)
+    assert len(d.missing) == 1 and "请核实本户夫妻是否持有《独生子女父母光荣证》" in d.missing[0]
+    assert "无法判断" in _certificate_reasons(d)[0].text
+    assert FamilyPlanning(only_child=True, child_outcome="died").certificate is None  # not recorded unless said
+
+
+def test_no_certificate_is_listed_with_the_other_failed_conditions():
+    d = evaluate(family(45, certificate=False), AUG_2025)
+    assert d.eligible is False
+    assert sum("不符合" in r.text for r in d.reasons) == 2
+    assert d.reasons[-1].text.startswith("女方未满49周岁")
 
 
 def test_all_failures_are_listed_not_just_the_first():
@@ -221,3 +245,18 @@ def test_program_metadata():
         "shidu_care",
         ("special_support_claim",),
     )
+
+
+def test_a_csv_register_tells_recorded_no_from_not_recorded():
+    import numpy as np
+    import pandas as pd
+
+    from trainkit.policy.frames import frames_of, numbered
+
+    one, residents = frames_of(family(husband=False))
+    homes = pd.concat([one] * 3, ignore_index=True).assign(
+        household_id=["held", "recorded-no", "blank"], fp_certificate=["True", "False", np.nan]
+    )  # as read from a CSV
+    people = pd.concat([residents] * 3, ignore_index=True).assign(household_id=["held", "recorded-no", "blank"])
+    outcome = jisheng_tefu.decide(*numbered(homes, people)[:2], AUG_2025)
+    assert outcome.rows["eligible"].tolist() == [True, False, None]

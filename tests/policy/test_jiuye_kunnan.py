@@ -141,3 +141,36 @@ def test_citations_are_exact_and_dates_before_the_law_raise():
     assert evaluate(home(person(40, sex="female")), dt.date(2008, 1, 1)).eligible is None
     with pytest.raises(BeforeFirstDate):
         evaluate(home(person(40, sex="female")), dt.date(2007, 12, 31))
+
+
+# ── the retirement-age bound (retirement-age-*-lowest/highest: women 50–58, men 60–63 from 2025) ──
+
+
+@pytest.mark.parametrize(
+    ("sex", "age", "eligible"),
+    [("female", 49, None), ("female", 50, None), ("female", 57, None), ("female", 58, False), ("female", 94, False)]
+    + [("male", 59, None), ("male", 60, None), ("male", 62, None), ("male", 63, False)],
+)
+def test_at_or_past_the_highest_retirement_age_is_not_eligible(sex, age, eligible):
+    assert evaluate(home(person(age, sex=sex, employment="unemployed")), ON).eligible is eligible
+
+
+def test_past_retirement_age_says_so_and_cites_the_parameter_source():
+    d = evaluate(home(person(94, sex="female", employment="unemployed")), ON)
+    assert d.reasons[-1].text == "94 周岁，已达到女性法定退休年龄的上限 58 周岁，不在法定劳动年龄内，不属于就业困难人员"
+    assert d.reasons[-1].reference.status == "S" and "延迟法定退休年龄" in d.reasons[-1].reference.title
+    assert not any("4050" in r.text for r in d.reasons)
+
+
+def test_between_the_bounds_asks_the_window_about_retirement_age():
+    d = evaluate(home(person(61, sex="male", employment="unemployed")), ON)
+    assert "61 周岁，在男性法定退休年龄的下限 60 周岁与上限 63 周岁之间" in d.reasons[1].text
+    assert any("核实本人是否已到法定退休年龄" in m for m in d.missing)
+    under = evaluate(home(person(52, sex="male", employment="unemployed")), ON)
+    assert not any("法定退休年龄的下限" in r.text for r in under.reasons)
+
+
+def test_sex_not_recorded_takes_the_higher_bound_and_before_2025_no_bound_applies():
+    assert evaluate(home(person(62, employment="none")), ON).eligible is None
+    assert evaluate(home(person(63, employment="none")), ON).eligible is False
+    assert evaluate(home(person(94, sex="female", employment="unemployed")), dt.date(2024, 12, 31)).eligible is None

@@ -70,3 +70,15 @@ def test_bad_input_is_explained_in_chinese():
 def test_an_unknown_program_is_refused():
     with pytest.raises(ValueError, match="未知项目"):
         decision_widget("nosuch")
+
+
+def test_a_yes_no_fact_that_may_be_unrecorded_has_three_answers():
+    widget = decision_widget("jisheng_tefu")
+    widget.picker.value = next(i for i, s in enumerate(widget.scenarios) if "没有登记是否持有光荣证" in s.name)
+    certificate = _field(widget, "household", "family_planning", "certificate").widget
+    assert [label for label, _ in certificate.options] == ["是", "否", "未登记"]
+    assert certificate.value is None
+    for value, verdict in ((None, None), (True, True), (False, False)):
+        certificate.value = value
+        widget.decide.click()
+        assert VERDICT[verdict] in widget.result.value, value

@@ -247,7 +247,8 @@ def synthesize(households: int, *, seed: int = 2026, on: dt.date | None = None) 
         shidu & (hh["fp_child_outcome"] == "disabled"), rng.integers(1, 5, households), None
     )
     hh["fp_later_child"] = np.where(shidu, False, None)
-    hh["fp_certificate"] = np.where(shidu, rng.random(households) < 0.85, None)
+    held = rng.random(households)  # 85% hold a 光荣证, 10% are recorded without one, 5% not recorded
+    hh["fp_certificate"] = np.where(shidu & (held < 0.95), held < 0.85, None)
     hh["fp_area"] = np.where(shidu, "urban", None)  # a central district: 城镇 families
 
     services = _services(rng, hh, on)

@@ -162,7 +162,9 @@ class FamilyPlanning(_Strict):
     child_outcome: Literal["living", "died", "disabled"]
     child_disability_grade: Whole | None = Field(default=None, ge=1, le=4)
     later_child: bool = Field(default=False, description="此后又生育或合法收养子女")
-    certificate: bool = Field(default=False, description="持有《独生子女父母光荣证》")
+    certificate: bool | None = Field(
+        default=None, description="持有《独生子女父母光荣证》：是、否（登记为未持有），未登记为空"
+    )
     area: Literal["urban", "rural"] | None = Field(
         default=None,
         description="按计划生育特别扶助政策认定的城镇或农村家庭（不是低保执行城市还是农村标准）；未核实为空",

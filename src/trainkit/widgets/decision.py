@@ -64,6 +64,7 @@ LABELS = {
     "disability": "残疾",
     "family_planning": "计划生育情况",
 }
+YES_NO = {True: "是", False: "否"}
 CHOICES = {
     "female": "女",
     "male": "男",
@@ -103,6 +104,8 @@ def _kind(annotation: Any) -> tuple[str, Any]:
     """('bool'|'int'|'decimal'|'date'|'choice'|'model'|'other', detail) for a field annotation."""
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     optional = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    if optional and args == [bool]:  # yes / no / not recorded: three answers, not a checkbox
+        return "choice", ([True, False], True)
     if optional and len(args) == 1:
         kind, detail = _kind(args[0])
         return kind, (detail[0], True) if kind == "choice" else detail
@@ -128,7 +131,9 @@ class _Field:
             self.widget = w.DatePicker(value=value, description=label)
         elif self.kind == "choice":
             options, optional = self.detail
-            pairs = [(CHOICES.get(o, o), o) for o in options] + ([("—", None)] if optional else [])
+            pairs = [(YES_NO[o] if isinstance(o, bool) else CHOICES.get(o, o), o) for o in options]
+            if optional:
+                pairs.append(("未登记" if isinstance(options[0], bool) else "—", None))
             self.widget = w.Dropdown(options=pairs, value=value, description=label)
         else:
             self.widget = w.Text(value="" if value is None else str(value), description=label)

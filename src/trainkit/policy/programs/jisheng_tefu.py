@@ -2,8 +2,17 @@
 
 Conditions (research §2.5, Hebei report, V): the woman is 49 or older; the couple had or
 adopted only one child; that child died, or has a disability of grade 1–3; no child born or
-adopted since; the 独生子女父母光荣证 is held (U as a current national condition — a
-household without one on record is 待核实, never refused on an unverified condition).
+adopted since; and the couple hold the 独生子女父母光荣证.
+
+The certificate is settled by statute (V): 人口与计划生育法 (2021) Art. 32 gives 扶助 to
+"获得《独生子女父母光荣证》的夫妻" whose only child is disabled or dies. So a certificate on
+record satisfies the condition, and a household recorded as holding none is not eligible (the
+reason names Art. 32 and sends a family that believes it holds one to 区卫生健康局 to check or
+re-issue it). A register that says nothing about the certificate (``certificate`` empty) is
+待核实: check whether the couple holds one. What the statute does not settle: the age of 49,
+the grades, the amounts (Art. 32 says "按照规定") — those stay with the Hebei report and
+the national notices; nor how a lost certificate is proved or re-issued, or the documents an
+application needs — those are for 区卫生健康局.
 Every condition is reported, then the amount: the national minimum per spouse per month,
 from four dated series (伤残/死亡 × 城镇/农村). The dates of the raises between 2014 and
 2022-07 are unknown, so that span is a gap and gives 待核实. Local top-ups (Liaoning,
@@ -24,7 +33,7 @@ from ..columns import anyone, applicant_of, figure_columns, per_household, yes_n
 from ..frames import FP_COLUMNS, frames_of
 from ..household import Household
 from ..outcome import NOT_APPLICABLE, Because, Outcome
-from ..parameters import STATUS_TITLES, Parameter, Reference, load_parameter
+from ..parameters import Parameter, Reference, load_parameter
 from . import household_rule
 
 __all__ = ["decide", "evaluate", "series_for"]
@@ -43,9 +52,10 @@ CONDITIONS = Reference(
     href="http://www.hebjxw.com/mShowInfo_News.asp?id=8987",
     status="V",
 )
-CERTIFICATE = Reference(
-    title="持有《独生子女父母光荣证》作为现行全国条件未核实（以区卫生健康局的规定为准）",
-    status="U",
+ART_32 = Citation(
+    law="人口与计划生育法",
+    article=32,
+    quote="获得《独生子女父母光荣证》的夫妻，独生子女发生意外伤残、死亡的，按照规定获得扶助。",
 )
 WOMAN_AGE = 49
 WORST_GRADE = 3  # 子女残疾等级为三级以上（一、二、三级）
@@ -61,6 +71,7 @@ FAILED = {  # the first condition that fails, named in the closing reason
     "not_only": "不是只生育或合法收养一个子女",
     "child": "独生子女未死亡，也没有三级以上残疾",
     "later": "此后又生育或收养了子女",
+    "certificate": "登记为未获得《独生子女父母光荣证》",
 }
 
 REASONS = {
@@ -80,17 +91,21 @@ REASONS = {
     "living": Because("独生子女健在且未登记三级以上残疾，不属于特别扶助对象", reference=CONDITIONS),
     "later": Because("此后又生育或合法收养了子女，不符合条件", reference=CONDITIONS),
     "no_later": Because("此后没有再生育或收养子女，符合条件", reference=CONDITIONS),
-    # the certificate (a condition of status U)
-    "certificate": Because(f"持有《独生子女父母光荣证》（此条件状态：{STATUS_TITLES['U']}·U）", reference=CERTIFICATE),
+    # the certificate (人口与计划生育法第三十二条)
+    "certificate": Because("夫妻获得了《独生子女父母光荣证》，符合条件", citation=ART_32),
     "no_certificate": Because(
-        f"未登记持有《独生子女父母光荣证》；此条件作为现行全国条件{STATUS_TITLES['U']}（U），不作为否定的理由",
-        reference=CERTIFICATE,
+        "登记为未获得《独生子女父母光荣证》，不符合人口与计划生育法第三十二条规定的扶助对象条件；"
+        "如家庭认为曾经领取过光荣证，请带上身份证件到区卫生健康局核实或补办，核实后重新判断",
+        citation=ART_32,
+    ),
+    "certificate_unrecorded": Because(
+        "未登记是否获得《独生子女父母光荣证》，而获得光荣证是扶助的条件，这一条件暂时无法判断", citation=ART_32
     ),
     "refused": Because("{failed}，因此不能享受计划生育家庭特别扶助", reference=CONDITIONS),
     # what a 待核实 waits for
     "no_woman": Because("本户没有登记女方（如女方已去世，年龄条件如何适用请向区卫生健康局核实）", missing=True),
     "certificate_unknown": Because(
-        "未登记《独生子女父母光荣证》：请核实本户是否持证，并向区卫生健康局确认持证是否仍是条件", missing=True
+        "请核实本户夫妻是否持有《独生子女父母光荣证》（台账的 certificate 一栏为空），登记后重新判断", missing=True
     ),
     "standard_unknown": Because("{standard_missing}", missing=True),
     "area_unknown": Because(
@@ -189,17 +204,18 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     grade = pd.to_numeric(households["fp_child_disability_grade"], errors="coerce").to_numpy(dtype=float)
     only = yes_no(households["fp_only_child"])[0]
     later = yes_no(households["fp_later_child"])[0]
-    certificate = yes_no(households["fp_certificate"])[0]
+    certificate, no_certificate = yes_no(households["fp_certificate"])
 
     sexless = plan & no_woman & no_sex
     ungraded = plan & ~sexless & disabled & np.isnan(grade)
     decided = plan & ~sexless & ~ungraded
     young = ~no_woman & (woman_age < WOMAN_AGE)
     child_ok = died | (disabled & (grade <= WORST_GRADE))
-    failed = decided & (young | ~only | ~child_ok | later)
+    unrecorded = ~certificate & ~no_certificate
+    failed = decided & (young | ~only | ~child_ok | later | no_certificate)
     open_ = decided & ~failed
     gap = np.isnan(standard) & ~unknown_area
-    pending = open_ & (no_woman | ~certificate | gap | unknown_area)
+    pending = open_ & (no_woman | unrecorded | gap | unknown_area)
     paid = open_ & ~pending
 
     eligible = np.full(k, None, dtype=object)
@@ -214,7 +230,9 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
         return out
 
     first_failed = np.select(
-        [young, ~only, ~child_ok, later], [FAILED["young"], FAILED["not_only"], FAILED["child"], FAILED["later"]], ""
+        [young, ~only, ~child_ok, later, no_certificate],
+        [FAILED["young"], FAILED["not_only"], FAILED["child"], FAILED["later"], FAILED["certificate"]],
+        "",
     )
     asked = plan & ~sexless
     rows = _frame(
@@ -237,11 +255,13 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             ),
             "later_step": step((decided & later, "later"), (decided & ~later, "no_later")),
             "certificate_step": step(
-                (decided & certificate, "certificate"), (decided & ~certificate, "no_certificate")
+                (decided & certificate, "certificate"),
+                (decided & no_certificate, "no_certificate"),
+                (decided & unrecorded, "certificate_unrecorded"),
             ),
             "refused_step": step((failed, "refused")),
             "woman_gap": step((open_ & no_woman, "no_woman")),
-            "certificate_gap": step((open_ & ~certificate, "certificate_unknown")),
+            "certificate_gap": step((open_ & unrecorded, "certificate_unknown")),
             "standard_gap": step((open_ & gap, "standard_unknown")),
             "area_gap": step((open_ & unknown_area, "area_unknown")),
             "standard_step": step((paid, "standard")),

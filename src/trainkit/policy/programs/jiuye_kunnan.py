@@ -5,6 +5,13 @@ province. Liaoning's (Dalian's) list is not in the kit (a gap series), so the ru
 only say 待核实 or 不符合:
 
 - retired, or employed by an employer → 不符合 (not "难以实现就业");
+- at or past the highest statutory retirement age for their sex (both sexes when it is not
+  recorded: the higher bound) → 不符合: 就业困难人员 are of working age. The kit holds only the
+  bounds of the 2024 decision (``retirement-age-*-lowest/highest``, status S, from
+  2025-01-01), not the month-by-month table: between the bounds, whether the person has
+  reached retirement age is 待核实; under the lower bound they are decided as below. Before
+  2025-01-01 the kit has no retirement ages, so no bound is applied (4050 candidates are
+  still asked to confirm it);
 - matches a commonly listed category (4050人员, 残疾人, 低保家庭成员, 零就业家庭成员,
   连续失业一年以上, 失地农民, 刑满释放或解除强制隔离戒毒) → 待核实, naming what to confirm;
 - registered unemployed but in no common category → 待核实 too (the local list and its
@@ -36,6 +43,7 @@ from ..columns import (
     member_number,
     receiving,
     step,
+    value_or_gap,
 )
 from ..frames import frames_of, numbered
 from ..household import Household, Member
@@ -74,6 +82,10 @@ LOCAL_LIST = "jiuye-kunnan-list-liaoning"
 FEMALE_AGE = "jiuye-kunnan-4050-female-age"
 MALE_AGE = "jiuye-kunnan-4050-male-age"
 LONG_UNEMPLOYED = "jiuye-kunnan-long-unemployment-months"
+RETIREMENT = {  # (lowest, highest) statutory retirement age, 周岁
+    "female": ("retirement-age-female-lowest", "retirement-age-female-highest"),
+    "male": ("retirement-age-male-lowest", "retirement-age-male-highest"),
+}
 
 COMMON_LIST = Reference(
     title="地方就业困难人员认定范围解读（非官方转载页）",
@@ -100,6 +112,15 @@ REASONS = {
     "subject": Because("判断对象：申请人（{age}岁），就业状态：{status}", citation=ART_52),
     "retired": Because("已退休，不属于“难以实现就业”的就业援助对象", citation=ART_52),
     "employed": Because("已在用人单位就业，不属于“难以实现就业”的人员", citation=ART_52),
+    "past_retirement": Because(
+        "{age} 周岁，已达到{retire_whose}法定退休年龄的上限 {retire_high} 周岁，不在法定劳动年龄内，不属于就业困难人员",
+        param="retire_param",
+    ),
+    "retire_between": Because(
+        "{age} 周岁，在{retire_whose}法定退休年龄的下限 {retire_low} 周岁与上限 {retire_high} 周岁之间："
+        "是否已到法定退休年龄，要看本人原法定退休年龄和出生年月",
+        param="retire_param",
+    ),
     # the common categories, in the rule's order
     "female_4050": _found("4050人员」：女性 {age} 周岁，达到{female_figure}"),
     "male_4050": _found("4050人员」：男性 {age} 周岁，达到{male_figure}"),
@@ -120,6 +141,10 @@ REASONS = {
     "window_listed": Because(f"请到{WINDOW}核实「{{titles}}」是否列入本地目录及认定条件", missing=True),
     "window_other": Because(f"请到{WINDOW}核实本地目录是否另有适用类别，以及连续失业多长时间可以认定", missing=True),
     "confirm_retire": Because(f"「4050人员」：请核实{RETIRE}", missing=True),
+    "confirm_window": Because(
+        f"请到{WINDOW}核实本人是否已到法定退休年龄（逐月延迟对照表本工具包未收录）；已到的不属于就业困难人员",
+        missing=True,
+    ),
     "confirm_sex": Because(f"「4050人员（性别未登记）」：请核实本人性别（请补登 sex），以及{RETIRE}", missing=True),
     "confirm_zero": Because("「零就业家庭成员」：请核实家庭中法定劳动年龄内的成员是否均处于失业状态", missing=True),
     "confirm_long": Because("「连续失业一年以上」：请核实失业登记记录是否连续", missing=True),
@@ -171,6 +196,25 @@ def _shown(param_id: str, on: dt.date) -> str:
     param = load_parameter(param_id)
     value = param.at(on)
     return f"{param.title} {value.value} {param.unit}（{STATUS_TITLES[value.status]}·{value.status}）"
+
+
+def _retirement(residents: pd.DataFrame, on: dt.date) -> dict[str, np.ndarray]:
+    """Per resident: the lowest and highest statutory retirement age for their sex (NaN before
+    the series), whose bounds they are, and the parameter a reason cites."""
+    ages = {key: (value_or_gap(low, on), value_or_gap(high, on)) for key, (low, high) in RETIREMENT.items()}
+    sex = member_column(residents, "sex")
+    female, male = (sex == "female").to_numpy(bool), (sex == "male").to_numpy(bool)
+    low = np.where(female, ages["female"][0], np.where(male, ages["male"][0], min(ages["female"][0], ages["male"][0])))
+    high = np.where(female, ages["female"][1], np.where(male, ages["male"][1], max(ages["female"][1], ages["male"][1])))
+    unsexed = RETIREMENT["female" if ages["female"][1] > ages["male"][1] else "male"][1]
+    return {
+        "retire_low": low,
+        "retire_high": high,
+        "retire_whose": np.where(female, "女性", np.where(male, "男性", "两性（性别未登记）")).astype(object),
+        "retire_param": np.where(
+            female, RETIREMENT["female"][1], np.where(male, RETIREMENT["male"][1], unsexed)
+        ).astype(object),
+    }
 
 
 def _categories(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> dict[str, np.ndarray]:
@@ -228,7 +272,11 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     employment = member_column(residents, "employment").to_numpy(dtype=object)
     retired, employed = employment == "retired", employment == "employed"
     unemployed = employment == "unemployed"
-    open_ = ~(retired | employed)
+    retirement = _retirement(residents, on)
+    age = residents["age"].to_numpy(dtype=float)
+    past = ~(retired | employed) & (age >= retirement["retire_high"])  # NaN bounds (before 2025): never
+    between = ~(retired | employed | past) & (age >= retirement["retire_low"])
+    open_ = ~(retired | employed | past)
     found = {
         step: np.where(open_, codes, 0).astype(np.int8)
         for step, codes in _categories(households, residents, on).items()
@@ -253,7 +301,8 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "eligible": pd.Series(eligible, dtype=object),
             "amount": np.full(n, np.nan),
             "subject": step(n, (named, "subject_named"), (~named, "subject")),
-            "stop": step(n, (retired, "retired"), (employed, "employed")),
+            "stop": step(n, (retired, "retired"), (employed, "employed"), (past, "past_retirement")),
+            "retire_step": step(n, (between, "retire_between")),
             **{
                 step: pd.Categorical.from_codes(found[step] - 1, categories=pd.Index(list(codes), dtype=object))
                 for step, codes in CATEGORY_STEPS
@@ -261,7 +310,10 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "short": step(n, (open_ & unemployed & (months < figure(LONG_UNEMPLOYED, on)), "short")),
             "local_step": step(n, (pending | unlisted, gap)),
             "window": step(n, (pending, "window_listed"), (unlisted, "window_other")),
-            "confirm_4050": step(n, ((c_4050 >= 1) & (c_4050 <= 3), "confirm_retire"), (c_4050 == 4, "confirm_sex")),
+            "confirm_retire": step(n, (between & (pending | unlisted), "confirm_window")),
+            "confirm_4050": step(
+                n, ((c_4050 >= 1) & (c_4050 <= 3) & ~between, "confirm_retire"), (c_4050 == 4, "confirm_sex")
+            ),
             "confirm_zero": step(n, (found["c_zero"] > 0, "confirm_zero")),
             "confirm_long": step(n, (found["c_long"] > 0, "confirm_long")),
             "not_unemployed": step(n, (pending & ~unemployed, "not_unemployed")),
@@ -277,6 +329,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "female_figure": constant(n, _shown(FEMALE_AGE, on)),
             "male_figure": constant(n, _shown(MALE_AGE, on)),
             "long_figure": constant(n, _shown(LONG_UNEMPLOYED, on)),
+            **retirement,
             **{key: constant(n, values[0]) for key, values in local.items() if key != "local"},
             "local": local["local"][0],
         }
@@ -284,10 +337,12 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     steps = (
         "subject",
         "stop",
+        "retire_step",
         *found,
         "short",
         "local_step",
         "window",
+        "confirm_retire",
         "confirm_4050",
         "confirm_zero",
         "confirm_long",
