@@ -98,7 +98,8 @@ def import_feedback(
         )
     items = _item_names(framework)
     erased = erased_id_hashes(store.engine)
-    result, good, seen = FeedbackImport(), [], {}
+    result, good = FeedbackImport(), []
+    seen: dict[str, int] = {}  # record key → the row it was first seen on
     for line, cells in enumerate(rows[1:], start=2):
         if not any(_text(c) for c in cells):
             continue  # an empty row, as Excel leaves at the end
@@ -181,7 +182,7 @@ def _check(
         problems.append("回访对象编号: 为空，请填写回访登记的对象编号（不要填姓名或电话）")
     elif len(resident) > 64:
         problems.append("回访对象编号: 太长了（最多 64 个字符），请填写回访登记的对象编号")
-    if problems:
+    if problems or day is None or score is None or item is None:
         return {}, problems
     noon = datetime.combine(day, time(12), tzinfo=LOCAL_TIME)
     key = hashlib.sha256("\x1f".join([worker, item, day.isoformat(), resident]).encode("utf-8")).hexdigest()[:24]
@@ -201,6 +202,7 @@ def _check(
 
 
 def _day(value: Any, today: date) -> tuple[date | None, str]:
+    day: date | None
     if isinstance(value, datetime):
         day = value.date()
     elif isinstance(value, date):
