@@ -143,18 +143,21 @@ def screen_program(program: str, households: pd.DataFrame, residents: pd.DataFra
 
 
 def _coded(table: pd.DataFrame) -> pd.DataFrame:
-    """Text columns with few distinct values as categoricals, once for all programs: each rule
-    compares ``sex == "female"`` or ``relation`` many times, and on a categorical that compares
-    small integer codes instead of 300,000 strings (names and id numbers stay text)."""
-    return table.astype(
-        {
-            name: "category"
-            for name in table.columns
-            if name not in ("name", "id_number", "household_id")
-            and pd.api.types.is_string_dtype(table[name].dtype)
-            and table[name].dtype != object
-        }
-    )
+    """The register as the rules read it fastest, once for all programs: text columns with few
+    distinct values as categoricals (each rule compares ``sex == "female"`` many times; on a
+    categorical that compares small integer codes, not 300,000 strings) and number columns
+    stored as objects (a blank cell makes them so) as floats. Names and id numbers stay text."""
+    kinds: dict[str, str] = {}
+    for name in table.columns:
+        dtype = table[name].dtype
+        if name in ("name", "id_number", "household_id"):
+            continue
+        if pd.api.types.is_object_dtype(dtype):
+            if pd.api.types.infer_dtype(table[name], skipna=True) in ("integer", "floating", "mixed-integer-float"):
+                kinds[name] = "float64"
+        elif pd.api.types.is_string_dtype(dtype):
+            kinds[name] = "category"
+    return table.astype(kinds)
 
 
 def _keys(home: np.ndarray, member_no: pd.Series) -> np.ndarray:

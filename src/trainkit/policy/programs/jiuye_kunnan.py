@@ -43,6 +43,7 @@ from ..columns import (
     member_number,
     receiving,
     step,
+    texts,
     value_or_gap,
 )
 from ..frames import frames_of, numbered
@@ -198,7 +199,7 @@ def _shown(param_id: str, on: dt.date) -> str:
     return f"{param.title} {value.value} {param.unit}（{STATUS_TITLES[value.status]}·{value.status}）"
 
 
-def _retirement(residents: pd.DataFrame, on: dt.date) -> dict[str, np.ndarray]:
+def _retirement(residents: pd.DataFrame, on: dt.date) -> dict[str, np.ndarray | pd.Categorical]:
     """Per resident: the lowest and highest statutory retirement age for their sex (NaN before
     the series), whose bounds they are, and the parameter a reason cites."""
     ages = {key: (value_or_gap(low, on), value_or_gap(high, on)) for key, (low, high) in RETIREMENT.items()}
@@ -206,14 +207,13 @@ def _retirement(residents: pd.DataFrame, on: dt.date) -> dict[str, np.ndarray]:
     female, male = (sex == "female").to_numpy(bool), (sex == "male").to_numpy(bool)
     low = np.where(female, ages["female"][0], np.where(male, ages["male"][0], min(ages["female"][0], ages["male"][0])))
     high = np.where(female, ages["female"][1], np.where(male, ages["male"][1], max(ages["female"][1], ages["male"][1])))
+    which = np.where(female, 0, np.where(male, 1, 2))  # whose bounds: a category, not a string per row
     unsexed = RETIREMENT["female" if ages["female"][1] > ages["male"][1] else "male"][1]
     return {
         "retire_low": low,
         "retire_high": high,
-        "retire_whose": np.where(female, "女性", np.where(male, "男性", "两性（性别未登记）")).astype(object),
-        "retire_param": np.where(
-            female, RETIREMENT["female"][1], np.where(male, RETIREMENT["male"][1], unsexed)
-        ).astype(object),
+        "retire_whose": texts(which, ["女性", "男性", "两性（性别未登记）"]),
+        "retire_param": texts(which, [RETIREMENT["female"][1], RETIREMENT["male"][1], unsexed]),
     }
 
 
