@@ -33,3 +33,17 @@ def test_correcting_the_2025_dibao_standard_lists_every_item_check_and_lesson_th
 
 def test_an_unchanged_casebank_has_no_stale_figures(casebank):
     assert not [p for p in run_check().problems if "trainkit figures update" in p]
+
+
+def test_a_year_is_not_a_sum_of_the_same_digits(tmp_path):
+    """特困's 2022 元 is a figure; 2022-12-01, 2022/12 and 2022 年 are dates and state no figure."""
+    bank = tmp_path / "casebank" / "quiz"
+    bank.mkdir(parents=True)
+    dates = ["自 2022-12-01 起执行", "2022/12 的台账", "2022 年的标准", "2022年起"]
+    items = [{"id": f"date-{n}", "prompt": text} for n, text in enumerate(dates)]
+    items.append({"id": "sum", "prompt": "城市特困人员基本生活标准每月 2022 元"})
+    (bank / "test.yaml").write_text(
+        "items:\n" + "".join(f"- id: {i['id']}\n  prompt: {i['prompt']}\n" for i in items), encoding="utf-8"
+    )
+    places = {p for entry in find_places(tmp_path) if entry["value"] == "2022" for p in entry["places"]}
+    assert places == {"casebank/quiz/test.yaml: sum"}

@@ -73,7 +73,8 @@ def find_places(root: Path) -> list[dict[str, Any]]:
             shown = _number(value.value)
             if shown is None:
                 continue
-            pattern = re.compile(rf"(?<![\d.]){re.escape(shown)}(?![\d])")
+            # a year is not a sum: "2022-12-01", "2022/12", "2022 年" are dates, never 2022 元
+            pattern = re.compile(rf"(?<![\d.\-/]){re.escape(shown)}(?!\d|\s*年|[-/.]\d)")
             places = [place for place, text in texts if pattern.search(text)]
             if places:
                 entries.append(
