@@ -81,10 +81,14 @@ def evidence_query(
             workers=list(allowed),
             names={k: v.display_name for k, v in allowed.items()},
         )
-        out.value = f"{STYLE}<div class='tk' style='overflow-x:auto'>{result._repr_html_()}</div>"
+        out.value = (
+            f"{STYLE}<style>.tk-query th{{white-space:nowrap}}</style>"
+            f"<div class='tk tk-query' style='overflow-x:auto'>{result._repr_html_()}</div>"
+        )
 
     go.on_click(_run)
-    return w.VBox([w.HBox([who, domain]), w.HBox([since, until]), go, out, note])
+    wrap = w.Layout(flex_flow="row wrap")  # on a phone the second field goes below the first
+    return w.VBox([w.HBox([who, domain], layout=wrap), w.HBox([since, until], layout=wrap), go, out, note])
 
 
 def _utc(local: dt.datetime) -> dt.datetime:
