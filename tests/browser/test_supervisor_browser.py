@@ -85,6 +85,9 @@ def test_roster_screen_lists_workers_by_street_and_community_and_refuses_a_bad_r
 
     supervisor, _worker, _domain = workbench
     _open(page, supervisor)
+    # the appeal form above it says there is nothing to decide, rather than showing an empty box
+    expect(page.get_by_label("待处理").locator("option:checked")).to_have_text("（目前没有待处理的申诉）")
+    expect(page.get_by_role("button", name="作出处理")).to_be_disabled()
     screen = page.locator(".tk", has_text="当前花名册")
     expect(screen).to_be_visible()
     communities = screen.locator("tr td:nth-child(2)").all_inner_texts()

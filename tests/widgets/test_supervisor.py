@@ -20,7 +20,8 @@ def test_an_appeal_is_filed_and_revised_into_new_evidence(tmp_path):
     assert "已登记申诉" in message.value and len(pending.options) == 1
     outcome.value, score.value, note.value = "revised", 0.8, "督导陪同入户两次，登记规范"
     decide_button.click()
-    assert "改变评定" in message.value and pending.options == ()
+    assert "改变评定" in message.value and pending.options == (("（目前没有待处理的申诉）", ""),)
+    assert decide_button.disabled
     [row] = store.rows(worker_id="W002")
     assert (row.source, row.score, row.domain) == ("appeal_outcome", 0.8, "elderly")
     assert list_appeals(store)[0].decided_by == "S001"

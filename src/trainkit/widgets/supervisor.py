@@ -18,6 +18,7 @@ __all__ = ["appeal_form", "evidence_query", "visible_workers"]
 
 
 ALL = ""  # a Dropdown shows None as no selection at all, so "全部" is the empty string
+NONE_PENDING = "（目前没有待处理的申诉）"
 
 
 def _domains() -> list[tuple[str, str]]:
@@ -123,8 +124,9 @@ def appeal_form(
                 a.id,
             )
             for a in open_ones
-        ]
-        pending.value = open_ones[0].id if open_ones else None
+        ] or [(NONE_PENDING, ALL)]  # said in the box, not left blank
+        pending.value = open_ones[0].id if open_ones else ALL
+        decide_button.disabled = not open_ones
 
     def _say(text: str, css: str = "tk-ok") -> None:
         message.value = f"{STYLE}<div class='tk {css}'>{e(text)}</div>"
@@ -148,7 +150,7 @@ def appeal_form(
         _say(f"已登记申诉 #{appeal_id}。")
 
     def _decide(_b) -> None:  # noqa: ANN001
-        if pending.value is None:
+        if pending.value == ALL:
             _say("没有待处理的申诉。", "tk-wait")
             return
         try:
