@@ -95,7 +95,9 @@ def render_certificate(cert: Certificate, *, issuer: str) -> str:
         if cert.full_post
         else "在下列能力领域达到合格及以上："
     )
-    rows = "".join(f"<tr><td>{escape(t)}</td><td>{escape(lv)}</td></tr>" for t, lv in cert.domains)
+    cells = [f"<td class=domain>{escape(t)}</td><td class=level>{escape(lv)}</td>" for t, lv in cert.domains]
+    per_row = 2 if len(cells) > 6 else 1  # a long list in two columns, so the certificate stays one page
+    rows = "".join(f"<tr>{''.join(cells[i : i + per_row])}</tr>" for i in range(0, len(cells), per_row))
     where = "　".join(escape(x) for x in (w.street, w.community, w.post) if x)
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
@@ -103,15 +105,16 @@ def render_certificate(cert: Certificate, *, issuer: str) -> str:
 <style>
 @page{{size:A4 landscape;margin:12mm}}
 body{{font-family:"Noto Serif CJK SC","Noto Sans CJK SC","SimSun",serif;margin:0;color:#222}}
-.sheet{{border:6px double #9b2c2c;padding:18mm 22mm;min-height:150mm;box-sizing:border-box;position:relative}}
+.sheet{{border:6px double #9b2c2c;padding:14mm 22mm 12mm;min-height:180mm;box-sizing:border-box;
+display:flex;flex-direction:column}}
 h1{{text-align:center;font-size:34px;letter-spacing:8px;color:#9b2c2c;margin:0 0 10mm}}
 .who{{font-size:20px;line-height:2}}.who b{{font-size:24px}}
-table{{border-collapse:collapse;margin:4mm 0;font-size:15px}}td{{border:1px solid #bbb;padding:2px 12px}}
-.foot{{position:absolute;bottom:14mm;left:22mm;right:22mm;display:flex;justify-content:space-between;font-size:14px}}
+table{{border-collapse:collapse;margin:4mm 0;font-size:15px}}td{{border:1px solid #bbb;padding:2px 12px}}td.level{{white-space:nowrap}}
+.foot{{margin-top:auto;padding-top:6mm;display:flex;justify-content:space-between;gap:8mm;font-size:14px}}
 .code{{font-family:monospace;font-size:15px}}
 @media screen and (max-width:600px){{
 .sheet{{padding:8mm 5mm;min-height:0}}h1{{font-size:26px;letter-spacing:4px}}
-.foot{{position:static;display:block;margin-top:8mm}}.foot>div{{margin-top:4mm}}.code{{word-break:break-all}}}}
+.foot{{display:block;margin-top:8mm}}.foot>div{{margin-top:4mm}}.code{{word-break:break-all}}}}
 </style></head><body><div class="sheet">
 <h1>{title}</h1>
 <div class="who"><b>{escape(w.display_name)}</b>（工号 {escape(w.worker_id)}）<br>{where}<br>{statement}</div>
