@@ -42,6 +42,7 @@ def issued(tmp_path_factory):
         ("W001", domains, 1.0, 3),
         ("W002", domains[:2], 0.9, 6),
         ("W003", domains, 0.5, 3),
+        ("W004", domains[:11], 1.0, 3),  # the longest list a domain certificate can carry
     ):
         for domain in chosen:
             item = load_framework().domain(domain).items[0].id
@@ -62,15 +63,26 @@ def issued(tmp_path_factory):
     out = folder / "证书"
     result = _trainkit(env, "certificate", "--out", str(out), "--issuer", "示例区民政局")
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "已出具 2 份证书（全岗通 1 份，领域合格 1 份）" in result.stdout
+    assert "已出具 3 份证书（全岗通 1 份，领域合格 2 份）" in result.stdout
     return env, out
+
+
+def _footer_below_the_domains(page) -> None:  # noqa: ANN001
+    """The footer (issuer, date, code) sits below the worker's domains, not on top of them."""
+    if not page.locator(".sheet table").count():
+        return
+    table = page.locator(".sheet table").bounding_box()
+    foot_top = page.locator(".foot").bounding_box()["y"]
+    assert foot_top >= table["y"] + table["height"], f"证书落款压在领域表格上（{page.viewport_size}）"
 
 
 def _pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
 
 
-@pytest.mark.parametrize(("worker", "title"), [("W001", "全岗通能力证书"), ("W002", "领域能力合格证书")])
+@pytest.mark.parametrize(
+    ("worker", "title"), [("W001", "全岗通能力证书"), ("W002", "领域能力合格证书"), ("W004", "领域能力合格证书")]
+)
 def test_a_certificate_prints_on_one_a4_landscape_page_and_its_code_verifies(issued, page, shoot, worker, title):
     from playwright.sync_api import expect
 
@@ -88,6 +100,7 @@ def test_a_certificate_prints_on_one_a4_landscape_page_and_its_code_verifies(iss
     assert code.startswith(f"TK-{worker}-")
     shoot(page, f"certificate-{worker}")
     page.emulate_media(media="print")
+    _footer_below_the_domains(page)
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     assert _pages(pdf) == 1
     # A4 landscape: 842 × 595 points
@@ -98,6 +111,7 @@ def test_a_certificate_prints_on_one_a4_landscape_page_and_its_code_verifies(iss
     assert genuine.returncode == 0, genuine.stdout + genuine.stderr
     assert genuine.stdout.startswith(f"有效：截至 {issued_on:%Y-%m-%d %H:%M}（北京时间）") and name in genuine.stdout
     assert ("，达到全岗通" in genuine.stdout) == (worker == "W001")
+    assert worker == "W001" or page.locator(".sheet td.domain").count() == {"W002": 2, "W004": 11}[worker]
     stamp = code.split("-")[2]
     earlier = f"{int(stamp[:4]) - 1}{stamp[4:]}"  # the certificate's year changed by hand
     tampered = _trainkit(env, "certificate", "verify", code.replace(stamp, earlier))
@@ -109,24 +123,22 @@ def test_a_worker_without_a_proficient_domain_gets_no_certificate_and_a_forged_o
     from trainkit.certificate import code_for
 
     env, out = issued
-    assert sorted(p.name for p in out.iterdir()) == ["W001.html", "W002.html"]
+    assert sorted(p.name for p in out.iterdir()) == ["W001.html", "W002.html", "W004.html"]
     forged = _trainkit(env, "certificate", "verify", code_for("W003", NOW))
     assert forged.returncode == 1 and "不能由证据证实" in forged.stdout
 
 
-def test_a_certificate_opened_on_a_phone_has_no_sideways_scrolling(issued, browser, shoot):
+@pytest.mark.parametrize("worker", ["W002", "W004"])
+def test_a_certificate_opened_on_a_phone_has_no_sideways_scrolling(issued, browser, shoot, worker):
     _env, out = issued
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
     try:
         tab = context.new_page()
-        tab.goto((out / "W002.html").as_uri())
-        shoot(tab, "certificate-W002-phone", full_page=True)
+        tab.goto((out / f"{worker}.html").as_uri())
+        shoot(tab, f"certificate-{worker}-phone", full_page=True)
         overflow = tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"手机上证书横向超出 {overflow} 像素"
-        # the footer (issuer, date, code) sits below the worker's domains, not on top of them
-        body_bottom = tab.locator(".sheet table").bounding_box()
-        foot_top = tab.locator(".foot").bounding_box()["y"]
-        assert foot_top >= body_bottom["y"] + body_bottom["height"], "手机上证书落款压在领域表格上"
+        _footer_below_the_domains(tab)
         assert tab.locator(".foot .code").is_visible()
     finally:
         context.close()
