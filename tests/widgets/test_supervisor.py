@@ -92,3 +92,23 @@ def test_a_supervisor_sees_names_local_time_and_chinese_titles(tmp_path):
     assert "赵建国（示例）（W002）" in shown and "2026-12-01 07:30" in shown  # 23:30 UTC is 07:30 in Beijing
     assert "低保" in shown and "dibao_income" not in shown and "social_assistance" not in shown
     assert "NaN" not in shown
+
+
+def test_the_query_names_the_question_not_its_ref(tmp_path):
+    from trainkit.quiz import load_bank
+
+    bank = load_bank("social-assistance-dibao")
+    item = bank.items[0]
+    store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    store.record(
+        worker_id="W001",
+        item_id="dibao_income",
+        domain="social_assistance",
+        source="self_check",
+        ref=f"quiz:{bank.id}:{item.id}",
+        score=1,
+    )
+    box = evidence_query(store=store, roster=load_roster())
+    box.children[2].click()
+    shown = box.children[3].value
+    assert f"自测题〔{bank.title}〕" in shown and f"quiz:{bank.id}" not in shown
