@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 from .aggregate import aggregate
 from .evidence import EvidenceStore, utc_naive
@@ -24,6 +25,7 @@ from .roster import Worker
 
 __all__ = ["Certificate", "Verification", "certificates", "code_for", "render_certificate", "verify"]
 
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")  # the code carries UTC; people read Beijing time
 _CODE = re.compile(r"^TK-(?P<worker>[A-Za-z0-9_.-]+)-(?P<stamp>\d{12})-(?P<check>[0-9A-Fa-f]{6})$")
 
 
@@ -32,7 +34,7 @@ class Certificate:
     worker: Worker
     full_post: bool
     domains: tuple[tuple[str, str], ...]  # (domain title, level title) where proficient
-    issued_at: datetime  # UTC, to the minute
+    issued_at: datetime  # UTC (naive), to the minute
     code: str
 
 
@@ -71,7 +73,7 @@ def verify(store: EvidenceStore, code: str, *, roster: dict[str, Worker] | None 
     at = datetime.strptime(stamp, "%Y%m%d%H%M")
     full_post, domains = _standing(store, [worker_id], at)[worker_id]
     name = f"{roster[worker_id].display_name}（{worker_id}）" if roster and worker_id in roster else worker_id
-    when = f"{at:%Y-%m-%d %H:%M}（UTC）"
+    when = f"{_beijing(at):%Y-%m-%d %H:%M}（北京时间）"
     if not domains:
         return Verification(
             False,
@@ -93,24 +95,31 @@ def render_certificate(cert: Certificate, *, issuer: str) -> str:
         if cert.full_post
         else "在下列能力领域达到合格及以上："
     )
-    rows = "".join(f"<tr><td>{escape(t)}</td><td>{escape(lv)}</td></tr>" for t, lv in cert.domains)
+    cells = [f"<td class=domain>{escape(t)}</td><td class=level>{escape(lv)}</td>" for t, lv in cert.domains]
+    per_row = 2 if len(cells) > 6 else 1  # a long list in two columns, so the certificate stays one page
+    rows = "".join(f"<tr>{''.join(cells[i : i + per_row])}</tr>" for i in range(0, len(cells), per_row))
     where = "　".join(escape(x) for x in (w.street, w.community, w.post) if x)
     return f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>{title}：{escape(w.display_name)}</title>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}：{escape(w.display_name)}</title>
 <style>
 @page{{size:A4 landscape;margin:12mm}}
 body{{font-family:"Noto Serif CJK SC","Noto Sans CJK SC","SimSun",serif;margin:0;color:#222}}
-.sheet{{border:6px double #9b2c2c;padding:18mm 22mm;min-height:150mm;box-sizing:border-box;position:relative}}
+.sheet{{border:6px double #9b2c2c;padding:14mm 22mm 12mm;min-height:180mm;box-sizing:border-box;
+display:flex;flex-direction:column}}
 h1{{text-align:center;font-size:34px;letter-spacing:8px;color:#9b2c2c;margin:0 0 10mm}}
 .who{{font-size:20px;line-height:2}}.who b{{font-size:24px}}
-table{{border-collapse:collapse;margin:4mm 0;font-size:15px}}td{{border:1px solid #bbb;padding:2px 12px}}
-.foot{{position:absolute;bottom:14mm;left:22mm;right:22mm;display:flex;justify-content:space-between;font-size:14px}}
+table{{border-collapse:collapse;margin:4mm 0;font-size:15px}}td{{border:1px solid #bbb;padding:2px 12px}}td.level{{white-space:nowrap}}
+.foot{{margin-top:auto;padding-top:6mm;display:flex;justify-content:space-between;gap:8mm;font-size:14px}}
 .code{{font-family:monospace;font-size:15px}}
+@media screen and (max-width:600px){{
+.sheet{{padding:8mm 5mm;min-height:0}}h1{{font-size:26px;letter-spacing:4px}}
+.foot{{display:block;margin-top:8mm}}.foot>div{{margin-top:4mm}}.code{{word-break:break-all}}}}
 </style></head><body><div class="sheet">
 <h1>{title}</h1>
 <div class="who"><b>{escape(w.display_name)}</b>（工号 {escape(w.worker_id)}）<br>{where}<br>{statement}</div>
 {f"<table>{rows}</table>" if not cert.full_post else ""}
-<div class="foot"><div>{escape(issuer)}<br>评定截至 {cert.issued_at:%Y年%m月%d日}</div>
+<div class="foot"><div>{escape(issuer)}<br>评定截至 {_beijing(cert.issued_at):%Y年%m月%d日}</div>
 <div>核验码 <span class="code">{escape(cert.code)}</span><br>核验：trainkit certificate verify {escape(cert.code)}</div></div>
 </div></body></html>
 """
@@ -134,6 +143,11 @@ def _standing(
         )
         result[worker_id] = (bool(full[worker_id]), shown)
     return result
+
+
+def _beijing(moment: datetime) -> datetime:
+    """A naive UTC moment as Beijing time, as a reader of the certificate counts days."""
+    return moment.replace(tzinfo=UTC).astimezone(LOCAL_TIME)
 
 
 def _check(worker_id: str, stamp: str) -> str:

@@ -12,6 +12,7 @@ import pandas as pd
 from .evidence import SOURCES, EvidenceStore, open_store, utc_naive
 from .framework import load_framework
 from .ratings import rate
+from .refs import describe_many, shorten
 
 __all__ = ["QueryResult", "query"]
 
@@ -43,6 +44,7 @@ class QueryResult:
             }
         )
         shown = self.evidence.tail(20)
+        refs = describe_many(shown["ref"])
         when = pd.to_datetime(shown["recorded_at"]).dt.tz_localize("UTC").dt.tz_convert(LOCAL_TIME)
         evidence = pd.DataFrame(
             {
@@ -51,7 +53,7 @@ class QueryResult:
                 "领域": shown["domain"].map(titles).fillna(shown["domain"]),
                 "事项": shown["item_id"].map(items).fillna(shown["item_id"]),
                 "来源": shown["source"].map(SOURCES).fillna(shown["source"]),
-                "题目/案例": shown["ref"],
+                "题目/案例": shown["ref"].map(lambda ref: shorten(refs[ref])),
                 "得分": [f"{a:g} / {b:g}" for a, b in zip(shown["score"], shown["max_score"], strict=True)],
             }
         )

@@ -152,11 +152,13 @@ def _lessons_with_a_lab_only_cell(folder: Path) -> Path:
     return folder
 
 
-def _app(tmp_path_factory, *, worker: str | None):  # noqa: ANN202
-    home = tmp_path_factory.mktemp("app-home")
-    env = _learner_env(home)
+def _app(tmp_path_factory, *, worker: str | None, home: Path | None = None, env: dict[str, str] | None = None):  # noqa: ANN202
+    home = home or tmp_path_factory.mktemp("app-home")
+    env = {**_learner_env(home), **(env or {})}
     if worker is None:
         env.pop("TRAINKIT_WORKER")
+    else:
+        env["TRAINKIT_WORKER"] = worker
     lessons = _lessons_with_a_lab_only_cell(home / "notebooks")
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
@@ -187,6 +189,24 @@ def app_server(tmp_path_factory):
     proc, server = _app(tmp_path_factory, worker=WORKER)
     yield server
     _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def app_factory(tmp_path_factory):
+    """``app_factory(worker=…, home=…, env=…)``: ``trainkit app`` for that worker, its lessons
+    copied into ``home/notebooks`` (so ``home`` can hold what a lesson reads beside them, such as
+    ``../exercises``); ``env`` overrides the learner's environment (``TRAINKIT_DB``,
+    ``TRAINKIT_ROSTER``). Every server is stopped with the module."""
+    started = []
+
+    def start(*, worker: str | None, home: Path | None = None, env: dict[str, str] | None = None) -> Server:
+        proc, server = _app(tmp_path_factory, worker=worker, home=home, env=env)
+        started.append(proc)
+        return server
+
+    yield start
+    for proc in started:
+        _stop(proc)
 
 
 @pytest.fixture

@@ -49,3 +49,11 @@ def test_on_a_deployment_the_roster_is_not_replaced_from_the_notebook(tmp_path, 
     screen = _screen(tmp_path)
     screen.load("新.csv", (HEADER + "W002,赵建国（示例）,示例街道,,,\n").encode())
     assert screen.save.disabled and "系统管理员" in screen.message.value
+
+
+def test_a_bad_row_is_named_by_the_uploaded_file_not_a_temporary_copy(tmp_path):
+    screen = _screen(tmp_path)
+    assert screen.load("新花名册.csv", (HEADER + "W 1,某人,示例街道,,,\n").encode()) is None
+    shown = screen.view.value
+    assert "新花名册.csv: 第2行: 工号" in shown
+    assert "tmp" not in shown.replace("新花名册.csv", "")

@@ -20,7 +20,8 @@ def test_an_appeal_is_filed_and_revised_into_new_evidence(tmp_path):
     assert "已登记申诉" in message.value and len(pending.options) == 1
     outcome.value, score.value, note.value = "revised", 0.8, "督导陪同入户两次，登记规范"
     decide_button.click()
-    assert "改变评定" in message.value and pending.options == ()
+    assert "改变评定" in message.value and pending.options == (("（目前没有待处理的申诉）", ""),)
+    assert decide_button.disabled
     [row] = store.rows(worker_id="W002")
     assert (row.source, row.score, row.domain) == ("appeal_outcome", 0.8, "elderly")
     assert list_appeals(store)[0].decided_by == "S001"
@@ -91,3 +92,23 @@ def test_a_supervisor_sees_names_local_time_and_chinese_titles(tmp_path):
     assert "赵建国（示例）（W002）" in shown and "2026-12-01 07:30" in shown  # 23:30 UTC is 07:30 in Beijing
     assert "低保" in shown and "dibao_income" not in shown and "social_assistance" not in shown
     assert "NaN" not in shown
+
+
+def test_the_query_names_the_question_not_its_ref(tmp_path):
+    from trainkit.quiz import load_bank
+
+    bank = load_bank("social-assistance-dibao")
+    item = bank.items[0]
+    store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    store.record(
+        worker_id="W001",
+        item_id="dibao_income",
+        domain="social_assistance",
+        source="self_check",
+        ref=f"quiz:{bank.id}:{item.id}",
+        score=1,
+    )
+    box = evidence_query(store=store, roster=load_roster())
+    box.children[2].click()
+    shown = box.children[3].value
+    assert f"自测题〔{bank.title}〕" in shown and f"quiz:{bank.id}" not in shown

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import ipywidgets as w
+import nbformat
 
 from ..evidence import EvidenceStore, open_store
 from ..marking import answers, criteria, latest_plan, marking_status, record_mark
@@ -20,6 +21,16 @@ __all__ = ["marking_form"]
 
 def _steps(pts: float) -> list[tuple[str, float]]:
     return [(f"{i / 2:g}", i / 2) for i in range(int(pts * 2) + 1)]
+
+
+def _title(course: Path, assignment: str) -> str:
+    """The exercise's first heading (``# 考核作业：…``) as trainers know it, else its folder name."""
+    for path in sorted((course / "source" / assignment).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "markdown" and cell.source.lstrip().startswith("#"):
+                heading = cell.source.lstrip().splitlines()[0].lstrip("#").strip()
+                return heading.removeprefix("考核作业：").strip() or assignment
+    return assignment
 
 
 def marking_form(
@@ -47,6 +58,7 @@ def marking_form(
                 )
             ]
         )
+    title = _title(course, assignment)
     arbiter = marker == plan.arbiter
     column = None if arbiter else ("first" if marker == plan.markers[0] else "second")
     numbers = {student: i + 1 for i, student in enumerate(sorted({k[0] for k in texts}))}
@@ -61,7 +73,7 @@ def marking_form(
         status, todo = queue()
         done = len(status) - len(todo) if not arbiter else int((status["arbitration"].notna()).sum())
         head.value = (
-            f"{STYLE}<div class='tk'><b>双评 · {e(assignment)}</b>　"
+            f"{STYLE}<div class='tk'><b>双评 · {e(title)}</b>　"
             f"<span class='tk-muted'>{'仲裁' if arbiter else '独立评分'}：{e(marker)}；"
             f"待评 {len(todo)} 项，已评 {done} 项</span></div>"
         )

@@ -45,7 +45,8 @@ class RosterScreen:
                 roster = load_roster(path)
             except ContentError as err:
                 self.pending, self.save.disabled = None, True
-                self.view.value = _problems(err)
+                # the supervisor chose a file by its name; where the kit copied it to check it is no concern of theirs
+                self.view.value = _problems(ContentError([p.replace(str(path), path.name) for p in err.problems]))
                 return None
         self.pending = data
         managed = bool(os.environ.get("TRAINKIT_ROSTER"))
@@ -62,7 +63,7 @@ class RosterScreen:
         return roster
 
     def render(self, roster: dict[str, Worker], *, title: str) -> str:
-        """Workers grouped by 街道 and 社区, then the ids in the evidence that the roster lacks."""
+        """Workers grouped by 街道 and 社区 (in the roster's order), then the ids in the evidence that the roster lacks."""
         groups: dict[tuple[str, str], list[Worker]] = {}
         for worker in roster.values():
             groups.setdefault((worker.street, worker.community or "（街道）"), []).append(worker)
@@ -74,7 +75,7 @@ class RosterScreen:
                 for p in people
             )
             + "</td></tr>"
-            for (street, community), people in sorted(groups.items())
+            for (street, community), people in sorted(groups.items(), key=lambda group: group[0][0])
         )
         unknown = self.unknown_ids(roster)
         missing = (

@@ -18,6 +18,7 @@ __all__ = ["appeal_form", "evidence_query", "visible_workers"]
 
 
 ALL = ""  # a Dropdown shows None as no selection at all, so "全部" is the empty string
+NONE_PENDING = "（目前没有待处理的申诉）"
 
 
 def _domains() -> list[tuple[str, str]]:
@@ -81,10 +82,14 @@ def evidence_query(
             workers=list(allowed),
             names={k: v.display_name for k, v in allowed.items()},
         )
-        out.value = f"{STYLE}<div class='tk' style='overflow-x:auto'>{result._repr_html_()}</div>"
+        out.value = (
+            f"{STYLE}<style>.tk-query th{{white-space:nowrap}}</style>"
+            f"<div class='tk tk-query' style='overflow-x:auto'>{result._repr_html_()}</div>"
+        )
 
     go.on_click(_run)
-    return w.VBox([w.HBox([who, domain]), w.HBox([since, until]), go, out, note])
+    wrap = w.Layout(flex_flow="row wrap")  # on a phone the second field goes below the first
+    return w.VBox([w.HBox([who, domain], layout=wrap), w.HBox([since, until], layout=wrap), go, out, note])
 
 
 def _utc(local: dt.datetime) -> dt.datetime:
@@ -119,8 +124,9 @@ def appeal_form(
                 a.id,
             )
             for a in open_ones
-        ]
-        pending.value = open_ones[0].id if open_ones else None
+        ] or [(NONE_PENDING, ALL)]  # said in the box, not left blank
+        pending.value = open_ones[0].id if open_ones else ALL
+        decide_button.disabled = not open_ones
 
     def _say(text: str, css: str = "tk-ok") -> None:
         message.value = f"{STYLE}<div class='tk {css}'>{e(text)}</div>"
@@ -144,7 +150,7 @@ def appeal_form(
         _say(f"已登记申诉 #{appeal_id}。")
 
     def _decide(_b) -> None:  # noqa: ANN001
-        if pending.value is None:
+        if pending.value == ALL:
             _say("没有待处理的申诉。", "tk-wait")
             return
         try:
