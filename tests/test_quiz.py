@@ -272,3 +272,15 @@ def test_shipped_dibao_bank_quotes_are_exact():
         if isinstance(src, Citation) and check_quote(src)
     ]
     assert problems == []
+
+
+def test_a_learner_who_always_picks_one_letter_gets_no_more_than_a_third_of_a_banks_single_choice_items():
+    """Answer keys spread over the positions: guessing B everywhere once passed half the questions."""
+    for bank in load_banks().values():
+        keys = [item.answer for item in bank.items if item.type == "single"]
+        if len(keys) < 8:
+            continue
+        most = max(keys.count(letter) for letter in set(keys))
+        assert most / len(keys) <= 1 / 3 + 1e-9, (
+            f"{bank.id}: {most} of {len(keys)} single-choice answers are one letter"
+        )
