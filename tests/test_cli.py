@@ -217,7 +217,7 @@ def test_civil_evaluate_explains_bad_input(tmp_path):
     case = tmp_path / "heirs.yaml"
     case.write_text("decedent: 甲\npeople:\n  - {name: 乙, relation: cousin}\n", encoding="utf-8")
     bad = trainkit("civil", "evaluate", "inheritance", "--case", str(case))
-    assert bad.returncode == 1 and f"{case}: people.0.relation: 应为以下之一" in bad.stderr
+    assert bad.returncode == 1 and f"{case}: people.0.relation: 只能是 'spouse'、" in bad.stderr
     assert "Traceback" not in bad.stderr
     missing = trainkit("civil", "evaluate", "inheritance", "--case", str(tmp_path / "none.yaml"))
     assert missing.returncode == 1 and "文件不存在" in missing.stderr

@@ -117,7 +117,8 @@ def _cases(inv: Inventory, fw) -> set[str]:  # noqa: ANN001
 def _civil(inv: Inventory) -> None:
     """Run the hand-worked 民法典 scenarios in ``casebank/civil/``; a differing outcome is a problem."""
     from .civil import CALCULATORS, load_scenarios
-    from .civil.cases import mismatch, validate
+    from .civil.cases import mismatch
+    from .content import parse
 
     inv.by["civil_scenarios_by_calculator"] = {}
     for name, module in CALCULATORS.items():
@@ -128,7 +129,7 @@ def _civil(inv: Inventory) -> None:
         scenarios = _attempt(inv, lambda n=name: load_scenarios(n))
         for i, s in enumerate(scenarios.scenarios if scenarios else ()):
             where = f"{path}: scenarios.{i}"
-            found = _attempt(inv, lambda s=s, m=module, w=where: m.evaluate(validate(m.Case, s.case, f"{w}.case")))
+            found = _attempt(inv, lambda s=s, m=module, w=where: m.evaluate(parse(m.Case, s.case, f"{w}.case")))
             if found is not None and (differs := mismatch(s.expected, found.facts)):
                 inv.problems.append(f"{where}: {s.name}：{differs}")
         inv.by["civil_scenarios_by_calculator"][name] = len(scenarios.scenarios) if scenarios else 0

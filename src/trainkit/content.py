@@ -106,6 +106,14 @@ _MESSAGES = {  # pydantic's error types, as a content writer reads them
     "date_parsing": "应为日期，如 2025-08-01",
     "date_type": "应为日期，如 2025-08-01",
     "string_type": "应为文字",
+    "string_too_short": "至少 {min_length} 个字",
+    "too_long": "最多 {max_length} 项",
+    "decimal_type": "应为数字",
+    "date_from_datetime_inexact": "应为日期（不含时刻），如 2025-08-01",
+    "dict_type": "应为“字段: 值”的表",
+    "model_type": "应为“字段: 值”的表",
+    "list_type": "应为列表（每项以“- ”开头）",
+    "tuple_type": "应为列表（每项以“- ”开头）",
 }
 
 
@@ -113,13 +121,16 @@ def _message(error: Any) -> str:
     template = _MESSAGES.get(error["type"])
     if template is None:
         return str(error["msg"]).removeprefix("Value error, ")
+    ctx = dict(error.get("ctx", {}))
+    if "expected" in ctx:  # pydantic lists choices as "'a', 'b' or 'c'"
+        ctx["expected"] = str(ctx["expected"]).replace(" or ", ", ").replace(", ", "、")
     try:
-        return template.format(**error.get("ctx", {}))
+        return template.format(**ctx)
     except (KeyError, IndexError):
         return str(error["msg"])
 
 
-def parse(model: type[M], data: Any, path: Path) -> M:
+def parse(model: type[M], data: Any, path: Path | str) -> M:
     """Validate ``data`` against ``model``; errors become ``file: field: message`` lines, in Chinese."""
     try:
         return model.model_validate(data)

@@ -10,8 +10,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..civil import Finding, deadline, inheritance, vote
-from ..civil.cases import validate
-from ..content import ContentError
+from ..content import ContentError, parse
 from ..markup import STYLE, e
 from ..quiz import as_number
 
@@ -88,7 +87,7 @@ class _Calculator(w.VBox):
         raise NotImplementedError
 
     def decide(self) -> Finding:
-        return self.module.evaluate(validate(self.module.Case, self.case(), "表单"))
+        return self.module.evaluate(parse(self.module.Case, self.case(), "表单"))
 
     def show(self) -> None:
         try:
