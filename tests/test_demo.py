@@ -49,6 +49,8 @@ def test_the_demo_report_shows_a_realistic_spread(tmp_path):
     book = openpyxl.load_workbook(result.report_xlsx)
     cells = [c for row in book["能力矩阵"].iter_rows(min_row=2, values_only=True) for c in row]
     assert "待提高（缺考核）" in cells
+    # a cell whose interval does not settle a level says so, and what would settle it
+    assert re.search(r'title="[^"]*再完成约 \d+ 道考核题[^"]*"[^>]*>证据不足', matrix)
     # the planted wrongly keyed question is the one the item analysis asks trainers to review
     from trainkit.demo import PLANTED
     from trainkit.quiz import load_banks
@@ -64,6 +66,25 @@ def test_the_demo_report_shows_a_realistic_spread(tmp_path):
     strongest_signal = min(self_checks, key=lambda line: float(re.search(r"区分度 ([-+][\d.]+)", line).group(1)))
     assert f"quiz:{PLANTED[0]}:{planted}" in strongest_signal
     assert float(re.search(r"区分度 ([-+][\d.]+)", strongest_signal).group(1)) < 0
+    # the written answers were double-marked: every answer settled, the wide gaps by the arbiter,
+    # the agreed mark in the gradebook, and the trainers' agreement page gives α per criterion
+    from nbgrader.api import Gradebook
+
+    from trainkit.demo import ASSIGNMENT
+    from trainkit.evidence import open_store
+    from trainkit.marking import marking_status
+
+    store = open_store(f"sqlite:///{result.folder / 'evidence.db'}")
+    course = result.folder / "course"
+    status = marking_status(store, course, ASSIGNMENT)
+    assert len(status) >= 10 and set(status["state"]) == {"agreed"}
+    wide = status[(status["first"] - status["second"]).abs() > 1]
+    assert len(wide) >= 1 and wide["arbitration"].notna().all()
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for row in status.itertuples():
+            assert gb.find_grade(row.grade_id, row.notebook, ASSIGNMENT, row.student).manual_score == row.final
+    agreement = result.marking_html.read_text(encoding="utf-8")
+    assert "Krippendorff α" in agreement and re.search(r"<td[^>]*>-?\d\.\d\d</td>", agreement)
 
 
 def _refs(folder):

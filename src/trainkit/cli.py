@@ -113,6 +113,7 @@ def demo(out: Path, workers: int, seed: int) -> None:
     click.echo(f"学员 {result.workers} 人，证据 {result.evidence_rows} 条。")
     click.echo(f"报告（HTML）：{result.report_html}")
     click.echo(f"报告（Excel）：{result.report_xlsx}")
+    click.echo(f"双评一致性（培训师）：{result.marking_html}")
     click.echo(f"nbgrader 课程：{result.folder / 'course'}")
 
 

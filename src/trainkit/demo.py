@@ -27,9 +27,9 @@ from pathlib import Path
 
 import nbformat
 
-from .atomic import write_bytes
+from .atomic import write_bytes, write_text
 from .content import exercises_root
-from .evidence import open_store
+from .evidence import EvidenceStore, open_store
 from .framework import load_framework
 from .grading import import_grades, nbgrader
 from .quiz import Item, check_answer, load_banks
@@ -51,6 +51,7 @@ PROFILES = {  # chance of answering a question right, written-answer share of po
     "blank": (0.0, 0.0),
     "broken": (0.6, 0.5),
 }
+MARKERS, ARBITER = ("T01", "T02"), "T03"  # the demo's trainers: two markers and the arbiter of written answers
 RIGHT = {"人数": "4", "月收入": "2000", "第3题": '"A"', "月补差": "2044", "第5题": '"B"', "第6题": '"C"'}
 WRONG = {"人数": "5", "月收入": "2900", "第3题": '"C"', "月补差": "1144", "第5题": '"A"', "第6题": '"A"'}
 
@@ -64,6 +65,7 @@ class DemoResult:
     folder: Path
     report_html: Path
     report_xlsx: Path
+    marking_html: Path  # the trainers' 双评 agreement page
     workers: int
     evidence_rows: int
 
@@ -143,19 +145,68 @@ def _simulate_submissions(
     return when
 
 
-def _grade_written_answers(course: Path, profiles: dict[str, str], rng: random.Random) -> None:
-    """The trainer's manual grading of the written answer, by rubric share."""
+def _first_marks(course: Path, profiles: dict[str, str], rng: random.Random) -> dict[tuple[str, str], float]:
+    """The first trainer's mark of each written answer's criteria, by rubric share (student, grade id → score)."""
     from nbgrader.api import Gradebook
 
+    marks = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for worker, profile in profiles.items():
             for nb in gb.find_submission(ASSIGNMENT, worker).notebooks:
                 for grade in nb.grades:
                     if grade.needs_manual_grade:
                         share = PROFILES[profile][1] * rng.uniform(0.8, 1.1)
-                        grade.manual_score = round(min(1.0, share) * grade.max_score)
-                        grade.needs_manual_grade = False  # as the formgrader does on saving
-        gb.db.commit()
+                        marks[worker, grade.name] = float(round(min(1.0, share) * grade.max_score))
+    return marks
+
+
+def _double_mark(
+    store: EvidenceStore, course: Path, first: dict[tuple[str, str], float], rng: random.Random, out: Path
+) -> Path:
+    """双评 of the written answers: a second trainer marks each independently (now and then a point
+    apart, rarely two), the arbiter settles the gaps wider than one point, the agreed marks go into
+    the gradebook; returns the trainers' agreement page."""
+    from .marking import agreement, apply_agreed, marking_status, record_mark, set_plan
+    from .marking_page import render_marking_page
+
+    plan = set_plan(store, assignment=ASSIGNMENT, markers=MARKERS, arbiter=ARBITER, gap=1.0, created_by=ARBITER)
+    for row in marking_status(store, course, ASSIGNMENT).itertuples():
+        one = first.get((row.student, row.grade_id), 0.0)
+        two = min(row.points, max(0.0, one + rng.choice([0, 0, 0, 0.5, -0.5, 1, -1, 2])))
+        for marker, score in zip(MARKERS, (one, two), strict=True):
+            record_mark(
+                store,
+                course,
+                assignment=ASSIGNMENT,
+                student=row.student,
+                grade_id=row.grade_id,
+                marker=marker,
+                score=score,
+                notebook=row.notebook,
+            )
+        if abs(one - two) > plan.gap:
+            settled = round((one + two) / 2 * 2) / 2
+            record_mark(
+                store,
+                course,
+                assignment=ASSIGNMENT,
+                student=row.student,
+                grade_id=row.grade_id,
+                marker=ARBITER,
+                score=settled,
+                notebook=row.notebook,
+            )
+    apply_agreed(store, course, ASSIGNMENT)
+    status = marking_status(store, course, ASSIGNMENT)
+    per_criterion, per_marker = agreement(status, plan)
+    page = out / "双评一致性.html"
+    write_text(
+        page,
+        render_marking_page(
+            assignment=ASSIGNMENT, plan=plan, status=status, per_criterion=per_criterion, per_marker=per_marker
+        ),
+    )
+    return page
 
 
 def _wrong(item: Item, rng: random.Random) -> object:
@@ -352,10 +403,11 @@ def run_demo(out: Path, *, workers: int = 30, seed: int = 2026, say: Callable[[s
 
     say(f"2/5 自动评分 {len(learners)} 份作业（nbgrader autograde）…")
     _check(nbgrader("autograde", ASSIGNMENT, course=course))
-    _grade_written_answers(course, profiles, rng)
+    first = _first_marks(course, profiles, rng)
 
-    say("3/5 导入成绩、其余考核作业、督导评议、自测记录和居民回访为能力证据…")
+    say("3/5 书面作答双评；导入成绩、其余考核作业、督导评议、自测记录和居民回访为能力证据…")
     store = open_store(f"sqlite:///{out / 'evidence.db'}")
+    marking_html = _double_mark(store, course, first, random.Random(seed + 2), out)
     import_grades(store, course)
     abilities = _abilities(profiles, [d.id for d in load_framework().domains], rng)
     store.record_many(_other_exercises(course, abilities, start, days, rng))
@@ -370,7 +422,7 @@ def run_demo(out: Path, *, workers: int = 30, seed: int = 2026, say: Callable[[s
     build_report(store, {w: roster[w] for w in learners}, out_html=out / "report.html", out_xlsx=out / "report.xlsx")
     rows = len(store.rows())
     say("5/5 完成。")
-    return DemoResult(out, out / "report.html", out / "report.xlsx", len(learners), rows)
+    return DemoResult(out, out / "report.html", out / "report.xlsx", marking_html, len(learners), rows)
 
 
 def _check(result) -> None:  # noqa: ANN001
