@@ -155,7 +155,9 @@ def test_agreed_marks_reach_the_gradebook_and_then_the_evidence(course, store, t
     assert applied.exit_code == 0 and "写入成绩库 12 项" in applied.output
     page = tmp_path / "双评.html"
     shown = run(main, ["mark", "report", ASSIGNMENT, "--out", str(page), *args])
-    assert shown.exit_code == 0 and "Krippendorff" in page.read_text(encoding="utf-8")
+    html = page.read_text(encoding="utf-8")
+    assert shown.exit_code == 0 and "Krippendorff" in html
+    assert "<h1>双评情况：城市低保的受理与计算</h1>" in html  # the exercise as trainers know it, not its folder
     evidence = open_store(db)
     import_grades(evidence, course)
     scores = {(r.worker_id, r.ref.rsplit(":", 1)[1]): r.score for r in evidence.rows()}

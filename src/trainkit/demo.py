@@ -166,7 +166,7 @@ def _double_mark(
     """双评 of the written answers: a second trainer marks each independently (now and then a point
     apart, rarely two), the arbiter settles the gaps wider than one point, the agreed marks go into
     the gradebook; returns the trainers' agreement page."""
-    from .marking import agreement, apply_agreed, marking_status, record_mark, set_plan
+    from .marking import agreement, apply_agreed, exercise_title, marking_status, record_mark, set_plan
     from .marking_page import render_marking_page
 
     plan = set_plan(store, assignment=ASSIGNMENT, markers=MARKERS, arbiter=ARBITER, gap=1.0, created_by=ARBITER)
@@ -203,7 +203,12 @@ def _double_mark(
     write_text(
         page,
         render_marking_page(
-            assignment=ASSIGNMENT, plan=plan, status=status, per_criterion=per_criterion, per_marker=per_marker
+            assignment=ASSIGNMENT,
+            title=exercise_title(course, ASSIGNMENT),
+            plan=plan,
+            status=status,
+            per_criterion=per_criterion,
+            per_marker=per_marker,
         ),
     )
     return page

@@ -37,6 +37,7 @@ __all__ = [
     "answers",
     "apply_agreed",
     "criteria",
+    "exercise_title",
     "latest_plan",
     "marking_status",
     "record_mark",
@@ -120,6 +121,16 @@ def answers(course: Path, assignment: str) -> list[Answer]:
                 if (path.stem, gid) in wanted:
                     found[(student, path.stem, gid)] = Answer(student, path.stem, gid, cell.source.strip())
     return sorted(found.values(), key=lambda a: (a.student, a.notebook, a.answer_id))
+
+
+def exercise_title(course: Path, assignment: str) -> str:
+    """The exercise's first heading (``# 考核作业：…``) as trainers know it, else its folder name."""
+    for path in sorted((Path(course) / "source" / assignment).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "markdown" and cell.source.lstrip().startswith("#"):
+                heading = cell.source.lstrip().splitlines()[0].lstrip("#").strip()
+                return heading.removeprefix("考核作业：").strip() or assignment
+    return assignment
 
 
 def set_plan(

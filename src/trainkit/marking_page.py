@@ -32,7 +32,13 @@ def _num(value: float, digits: int = 2) -> str:
 
 
 def render_marking_page(
-    *, assignment: str, plan: Plan, status: pd.DataFrame, per_criterion: pd.DataFrame, per_marker: pd.DataFrame
+    *,
+    assignment: str,
+    title: str | None = None,
+    plan: Plan,
+    status: pd.DataFrame,
+    per_criterion: pd.DataFrame,
+    per_marker: pd.DataFrame,
 ) -> str:
     """A self-contained Chinese HTML page for the trainers."""
     counts = status["state_title"].value_counts()
@@ -56,8 +62,8 @@ def render_marking_page(
     )
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>双评情况：{escape(assignment)}</title><style>{_STYLE}</style></head><body>
-<h1>双评情况：{escape(assignment)}</h1>
+<title>双评情况：{escape(title or assignment)}</title><style>{_STYLE}</style></head><body>
+<h1>双评情况：{escape(title or assignment)}</h1>
 <p>评分人：{escape(plan.markers[0])}、{escape(plan.markers[1])}；仲裁人：{escape(plan.arbiter)}；
 两评相差不超过 {plan.gap:g} 分取平均分，超过则由仲裁人定分。共 {len(status)} 项：{states}。</p>
 <h2>按评分项的一致性</h2>

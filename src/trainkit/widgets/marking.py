@@ -10,10 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import ipywidgets as w
-import nbformat
 
 from ..evidence import EvidenceStore, open_store
-from ..marking import answers, criteria, latest_plan, marking_status, record_mark
+from ..marking import answers, criteria, exercise_title, latest_plan, marking_status, record_mark
 from ..markup import STYLE, e
 
 __all__ = ["marking_form"]
@@ -21,16 +20,6 @@ __all__ = ["marking_form"]
 
 def _steps(pts: float) -> list[tuple[str, float]]:
     return [(f"{i / 2:g}", i / 2) for i in range(int(pts * 2) + 1)]
-
-
-def _title(course: Path, assignment: str) -> str:
-    """The exercise's first heading (``# 考核作业：…``) as trainers know it, else its folder name."""
-    for path in sorted((course / "source" / assignment).glob("*.ipynb")):
-        for cell in nbformat.read(path, as_version=4).cells:
-            if cell.cell_type == "markdown" and cell.source.lstrip().startswith("#"):
-                heading = cell.source.lstrip().splitlines()[0].lstrip("#").strip()
-                return heading.removeprefix("考核作业：").strip() or assignment
-    return assignment
 
 
 def marking_form(
@@ -58,7 +47,7 @@ def marking_form(
                 )
             ]
         )
-    title = _title(course, assignment)
+    title = exercise_title(course, assignment)
     arbiter = marker == plan.arbiter
     column = None if arbiter else ("first" if marker == plan.markers[0] else "second")
     numbers = {student: i + 1 for i, student in enumerate(sorted({k[0] for k in texts}))}
