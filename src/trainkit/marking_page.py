@@ -18,7 +18,7 @@ table{border-collapse:collapse;margin:8px 0;max-width:100%}
 th,td{border:1px solid #ccc;padding:4px 10px;text-align:left}th{background:#f3f3f3}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .low{background:#f9d5c0}.note{color:#555;font-size:14px;max-width:60em}
-.wrap{overflow-x:auto}
+.wrap{overflow-x:auto}.wrap th,.wrap td{white-space:nowrap}  /* narrow screens scroll the table, never one character a line */
 @media print{body{margin:0}}
 """
 
