@@ -147,23 +147,11 @@ def apply_cmd(assignment: str, course: Path, gradebook: str | None, db: str | No
 @DB
 def report_cmd(assignment: str, out: Path, course: Path, db: str | None) -> None:
     """生成双评一致性页面（每个评分项的 α、完全一致率、相邻一致率，每位评分人的宽严）。"""
-    from .marking import agreement, exercise_title, latest_plan, marking_status
-    from .marking_page import render_marking_page
+    from .marking_page import agreement_page
 
-    store = _store(db)
     try:
-        plan = latest_plan(store, assignment)
-        status = marking_status(store, course, assignment)
+        page = agreement_page(_store(db), course, assignment)
     except ValueError as err:
         raise _fail(err) from err
-    per_criterion, per_marker = agreement(status, plan)
-    page = render_marking_page(
-        assignment=assignment,
-        title=exercise_title(course, assignment),
-        plan=plan,
-        status=status,
-        per_criterion=per_criterion,
-        per_marker=per_marker,
-    )
     write_text(out, page)
     click.echo(f"双评一致性：{out}")

@@ -166,14 +166,17 @@ def _double_mark(
     """双评 of the written answers: a second trainer marks each independently (now and then a point
     apart, rarely two), the arbiter settles the gaps wider than one point, the agreed marks go into
     the gradebook; returns the trainers' agreement page."""
-    from .marking import agreement, apply_agreed, exercise_title, marking_status, record_mark, set_plan
-    from .marking_page import render_marking_page
+    from .marking import apply_agreed, marking_status, record_mark, set_plan
+    from .marking_page import agreement_page
 
     plan = set_plan(store, assignment=ASSIGNMENT, markers=MARKERS, arbiter=ARBITER, gap=1.0, created_by=ARBITER)
     for row in marking_status(store, course, ASSIGNMENT).itertuples():
         one = first.get((row.student, row.grade_id), 0.0)
         two = min(row.points, max(0.0, one + rng.choice([0, 0, 0, 0.5, -0.5, 1, -1, 2])))
-        for marker, score in zip(MARKERS, (one, two), strict=True):
+        marks = {MARKERS[0]: one, MARKERS[1]: two}
+        if abs(one - two) > plan.gap:
+            marks[ARBITER] = round((one + two) / 2 * 2) / 2
+        for marker, score in marks.items():
             record_mark(
                 store,
                 course,
@@ -184,33 +187,9 @@ def _double_mark(
                 score=score,
                 notebook=row.notebook,
             )
-        if abs(one - two) > plan.gap:
-            settled = round((one + two) / 2 * 2) / 2
-            record_mark(
-                store,
-                course,
-                assignment=ASSIGNMENT,
-                student=row.student,
-                grade_id=row.grade_id,
-                marker=ARBITER,
-                score=settled,
-                notebook=row.notebook,
-            )
     apply_agreed(store, course, ASSIGNMENT)
-    status = marking_status(store, course, ASSIGNMENT)
-    per_criterion, per_marker = agreement(status, plan)
     page = out / "双评一致性.html"
-    write_text(
-        page,
-        render_marking_page(
-            assignment=ASSIGNMENT,
-            title=exercise_title(course, ASSIGNMENT),
-            plan=plan,
-            status=status,
-            per_criterion=per_criterion,
-            per_marker=per_marker,
-        ),
-    )
+    write_text(page, agreement_page(store, course, ASSIGNMENT))
     return page
 
 

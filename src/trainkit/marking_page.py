@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 from html import escape
+from pathlib import Path
 
 import pandas as pd
 
-from .marking import Plan
+from .evidence import EvidenceStore
+from .marking import Plan, agreement, exercise_title, latest_plan, marking_status
 
-__all__ = ["render_marking_page"]
+__all__ = ["agreement_page", "render_marking_page"]
 
 _STYLE = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#222;line-height:1.6}
@@ -79,3 +81,18 @@ def render_marking_page(
 {pending_rows or "<tr><td colspan=5>没有待仲裁的作答</td></tr>"}</table></div>
 </body></html>
 """
+
+
+def agreement_page(store: EvidenceStore, course: Path, assignment: str) -> str:
+    """The page for ``assignment`` as it stands in ``store`` (``ValueError`` without a double-marking plan)."""
+    plan = latest_plan(store, assignment)
+    status = marking_status(store, course, assignment)
+    per_criterion, per_marker = agreement(status, plan)
+    return render_marking_page(
+        assignment=assignment,
+        title=exercise_title(course, assignment),
+        plan=plan,
+        status=status,
+        per_criterion=per_criterion,
+        per_marker=per_marker,
+    )
