@@ -231,6 +231,14 @@ def test_a_gbk_sheet_is_imported_as_staff_evidence(store, tmp_path):
     assert (second.domain, second.ratio, second.note) == ("mediation", 0.0, None)
 
 
+def test_full_width_digits_typed_with_a_chinese_input_method_are_read_as_digits(store, tmp_path):
+    path = _csv(tmp_path, [HEADER, "Ｗ００１,高龄津贴登记,２０２６-１１-０３,３,示例-HF-001,"])
+    result = import_feedback(store, path, workers=WORKERS, today=TODAY)
+    assert (result.added, result.problems) == (1, [])
+    (row,) = store.rows(source="resident_feedback")
+    assert (row.worker_id, row.ratio, row.recorded_at.date().isoformat()) == ("W001", 0.5, "2026-11-03")
+
+
 def test_an_xlsx_sheet_with_ascii_headers_and_excel_dates(store, tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active

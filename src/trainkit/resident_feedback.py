@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -51,6 +52,7 @@ COLUMNS = {
     "comment": ("备注", "comment"),
 }
 REQUIRED = ("worker_id", "item", "date", "score", "resident_id")
+_CODES = ("worker_id", "date", "score", "resident_id")  # read as codes: full-width digits are digits
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 ASSESSOR = "import-feedback"  # the row came in through this command, by the staff who ran it
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
@@ -104,9 +106,9 @@ def import_feedback(
         if not any(_text(c) for c in cells):
             continue  # an empty row, as Excel leaves at the end
         values = {k: cells[i] if i < len(cells) else None for k, i in columns.items()}
-        if erased and id_hash(_text(values["worker_id"])) in erased:
+        if erased and id_hash(_text(values["worker_id"], code=True)) in erased:
             result.problems.append(
-                f"{path.name}: 第{line}行: 工号: {_text(values['worker_id'])} 的个人信息已按删除请求清除，"
+                f"{path.name}: 第{line}行: 工号: {_text(values['worker_id'], code=True)} 的个人信息已按删除请求清除，"
                 "不再导入此人的回访；请从回访表中删去这一行"
             )
             continue
@@ -155,7 +157,7 @@ def _check(
 ) -> tuple[dict[str, Any], list[str]]:
     """One row as an evidence row, or what is wrong with it (column: reason and what to do)."""
     problems = []
-    text = {k: _text(v) for k, v in values.items()}
+    text = {k: _text(v, code=k in _CODES) for k, v in values.items()}
     bad = [COLUMNS[k][0] for k, v in text.items() if CONTROL.search(v)]
     if bad:
         return {}, [f"{'、'.join(bad)}: 含有不可见的控制字符，请在 Excel 中删去后重新保存"]
@@ -208,7 +210,7 @@ def _day(value: Any, today: date) -> tuple[date | None, str]:
     elif isinstance(value, date):
         day = value
     else:
-        raw = _text(value)
+        raw = _text(value, code=True)
         if not raw:
             return None, "为空，请填写回访日期，如 2026-11-03"
         day = next((d for d in (_parse(raw, f) for f in _DATE_FORMATS) if d is not None), None)
@@ -231,7 +233,7 @@ def _score(value: Any) -> tuple[int | None, str]:
         if float(value).is_integer() and 1 <= value <= 5:
             return int(value), ""
         return None, f"{value:g} 不是 1 到 5 的整数分，请按回访记录填写 1、2、3、4 或 5"
-    raw = _text(value)
+    raw = _text(value, code=True)
     if not raw:
         return None, "为空，请填写居民给出的满意度评分（1 到 5 分）"
     found = _SCORE.match(raw)
@@ -255,9 +257,12 @@ def _item_names(framework: Framework) -> dict[str, str]:
     return {i.id: i.id for i in framework.items.values()} | {i.title: i.id for i in framework.items.values()}
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, *, code: bool = False) -> str:
+    """A cell as text; ``code``: an id, date or score, where full-width digits and letters typed
+    with a Chinese input method (３, Ｗ００１) mean the same as ASCII ones (comments stay verbatim)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip().lstrip("\ufeff")
+    text = str(value).strip().lstrip("\ufeff")
+    return unicodedata.normalize("NFKC", text) if code else text
