@@ -84,6 +84,15 @@ class Thresholds(BaseModel):
         return (("expert", self.expert), ("skilled", self.skilled), ("competent", self.competent))
 
 
+def _filled(text: str, shown: dict[str, str], rules: BaseModel, names: tuple[str, ...]) -> str:
+    """A rule's explanation for readers: each named rule replaced by its value (``shown`` first)."""
+    for name, value in shown.items():
+        text = text.replace(name, value)
+    for name in names:
+        text = text.replace(name, _number(getattr(rules, name)))
+    return _SPACE_BESIDE_CJK.sub("", text)
+
+
 class FeedbackRules(BaseModel):
     """How residents' follow-up scores (居民回访) count: lightly, capped, and never alone."""
 
@@ -96,11 +105,8 @@ class FeedbackRules(BaseModel):
     per_day: int = Field(ge=1, description="同一名工作人员同一天最多计入几条回访（取最近录入的）")
 
     def explanation_text(self) -> str:
-        text = self.explanation
-        text = text.replace("max_share_percent", f"{self.max_share * 100:g}%")
-        for name in ("min_records", "per_resident", "per_day", "weight"):
-            text = text.replace(name, _number(getattr(self, name)))
-        return _SPACE_BESIDE_CJK.sub("", text)
+        names = ("min_records", "per_resident", "per_day", "weight")
+        return _filled(self.explanation, {"max_share_percent": f"{self.max_share * 100:g}%"}, self, names)
 
 
 class RatingRules(BaseModel):
@@ -129,11 +135,8 @@ class RatingRules(BaseModel):
 
     def explanation_text(self) -> str:
         """The explanation with the rule names replaced by their values, for readers."""
-        text = self.explanation
-        text = text.replace("certainty_percent", f"百分之{self.certainty * 100:g}")
-        for name in ("half_life_days", "window_days", "min_evidence", "min_source_kinds"):
-            text = text.replace(name, _number(getattr(self, name)))
-        return _SPACE_BESIDE_CJK.sub("", text)
+        names = ("half_life_days", "window_days", "min_evidence", "min_source_kinds")
+        return _filled(self.explanation, {"certainty_percent": f"百分之{self.certainty * 100:g}"}, self, names)
 
 
 def load_rating_rules() -> RatingRules:
