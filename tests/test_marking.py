@@ -151,6 +151,10 @@ def test_agreed_marks_reach_the_gradebook_and_then_the_evidence(course, store, t
     )
     _mark_all(store, course, {m: {k: v[i] for k, v in MARKS.items()} for i, m in enumerate(("T1", "T2"))})
     record_mark(store, course, assignment=ASSIGNMENT, student="W001", grade_id="q7-plan", marker="T3", score=1)
+    blind = run(main, ["mark", "status", ASSIGNMENT, *args])
+    assert blind.exit_code == 0 and "答卷 03" in blind.output and "W00" not in blind.output  # blind marking holds
+    named = run(main, ["mark", "status", ASSIGNMENT, "--show-ids", *args])
+    assert {line.split()[0] for line in named.output.splitlines()} == set(PLANS)
     applied = run(main, ["mark", "apply", ASSIGNMENT, *args])
     assert applied.exit_code == 0 and "写入成绩库 12 项" in applied.output
     page = tmp_path / "双评.html"

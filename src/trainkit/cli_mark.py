@@ -102,11 +102,16 @@ def add_cmd(
 
 @mark.command("status")
 @click.argument("assignment")
+@click.option(
+    "--show-ids",
+    is_flag=True,
+    help="显示学员工号而不是答卷编号（仅供安排人核对；评分人看了就不再是盲评）",
+)
 @COURSE
 @DB
-def status_cmd(assignment: str, course: Path, db: str | None) -> None:
-    """列出每份作答每个评分项的两评、仲裁和定分。"""
-    from .marking import marking_status
+def status_cmd(assignment: str, show_ids: bool, course: Path, db: str | None) -> None:
+    """列出每份作答每个评分项的两评、仲裁和定分；答卷以编号显示，与评分表一致。"""
+    from .marking import marking_status, paper_numbers
 
     try:
         status = marking_status(_store(db), course, assignment)
@@ -115,10 +120,12 @@ def status_cmd(assignment: str, course: Path, db: str | None) -> None:
     if status.empty:
         click.echo(f"作业 {assignment} 还没有收到书面作答。")
         return
+    numbers = paper_numbers(status["student"])
     for row in status.itertuples():
+        who = row.student if show_ids else f"答卷 {numbers[row.student]:02d}"
         marks = " / ".join("—" if v is None or v != v else f"{v:g}" for v in (row.first, row.second, row.arbitration))
         final = "" if row.final is None or row.final != row.final else f" → {row.final:g}"
-        click.echo(f"{row.student}  {row.grade_id:<16} {row.state_title}  {marks}{final}")
+        click.echo(f"{who}  {row.grade_id:<16} {row.state_title}  {marks}{final}")
 
 
 @mark.command("apply")

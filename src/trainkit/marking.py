@@ -16,6 +16,7 @@ replaces their earlier one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +41,7 @@ __all__ = [
     "exercise_title",
     "latest_plan",
     "marking_status",
+    "paper_numbers",
     "record_mark",
     "set_plan",
 ]
@@ -220,6 +222,11 @@ def record_mark(
             )
         )
     return round_
+
+
+def paper_numbers(students: Iterable[str]) -> dict[str, int]:
+    """Blind-marking numbers: 答卷 1, 2, … in the order of the student ids, the same on every screen."""
+    return {student: n for n, student in enumerate(sorted(set(students)), start=1)}
 
 
 def marking_status(store: EvidenceStore, course: Path, assignment: str) -> pd.DataFrame:

@@ -135,9 +135,10 @@ def test_the_saved_mark_is_in_mark_status(marking):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    [line] = [x for x in result.stdout.splitlines() if x.startswith("W001") and f" {crit.grade_id} " in x]
-    # T01's 1.5, no second mark yet, no arbitration
-    assert re.fullmatch(rf"W001\s+{re.escape(crit.grade_id)}\s+待第二评\s+1\.5 / — / —", line), line
+    [line] = [x for x in result.stdout.splitlines() if x.startswith("答卷 01") and f" {crit.grade_id} " in x]
+    # W001's paper, shown by its number as on the form: T01's 1.5, no second mark yet, no arbitration
+    assert re.fullmatch(rf"答卷 01\s+{re.escape(crit.grade_id)}\s+待第二评\s+1\.5 / — / —", line), line
+    assert "W00" not in result.stdout
 
 
 def test_the_form_fits_a_phone(marking, browser, shoot):

@@ -12,7 +12,7 @@ from pathlib import Path
 import ipywidgets as w
 
 from ..evidence import EvidenceStore, open_store
-from ..marking import answers, criteria, exercise_title, latest_plan, marking_status, record_mark
+from ..marking import answers, criteria, exercise_title, latest_plan, marking_status, paper_numbers, record_mark
 from ..markup import STYLE, e
 
 __all__ = ["marking_form"]
@@ -50,7 +50,7 @@ def marking_form(
     title = exercise_title(course, assignment)
     arbiter = marker == plan.arbiter
     column = None if arbiter else ("first" if marker == plan.markers[0] else "second")
-    numbers = {student: i + 1 for i, student in enumerate(sorted({k[0] for k in texts}))}
+    numbers = paper_numbers(k[0] for k in texts)
     current: dict = {}
 
     def queue():  # noqa: ANN202
