@@ -1,6 +1,8 @@
 """The supervisor's forms write appeals and decisions like the command line does."""
 
-from trainkit.appeals import list_appeals
+from datetime import date, timedelta
+
+from trainkit.appeals import file_appeal, list_appeals
 from trainkit.evidence import open_store
 from trainkit.roster import load_roster
 from trainkit.widgets import appeal_form, evidence_query
@@ -34,6 +36,29 @@ def test_bad_input_is_a_message_not_a_traceback(tmp_path):
     assert "理由" in message.value
     form.children[11].click()  # nothing pending
     assert "没有待处理" in message.value
+
+
+def test_the_appeal_form_lists_only_the_supervisors_area(tmp_path):
+    roster = load_roster()
+    elsewhere = roster["W003"].model_copy(update={"worker_id": "X001", "street": "另一街道", "community": "另一社区"})
+    roster = {**roster, "X001": elsewhere}
+    store = open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    file_appeal(
+        store,
+        roster,
+        worker_id="X001",
+        domain="elderly",
+        reason="另一街道的申诉",
+        recorded_by="X001",
+        deadline=date.today() + timedelta(days=5),
+    )
+    form = appeal_form(supervisor="S001", store=store, roster=roster)
+    worker, pending = form.children[1], form.children[7]
+    listed = {value for _label, value in worker.options}
+    assert "X001" not in listed and "S001" not in listed and {"W001", "W002"} <= listed
+    assert pending.options == (("（目前没有待处理的申诉）", ""),)  # X001's appeal is another street's
+    refused = appeal_form(supervisor="W001", store=store, roster=roster)
+    assert "没有督导范围" in refused.children[0].value
 
 
 def test_the_query_form_shows_ratings_and_evidence(tmp_path):

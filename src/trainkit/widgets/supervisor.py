@@ -100,9 +100,24 @@ def _utc(local: dt.datetime) -> dt.datetime:
 def appeal_form(
     *, supervisor: str, store: EvidenceStore | None = None, roster: dict[str, Worker] | None = None
 ) -> w.VBox:
-    """Record an appeal within the notice period, and decide open appeals (as supervisor ``supervisor``)."""
+    """Record an appeal within the notice period, and decide open appeals (as supervisor ``supervisor``).
+
+    The form lists only the workers of the supervisor's 街道 or 社区, and only their appeals.
+    """
     roster = roster or load_roster()
-    worker = w.Dropdown(description="申诉人", options=[(f"{k} {v.display_name}", k) for k, v in roster.items()])
+    viewer = roster.get(supervisor)
+    if viewer is None or not viewer.supervisor_scope.strip():
+        who = f"{e(supervisor)} 在花名册中没有督导范围" if supervisor else "还不知道您是谁"
+        return w.VBox(
+            [
+                w.HTML(
+                    f"{STYLE}<div class='tk tk-wait'>申诉由督导登记和处理：{who}。请在上面“我是谁”处选择督导的工号，"
+                    "或请管理员在花名册“督导范围”一列填写。</div>"
+                )
+            ]
+        )
+    area = {k: v for k, v in visible_workers(viewer, roster).items() if k != supervisor}
+    worker = w.Dropdown(description="申诉人", options=[(f"{k} {v.display_name}", k) for k, v in area.items()])
     domain = w.Dropdown(description="领域", options=_domains()[1:])
     reason = w.Textarea(description="申诉理由", layout=w.Layout(width="90%"))
     deadline = w.DatePicker(description="公示截止", value=dt.datetime.now(LOCAL_TIME).date() + dt.timedelta(days=7))
@@ -115,12 +130,11 @@ def appeal_form(
     message = w.HTML()
 
     def _refresh() -> None:
-        open_ones = [a for a in list_appeals(store or open_store()) if a.outcome is None]
+        open_ones = [a for a in list_appeals(store or open_store()) if a.outcome is None and a.worker_id in area]
         titles = {d.id: d.title for d in load_framework().domains}
         pending.options = [
             (
-                f"#{a.id} {roster[a.worker_id].display_name if a.worker_id in roster else a.worker_id} "
-                f"{titles.get(a.domain, a.domain)}：{a.reason[:20]}",
+                f"#{a.id} {area[a.worker_id].display_name} {titles.get(a.domain, a.domain)}：{a.reason[:20]}",
                 a.id,
             )
             for a in open_ones
