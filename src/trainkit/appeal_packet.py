@@ -13,19 +13,18 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from .appeals import list_appeals
 from .evidence import FEEDBACK_SOURCE, SOURCES, EvidenceStore, utc_naive
 from .framework import Framework, load_framework
+from .localtime import LOCAL_TIME
 from .ratings import RatingRules, feedback_counted, load_rating_rules, rate, score_interval, superseded_ids
 from .roster import Worker
 
 __all__ = ["Packet", "build_packet", "render_packet"]
 
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 COUNTED, SUPERSEDED, OUTSIDE, LATER = "计入", "已被取代", "超出评定窗口", "晚于评定日"
 OVER_CAP = "超出回访条数上限"  # a resident's older record, or one beyond a day's number
 

@@ -15,17 +15,16 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
-from zoneinfo import ZoneInfo
 
 from .aggregate import aggregate
 from .evidence import EvidenceStore, utc_naive
 from .framework import load_framework
+from .localtime import LOCAL_TIME
 from .ratings import full_post_status, load_rating_rules, rating_matrix
 from .roster import Worker
 
 __all__ = ["Certificate", "Verification", "certificates", "code_for", "render_certificate", "verify"]
 
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")  # the code carries UTC; people read Beijing time
 _CODE = re.compile(r"^TK-(?P<worker>[A-Za-z0-9_.-]+)-(?P<stamp>\d{12})-(?P<check>[0-9A-Fa-f]{6})$")
 
 

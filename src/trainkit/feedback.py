@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import nbformat
 from jinja2 import Environment, StrictUndefined
 
 from .atomic import write_text
+from .localtime import local_text
 
 __all__ = ["FeedbackError", "write_feedback"]
 
@@ -157,7 +157,7 @@ def _check_due(due: datetime | None, assignment: str, now: datetime) -> None:
         )
     due = due if due.tzinfo else due.replace(tzinfo=UTC)
     if now < due:
-        shown = due.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+        shown = local_text(due)
         raise FeedbackError(
             f"作业 {assignment} 的截止时间是 {shown}（北京时间），反馈里的解析写明了正确答案："
             "请在截止之后再生成反馈；确需现在发（例如个别补考），加 --force"
@@ -224,7 +224,7 @@ def _page(
         notebook=nb.name,
         student=student,
         name=name,
-        submitted=submitted.strftime("%Y-%m-%d %H:%M") if submitted else "",
+        submitted=local_text(submitted) if submitted else "",
         score=float(nb.score or 0),
         max_score=float(nb.max_score or 0),
         auto_score=0.0,
@@ -232,7 +232,7 @@ def _page(
         pending_manual=sum(bool(g.needs_manual_grade) for g in nb.grades),
         repairs=list(entry.get("repairs", [])),
         problems=list(entry.get("problems", [])),
-        generated=datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M"),
+        generated=local_text(datetime.now(UTC)),
     )
     missed_items: set[str] = set()
     for gid in source.order:

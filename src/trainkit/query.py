@@ -5,19 +5,16 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from .evidence import SOURCES, EvidenceStore, open_store, utc_naive
 from .framework import load_framework
+from .localtime import LOCAL_TIME
 from .ratings import rate
 from .refs import describe_many, shorten
 
 __all__ = ["QueryResult", "query"]
-
-
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")  # times are stored in UTC and shown as Beijing time
 
 
 @dataclass(frozen=True)

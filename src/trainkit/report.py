@@ -19,7 +19,6 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from jinja2 import Environment, StrictUndefined
@@ -31,6 +30,7 @@ from .evidence import EvidenceStore, utc_naive
 from .framework import Framework, load_framework
 from .item_quality import FLAGS, question_table
 from .lessons import Lesson, load_lessons
+from .localtime import local_text
 from .ratings import (
     INSUFFICIENT,
     NOT_ASSESSED,
@@ -577,7 +577,7 @@ def _render(*, title: str, outside_roster: int, view: _ReportView) -> str:
     return template.render(
         title=title,
         as_of=date_text(view.as_of),
-        generated=datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M（北京时间）"),
+        generated=local_text(datetime.now(UTC), "%Y-%m-%d %H:%M（北京时间）"),
         overview=view.overview(outside_roster),
         domains=view.framework.domains,
         scale=view.framework.scale,

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -38,6 +37,7 @@ from .content import ContentError
 from .erasure import erased_id_hashes, id_hash
 from .evidence import FEEDBACK_SOURCE, EvidenceStore, evidence_table, utc_naive
 from .framework import Framework, load_framework
+from .localtime import LOCAL_TIME
 from .quiz_import import read_rows
 from .textfiles import CONTROL
 
@@ -53,7 +53,6 @@ COLUMNS = {
 }
 REQUIRED = ("worker_id", "item", "date", "score", "resident_id")
 _CODES = ("worker_id", "date", "score", "resident_id")  # read as codes: full-width digits are digits
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 ASSESSOR = "import-feedback"  # the row came in through this command, by the staff who ran it
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 MAX_ROWS = 1_000_000  # a district's year of follow-ups fits; the reader's smaller limit is for 题库 files

@@ -19,6 +19,8 @@ def test_every_recorded_submission_gets_a_page_where_release_feedback_looks(corp
     assert "G-right" in pages and "D-gbk" in pages and "D-kills-worker" not in pages
     assert pages["G-right"] == course / "feedback" / "G-right" / ASSIGNMENT / f"{NOTEBOOK}.html"
     assert (pages["G-right"].parent / "timestamp.txt").is_file()
+    # submitted 09:30 UTC (STAMP) is 17:30 in Beijing, the time the worker knows
+    assert "提交时间：2026-10-08 17:30（北京时间）" in pages["G-right"].read_text(encoding="utf-8")
 
 
 def test_no_page_shows_hidden_test_text(corpus, pages):
