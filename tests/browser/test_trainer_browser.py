@@ -98,3 +98,82 @@ def test_the_assignments_panel_lists_the_released_exercise(trainer_lab, page):
     assert listing["success"], listing
     statuses = {a["assignment_id"]: a["status"] for a in listing["value"]}
     assert statuses.get(ASSIGNMENT) == "submitted"
+
+
+TRAINERS = (
+    "T01,钱培训（示例）,示例街道,,培训师,\nT02,冯培训（示例）,示例街道,,培训师,\nT03,陈培训（示例）,示例街道,,培训师,\n"
+)
+
+
+def _trainkit(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "trainkit", *args], env=env, capture_output=True, text=True, check=False, timeout=300
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return result.stdout
+
+
+def _mark_every_answer(page, server, score: str) -> int:  # noqa: ANN001
+    """One marker's whole queue in the double-marking form, ``score`` for every criterion; how many."""
+    import re
+
+    from playwright.sync_api import expect
+
+    page.goto(f"{server.base}voila/render/04-double-marking.ipynb")
+    form = page.locator(".jp-CodeCell").filter(has_text="独立评分")  # the save button goes when all are marked
+    expect(form).to_contain_text("待评", timeout=120_000)
+    todo = int(re.search(r"待评 (\d+) 项", form.inner_text()).group(1))
+    for done in range(1, todo + 1):
+        form.get_by_role("button", name=score, exact=True).click()
+        form.get_by_role("button", name="保存并评下一份").click()
+        expect(form).to_contain_text(f"已评 {done} 项")
+    expect(form).to_contain_text("您的评分都已完成")
+    return todo
+
+
+def test_written_answers_are_double_marked_in_chinese_then_fed_back_and_imported(
+    trainer_lab, app_factory, page, tmp_path, shoot
+):
+    """The rest of the README's day: 双评 in the kit's Chinese form, 定分 into the gradebook, a Chinese
+    feedback page, and the grades imported as evidence of the worker who submitted."""
+    from playwright.sync_api import expect
+
+    from trainkit.evidence import open_store
+    from trainkit.roster import roster_path
+
+    _server, project = trainer_lab
+    course = project / "exercises"
+    [student] = [p.name for p in (course / "submitted").iterdir()]  # the login name that ran nbgrader submit
+    roster = tmp_path / "roster.csv"
+    lines = roster_path().read_text(encoding="utf-8").rstrip("\n") + "\n" + TRAINERS
+    roster.write_text(lines + f"{student},何晓岚（示例）,示例街道,示例社区,网格员,\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'evidence.db'}"
+    shared = {"TRAINKIT_DB": db, "TRAINKIT_ROSTER": str(roster)}
+    env = {**os.environ, **shared}
+    _trainkit(env, "mark", "plan", ASSIGNMENT, "--markers", "T01,T02", "--arbiter", "T03", "--by", "T03",
+              "--course", str(course))  # fmt: skip
+    for marker in ("T01", "T02"):
+        home = tmp_path / marker
+        home.mkdir()
+        (home / "exercises").symlink_to(course, target_is_directory=True)
+        marked = _mark_every_answer(page, app_factory(worker=marker, home=home, env=shared), "0.5")
+        assert marked >= 1
+    shoot(page, "trainer-day-marked")
+    status = _trainkit(env, "mark", "status", ASSIGNMENT, "--course", str(course))
+    assert student not in status and status.count("已定分") == marked, status
+    assert f"写入成绩库 {marked} 项" in _trainkit(env, "mark", "apply", ASSIGNMENT, "--course", str(course))
+    shown = _trainkit(env, "feedback", ASSIGNMENT, "--course", str(course), "--force")
+    [feedback] = [line.removeprefix("反馈：") for line in shown.splitlines() if line.startswith("反馈：")]
+    page.goto(Path(feedback).resolve().as_uri())
+    expect(page.locator("body")).to_contain_text("城市低保")
+    assert "Traceback" not in page.inner_text("body")
+    shoot(page, "trainer-day-feedback")
+    _trainkit(env, "evidence", "import-grades", "--course", str(course))
+    store = open_store(db)
+    try:
+        written = [
+            r for r in store.rows(worker_id=student) if r.source == "graded_exercise" and r.ref.endswith("q7-plan")
+        ]
+    finally:
+        store.engine.dispose()
+    assert [r.score for r in written] == [0.5]
