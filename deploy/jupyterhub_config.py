@@ -18,6 +18,8 @@ was written on.
   which blanks nbgrader's Formgrader panel (an iframe) in JupyterLab (jupyter/nbgrader#1870).
 - Idle servers are stopped by jupyterhub-idle-culler; idle kernels by each server.
 - Lessons reach each worker's home with nbgitpuller on every start; a worker's edits are kept.
+- A server opens at the learning map (``/user/<name>/trainkit/``, trainkit.server_extension): lessons
+  as code-free Voilà pages under the hub's sign-in, JupyterLab one link away.
 """
 
 import json
@@ -173,14 +175,19 @@ c.Spawner.default_url = "/git-pull?" + urlencode(
         "repo": repo,
         "branch": lessons["branch"],
         "targetpath": lessons["folder"],
-        "urlpath": f"lab/tree/{lessons['folder']}/{lessons['start']}",
+        "urlpath": "trainkit/",  # the learning map (trainkit.server_extension); JupyterLab is one link away
     }
 )
 
 
 def _environment(spawner):
     """Workers and trainers alike: their own servers hide the trainer tools (grading is in the service)."""
-    spawner.environment = {**common_env, "JUPYTER_CONFIG_PATH": f"{etc}/jupyter-learner:{etc}/jupyter"}
+    spawner.environment = {
+        **common_env,
+        "JUPYTER_CONFIG_PATH": f"{etc}/jupyter-learner:{etc}/jupyter",
+        "JUPYTER_PATH": site["kit_templates"],  # Voilà finds the kit's lesson template there
+        "TRAINKIT_LESSONS": lessons["folder"],
+    }
 
 
 c.Spawner.pre_spawn_hook = _environment

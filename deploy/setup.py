@@ -438,8 +438,10 @@ c.Authenticator.plugin_class = JupyterHubAuthPlugin
 """,
     )
     kernel_idle = int(site["hub"]["kernel_idle_timeout"])
+    # A config file, not jupyter_server_config.d/: jupyter_server reads only extension switches
+    # (jpserver_extensions) from the .d folder and ignores every other setting there.
     write(
-        shared / "jupyter_server_config.d" / "trainkit-hub.json",
+        shared / "jupyter_server_config.json",
         json.dumps(
             {
                 # Stop at once on SIGINT (the hub's stop, the idle culler) instead of asking on a terminal nobody reads.
@@ -468,9 +470,14 @@ c.Authenticator.plugin_class = JupyterHubAuthPlugin
             base / "labconfig" / "page_config.json",
             json.dumps({"disabledExtensions": hidden, "lockedExtensions": hidden}, indent=2),
         )
+        extensions = {name: False for name in server_hidden}
+        if role == "learner":  # the learning map and code-free lessons (trainkit.server_extension)
+            extensions["trainkit.server_extension"] = True
+            voila = {"template": "trainkit", "strip_sources": True, "show_tracebacks": False}
+            write(base / "jupyter_server_config.json", json.dumps({"VoilaConfiguration": voila}, indent=2))
         write(
             base / "jupyter_server_config.d" / f"trainkit-{role}.json",
-            json.dumps({"ServerApp": {"jpserver_extensions": {name: False for name in server_hidden}}}, indent=2),
+            json.dumps({"ServerApp": {"jpserver_extensions": extensions}}, indent=2),
         )
     kit_config = kit_pkg / "_exercises" / "nbgrader_config.py"
     for c in site["courses"]:
@@ -604,6 +611,7 @@ def setup(site: dict, *, systemd: bool = False) -> None:
     )
     setup_lessons(site, KIT / "notebooks")
     jupyter_configs(site, kit_pkg)
+    site["kit_templates"] = str(kit_pkg / "templates" / "jupyter")  # the lessons' Voilà template (JUPYTER_PATH)
     enrol_students(site)
     hub_files(site, systemd)
     say(f"完成。启动：{prefix}/bin/trainkit-hub（或 systemctl enable --now trainkit-hub）")

@@ -113,8 +113,13 @@ def home_page(
     store: EvidenceStore | None = None,
     xsrf_form_html: str = "",
     problem: str = "",
+    lessons_url: str | None = None,
+    lab_url: str = "",
 ) -> str:
     """The learning map as a complete HTML page, read fresh from the store on every visit.
+
+    Lessons are linked at ``lessons_url`` + notebook (default: Voilà under ``base_url``);
+    ``lab_url``, when given, is a link to the same lessons in JupyterLab.
 
     Progress, ratings and the suggested lesson come from the same ``map_data`` as the learning
     map widget in JupyterLab, so both views always agree.
@@ -131,6 +136,7 @@ def home_page(
     fw = load_framework()
     worker = _learner()
     data = map_data(worker, store or open_store()) if worker is not None else None
+    lessons_url = lessons_url if lessons_url is not None else f"{base_url}voila/render/"
 
     def row(lesson, status: str = "new", detail: str = "") -> dict:  # noqa: ANN001
         return {
@@ -138,7 +144,7 @@ def home_page(
             "title": lesson.title,
             "domain": fw.domain(lesson.domain).title,
             "minutes": lesson.minutes,
-            "href": f"{base_url}voila/render/{lesson.notebook}",
+            "href": f"{lessons_url}{lesson.notebook}",
             "status": status,
             "status_title": _STATUS[status],
             "detail": detail,
@@ -152,7 +158,7 @@ def home_page(
         domains = [{"title": d.title, "level": d.level_title, "reason": d.reason} for d in data.domains]
     folder = notebooks or _REPO / "notebooks"
     extra = [
-        (title, f"{base_url}voila/render/{name}")
+        (title, f"{lessons_url}{name}")
         for title, name in (("每日15分钟", PRACTICE_NOTEBOOK), ("练兵比武（培训师组织）", CONTEST_NOTEBOOK))
         if (folder / name).is_file()
     ]
@@ -173,6 +179,7 @@ def home_page(
         extra=extra,
         base_url=base_url,
         problem=problem,
+        lab_url=lab_url,
         xsrf_form_html=Markup(xsrf_form_html),  # noqa: S704 (tornado's own hidden input)
     )
 
@@ -369,6 +376,7 @@ def _application_class():  # noqa: ANN202
 
             ours = [
                 (self.server_url, HomeHandler),
+                (url_path_join(self.server_url, "trainkit/?"), HomeHandler),  # where a lesson's "back" link goes
                 (url_path_join(self.server_url, r"/voila/tree(.*)"), TreeRedirect),
             ]
             theirs = [(h[0], LessonHandler, *h[2:]) if h[1] is VoilaHandler else h for h in super().init_handlers()]

@@ -700,13 +700,17 @@ print(sorted({{row.worker_id for row in store.rows()}}))
 
 
 def test_in_chromium_a_worker_reaches_the_learning_map_and_a_trainer_the_formgrader(hub, browser, shoot):
-    """The guide's promise in a real browser: through the Chinese sign-in form, a worker lands in
-    the learning map that greets them by their roster name; a trainer opens the formgrader from
-    the hub's home page in a new tab, where the roster's names stand beside the ids."""
-    site = json.loads((hub.prefix / "etc" / "site.json").read_text(encoding="utf-8"))
-    learning_map = f"/user/{W1}/lab/tree/{site['lessons']['folder']}/{site['lessons']['start']}"
+    """The guide's promise in a real browser: through the Chinese sign-in form, a worker lands on
+    the code-free learning map that greets them by their roster name (no roster picker: the hub
+    says who they are), opens a lesson without code, and reaches JupyterLab in one click; the hub's
+    home page is Chinese; a trainer opens the formgrader from it in a new tab, where the roster's
+    names stand beside the ids."""
+    from playwright.sync_api import expect
 
-    def sign_in(name: str):  # noqa: ANN202
+    site = json.loads((hub.prefix / "etc" / "site.json").read_text(encoding="utf-8"))
+    folder = site["lessons"]["folder"]
+
+    def sign_in(name: str, ready: str):  # noqa: ANN202
         context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
         context.set_default_timeout(120_000)
         tab = context.new_page()
@@ -714,22 +718,34 @@ def test_in_chromium_a_worker_reaches_the_learning_map_and_a_trainer_the_formgra
         tab.fill("#username_input", name)
         tab.fill("#password_input", PASSWORD)
         tab.click("#login_submit")
-        tab.wait_for_selector(".jp-Notebook")  # the server started, nbgitpuller ran, JupyterLab opened
+        tab.wait_for_selector(ready)  # the server started, nbgitpuller ran, the first page is drawn
         return context, tab
 
-    context, tab = sign_in(W1)
-    assert tab.url.endswith(learning_map), tab.url
+    context, tab = sign_in(W1, "#tk-lessons")
+    assert tab.url.endswith(f"/user/{W1}/trainkit/"), tab.url
+    expect(tab.locator("#tk-learner")).to_contain_text(WORKERS[W1])
+    assert tab.locator("#tk-pick").count() == 0  # no roster picker on the hub
+    assert tab.evaluate("document.documentElement.lang") == "zh-CN"
+    shoot(tab, "hub-worker-learning-map")
+    tab.locator("#tk-lessons a").first.click()
+    expect(tab.get_by_role("link", name="← 返回学习地图")).to_be_visible(timeout=60_000)
+    assert f"/user/{W1}/voila/render/{folder}/" in tab.url, tab.url
+    expect(tab.locator(".jupyter-widgets").first).to_be_visible(timeout=120_000)  # the lesson runs first
+    assert tab.locator(".jp-InputArea-editor").count() == 0  # no code in the code-free view
+    shoot(tab, "hub-worker-lesson")
+    tab.get_by_role("link", name="← 返回学习地图").click()
+    tab.get_by_role("link", name="在 JupyterLab 中打开").click()
+    tab.wait_for_selector(".jp-Notebook")
+    assert tab.url.endswith(f"/user/{W1}/lab/tree/{folder}/{site['lessons']['start']}"), tab.url
     assert "文件" in tab.locator(".lm-MenuBar-itemLabel").all_inner_texts()
-    tab.locator("#jp-main-statusbar").get_by_text("空闲").first.wait_for()  # the kernel is up
-    tab.locator(".jp-CodeCell").first.click()
-    tab.keyboard.press("Shift+Enter")
-    try:
-        tab.get_by_text(f"{WORKERS[W1]}").first.wait_for()
-    finally:
-        shoot(tab, "hub-worker-learning-map")
+    tab.goto(f"{hub.url}/hub/home")
+    expect(tab.locator("#start")).to_contain_text("进入我的学习页面")
+    body = tab.inner_text("body")
+    assert "My Server" not in body and "Logout" not in body and "退出登录" in body
+    shoot(tab, "hub-home")
     context.close()
 
-    context, tab = sign_in(TRAINER)
+    context, tab = sign_in(TRAINER, ".jp-Notebook")  # not on the roster: straight to JupyterLab
     tab.goto(f"{hub.url}/hub/home")
     with context.expect_page() as opened:
         tab.get_by_role("link", name=re.compile("：评分")).click()
@@ -740,6 +756,26 @@ def test_in_chromium_a_worker_reaches_the_learning_map_and_a_trainer_the_formgra
     formgrader.get_by_text(f"{WORKERS[W1]}, {W1}").wait_for()
     shoot(formgrader, "hub-trainer-formgrader")
     context.close()
+
+
+def test_the_servers_settings_are_in_force(hub, tmp_path):
+    """jupyter_server reads only extension switches from a ``jupyter_server_config.d`` file and
+    ignores any other setting there: kernel culling and the lessons' Voilà template must be read."""
+    etc = hub.prefix / "etc"
+    shown = subprocess.run(
+        [str(hub.venv / "bin" / "jupyter"), "server", "--show-config"],
+        env={
+            **os.environ,
+            "JUPYTER_CONFIG_PATH": f"{etc}/jupyter-learner:{etc}/jupyter",
+            "JUPYTER_CONFIG_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    assert re.search(r"MappingKernelManager.*?\.cull_idle_timeout = 600\b", shown, re.S), shown
+    assert re.search(r"VoilaConfiguration.*?\.template = 'trainkit'", shown, re.S), shown
+    assert re.search(r"\.strip_sources = True", shown), shown
 
 
 def _update_lessons(bare: Path, name: str, text: str) -> None:
