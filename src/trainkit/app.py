@@ -126,7 +126,7 @@ def home_page(
     from .framework import load_framework
     from .lessons import load_lessons
     from .roster import load_roster
-    from .widgets.learning_map import CONTEST_NOTEBOOK, PRACTICE_NOTEBOOK, map_data
+    from .widgets.learning_map import CONTEST_NOTEBOOK, DUE_WHY, NOTHING_DUE, PRACTICE_NOTEBOOK, map_data
 
     fw = load_framework()
     worker = _learner()
@@ -169,6 +169,9 @@ def home_page(
         lessons=rows,
         suggestion=suggestion,
         why=data.why if data else "",
+        due=data.due if data else None,
+        due_why=DUE_WHY,
+        nothing_due=NOTHING_DUE,
         domains=domains,
         extra=extra,
         base_url=base_url,

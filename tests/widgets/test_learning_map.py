@@ -158,3 +158,20 @@ def test_a_residents_feedback_on_an_item_does_not_count_as_its_lesson_learned(ev
         score=1,
     )
     assert _row(map_data(worker, evidence), "needs-analysis-register").status == "done"
+
+
+def test_the_map_shows_how_many_questions_are_due_for_review_today(evidence, worker):
+    today = datetime.now(UTC)
+    wrong_bank, right_bank = list(load_banks())[:2]
+    skip = len(load_banks()[wrong_bank].items) - 3
+    _answer_bank(evidence, worker, wrong_bank, score=0.0, when=today - timedelta(days=2), skip=skip)  # 3 wrong
+    _answer_bank(evidence, worker, right_bank, score=1.0, when=today - timedelta(hours=2))  # all right
+    assert map_data(worker, evidence, now=today).due == 3
+    assert map_data(worker, evidence, now=today - timedelta(days=2)).due == 0  # just answered then
+    page = learning_map(worker=worker, store=evidence).children[1].value
+    assert "今日待复习 3 题" in page
+
+
+def test_a_new_learner_has_nothing_to_review(evidence, worker):
+    assert map_data(worker, evidence).due == 0
+    assert "今日待复习 0 题" in learning_map(worker=worker, store=evidence).children[1].value
