@@ -155,3 +155,11 @@ def test_home_page_shows_the_questions_due_for_review_today(store_url):
             assessor="W001",
         )
     assert "今日待复习 2 题" in home_page()
+
+
+def test_home_page_search_finds_lessons_and_links_them_in_the_app(store_url):
+    assert 'name="q"' in home_page() and "搜索结果" not in home_page()
+    page = home_page(base_url="/user/w001/", query="高龄津贴")
+    lesson = next(x for x in load_lessons() if "高龄津贴" in x.title)
+    assert "“高龄津贴”的搜索结果" in page and 'value="高龄津贴"' in page
+    assert f"href='/user/w001/voila/render/{lesson.notebook}'" in page

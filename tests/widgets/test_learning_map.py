@@ -49,7 +49,8 @@ def _row(data, lesson_id):
 def test_a_new_learner_sees_every_domain_unassessed_and_every_lesson_not_started(evidence, worker):
     box = learning_map(worker=worker, store=evidence)
     assert box._dom_classes == ("tk-learning-map",)
-    greeting, view, help_panel = box.children
+    greeting, view, search, help_panel = box.children
+    assert "tk-search" in search._dom_classes
     assert worker.display_name in greeting.value and worker.worker_id in greeting.value
     html = view.value
     for d in load_framework().domains:
@@ -175,3 +176,18 @@ def test_the_map_shows_how_many_questions_are_due_for_review_today(evidence, wor
 def test_a_new_learner_has_nothing_to_review(evidence, worker):
     assert map_data(worker, evidence).due == 0
     assert "今日待复习 0 题" in learning_map(worker=worker, store=evidence).children[1].value
+
+
+def test_the_map_has_a_search_box_whose_results_open_the_lessons(evidence, worker):
+    from trainkit.widgets.search_box import search_box
+
+    view = learning_map(worker=worker, store=evidence)
+    boxes = [c for c in view.children if "tk-search" in c._dom_classes]
+    assert len(boxes) == 1
+    panel = search_box()
+    text, out = panel.children[0].children[0], panel.children[1]
+    text.value = "高龄津贴"  # typed, then Enter: the box submits its value
+    lesson = _lesson(LESSON)
+    assert "高龄津贴" in out.value and f"href='{lesson.notebook}'" in out.value
+    text.value = ""
+    assert out.value == ""

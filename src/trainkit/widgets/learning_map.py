@@ -27,6 +27,7 @@ from ..roster import Worker, current_worker
 from .case import finished_cases
 from .identity import _greeting, whoami
 from .quiz import quiz_ref
+from .search_box import search_box
 
 __all__ = ["DomainRow", "LessonRow", "MapData", "assignments_help", "learning_map", "lesson_progress", "map_data"]
 
@@ -286,6 +287,6 @@ def learning_map(*, worker: Worker | None = None, store: EvidenceStore | None = 
             return box
     view = w.HTML(_map_html(map_data(worker, store or open_store())))
     view.add_class("tk-map")
-    box = w.VBox([w.HTML(_greeting(worker)), view, assignments_help()])
+    box = w.VBox([w.HTML(_greeting(worker)), view, search_box(), assignments_help()])
     box.add_class("tk-learning-map")
     return box
