@@ -215,7 +215,7 @@ def _map_html(data: MapData) -> str:
     return (
         f"{STYLE}<div class='tk tk-map'><div class='tk-card'>{nxt}"
         f"<div style='margin-top:6px'>每天练一练：<a class='tk-practice-link' href='{PRACTICE_NOTEBOOK}'>"
-        f"<b>每日15分钟</b></a>（从您最薄弱的事项出题）· 培训师：<a class='tk-contest-link' href='{CONTEST_NOTEBOOK}'>"
+        f"<b>每日15分钟</b></a>（先出该复习的题，再从最薄弱的事项出题）· 培训师：<a class='tk-contest-link' href='{CONTEST_NOTEBOOK}'>"
         "练兵比武</a></div></div>"
         "<h3>我的课程</h3><table class='tk-lessons'><tr><th>课程</th><th>领域</th><th>时长</th><th>完成情况</th>"
         f"<th>进度</th></tr>{''.join(lesson_rows)}</table>"
