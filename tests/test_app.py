@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -136,3 +136,30 @@ def test_keyboard_instructions_are_kept_out_of_the_app():
             text = "".join(cell["source"])
             if cell["cell_type"] == "markdown" and "Shift" in text:
                 assert "lab-only" in cell["metadata"].get("tags", []), f"{path.name}: {text[:60]}"
+
+
+def test_home_page_shows_the_questions_due_for_review_today(store_url):
+    assert "今日待复习 0 题" in home_page()
+    bank = load_bank("social-assistance-dibao")
+    store = open_store(store_url)
+    for item in bank.items[:2]:
+        store.record(
+            worker_id="W001",
+            item_id=item.items[0],
+            domain="social_assistance",
+            source="self_check",
+            ref=f"quiz:{bank.id}:{item.id}",
+            score=0.0,
+            max_score=1.0,
+            recorded_at=datetime.now(UTC) - timedelta(days=3),
+            assessor="W001",
+        )
+    assert "今日待复习 2 题" in home_page()
+
+
+def test_home_page_search_finds_lessons_and_links_them_in_the_app(store_url):
+    assert 'name="q"' in home_page() and "搜索结果" not in home_page()
+    page = home_page(base_url="/user/w001/", query="高龄津贴")
+    lesson = next(x for x in load_lessons() if "高龄津贴" in x.title)
+    assert "“高龄津贴”的搜索结果" in page and 'value="高龄津贴"' in page
+    assert f"href='/user/w001/voila/render/{lesson.notebook}'" in page

@@ -115,6 +115,7 @@ def home_page(
     problem: str = "",
     lessons_url: str | None = None,
     lab_url: str = "",
+    query: str = "",
 ) -> str:
     """The learning map as a complete HTML page, read fresh from the store on every visit.
 
@@ -122,7 +123,8 @@ def home_page(
     ``lab_url``, when given, is a link to the same lessons in JupyterLab.
 
     Progress, ratings and the suggested lesson come from the same ``map_data`` as the learning
-    map widget in JupyterLab, so both views always agree.
+    map widget in JupyterLab, so both views always agree. ``query`` (the search box, ``?q=``)
+    adds the matching lessons, cases, self-check questions and law articles.
     """
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
     from markupsafe import Markup
@@ -131,7 +133,8 @@ def home_page(
     from .framework import load_framework
     from .lessons import load_lessons
     from .roster import load_roster
-    from .widgets.learning_map import CONTEST_NOTEBOOK, PRACTICE_NOTEBOOK, map_data
+    from .widgets.learning_map import CONTEST_NOTEBOOK, DUE_WHY, NOTHING_DUE, PRACTICE_NOTEBOOK, map_data
+    from .widgets.search_box import PLACEHOLDER
 
     fw = load_framework()
     worker = _learner()
@@ -157,6 +160,13 @@ def home_page(
         suggestion = next((x for x in rows if data.suggestion and x["id"] == data.suggestion.lesson.id), None)
         domains = [{"title": d.title, "level": d.level_title, "reason": d.reason} for d in data.domains]
     folder = notebooks or _REPO / "notebooks"
+    results = ""
+    if query.strip():
+        from .search import search
+        from .widgets.search_box import LIMIT, results_html
+
+        hits = search(query, limit=LIMIT, notebooks=folder if folder.is_dir() else None)
+        results = results_html(query, hits, href=lambda lesson: f"{lessons_url}{lesson.notebook}")
     extra = [
         (title, f"{lessons_url}{name}")
         for title, name in (("每日15分钟", PRACTICE_NOTEBOOK), ("练兵比武（培训师组织）", CONTEST_NOTEBOOK))
@@ -175,6 +185,12 @@ def home_page(
         lessons=rows,
         suggestion=suggestion,
         why=data.why if data else "",
+        due=data.due if data else None,
+        due_why=DUE_WHY,
+        nothing_due=NOTHING_DUE,
+        query=query.strip(),
+        results=Markup(results),  # noqa: S704 (built by results_html, every text escaped)
+        placeholder=PLACEHOLDER,
         domains=domains,
         extra=extra,
         base_url=base_url,
@@ -318,7 +334,7 @@ def _application_class():  # noqa: ANN202
 
         @tornado.web.authenticated
         async def get(self) -> None:
-            await self._page()
+            await self._page(query=self.get_query_argument("q", "")[:100])
 
         @tornado.web.authenticated
         async def post(self) -> None:
@@ -331,7 +347,7 @@ def _application_class():  # noqa: ANN202
             os.environ["TRAINKIT_WORKER"] = worker.worker_id
             self.redirect(self.settings["base_url"])
 
-        async def _page(self, problem: str = "") -> None:
+        async def _page(self, problem: str = "", query: str = "") -> None:
             page = partial(
                 home_page,
                 base_url=self.settings["base_url"],
@@ -339,6 +355,7 @@ def _application_class():  # noqa: ANN202
                 notebooks=Path(self.settings["trainkit_notebooks"]),
                 xsrf_form_html=self.xsrf_form_html(),
                 problem=problem,
+                query=query,
             )
             html = await IOLoop.current().run_in_executor(None, page)  # reading the store: off the event loop
             self.set_header("Cache-Control", "no-store")

@@ -53,6 +53,7 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
                 lab_url=lab_url,
                 notebooks=notebooks,
                 store=store,
+                query=self.get_query_argument("q", "")[:100],
             )
             try:
                 html = await IOLoop.current().run_in_executor(None, page)  # reading the store: off the event loop

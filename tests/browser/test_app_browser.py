@@ -161,3 +161,20 @@ def test_reopened_lesson_restores_the_answer(app_server, page, dibao, recorded, 
     shoot(page, "app-reopened")
     expect(card.get_by_label(dibao.right_label)).to_be_checked()
     expect(card).to_contain_text("上次作答")
+
+
+def test_the_home_page_search_finds_a_lesson_and_opens_it(app_server, page, shoot):
+    from playwright.sync_api import expect
+
+    lesson = next(x for x in load_lessons() if "高龄津贴" in x.title)
+    page.goto(app_server.base)
+    expect(page.locator("#tk-due")).to_contain_text("今日待复习")
+    box = page.get_by_role("searchbox", name="搜索课程、案例、自测题和法条")
+    box.fill("高龄津贴")
+    box.press("Enter")
+    results = page.locator(".tk-search-results")
+    expect(results).to_contain_text("“高龄津贴”的搜索结果")
+    expect(page.get_by_role("searchbox")).to_have_value("高龄津贴")
+    shoot(page, "app-search")
+    results.get_by_role("link", name=lesson.title).first.click()
+    expect(page).to_have_url(f"{app_server.base}voila/render/{lesson.notebook}")

@@ -12,6 +12,7 @@ from widget_drive import answer, right_answer, wrong_answer
 
 from trainkit.framework import load_framework
 from trainkit.quiz import load_banks
+from trainkit.review import due_today, worker_cards
 from trainkit.roster import load_roster
 from trainkit.widgets import daily_practice
 from trainkit.widgets.practice import Countdown, pick_items
@@ -172,3 +173,91 @@ def test_the_countdown_thread_ends_the_practice_by_itself():
     now[0] = start + timedelta(seconds=61)  # the thread sees the time is up on its next tick
     assert expired.wait(3) and "00:00" in countdown.display.value
     assert not countdown.running
+
+
+# -- review scheduled by forgetting (trainkit.review) -----------------------------------------
+
+
+def _questions(n, domain=None):
+    fw = load_framework()
+    return [
+        (b.id, i)
+        for b in load_banks().values()
+        for i in b.items
+        if domain is None or all(fw.domain_of(s) == domain for s in i.items)
+    ][:n]
+
+
+def _answered(store, worker, question, *, right, at):
+    bank, item = question
+    for service in item.items:
+        store.record(
+            worker_id=worker.worker_id,
+            item_id=service,
+            domain=load_framework().domain_of(service),
+            source="self_check",
+            ref=f"quiz:{bank}:{item.id}",
+            score=1.0 if right else 0.0,
+            recorded_at=at,
+        )
+    return f"quiz:{bank}:{item.id}"
+
+
+def test_questions_due_for_review_come_first_most_overdue_first_then_new_ones(evidence, worker):
+    today = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
+    oldest, older, fresh = _questions(3)
+    due_first = _answered(evidence, worker, oldest, right=False, at=today - timedelta(days=3))
+    due_second = _answered(evidence, worker, older, right=False, at=today - timedelta(days=2))
+    not_due = _answered(evidence, worker, fresh, right=True, at=today - timedelta(hours=1))
+    practice = _practice(evidence, worker, lambda: today)
+    refs = [p.ref for p in practice.picks]
+    assert refs[:2] == [due_first, due_second] and not_due not in refs
+    assert all(p.due is not None for p in practice.picks[:2])
+    assert all(p.due is None for p in practice.picks[2:]) and len(refs) == 10
+    assert not {due_first, due_second, not_due} & set(refs[2:])  # the rest were never answered
+    assert "前 2 题到了复习时间" in practice.head.value
+
+
+def test_a_question_answered_wrong_in_practice_comes_back_tomorrow_and_a_right_one_does_not(evidence, worker, clock):
+    practice = _practice(evidence, worker, clock)
+    practice.start()
+    wrong, right = practice.cards[:2]
+    answer(wrong, wrong_answer(wrong.item))
+    answer(right, right_answer(right.item))
+    clock.advance(days=1)
+    tomorrow = _practice(evidence, worker, clock)
+    refs = [p.ref for p in tomorrow.picks]
+    assert refs[0] == wrong.ref and right.ref not in refs
+
+
+def test_a_worker_with_no_history_gets_new_questions(evidence, worker, clock):
+    practice = _practice(evidence, worker, clock)
+    assert len(practice.picks) == 10
+    assert all(p.due is None and p.ratio is None for p in practice.picks)
+    assert "复习时间" not in practice.head.value and "还没有练过" in practice.head.value
+
+
+def test_a_long_review_backlog_still_leaves_two_places_for_new_questions(evidence, worker):
+    today = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
+    for question in _questions(12):
+        _answered(evidence, worker, question, right=False, at=today - timedelta(days=2))
+    rows = evidence.rows(worker_id=worker.worker_id)
+    due = due_today(worker_cards(evidence, worker.worker_id, now=today), now=today)
+    assert len(due) == 12
+    picks = pick_items(rows, now=today, n=10, rng=random.Random(1), due=due)
+    assert [p.ref for p in picks[:8]] == [c.ref for c in due[:8]]
+    answered = {r.ref for r in rows}
+    assert all(p.due is None and p.ref not in answered for p in picks[8:])
+    picks = pick_items(rows, now=today, n=10, rng=random.Random(1), due=due, new=0)
+    assert [p.ref for p in picks] == [c.ref for c in due[:10]]
+
+
+def test_only_due_questions_of_the_chosen_domain_are_served(evidence, worker):
+    today = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
+    inside = _answered(
+        evidence, worker, _questions(1, "social_assistance")[0], right=False, at=today - timedelta(days=2)
+    )
+    outside = _answered(evidence, worker, _questions(1, "elderly")[0], right=False, at=today - timedelta(days=2))
+    practice = _practice(evidence, worker, lambda: today, domain="social_assistance")
+    refs = [p.ref for p in practice.picks]
+    assert refs[0] == inside and outside not in refs

@@ -49,7 +49,8 @@ def _row(data, lesson_id):
 def test_a_new_learner_sees_every_domain_unassessed_and_every_lesson_not_started(evidence, worker):
     box = learning_map(worker=worker, store=evidence)
     assert box._dom_classes == ("tk-learning-map",)
-    greeting, view, help_panel = box.children
+    greeting, view, search, help_panel = box.children
+    assert "tk-search" in search._dom_classes
     assert worker.display_name in greeting.value and worker.worker_id in greeting.value
     html = view.value
     for d in load_framework().domains:
@@ -158,3 +159,35 @@ def test_a_residents_feedback_on_an_item_does_not_count_as_its_lesson_learned(ev
         score=1,
     )
     assert _row(map_data(worker, evidence), "needs-analysis-register").status == "done"
+
+
+def test_the_map_shows_how_many_questions_are_due_for_review_today(evidence, worker):
+    today = datetime.now(UTC)
+    wrong_bank, right_bank = list(load_banks())[:2]
+    skip = len(load_banks()[wrong_bank].items) - 3
+    _answer_bank(evidence, worker, wrong_bank, score=0.0, when=today - timedelta(days=2), skip=skip)  # 3 wrong
+    _answer_bank(evidence, worker, right_bank, score=1.0, when=today - timedelta(hours=2))  # all right
+    assert map_data(worker, evidence, now=today).due == 3
+    assert map_data(worker, evidence, now=today - timedelta(days=2)).due == 0  # just answered then
+    page = learning_map(worker=worker, store=evidence).children[1].value
+    assert "今日待复习 3 题" in page
+
+
+def test_a_new_learner_has_nothing_to_review(evidence, worker):
+    assert map_data(worker, evidence).due == 0
+    assert "今日待复习 0 题" in learning_map(worker=worker, store=evidence).children[1].value
+
+
+def test_the_map_has_a_search_box_whose_results_open_the_lessons(evidence, worker):
+    from trainkit.widgets.search_box import search_box
+
+    view = learning_map(worker=worker, store=evidence)
+    boxes = [c for c in view.children if "tk-search" in c._dom_classes]
+    assert len(boxes) == 1
+    panel = search_box()
+    text, out = panel.children[0].children[0], panel.children[1]
+    text.value = "高龄津贴"  # typed, then Enter: the box submits its value
+    lesson = _lesson(LESSON)
+    assert "高龄津贴" in out.value and f"href='{lesson.notebook}'" in out.value
+    text.value = ""
+    assert out.value == ""

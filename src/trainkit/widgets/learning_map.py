@@ -4,7 +4,8 @@ A lesson is 已完成 when every self-check item of its banks has an answer (``q
 from the lesson or 每日15分钟) and every case it lists was walked to the end (a
 ``case:<case>:<step>:end`` row); 学习中 when any of that has begun; else 未开始. The next
 suggested lesson is an unfinished one in my lowest-rated domain (未评估 lowest, then the lower
-weighted score), a lesson already begun first, then the catalogue order.
+weighted score), a lesson already begun first, then the catalogue order. 今日待复习 counts the
+self-check questions due for review by today's end (:mod:`trainkit.review`).
 """
 
 from __future__ import annotations
@@ -21,16 +22,21 @@ from ..framework import load_framework
 from ..lessons import Lesson, load_lessons
 from ..markup import STYLE, card, e
 from ..quiz import load_banks
+from ..review import card_states, due_today
 from ..roster import Worker, current_worker
 from .case import finished_cases
 from .identity import _greeting, whoami
 from .quiz import quiz_ref
+from .search_box import search_box
 
 __all__ = ["DomainRow", "LessonRow", "MapData", "assignments_help", "learning_map", "lesson_progress", "map_data"]
 
 STATUS = {"done": ("已完成", "tk-ok"), "started": ("学习中", "tk-wait"), "new": ("未开始", "tk-muted")}
 PRACTICE_NOTEBOOK = "01-daily-practice.ipynb"
 CONTEST_NOTEBOOK = "02-contest.ipynb"
+# 今日待复习, worded once for the widget and the app's home page
+DUE_WHY = "按您以往的作答推算快要忘记的题，做“每日15分钟”时先出这些题"
+NOTHING_DUE = "学过的题都还没到复习时间。"
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,7 @@ class MapData:
     lessons: tuple[LessonRow, ...]
     suggestion: LessonRow | None
     why: str
+    due: int = 0  # self-check questions due for review by today's end (今日待复习)
 
 
 def _lesson_row(
@@ -120,7 +127,8 @@ def map_data(worker: Worker, store: EvidenceStore, *, now: datetime | None = Non
             "supersedes",
         ),
     )
-    as_of = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
+    now = now or datetime.now(UTC)
+    as_of = now.astimezone(UTC).replace(tzinfo=None)
     rated = rate(mine, as_of=as_of) if len(mine) else None
     found = {} if rated is None else {r["domain"]: r for r in rated.to_dict("records")}
     not_assessed = fw.scale[0]
@@ -160,7 +168,8 @@ def map_data(worker: Worker, store: EvidenceStore, *, now: datetime | None = Non
     if suggestion is not None:
         d = by_domain[suggestion.lesson.domain]
         why = f"您在“{d.title}”领域的评定是“{d.level_title}”（{d.reason}），这是目前最需要补的领域。"
-    return MapData(worker, domains, lessons, suggestion, why)
+    due = len(due_today(card_states(mine, now=now), now=now))
+    return MapData(worker, domains, lessons, suggestion, why, due)
 
 
 def _progress_text(row: LessonRow) -> str:
@@ -168,6 +177,12 @@ def _progress_text(row: LessonRow) -> str:
     if row.cases_total:
         parts.append(f"案例 {row.cases_done}/{row.cases_total}")
     return " · ".join(parts) or "按本课事项的学习与考核记录"
+
+
+def _due_html(due: int) -> str:
+    if not due:
+        return f"<div class='tk-due tk-muted'>今日待复习 0 题：{NOTHING_DUE}</div>"
+    return f"<div class='tk-due'><b>今日待复习 {due} 题</b><span class='tk-muted'>（{DUE_WHY}）</span></div>"
 
 
 def _map_html(data: MapData) -> str:
@@ -191,6 +206,7 @@ def _map_html(data: MapData) -> str:
         )
     else:
         nxt = "<div class='tk-next'>所有课程的自测和案例演练都已完成，可以参加考核作业或练兵比武。</div>"
+    nxt = _due_html(data.due) + nxt
     domain_rows = "".join(
         f"<tr class='tk-domain' data-domain='{e(d.id)}'><td>{e(d.title)}</td>"
         f"<td class='tk-level tk-level-{e(d.level)}' style='white-space:nowrap'>{e(d.level_title)}</td><td class='tk-muted'>{e(d.reason)}</td></tr>"
@@ -199,7 +215,7 @@ def _map_html(data: MapData) -> str:
     return (
         f"{STYLE}<div class='tk tk-map'><div class='tk-card'>{nxt}"
         f"<div style='margin-top:6px'>每天练一练：<a class='tk-practice-link' href='{PRACTICE_NOTEBOOK}'>"
-        f"<b>每日15分钟</b></a>（从您最薄弱的事项出题）· 培训师：<a class='tk-contest-link' href='{CONTEST_NOTEBOOK}'>"
+        f"<b>每日15分钟</b></a>（先出该复习的题，再从最薄弱的事项出题）· 培训师：<a class='tk-contest-link' href='{CONTEST_NOTEBOOK}'>"
         "练兵比武</a></div></div>"
         "<h3>我的课程</h3><table class='tk-lessons'><tr><th>课程</th><th>领域</th><th>时长</th><th>完成情况</th>"
         f"<th>进度</th></tr>{''.join(lesson_rows)}</table>"
@@ -271,6 +287,6 @@ def learning_map(*, worker: Worker | None = None, store: EvidenceStore | None = 
             return box
     view = w.HTML(_map_html(map_data(worker, store or open_store())))
     view.add_class("tk-map")
-    box = w.VBox([w.HTML(_greeting(worker)), view, assignments_help()])
+    box = w.VBox([w.HTML(_greeting(worker)), view, search_box(), assignments_help()])
     box.add_class("tk-learning-map")
     return box

@@ -1,10 +1,13 @@
 """每日15分钟: about ten self-check items from my weakest service items, a 15-minute
 countdown, and the score with every explanation at the end.
 
-Which items: each service item that has self-check items gets my recent self-check ratio
+Which items: first the questions due for review today, most overdue first — when each is
+due comes from an FSRS model replayed over my recorded answers (:mod:`trainkit.review`), so
+a question I got wrong comes back sooner than one I got right. The rest come from my weakest
+service items: each service item that has self-check items gets my recent self-check ratio
 (the mean of its last five self-check answers in the past 90 days, lessons, earlier
-practice and contests alike); never-seen service items count as the weakest. Items are
-drawn one per service item from the weakest up, preferring questions I never answered,
+practice and contests alike); never-seen service items count as the weakest. Those items
+are drawn one per service item from the weakest up, preferring questions I never answered,
 then those I last got wrong, then the longest ago.
 
 Evidence: every answer is recorded at once as ``self_check`` under **the item's own ref**
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -32,6 +35,7 @@ from ..evidence import EvidenceRow, EvidenceStore, utc_naive
 from ..framework import load_framework
 from ..markup import STYLE, e
 from ..quiz import Item, Marking, load_banks
+from ..review import ReviewCard, due_today, worker_cards
 from ..roster import Worker
 from ._session import NO_LEARNER
 from .quiz import (
@@ -148,12 +152,13 @@ class Countdown:
 
 @dataclass(frozen=True)
 class Pick:
-    """One practice item, and the weak service item it was drawn for."""
+    """One practice item: due for review (``due``), or drawn for a weak service item."""
 
     bank_id: str
     item: Item
     service_item: str
     ratio: float | None  # my recent self-check ratio of that service item; None: never answered
+    due: datetime | None = None  # due for review since then (UTC); None: drawn for a weak service item
 
     @property
     def ref(self) -> str:
@@ -185,9 +190,21 @@ def weakness(
 
 
 def pick_items(
-    rows: Iterable[EvidenceRow], *, now: datetime, n: int = 10, rng: random.Random, domain: str | None = None
+    rows: Iterable[EvidenceRow],
+    *,
+    now: datetime,
+    n: int = 10,
+    rng: random.Random,
+    domain: str | None = None,
+    due: Sequence[ReviewCard] = (),
+    new: int | None = None,
 ) -> list[Pick]:
-    """About ``n`` items from my weakest service items (never-seen ones first)."""
+    """About ``n`` items: the questions in ``due`` first (in their order, those of ``domain``
+    only), then from my weakest service items (never-seen ones first).
+
+    ``new`` places (default a fifth of ``n``) are kept for questions I never answered, so a
+    long review backlog does not shut out new material; places nothing fills go to the rest.
+    """
     rows = list(rows)
     fw = load_framework()
     questions: dict[str, list[tuple[str, Item]]] = {}
@@ -211,20 +228,48 @@ def pick_items(
 
     picks: list[Pick] = []
     taken: set[tuple[str, str]] = set()
-    while len(picks) < n:
-        added = False
-        for service in order:
-            free = [q for q in questions[service] if (q[0], q[1].id) not in taken]
-            if not free:
-                continue
-            bank_id, item = min(free, key=preference)
-            taken.add((bank_id, item.id))
-            picks.append(Pick(bank_id, item, service, ratios[service]))
-            added = True
-            if len(picks) == n:
-                break
-        if not added:
-            break
+    where: dict[tuple[str, str], tuple[str, Item, str]] = {}
+    for service, entries in questions.items():
+        for bank_id, item in entries:
+            where.setdefault((bank_id, item.id), (bank_id, item, service))
+    reviews = [c for c in due if (c.bank_id, c.item_id) in where]
+    unseen = sum(key not in history for key in where) if reviews else 0
+    keep = min(max(0, n // 5 if new is None else new), unseen, n)
+
+    def review(limit: int) -> None:
+        for card in reviews:
+            key = (card.bank_id, card.item_id)
+            if len(picks) >= limit:
+                return
+            if key not in taken:
+                bank_id, item, service = where[key]
+                taken.add(key)
+                picks.append(Pick(bank_id, item, service, ratios[service], due=card.due))
+
+    def weakest(limit: int, *, unseen_only: bool) -> None:
+        while len(picks) < limit:
+            added = False
+            for service in order:
+                free = [
+                    q
+                    for q in questions[service]
+                    if (q[0], q[1].id) not in taken and not (unseen_only and (q[0], q[1].id) in history)
+                ]
+                if not free:
+                    continue
+                bank_id, item = min(free, key=preference)
+                taken.add((bank_id, item.id))
+                picks.append(Pick(bank_id, item, service, ratios[service]))
+                added = True
+                if len(picks) == limit:
+                    break
+            if not added:
+                return
+
+    review(n - keep)
+    weakest(n, unseen_only=bool(reviews))  # after reviews: never-answered questions only
+    review(n)
+    weakest(n, unseen_only=False)
     return picks
 
 
@@ -280,7 +325,11 @@ class DailyPractice(w.VBox):
         self.finish_button.add_class("tk-finish")
         self.result = w.HTML()
         self.result.add_class("tk-result")
-        self.again_button = w.Button(description="再练一组", icon="refresh", tooltip="按最新的薄弱事项再抽一组题")
+        self.again_button = w.Button(
+            description="再练一组",
+            icon="refresh",
+            tooltip="按最新的学习记录再抽一组题：先出到了复习时间的题，再出最薄弱事项的题",
+        )
         self.again_button.add_class("tk-again")
         self.start_button.on_click(lambda _b: self.start())
         self.finish_button.on_click(lambda _b: self.finish())
@@ -301,8 +350,12 @@ class DailyPractice(w.VBox):
         return f"{who}:{_aware(self.clock()).astimezone().date()}:{len(rows)}"
 
     def _prepare(self, rows: list[EvidenceRow]) -> None:
+        now = self.clock()
+        due = []
+        if self.session.worker is not None and self.session.store is not None:
+            due = due_today(worker_cards(self.session.store, self.session.worker.worker_id, now=now), now=now)
         self.picks = pick_items(
-            rows, now=self.clock(), n=self.n, rng=random.Random(self._seed(rows)), domain=self.domain
+            rows, now=now, n=self.n, rng=random.Random(self._seed(rows)), domain=self.domain, due=due
         )
         self._build_cards()
         self.started, self.finished = None, False
@@ -329,17 +382,23 @@ class DailyPractice(w.VBox):
 
     def _head(self, *, resumed: bool = False) -> None:
         titles = load_framework().items
-        weak = "、".join(dict.fromkeys(titles[p.service_item].title for p in self.picks if p.service_item in titles))
-        unseen = sum(p.ratio is None for p in self.picks)
+        drawn = [p for p in self.picks if p.due is None]
+        weak = "、".join(dict.fromkeys(titles[p.service_item].title for p in drawn if p.service_item in titles))
+        unseen = sum(p.ratio is None for p in drawn)
+        reviews = len(self.picks) - len(drawn)
+        review = "按您以往的作答推算，这些题正是该复习、快要忘记的，最久没复习的排在前面"
         if resumed:
             why = (
                 f"这是您今天 {local_time(self.started)[-5:]} 开始的练习（共 {len(self.picks)} 题），"
                 "已答的题和剩余时间从学习记录中恢复。"
             )
+        elif reviews and not drawn:
+            why = f"这 {reviews} 题都到了复习时间：{review}。"
         elif weak:
             why = (
-                f"这 {len(self.picks)} 题来自您最薄弱的服务事项：{e(weak)}。"
-                f"{f'其中 {unseen} 题的事项您还没有练过。' if unseen else ''}"
+                (f"前 {reviews} 题到了复习时间：{review}；其余 {len(drawn)} 题" if reviews else f"这 {len(drawn)} 题")
+                + f"来自您最薄弱的服务事项：{e(weak)}。"
+                + (f"其中 {unseen} 题的事项您还没有练过。" if unseen else "")
             )
         else:
             why = "题库中没有可练的题目。"
