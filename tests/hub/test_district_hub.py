@@ -727,6 +727,10 @@ def test_in_chromium_a_worker_reaches_the_learning_map_and_a_trainer_the_formgra
     assert tab.locator("#tk-pick").count() == 0  # no roster picker on the hub
     assert tab.evaluate("document.documentElement.lang") == "zh-CN"
     shoot(tab, "hub-worker-learning-map")
+    tab.locator("#tk-search input").fill("低保")
+    tab.locator("#tk-search input").press("Enter")
+    tab.wait_for_url(re.compile(r"/trainkit/\?q="))  # searching stays on the learning map
+    expect(tab.locator("#tk-lessons")).to_be_visible()
     tab.locator("#tk-lessons a").first.click()
     expect(tab.get_by_role("link", name="← 返回学习地图")).to_be_visible(timeout=60_000)
     assert f"/user/{W1}/voila/render/{folder}/" in tab.url, tab.url
