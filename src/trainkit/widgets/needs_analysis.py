@@ -18,8 +18,8 @@ _CHOICE = {"不限": None, "是": True, "否": False}
 _WIDE = {"description_width": "initial"}
 
 
-def _table(frame: pd.DataFrame) -> str:
-    return frame.to_html(border=0, escape=True, na_rep="—", float_format=lambda x: f"{x:.1f}")
+def _table(frame: pd.DataFrame, *, index: bool = True) -> str:
+    return frame.to_html(border=0, escape=True, index=index, na_rep="—", float_format=lambda x: f"{x:.1f}")
 
 
 def _problem(text: str) -> str:
@@ -39,11 +39,12 @@ def resident_filter(residents: pd.DataFrame, *, min_age: int = 80) -> w.VBox:
         )
         by_grid = chosen.groupby("网格").size().reindex(sorted(residents["网格"].unique()), fill_value=0)
         first = chosen[["网格", "姓名", "年龄", "独居", "大连户籍"]].head(10)
+        first = first.assign(**{c: first[c].map({True: "是", False: "否"}) for c in ("独居", "大连户籍")})
         out.value = card(
             f"<p><b>{age.value} 岁以上</b>、独居：{e(alone.value)}、大连户籍：{e(dalian.value)}，"
             f"共 <b>{len(chosen)}</b> 人（全社区 {len(residents)} 人）。</p>"
             f"<p>各网格人数</p>{_table(by_grid.rename('人数').to_frame().T)}"
-            f"<p>前 10 人（姓名为虚构）</p>{_table(first)}"
+            f"<p>前 10 人（姓名为虚构）</p>{_table(first, index=False)}"
         )
 
     for control in (age, alone, dalian):
@@ -88,7 +89,7 @@ def visit_planner(outreach: pd.DataFrame, *, home_visit: Iterable[str], per_afte
         plan = visit_plan(outreach, home_visit=[p for p, t in ticks.items() if t.value], per_afternoon=pace.value)
         total = int(plan.plan["需要几个下午"].sum()) if len(plan.plan) else 0
         out.value = card(
-            f"<p>各项目怎样联系（人次）</p>{_table(plan.methods)}"
+            f"<p>各项目怎样联系（人次）</p>{_table(plan.methods.rename_axis(index=None, columns=None))}"
             f"<p>各网格的入户计划：一共要 <b>{total}</b> 个下午</p>"
             + (_table(plan.plan) if len(plan.plan) else "<p>没有勾选要入户的项目。</p>")
         )
