@@ -122,16 +122,13 @@ def test_the_pool_hands_out_a_kernel_with_the_kit_already_imported():
 
 
 def test_keyboard_instructions_are_kept_out_of_the_app():
-    """ "按 Shift+Enter" means nothing in the app, where the code runs by itself: every such line of
-    a widget lesson sits in a cell tagged ``lab-only``, which the app's template leaves out. The
-    pandas lessons of needs analysis are exempt: their code is the lesson, they belong in JupyterLab."""
+    """ "按 Shift+Enter" means nothing in the app, where the code runs by itself: every such line
+    sits in a cell tagged ``lab-only``, which the app's template leaves out. The needs-analysis
+    lessons are no longer exempt: they are opened in the app too (their controls are widgets)."""
     import json
 
     folder = notebooks_dir()
-    pandas_lessons = {x.notebook for x in load_lessons() if x.domain == "needs_analysis"}
     for path in sorted(folder.glob("*.ipynb")):
-        if path.name in pandas_lessons:
-            continue
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             text = "".join(cell["source"])
             if cell["cell_type"] == "markdown" and "Shift" in text:
@@ -163,3 +160,19 @@ def test_home_page_search_finds_lessons_and_links_them_in_the_app(store_url):
     lesson = next(x for x in load_lessons() if "高龄津贴" in x.title)
     assert "“高龄津贴”的搜索结果" in page and 'value="高龄津贴"' in page
     assert f"href='/user/w001/voila/render/{lesson.notebook}'" in page
+
+
+@pytest.mark.parametrize("status, title", [(404, "找不到这个页面"), (500, "服务器出错了"), (418, "出错了")])
+def test_error_pages_are_chinese_with_the_way_home(status, title):
+    import jinja2
+
+    from trainkit.app import _LESSON_TEMPLATE
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_LESSON_TEMPLATE)), autoescape=True)
+    name = "404.html" if status == 404 else "error.html"
+    page = env.get_template(name).render(
+        status_code=status, status_message="Not Found", message="", base_url="/user/w001/"
+    )
+    assert page.startswith('<!DOCTYPE html>\n<html lang="zh-CN">')
+    assert f"<h1>{title}</h1>" in page and '<a href="/user/w001/">← 返回学习地图</a>' in page
+    assert "Not Found" not in page

@@ -10,6 +10,9 @@ How it is put together:
 - The learner is the JupyterHub user, else ``TRAINKIT_WORKER``, else the remembered identity
   (``trainkit whoami``), else chosen once on the home page. The choice is passed to every
   kernel as ``TRAINKIT_WORKER``.
+- Every page is ``lang="zh-CN"`` (Chromium then draws Simplified Chinese glyph forms): the home
+  page, the lesson pages (our Voilà template) and the error pages (``error.html``, ``404.html``
+  beside it, for Voilà's handlers and the server's alike).
 - Kernels: Voilà starts one per page and runs the whole lesson. Voilà's own ``preheat_kernel``
   runs each lesson *ahead* of the visit, so what the lesson reads from the evidence store
   (progress, earlier answers) would be as old as the pool, and it fills a pool for every
@@ -46,6 +49,7 @@ WARM_CODE = (
     "del _f, _l, _b\n"
 )
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
+_LESSON_TEMPLATE = _TEMPLATES / "jupyter" / "voila" / "templates" / APP_TEMPLATE
 _REPO = Path(__file__).resolve().parents[2]
 _STATUS = {"done": "已完成", "started": "学习中", "new": "未开始"}
 
@@ -373,6 +377,12 @@ def _application_class():  # noqa: ANN202
         def get(self, *_args: str) -> None:
             self.redirect(self.settings["base_url"])
 
+    class NotFound(JupyterHandler):
+        """Any other address: the Chinese 404 page (tornado's own is a line of English)."""
+
+        def get(self, *_args: str) -> None:
+            raise tornado.web.HTTPError(404)
+
     class TrainkitApp(Voila):
         """Voilà with the learning map as home page and a warm kernel pool."""
 
@@ -380,7 +390,13 @@ def _application_class():  # noqa: ANN202
         description = "社区工作者“全岗通”学习：以无代码页面打开全部课程"
 
         def init_settings(self) -> dict:
+            import jinja2
+
             settings = super().init_settings()
+            # the server's own pages (home, a wrong address) fail with our Chinese error pages too,
+            # not only the lesson pages Voilà renders with its template folder (ours first)
+            env = settings["jinja2_env"]
+            env.loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(_LESSON_TEMPLATE)), env.loader])
             settings["trainkit_notebooks"] = self.root_dir
             settings["trainkit_store"] = open_store()
             fill = getattr(self.kernel_manager, "fill_pool", None)
@@ -397,7 +413,7 @@ def _application_class():  # noqa: ANN202
                 (url_path_join(self.server_url, r"/voila/tree(.*)"), TreeRedirect),
             ]
             theirs = [(h[0], LessonHandler, *h[2:]) if h[1] is VoilaHandler else h for h in super().init_handlers()]
-            return ours + theirs
+            return [*ours, *theirs, (url_path_join(self.server_url, r"/.*"), NotFound)]
 
     return TrainkitApp
 

@@ -12,8 +12,9 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .app_text import unfold
 from .content import ContentError, casebank_root, load_named, yaml_files
 from .filecache import by_file
 from .law import Citation
@@ -35,6 +36,12 @@ Referral = Literal["诉讼", "仲裁", "公安", "妇联", "法律援助", "人�
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _unfold(cls, value: object) -> object:
+        # a line folded by YAML (``>``) leaves a space between two Chinese characters: not the author's
+        return unfold(value) if isinstance(value, str) else value
 
 
 class Party(_Strict):

@@ -2,6 +2,7 @@
 
 Every problem is one line ``file: field: what is wrong``; one bad file never hides the
 others. Statute citations anywhere in the content are checked against the shipped texts.
+Lessons and case texts are read as the code-free app shows them (:mod:`trainkit.app_text`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .app_text import case_text_problems, notebook_problems
 from .content import ContentError, casebank_root, exercises_root, read_yaml, yaml_files
 from .figures import stale_figures
 from .framework import load_framework
@@ -88,6 +90,22 @@ def _exercises(inv: Inventory, domains: set[str]) -> None:
     inv.by["exercises_by_domain"] = {d: by_domain.get(d, 0) for d in sorted(domains)}
 
 
+def _case_texts(case) -> dict[str, str]:  # noqa: ANN001  (cases.Case)
+    """Every text a learner reads in a case, by its place in the file (``steps.0.options.1.feedback``)."""
+    return {where: text for where, text in _strings(case.model_dump(exclude={"citations"}))}
+
+
+def _strings(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            yield from _strings(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(node, (list, tuple)):
+        for i, v in enumerate(node):
+            yield from _strings(v, f"{path}.{i}")
+
+
 def _cases(inv: Inventory, fw) -> set[str]:  # noqa: ANN001
     """Each case file on its own: schema, declared area and items, no real-looking personal data.
     Returns the ids of the cases that loaded."""
@@ -102,6 +120,8 @@ def _cases(inv: Inventory, fw) -> set[str]:  # noqa: ANN001
         if case is None:
             continue
         loaded.add(case.id)
+        spoken = tuple(f"parties.{i}.position" for i in range(len(case.parties)))  # shown in quotation marks
+        inv.problems += case_text_problems(_case_texts(case), where=str(path), quotes=spoken)
         if case.area not in areas:
             inv.problems.append(f"{path}: area: 未声明的调解领域 {case.area}")
             continue
@@ -191,6 +211,8 @@ def run_check() -> Inventory:
             inv.problems.append(f"{where}notebook: 找不到 notebooks/{lesson.notebook}")
         lessons_by[lesson.domain] += 1
     inv.counts["lessons"] = len(lessons)
+    for notebook in sorted(notebooks.glob("*.ipynb")) if notebooks.is_dir() else ():
+        inv.problems += notebook_problems(notebook, label=f"notebooks/{notebook.name}")
     inv.by["lessons_by_domain"] = {d: lessons_by.get(d, 0) for d in sorted(domains)}
 
     scenario_files = _attempt(inv, load_scenarios) or {}

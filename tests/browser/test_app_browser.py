@@ -88,6 +88,7 @@ def test_lesson_shows_text_and_widgets_not_code(app_server, page, dibao, shoot):
     assert "Traceback" not in text and "Error" not in text
     assert "第八条" in text  # the lesson's own text is there
     assert "只在 JupyterLab 中显示" not in text  # the cell tagged lab-only (tests/browser/conftest.py)
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
     shoot(page, "app-lesson")
     card.scroll_into_view_if_needed()
     shoot(page, "app-lesson-quiz")
@@ -178,3 +179,17 @@ def test_the_home_page_search_finds_a_lesson_and_opens_it(app_server, page, shoo
     shoot(page, "app-search")
     results.get_by_role("link", name=lesson.title).first.click()
     expect(page).to_have_url(f"{app_server.base}voila/render/{lesson.notebook}")
+
+
+def test_every_page_the_app_serves_says_zh_cn(app_server, page, dibao):
+    """Simplified Chinese glyph forms need lang="zh-CN" in the page as sent, not only after a script runs."""
+    from playwright.sync_api import expect
+
+    sent = page.request.get(f"{app_server.base}voila/render/{dibao.notebook}")
+    assert sent.ok and '<html lang="zh-CN">' in sent.text()
+    for address in ("voila/render/no-such-lesson.ipynb", "no/such/page"):
+        reply = page.request.get(f"{app_server.base}{address}")
+        assert reply.status == 404 and '<html lang="zh-CN">' in reply.text(), address
+        page.goto(f"{app_server.base}{address}")
+        expect(page.locator("h1")).to_have_text("找不到这个页面")
+        expect(page.get_by_role("link", name="← 返回学习地图")).to_have_attribute("href", "/")

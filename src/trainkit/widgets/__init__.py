@@ -10,6 +10,7 @@ from .display import law_article, parameter_table
 from .identity import whoami
 from .law_lookup import law_lookup
 from .learning_map import assignments_help, learning_map
+from .needs_analysis import gap_planner, resident_filter, visit_planner
 from .planners import committee_check, health_schedule
 from .practice import DailyPractice, daily_practice
 from .quiz import QuizWidget, quiz
@@ -22,6 +23,9 @@ __all__ = [
     "appeal_form",
     "evidence_query",
     "committee_check",
+    "gap_planner",
+    "resident_filter",
+    "visit_planner",
     "health_schedule",
     "DecisionWidget",
     "decision_widget",
