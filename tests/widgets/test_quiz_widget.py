@@ -107,6 +107,31 @@ def test_every_item_of_the_bank_gets_a_card():
     assert len(widget.cards) >= 8
 
 
+def test_a_long_bank_shows_ten_questions_at_a_time_and_pages_on(store, worker):
+    from trainkit.quiz import load_bank
+
+    bank = load_bank("elderly")
+    assert len(bank.items) > 20  # a bank long enough for three pages
+    first = bank.items[12]
+    store.record(
+        worker_id=worker.worker_id, item_id=first.items[0], domain="elderly", source="self_check",
+        ref=f"quiz:{bank.id}:{first.id}", score=1.0, max_score=1.0, assessor=worker.worker_id,
+        answer={"value": first.answer},
+    )  # fmt: skip
+    widget = quiz(bank.id, worker=worker, store=store)
+    shown = lambda: [c.number for c in widget.body.children]  # noqa: E731
+    assert shown() == list(range(1, 11)) and widget.previous.disabled and not widget.next.disabled
+    assert f"第 1–10 题（共 {len(bank.items)} 题" in widget.where.value
+    widget.next.click()
+    assert shown() == list(range(11, 21)) and not widget.previous.disabled
+    assert "上次作答" in widget.body.children[2].feedback.value  # question 13, answered before, restored
+    for _ in range(widget.pages):
+        widget.next.click()
+    assert shown()[-1] == len(bank.items) and widget.next.disabled
+    widget.previous.click()
+    assert shown()[0] == (widget.pages - 2) * 10 + 1
+
+
 def test_a_wrong_answer_on_a_template_item_offers_a_fresh_variant_with_new_figures(store, worker):
     widget = quiz("social-assistance-dibao", worker=worker, store=store)
     card = next(c for c in widget.cards if c.item.template is not None)

@@ -419,21 +419,26 @@ class ItemCard(w.VBox):
 
 
 class QuizWidget(w.VBox):
-    """A whole self-check bank, each card showing the learner's latest recorded answer."""
+    """A whole self-check bank, ``PAGE`` questions at a time, each card showing the learner's
+    latest recorded answer.
+
+    Cards are built when their page is first shown: a bank of fifty questions is about a
+    thousand widget models, and the browser draws none of the lesson until it has built every
+    model it was sent (the lesson's first widget then took several seconds to appear).
+    """
+
+    PAGE = 10
 
     def __init__(self, bank_id: str, *, worker: Worker | None = None, store: EvidenceStore | None = None):
         bank = load_bank(bank_id)
-        session, problem = resolve_session(worker, store)
         self.bank = bank
-        self.cards = [
-            ItemCard(item, number=i, bank_id=bank.id, session=session) for i, item in enumerate(bank.items, start=1)
-        ]
+        self._session, problem = resolve_session(worker, store)
         prefix = f"quiz:{bank.id}:"
-        last = last_answers(r for r in session_rows(session, source="self_check") if r.ref.startswith(prefix))
-        for card in self.cards:
-            if card.ref in last:
-                card.restore(last[card.ref])
-        self.restored = sum(card.ref in last for card in self.cards)
+        self._last = last_answers(
+            r for r in session_rows(self._session, source="self_check") if r.ref.startswith(prefix)
+        )
+        self._built: dict[int, ItemCard] = {}
+        self.restored = sum(quiz_ref(bank.id, item.id) in self._last for item in bank.items)
         again = (
             f"您已作答其中 {self.restored} 题：下面显示的是每题最近一次的答案和解析，可以改答再提交。"
             if self.restored
@@ -441,11 +446,52 @@ class QuizWidget(w.VBox):
         )
         problem = f"<div class='tk-wait'>{e(problem)}</div>" if problem else ""
         head = w.HTML(
-            f"{STYLE}<div class='tk'><h3>{e(bank.title)}（{len(self.cards)} 题）</h3>"
+            f"{STYLE}<div class='tk'><h3>{e(bank.title)}（{len(bank.items)} 题）</h3>"
             f"<div class='tk-muted'>{again}</div>{problem}</div>"
         )
-        super().__init__([head, *self.cards])
+        self.body = w.VBox()
+        self.pages = max(1, -(-len(bank.items) // self.PAGE))
+        self.previous = w.Button(description="上一组", icon="arrow-left")
+        self.next = w.Button(description="下一组", icon="arrow-right")
+        self.where = w.HTML()
+        self.previous.on_click(lambda _b: self.show_page(self.page - 1))
+        self.next.on_click(lambda _b: self.show_page(self.page + 1))
+        pager = w.HBox(
+            [self.previous, self.where, self.next], layout=w.Layout(flex_flow="row wrap", align_items="center")
+        )
+        pager.add_class("tk-pager")
+        self.page = 0
+        self.show_page(0)
+        super().__init__([head, self.body, *([pager] if self.pages > 1 else [])])
         self.add_class("tk-quiz")
+
+    def card(self, index: int) -> ItemCard:
+        """The card of the ``index``-th question (from 0), built on first use."""
+        if index not in self._built:
+            item = self.bank.items[index]
+            card = ItemCard(item, number=index + 1, bank_id=self.bank.id, session=self._session)
+            if card.ref in self._last:
+                card.restore(self._last[card.ref])
+            self._built[index] = card
+        return self._built[index]
+
+    @property
+    def cards(self) -> list[ItemCard]:
+        """Every question's card (builds them all)."""
+        return [self.card(i) for i in range(len(self.bank.items))]
+
+    def show_page(self, page: int) -> None:
+        """Show questions ``page * PAGE + 1`` … of the bank."""
+        self.page = min(max(page, 0), self.pages - 1)
+        first = self.page * self.PAGE
+        last = min(first + self.PAGE, len(self.bank.items))
+        self.body.children = [self.card(i) for i in range(first, last)]
+        self.where.value = (
+            f"{STYLE}<div class='tk tk-muted'>第 {first + 1}–{last} 题（共 {len(self.bank.items)} 题，"
+            f"第 {self.page + 1}/{self.pages} 组）</div>"
+        )
+        self.previous.disabled = self.page == 0
+        self.next.disabled = self.page == self.pages - 1
 
 
 def quiz(bank_id: str, *, worker: Worker | None = None, store: EvidenceStore | None = None) -> QuizWidget:
