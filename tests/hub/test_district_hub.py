@@ -762,6 +762,65 @@ def test_in_chromium_a_worker_reaches_the_learning_map_and_a_trainer_the_formgra
     context.close()
 
 
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+LAB_ONLY_WORDS = re.compile(r"运行下[一面]|Shift\s*\+\s*Enter|按 Shift|改成.{0,6}再运行")
+
+
+def _readable_on_a_phone(tab, what: str) -> None:  # noqa: ANN001
+    """No cut-off button text, no page wider than the phone, no run-the-cell instruction, zh-CN glyphs."""
+    cut = tab.evaluate(
+        """() => [...document.querySelectorAll('button, .widget-radio-box label, .widget-checkbox label')]
+        .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+        .map(el => el.innerText.slice(0, 40))"""
+    )
+    assert cut == [], f"{what}：按钮或选项文字被截断：{cut}"
+    wide = tab.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert wide <= 1, f"{what}：页面比手机屏幕宽 {wide} 像素"
+    found = LAB_ONLY_WORDS.search(tab.inner_text("body"))
+    assert found is None, f"{what}：页面上有无代码页面做不到的说明：{found and found.group(0)}"
+    assert tab.evaluate("document.documentElement.lang") == "zh-CN", what
+
+
+def test_on_a_phone_a_worker_studies_from_the_hub(hub, browser, shoot):
+    """Issue 20's walk at phone width: hub sign-in → learning map → a lesson → a self-check answer →
+    a case walk-through step → 每日15分钟, every page readable on the phone."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale="zh-CN", **PHONE)
+    context.set_default_timeout(120_000)
+    tab = context.new_page()
+    tab.goto(f"{hub.url}/")
+    tab.fill("#username_input", W2)
+    tab.fill("#password_input", PASSWORD)
+    tab.click("#login_submit")
+    tab.wait_for_selector("#tk-lessons")
+    expect(tab.locator("#tk-learner")).to_contain_text(WORKERS[W2])
+    _readable_on_a_phone(tab, "学习地图")
+    shoot(tab, "hub-phone-map")
+
+    tab.locator("#tk-lessons a", has_text="相邻关系").first.tap()
+    item = tab.locator(".tk-item").first
+    expect(item).to_be_visible(timeout=120_000)
+    _readable_on_a_phone(tab, "课程页")
+    item.scroll_into_view_if_needed()
+    item.locator(".widget-radio-box label, .widget-checkbox label").first.tap()
+    item.get_by_role("button", name="提交").tap()
+    expect(item.locator(".tk-feedback .tk-ok, .tk-feedback .tk-bad")).to_be_visible()
+    walk = tab.locator(".tk-case").first
+    walk.scroll_into_view_if_needed()
+    walk.locator(".tk-option").first.tap()
+    expect(walk.locator(".tk-case-history")).to_contain_text("你的选择")
+    _readable_on_a_phone(tab, "案例演练")
+    shoot(tab, "hub-phone-lesson")
+
+    tab.get_by_role("link", name="← 返回学习地图").tap()
+    tab.get_by_role("link", name="每日15分钟").first.tap()
+    expect(tab.locator(".tk-item").first).to_be_visible(timeout=120_000)
+    _readable_on_a_phone(tab, "每日15分钟")
+    shoot(tab, "hub-phone-daily")
+    context.close()
+
+
 def test_the_servers_settings_are_in_force(hub, tmp_path):
     """jupyter_server reads only extension switches from a ``jupyter_server_config.d`` file and
     ignores any other setting there: kernel culling and the lessons' Voilà template must be read."""
