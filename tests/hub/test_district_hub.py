@@ -699,6 +699,20 @@ print(sorted({{row.worker_id for row in store.rows()}}))
     Path(os.environ.get("TRAINKIT_HUB_TIMINGS", "/dev/null")).write_text(json.dumps(timings, ensure_ascii=False))
 
 
+def _sign_in(hub, browser, name: str, ready: str, **device):  # noqa: ANN001, ANN003, ANN202
+    """A new browser context signed in through the hub's Chinese form, once ``ready`` is drawn
+    (the server started, nbgitpuller ran, the first page is there)."""
+    context = browser.new_context(locale="zh-CN", **(device or {"viewport": {"width": 1280, "height": 900}}))
+    context.set_default_timeout(120_000)
+    tab = context.new_page()
+    tab.goto(f"{hub.url}/")
+    tab.fill("#username_input", name)
+    tab.fill("#password_input", PASSWORD)
+    tab.click("#login_submit")
+    tab.wait_for_selector(ready)
+    return context, tab
+
+
 def test_in_chromium_a_worker_reaches_the_learning_map_and_a_trainer_the_formgrader(hub, browser, shoot):
     """The guide's promise in a real browser: through the Chinese sign-in form, a worker lands on
     the code-free learning map that greets them by their roster name (no roster picker: the hub
@@ -710,18 +724,7 @@ def test_in_chromium_a_worker_reaches_the_learning_map_and_a_trainer_the_formgra
     site = json.loads((hub.prefix / "etc" / "site.json").read_text(encoding="utf-8"))
     folder = site["lessons"]["folder"]
 
-    def sign_in(name: str, ready: str):  # noqa: ANN202
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(120_000)
-        tab = context.new_page()
-        tab.goto(f"{hub.url}/")
-        tab.fill("#username_input", name)
-        tab.fill("#password_input", PASSWORD)
-        tab.click("#login_submit")
-        tab.wait_for_selector(ready)  # the server started, nbgitpuller ran, the first page is drawn
-        return context, tab
-
-    context, tab = sign_in(W1, "#tk-lessons")
+    context, tab = _sign_in(hub, browser, W1, "#tk-lessons")
     assert tab.url.endswith(f"/user/{W1}/trainkit/"), tab.url
     expect(tab.locator("#tk-learner")).to_contain_text(WORKERS[W1])
     assert tab.locator("#tk-pick").count() == 0  # no roster picker on the hub
@@ -749,7 +752,7 @@ def test_in_chromium_a_worker_reaches_the_learning_map_and_a_trainer_the_formgra
     shoot(tab, "hub-home")
     context.close()
 
-    context, tab = sign_in(TRAINER, ".jp-Notebook")  # not on the roster: straight to JupyterLab
+    context, tab = _sign_in(hub, browser, TRAINER, ".jp-Notebook")  # not on the roster: straight to JupyterLab
     tab.goto(f"{hub.url}/hub/home")
     with context.expect_page() as opened:
         tab.get_by_role("link", name=re.compile("：评分")).click()
@@ -786,14 +789,7 @@ def test_on_a_phone_a_worker_studies_from_the_hub(hub, browser, shoot):
     a case walk-through step → 每日15分钟, every page readable on the phone."""
     from playwright.sync_api import expect
 
-    context = browser.new_context(locale="zh-CN", **PHONE)
-    context.set_default_timeout(120_000)
-    tab = context.new_page()
-    tab.goto(f"{hub.url}/")
-    tab.fill("#username_input", W2)
-    tab.fill("#password_input", PASSWORD)
-    tab.click("#login_submit")
-    tab.wait_for_selector("#tk-lessons")
+    context, tab = _sign_in(hub, browser, W2, "#tk-lessons", **PHONE)
     expect(tab.locator("#tk-learner")).to_contain_text(WORKERS[W2])
     _readable_on_a_phone(tab, "学习地图")
     shoot(tab, "hub-phone-map")
