@@ -32,4 +32,6 @@ def law_lookup(law: str = "civil_code", number: int = 1) -> w.VBox:
     box.observe(lambda _change: _look(), "value")
     choice.observe(lambda _change: _look(), "value")
     _look()
-    return w.VBox([w.HBox([choice, box, go]), out])
+    row = w.HBox([choice, box, go], layout=w.Layout(flex_flow="row wrap"))  # on a phone the fields stack
+    go.layout.width = "auto"  # as wide as its word, never squeezed to "…"
+    return w.VBox([row, out])
