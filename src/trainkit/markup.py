@@ -17,6 +17,18 @@ STYLE = """<style>
 .tk th{background:#f6f8fa}.tk{overflow-x:auto}
 .widget-button.tk-option,.jupyter-button.tk-option{white-space:normal;text-align:left;height:auto;min-height:44px;
 line-height:1.45;padding:8px 12px;max-width:100%;overflow:visible;text-overflow:clip}
+.tk svg.tk-chart{max-width:100%;height:auto}
+:is(.tk-item,.tk-answer-area) .widget-radio{width:auto;max-width:100%}
+:is(.tk-item,.tk-answer-area) .widget-radio-box label{display:flex;align-items:center;height:auto;min-height:40px;
+line-height:1.45;white-space:normal;overflow-wrap:anywhere;padding:2px 0}
+:is(.tk-item,.tk-answer-area) .widget-radio-box input{flex:none;height:auto;float:none}
+:is(.tk-item,.tk-answer-area) .widget-checkbox{width:auto;height:auto;max-width:100%}
+:is(.tk-item,.tk-answer-area) .widget-checkbox .widget-label-basic{display:flex;align-items:center;min-height:40px;
+line-height:1.45;white-space:normal;overflow:visible;overflow-wrap:anywhere}
+:is(.tk-item,.tk-case,.tk-practice,.tk-contest) .jupyter-button{height:auto;min-height:40px;max-width:100%;
+white-space:normal;line-height:1.3;padding-top:6px;padding-bottom:6px}
+:is(.tk-item,.tk-case,.tk-practice,.tk-contest) .jupyter-widgets{max-width:100%}
+:is(.tk-item,.tk-case,.tk-practice,.tk-contest) .widget-hbox{flex-wrap:wrap}
 </style>"""
 
 STATUS_BADGE = {"V": "V 已核实", "S": "S 二手来源", "U": "U 未核实"}
