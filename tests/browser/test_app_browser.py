@@ -161,3 +161,16 @@ def test_reopened_lesson_restores_the_answer(app_server, page, dibao, recorded, 
     shoot(page, "app-reopened")
     expect(card.get_by_label(dibao.right_label)).to_be_checked()
     expect(card).to_contain_text("上次作答")
+
+
+def test_learning_map_notebook_links_open_lessons_in_the_app(app_server, page, dibao):
+    """The learning-map notebook shown by the app (its map is a rendered text/html output):
+    a lesson link still opens that lesson's app page."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{app_server.base}voila/render/00-learning-map.ipynb")
+    link = page.locator(".tk-lessons a.tk-lesson-link", has_text=dibao.title)
+    expect(link).to_be_visible(timeout=120_000)
+    link.click()
+    expect(page).to_have_url(f"{app_server.base}voila/render/{dibao.notebook}")
+    expect(dibao.card(page)).to_be_visible(timeout=120_000)
