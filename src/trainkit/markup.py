@@ -13,7 +13,8 @@ STYLE = """<style>
 .tk-ok{color:#1a7f37;font-weight:600}.tk-bad{color:#cf222e;font-weight:600}.tk-wait{color:#9a6700;font-weight:600}
 .tk-muted{color:#57606a;font-size:90%}.tk-badge{display:inline-block;border-radius:4px;padding:0 6px;font-size:85%;border:1px solid #d0d7de}
 .tk-V{background:#dafbe1}.tk-S{background:#fff8c5}.tk-U{background:#ffebe9}
-.tk table{border-collapse:collapse}.tk td,.tk th{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
+.tk table{border-collapse:collapse}.tk td,.tk th,.jp-RenderedHTMLCommon .tk :is(td,th){border:1px solid #d0d7de;
+padding:4px 8px;text-align:left;vertical-align:top}
 .tk th{background:#f6f8fa}.tk{overflow-x:auto}.tk a{color:#0969da}
 .widget-button.tk-option,.jupyter-button.tk-option{white-space:normal;text-align:left;height:auto;min-height:44px;
 line-height:1.45;padding:8px 12px;max-width:100%;overflow:visible;text-overflow:clip}
