@@ -192,3 +192,41 @@ def test_contest_on_a_phone(app_server, view, shoot):
     shoot(page, f"{name}-contest")
     tap(name, page.locator(".tk-contest .tk-answer"))
     expect(page.locator(".tk-contest-message")).not_to_be_empty()
+
+
+def test_case_walkthrough_in_jupyterlab_on_a_phone(lab_server, browser, shoot):
+    """The same stylesheet serves JupyterLab: a mediation case's options wrap and take a tap there too."""
+    import re
+
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale="zh-CN", **VIEWS["phone"])
+    context.set_default_timeout(60_000)
+    try:
+        page = context.new_page()
+        page.goto(lab_server.url("lab/workspaces/tk-phone/tree/notebooks/091-mediation-property-service.ipynb"))
+        expect(page.locator(".jp-StatusBar-TextItem", has_text="| 空闲").first).to_be_attached(timeout=120_000)
+        first_prompt = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt").first
+        for _attempt in range(4):
+            page.locator("#jp-MainMenu").get_by_text("运行", exact=True).click()
+            page.locator(".lm-Menu").get_by_text("运行所有单元格", exact=True).click()
+            try:
+                expect(first_prompt).to_have_text(re.compile(r"\[[0-9*]+\]"), timeout=15_000)
+                break
+            except AssertionError:
+                continue
+        case = page.locator(".tk-case").filter(has=page.locator(".tk-option")).first
+        expect(case).to_be_attached(timeout=120_000)
+        # JupyterLab's own file browser opens beside the notebook and leaves it a few pixels on a
+        # phone; the learner closes it with a tap on its icon (JupyterLab's layout, not the kit's)
+        open_panel = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
+        if open_panel.count():
+            tap("phone", open_panel.first)
+        expect(page.locator("#jp-left-stack")).to_be_hidden()
+        case.scroll_into_view_if_needed()
+        shoot(page, "phone-lab-case")
+        assert_fits(page, case, "JupyterLab 手机 案例演练")
+        tap("phone", case.locator(".tk-option").first)
+        expect(case).to_contain_text("你的选择")
+    finally:
+        context.close()
