@@ -18,7 +18,7 @@ padding:4px 8px;text-align:left;vertical-align:top}
 .tk th{background:#f6f8fa}.tk{overflow-x:auto}.tk a{color:#0969da}
 .widget-button.tk-option,.jupyter-button.tk-option{white-space:normal;text-align:left;height:auto;min-height:44px;
 line-height:1.45;padding:8px 12px;max-width:100%;overflow:visible;text-overflow:clip}
-.tk svg.tk-chart{max-width:100%;height:auto}
+.tk svg.tk-chart{max-width:100%;height:auto}.tk .tk-lessons td:first-child{min-width:9em}
 :is(.tk-item,.tk-answer-area) .widget-radio{width:auto;max-width:100%}
 :is(.tk-item,.tk-answer-area) .widget-radio-box label{display:flex;align-items:center;height:auto;min-height:40px;
 line-height:1.45;white-space:normal;overflow-wrap:anywhere;padding:2px 0}

@@ -108,6 +108,23 @@ def _open(page, server, notebook: str, ready: str):  # noqa: ANN001, ANN202
     expect(page.locator(ready).first).to_be_visible(timeout=120_000)
 
 
+def test_home_page_on_a_phone(app_server, view, dibao, shoot):
+    """The app's home (the learning map): nothing wider than the screen, its tables scroll
+    inside themselves, and a tap on a lesson opens it."""
+    from playwright.sync_api import expect
+
+    name, page = view
+    page.goto(app_server.base)
+    expect(page.locator("#tk-lessons")).to_be_visible()
+    width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1] + 1, f"{name} 学习地图：页面宽 {width[0]} px，比屏幕（{width[1]} px）宽"
+    shoot(page, f"{name}-home")
+    title_cell = page.locator("#tk-lessons td", has_text=dibao.title).first.bounding_box()["width"]
+    assert title_cell >= 120, f"{name} 学习地图：课程名一栏被挤到 {title_cell:.0f} px，几个字一行"
+    tap(name, page.locator("#tk-lessons a", has_text=dibao.title))
+    expect(page).to_have_url(f"{app_server.base}voila/render/{dibao.notebook}")
+
+
 def test_lesson_self_check_on_a_phone(app_server, view, dibao, shoot):
     from playwright.sync_api import expect
 
