@@ -153,6 +153,31 @@ def test_wide_lesson_table_scrolls_on_a_phone(app_server, view, shoot):
     shoot(page, f"{name}-lesson-table")
 
 
+def test_charts_fit_a_phone(app_server, view, shoot):
+    """The needs-analysis lesson's bar charts shrink to the screen instead of running off it."""
+    from playwright.sync_api import expect
+
+    name, page = view
+    _open(page, app_server, "111-needs-analysis-register.ipynb", "svg.tk-chart")
+    expect(page.locator("#loading")).to_be_hidden(timeout=120_000)
+    charts = page.evaluate(
+        "Array.from(document.querySelectorAll('svg.tk-chart')).map((s) => [s.getBoundingClientRect().right,"
+        " s.closest('.jp-OutputArea-output').getBoundingClientRect().right, s.getBoundingClientRect().width,"
+        " s.width.baseVal.value, s.getScreenCTM().a])"
+    )
+    assert charts
+    for right, edge, shown, drawn, scale in charts:
+        assert right <= edge + 1, f"{name} 需求分析课：图表超出屏幕（右边 {right:.0f} px，版面 {edge:.0f} px）"
+        # the drawing shrinks with its box (a box narrower than the drawing would cut the bars off)
+        assert abs(scale - shown / drawn) < 0.02, (
+            f"{name} 需求分析课：图表被裁掉一截（缩放 {scale:.2f}，框 {shown:.0f}/{drawn:.0f} px）"
+        )
+    width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1] + 1, f"{name} 需求分析课：页面宽 {width[0]} px，比屏幕（{width[1]} px）宽"
+    page.locator("svg.tk-chart").first.scroll_into_view_if_needed()
+    shoot(page, f"{name}-chart")
+
+
 def test_case_walkthrough_on_a_phone(app_server, view, shoot):
     from playwright.sync_api import expect
 
