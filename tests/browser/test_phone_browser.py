@@ -234,7 +234,7 @@ def test_contest_on_a_phone(app_server, view, shoot):
     if answer.locator(".widget-radio-box label, .widget-checkbox").count():
         assert_fits(page, answer, f"{name} 练兵比武")
     shoot(page, f"{name}-contest")
-    choice = answer.locator(".widget-radio-box label, .widget-checkbox label").first
+    choice = answer.locator(".widget-radio-box label, .widget-checkbox .widget-label-basic").first
     if choice.count():
         tap(name, choice)
     else:  # a fill-in question
