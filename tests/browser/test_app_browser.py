@@ -193,3 +193,16 @@ def test_every_page_the_app_serves_says_zh_cn(app_server, page, dibao):
         page.goto(f"{app_server.base}{address}")
         expect(page.locator("h1")).to_have_text("找不到这个页面")
         expect(page.get_by_role("link", name="← 返回学习地图")).to_have_attribute("href", "/")
+
+
+def test_learning_map_notebook_links_open_lessons_in_the_app(app_server, page, dibao):
+    """The learning-map notebook shown by the app (its map is a rendered text/html output):
+    a lesson link still opens that lesson's app page."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{app_server.base}voila/render/00-learning-map.ipynb")
+    link = page.locator(".tk-lessons a.tk-lesson-link", has_text=dibao.title)
+    expect(link).to_be_visible(timeout=120_000)
+    link.click()
+    expect(page).to_have_url(f"{app_server.base}voila/render/{dibao.notebook}")
+    expect(dibao.card(page)).to_be_visible(timeout=120_000)

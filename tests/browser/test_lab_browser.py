@@ -17,7 +17,7 @@ def _run_all_cells(page) -> None:  # noqa: ANN001
     nothing, so the click is repeated until the first code cell shows an execution count."""
     from playwright.sync_api import expect
 
-    first_prompt = page.locator(".jp-CodeCell .jp-InputPrompt").first
+    first_prompt = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt").first
     for _attempt in range(4):
         page.locator("#jp-MainMenu").get_by_text("运行", exact=True).click()
         page.locator(".lm-Menu").get_by_text("运行所有单元格", exact=True).click()
@@ -69,3 +69,34 @@ def test_lab_lesson_answer_is_recorded(lab_server, page, dibao, recorded, shoot)
     while not (rows := recorded(lab_server, dibao.ref)) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert [(r.worker_id, r.source, r.score) for r in rows] == [("W001", "self_check", 1.0)]
+
+
+def test_lab_learning_map_link_opens_the_lesson_in_a_tab(lab_server, page, dibao, shoot):
+    """A lesson link on the learning map looks like a link and opens the lesson in a JupyterLab
+    tab: the page is not reloaded (a marker set on the window survives) and no dialog appears."""
+    from playwright.sync_api import expect
+
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(f"{d.type}: {d.message}"), d.dismiss()))
+    # a workspace of its own: only the learning map is open, not the tabs of earlier tests
+    page.goto(lab_server.url("lab/workspaces/tk-map/tree/notebooks/00-learning-map.ipynb"))
+    expect(page.locator(".jp-StatusBar-TextItem", has_text="| 空闲").first).to_be_visible(timeout=120_000)
+    _run_all_cells(page)
+    link = page.locator(".tk-lessons a.tk-lesson-link", has_text=dibao.title)
+    expect(link).to_be_visible(timeout=120_000)
+    colour, text_colour = link.evaluate("(a) => [getComputedStyle(a).color, getComputedStyle(a.closest('tr')).color]")
+    assert colour != text_colour, f"课程链接和正文同色（{colour}），看起来不像链接"
+    # the kit's stylesheet came through the renderer (a trusted output keeps its <style>)
+    assert link.evaluate("(a) => getComputedStyle(a.closest('td')).textAlign") == "left"
+    shoot(page, "lab-learning-map")
+    page.evaluate("window.__tkNotReloaded = true")
+    tabs = page.locator(".jp-MainAreaWidget .jp-NotebookPanel, .jp-NotebookPanel")
+    before = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab").count()
+    link.click()
+    lesson_tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=dibao.notebook.removesuffix(".ipynb"))
+    expect(lesson_tab).to_be_visible(timeout=60_000)
+    expect(page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab")).to_have_count(before + 1)
+    assert tabs.count() >= 2
+    assert page.evaluate("window.__tkNotReloaded === true"), "点课程链接后 JupyterLab 页面被重新加载了"
+    assert page.locator(".jp-Dialog").count() == 0 and not dialogs, f"点课程链接弹出了对话框：{dialogs}"
+    shoot(page, "lab-learning-map-lesson-opened")

@@ -40,3 +40,12 @@ def test_all_zero_and_empty_do_not_divide_by_zero():
 def test_negative_values_are_refused_in_chinese():
     with pytest.raises(ValueError, match="负值"):
         bar_chart({"甲": -1}, title="缺口")
+
+
+def test_chart_shrinks_to_a_phone_screen_keeping_its_proportions():
+    """The SVG's viewBox is its drawn size, and the shared stylesheet lets it shrink below it."""
+    html = bar_chart({"老年助餐": 40, "托育服务": 10}, title="需求").data
+    svg = re.search(r"<svg[^>]*>", html).group(0)
+    width, height = (re.search(rf' {name}="(\d+)"', svg).group(1) for name in ("width", "height"))
+    assert f'viewBox="0 0 {width} {height}"' in svg and 'class="tk-chart"' in svg
+    assert "svg.tk-chart{max-width:100%;height:auto}" in html

@@ -191,3 +191,31 @@ def test_the_map_has_a_search_box_whose_results_open_the_lessons(evidence, worke
     assert "高龄津贴" in out.value and f"href='{lesson.notebook}'" in out.value
     text.value = ""
     assert out.value == ""
+
+
+def test_the_map_draws_itself_once_a_new_learner_confirms_a_worker_id(evidence, tmp_path, monkeypatch):
+    """No re-running the cell: picking a 工号 and pressing 确认 replaces the picker with the map."""
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    monkeypatch.delenv("TRAINKIT_WORKER", raising=False)
+    monkeypatch.setenv("TRAINKIT_HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    box = learning_map(store=evidence)
+    picker_box = box.children[0]
+    picker, confirm = picker_box.children[1].children
+    assert "<table class='tk-lessons'>" not in "".join(getattr(c, "value", "") for c in box.children)
+    picker.value = "W003"
+    confirm.click()
+    greeting, view, *_rest = box.children  # then the search box and the help
+    assert load_roster()["W003"].display_name in greeting.value
+    assert "<table class='tk-lessons'>" in view.value
+
+
+def test_lesson_links_are_rendered_by_the_notebook_so_jupyterlab_opens_them_in_a_tab(evidence, worker):
+    """The map is a text/html output (JupyterLab's renderer handles its relative links), not an
+    HTML widget whose links make the browser leave JupyterLab."""
+    view = learning_map(worker=worker, store=evidence).children[1]
+    (output,) = view.outputs
+    assert output["output_type"] == "display_data"
+    html = output["data"]["text/html"]
+    lesson = load_lessons()[0]
+    assert f"href='{lesson.notebook}'" in html and "href='/" not in html and "http" not in html

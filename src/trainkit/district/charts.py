@@ -35,7 +35,8 @@ def bar_chart(
     highlight: str | None = None,
     width: int = 360,
 ) -> HTML:
-    """A horizontal bar per label, longest bar ``width`` px; ``highlight`` colours one label's bar.
+    """A horizontal bar per label, longest bar ``width`` px (the chart shrinks to fit a narrow
+    screen); ``highlight`` colours one label's bar.
 
     Missing values are drawn as "无数据", not as 0; negative values are refused.
     """
@@ -58,8 +59,9 @@ def bar_chart(
         )
     height = max(len(series), 1) * ROW
     svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{e(title)}" width="{left + width + 90}" '
-        f'height="{height}" font-size="13" style="font-family:inherit">{"".join(rows)}</svg>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="tk-chart" role="img" aria-label="{e(title)}" '
+        f'width="{left + width + 90}" height="{height}" viewBox="0 0 {left + width + 90} {height}" '
+        f'font-size="13" style="font-family:inherit">{"".join(rows)}</svg>'
     )
     source = f'<div class="tk-muted">{e(note)}</div>' if note else ""
     return HTML(f'{STYLE}<div class="tk"><div class="tk-card"><b>{e(title)}</b><br>{svg}{source}</div></div>')

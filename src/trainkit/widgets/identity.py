@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ipywidgets as w
 
 from ..markup import STYLE, e
-from ..roster import current_worker, load_roster, set_identity
+from ..roster import Worker, current_worker, load_roster, set_identity
 
 __all__ = ["whoami"]
 
@@ -17,8 +19,9 @@ def _greeting(worker) -> str:  # noqa: ANN001
     )
 
 
-def whoami() -> w.Widget:
-    """The current learner; the first time, a roster picker that remembers the choice."""
+def whoami(*, on_pick: Callable[[Worker], None] | None = None) -> w.Widget:
+    """The current learner; the first time, a roster picker that remembers the choice and then
+    calls ``on_pick`` with the worker (the learning map draws itself then)."""
     worker = current_worker()
     if worker is not None:
         return w.HTML(_greeting(worker))
@@ -36,7 +39,10 @@ def whoami() -> w.Widget:
         if picker.value is None:
             message.value = f"{STYLE}<div class='tk tk-wait'>请先在下拉框中选择您的工号。</div>"
             return
-        box.children = [w.HTML(_greeting(set_identity(picker.value)))]
+        worker = set_identity(picker.value)
+        box.children = [w.HTML(_greeting(worker))]
+        if on_pick is not None:
+            on_pick(worker)
 
     confirm.on_click(_confirm)
     return box

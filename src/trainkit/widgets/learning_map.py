@@ -27,6 +27,7 @@ from ..roster import Worker, current_worker
 from .case import finished_cases
 from .identity import _greeting, whoami
 from .quiz import quiz_ref
+from .rendered import RenderedHTML
 from .search_box import search_box
 
 __all__ = ["DomainRow", "LessonRow", "MapData", "assignments_help", "learning_map", "lesson_progress", "map_data"]
@@ -275,17 +276,21 @@ def learning_map(*, worker: Worker | None = None, store: EvidenceStore | None = 
             )
             box.add_class("tk-learning-map")
             return box
-        if worker is None:
-            box = w.VBox(
-                [
-                    whoami(),
-                    w.HTML(f"{STYLE}<div class='tk tk-muted'>选好工号后，请重新运行本格查看学习地图。</div>"),
-                    assignments_help(),
-                ]
-            )
+        if worker is None:  # the roster picker; once a 工号 is confirmed, the map replaces it
+            box = w.VBox()
             box.add_class("tk-learning-map")
+
+            def _picked(chosen: Worker) -> None:
+                box.children = learning_map(worker=chosen, store=store).children
+
+            box.children = [
+                whoami(on_pick=_picked),
+                w.HTML(f"{STYLE}<div class='tk tk-muted'>选好工号并点“确认”后，这里会显示您的学习地图。</div>"),
+                assignments_help(),
+            ]
             return box
-    view = w.HTML(_map_html(map_data(worker, store or open_store())))
+    # drawn by the notebook's renderer: in JupyterLab a lesson link opens the lesson in a tab
+    view = RenderedHTML(_map_html(map_data(worker, store or open_store())), text="学习地图")
     view.add_class("tk-map")
     box = w.VBox([w.HTML(_greeting(worker)), view, search_box(), assignments_help()])
     box.add_class("tk-learning-map")
