@@ -799,7 +799,7 @@ def test_on_a_phone_a_worker_studies_from_the_hub(hub, browser, shoot):
     expect(item).to_be_visible(timeout=120_000)
     _readable_on_a_phone(tab, "课程页")
     item.scroll_into_view_if_needed()
-    item.locator(".widget-radio-box label, .widget-checkbox label").first.tap()
+    item.locator(".widget-radio-box label:visible, .widget-checkbox label:visible").first.tap()
     item.get_by_role("button", name="提交").tap()
     expect(item.locator(".tk-feedback .tk-ok, .tk-feedback .tk-bad")).to_be_visible()
     walk = tab.locator(".tk-case").first
