@@ -25,5 +25,6 @@ def skip_unused_format_checkers() -> bool:
     if "jsonschema" in sys.modules:
         return False
     for name in _UNUSED:
-        sys.modules.setdefault(name, None)  # `import name` now raises ImportError, which jsonschema expects
+        # None in sys.modules: `import name` raises ImportError, which jsonschema expects
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
     return True
