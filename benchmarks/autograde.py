@@ -4,12 +4,16 @@ Builds a course from the kit's own exercise(s), a cohort of distinct submissions
 answers (right, wrong, blank, expressions, wrong types, written answers of different
 lengths), copies the course twice, runs ``nbgrader autograde`` (the course's own config) in
 one copy and ``trainkit autograde`` in the other, each as the command a trainer runs, and
-checks that every student's every grade is the same. Prints
+checks that every student's every grade is the same. Then the case of a trainer grading one
+late submission: a course with only the first student's submission, graded by both commands
+in turn (which goes first alternates), ``--repeat`` times, each time in a fresh copy. Prints
 
-    bench: autograde_speedup_vs_nbgrader X
+    bench: autograde_speedup_vs_nbgrader X              (cohort: nbgrader seconds ÷ kit seconds)
     bench: autograde_seconds_per_notebook X
+    bench: autograde_one_submission_ratio_vs_nbgrader X (median of kit seconds ÷ nbgrader seconds)
 
-Usage: ``python benchmarks/autograde.py [--students N] [--jobs N] [--keep DIR]``. Not run in CI.
+Usage: ``python benchmarks/autograde.py [--students N] [--repeat N] [--jobs N] [--keep DIR]``
+(``--students 0``: only the one-submission case). Not run in CI.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -136,14 +141,57 @@ def timed(cmd: list[str], cwd: Path) -> float:
     return seconds
 
 
+def same_grades(plain: Path, ours: Path, assignments: list[str], students: int) -> None:
+    for a in assignments:
+        want, got = grades(plain, a), grades(ours, a)
+        diff = {k: (want.get(k), got.get(k)) for k in set(want) | set(got) if want.get(k) != got.get(k)}
+        if not want or diff:
+            sys.exit(f"scores differ from nbgrader's on {len(diff)} grades, e.g. {sorted(diff.items())[:5]}")
+        if len({k[0] for k in want}) != students:
+            sys.exit(f"nbgrader graded {len({k[0] for k in want})} students, not {students}")
+
+
+def grade_both(template: Path, root: Path, assignments: list[str], extra: list[str], *, kit_first: bool) -> tuple:
+    """Copy ``template`` twice, grade one copy with each command; (nbgrader s, kit s)."""
+    plain, ours = root / "nbgrader", root / "trainkit"
+    for folder in (plain, ours):
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(template, folder)
+
+    def run_plain() -> float:
+        return sum(timed([sys.executable, "-m", "nbgrader", "autograde", a], plain) for a in assignments)
+
+    def run_ours() -> float:
+        return sum(
+            timed([sys.executable, "-m", "trainkit", "autograde", a, "--course", str(ours), *extra], ours)
+            for a in assignments
+        )
+
+    if kit_first:
+        ours_s = run_ours()
+        plain_s = run_plain()
+    else:
+        plain_s = run_plain()
+        ours_s = run_ours()
+    return plain_s, ours_s
+
+
+def one_submission(template: Path, folder: Path) -> None:
+    """``template`` with only its first student's submission: one late submission."""
+    shutil.copytree(template, folder)
+    for student in sorted((folder / "submitted").iterdir())[1:]:
+        shutil.rmtree(student)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--students", type=int, default=64)
+    parser.add_argument("--students", type=int, default=64, help="cohort size (0: only the one-submission case)")
+    parser.add_argument("--repeat", type=int, default=5, help="one-submission runs (each command; median reported)")
     parser.add_argument(
         "--assignment", action="append", default=None, help="exercise(s) to use (default: social-assistance-dibao)"
     )
     parser.add_argument("--jobs", type=int, default=None)
-    parser.add_argument("--keep", type=Path, default=None, help="keep the two courses in this folder")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the courses in this folder")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="trainkit-bench-autograde-"))
     if args.keep and root.exists():
@@ -152,31 +200,35 @@ def main() -> None:
         template = root / "template"
         assignments = args.assignment or ["social-assistance-dibao"]
         build_course(template, assignments)
-        notebooks = sum(write_cohort(template, a, args.students) for a in assignments)
-        plain, ours = root / "nbgrader", root / "trainkit"
-        shutil.copytree(template, plain)
-        shutil.copytree(template, ours)
-        print(
-            f"cohort: {args.students} students, {notebooks} notebooks, assignments {', '.join(assignments)}", flush=True
-        )
-        plain_s = sum(timed([sys.executable, "-m", "nbgrader", "autograde", a], plain) for a in assignments)
+        notebooks = sum(write_cohort(template, a, max(1, args.students)) for a in assignments)
         extra = ["--jobs", str(args.jobs)] if args.jobs else []
-        ours_s = sum(
-            timed([sys.executable, "-m", "trainkit", "autograde", a, "--course", str(ours), *extra], ours)
-            for a in assignments
-        )
-        for a in assignments:
-            want, got = grades(plain, a), grades(ours, a)
-            diff = {k: (want.get(k), got.get(k)) for k in set(want) | set(got) if want.get(k) != got.get(k)}
-            if not want or diff:
-                sys.exit(f"scores differ from nbgrader's on {len(diff)} grades, e.g. {sorted(diff.items())[:5]}")
-        print(
-            f"nbgrader autograde: {plain_s:.1f} s; trainkit autograde: {ours_s:.1f} s; "
-            f"scores identical for {args.students} students",
-            flush=True,
-        )
-        print(f"bench: autograde_speedup_vs_nbgrader {plain_s / ours_s:.2f}")
-        print(f"bench: autograde_seconds_per_notebook {ours_s / notebooks:.3f}")
+        if args.students > 0:
+            print(
+                f"cohort: {args.students} students, {notebooks} notebooks, assignments {', '.join(assignments)}",
+                flush=True,
+            )
+            plain_s, ours_s = grade_both(template, root / "cohort", assignments, extra, kit_first=False)
+            same_grades(root / "cohort" / "nbgrader", root / "cohort" / "trainkit", assignments, args.students)
+            print(
+                f"nbgrader autograde: {plain_s:.1f} s; trainkit autograde: {ours_s:.1f} s; "
+                f"scores identical for {args.students} students",
+                flush=True,
+            )
+            print(f"bench: autograde_speedup_vs_nbgrader {plain_s / ours_s:.2f}", flush=True)
+            print(f"bench: autograde_seconds_per_notebook {ours_s / notebooks:.3f}", flush=True)
+        one = root / "one-template"
+        one_submission(template, one)
+        ratios = []
+        for i in range(max(1, args.repeat)):
+            plain_s, ours_s = grade_both(one, root / "one", assignments, extra, kit_first=i % 2 == 0)
+            same_grades(root / "one" / "nbgrader", root / "one" / "trainkit", assignments, 1)
+            ratios.append(ours_s / plain_s)
+            print(
+                f"one submission, run {i + 1}: nbgrader autograde {plain_s:.2f} s; trainkit autograde {ours_s:.2f} s; "
+                f"ratio {ours_s / plain_s:.2f}; scores identical",
+                flush=True,
+            )
+        print(f"bench: autograde_one_submission_ratio_vs_nbgrader {statistics.median(ratios):.2f}", flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

@@ -721,6 +721,9 @@ def autograde_cmd(
     memory_mb: int,
 ) -> None:
     """并行自动评分（与 nbgrader autograde 同分，写入同一成绩库）；损坏的提交自动修复或注明原因。"""
+    from .lean_imports import skip_unused_format_checkers
+
+    skip_unused_format_checkers()  # before nbformat is imported: seconds of start-up for one late submission
     from .autograde import AutogradeError, autograde, render_summary
 
     students = tuple(s.strip() for given in students for s in given.split(",") if s.strip())
