@@ -811,7 +811,10 @@ def test_on_a_phone_a_worker_studies_from_the_hub(hub, browser, shoot):
 
     tab.get_by_role("link", name="← 返回学习地图").tap()
     tab.get_by_role("link", name="每日15分钟").first.tap()
-    expect(tab.locator(".tk-item").first).to_be_visible(timeout=120_000)
+    start = tab.locator(".tk-practice .tk-start")
+    expect(start).to_be_visible(timeout=120_000)
+    start.tap()
+    expect(tab.locator(".tk-practice-items .tk-item").first).to_be_visible()
     _readable_on_a_phone(tab, "每日15分钟")
     shoot(tab, "hub-phone-daily")
     context.close()
