@@ -122,7 +122,21 @@ def per_household(values: np.ndarray, residents: pd.DataFrame, k: int) -> np.nda
 
 def truthy(column: pd.Series) -> np.ndarray:
     """A yes/no register column as booleans (blanks are no; CSV writes True as "True")."""
-    return column.astype(object).isin([True, "True", "true", 1, "1"]).to_numpy()
+    return _among(column, (True, "True", "true", 1, "1"))
+
+
+def _among(column: pd.Series, values: tuple[object, ...]) -> np.ndarray:
+    """``column.astype(object).isin(values)`` without a Python object per row: a boolean column
+    is read as it is, a categorical one by its few categories (what a screened register holds)."""
+    dtype = column.dtype
+    if dtype == bool:
+        flags = column.to_numpy(dtype=bool)
+        return flags if True in values else np.zeros(len(flags), dtype=bool) if False not in values else ~flags
+    if isinstance(dtype, pd.CategoricalDtype):
+        hit = pd.Series(dtype.categories.astype(object)).isin(values).to_numpy()
+        codes = column.cat.codes.to_numpy()
+        return np.append(hit, False)[codes]  # code -1 (blank) is never a hit
+    return column.astype(object).isin(values).to_numpy()
 
 
 def figure(param_id: str, on: dt.date) -> float:
@@ -144,8 +158,7 @@ def member_column(residents: pd.DataFrame, name: str) -> pd.Series:
 
 def member_flag(residents: pd.DataFrame, name: str) -> np.ndarray:
     """A yes/no member field as booleans (empty: the record's default; "True"/"False" text from CSV)."""
-    column = member_column(residents, name)
-    return column.astype(object).isin([True, "True", "true", 1, "1"]).to_numpy()
+    return _among(member_column(residents, name), (True, "True", "true", 1, "1"))
 
 
 def member_number(residents: pd.DataFrame, name: str) -> np.ndarray:
@@ -157,8 +170,7 @@ def member_number(residents: pd.DataFrame, name: str) -> np.ndarray:
 
 def yes_no(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(is yes, is no) for a yes/no/unknown column (bools, "True"/"False" text, blanks unknown)."""
-    values = column.astype(object)
-    return values.isin([True, "True", "true"]).to_numpy(), values.isin([False, "False", "false"]).to_numpy()
+    return _among(column, (True, "True", "true")), _among(column, (False, "False", "false"))
 
 
 def at_home(households: pd.DataFrame, residents: pd.DataFrame, values: np.ndarray) -> np.ndarray:
@@ -173,8 +185,9 @@ def anyone(residents: pd.DataFrame, mask: np.ndarray, k: int) -> np.ndarray:
 
 def receiving(households: pd.DataFrame, program: str) -> np.ndarray:
     """Per household: does it already receive ``program`` (``receives`` lists program ids)."""
-    receives = households["receives"].astype(object).where(households["receives"].notna(), "").astype(str)
-    return ("," + receives + ",").str.contains(f",{program},", regex=False).to_numpy(dtype=bool)
+    codes, kinds = pd.factorize(households["receives"])  # a few distinct lists: each read once
+    listed = np.array([f",{program}," in f",{kind}," for kind in kinds] + [False], dtype=bool)
+    return listed[codes]
 
 
 def applicant_of(households: pd.DataFrame, residents: pd.DataFrame) -> np.ndarray:

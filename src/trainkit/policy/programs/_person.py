@@ -6,6 +6,7 @@ values over many rows, never a Python string object per row."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -15,7 +16,20 @@ import pyarrow.compute as pc
 from ..columns import constant, figure_columns, step, texts
 from ..household import RELATION_TITLES
 
-__all__ = ["GRADE_TITLES", "KIND_TITLES", "cards", "constant", "figure_table", "labels", "spread", "step", "texts"]
+__all__ = [
+    "GRADE_TITLES",
+    "KIND_TITLES",
+    "cards",
+    "constant",
+    "figure_table",
+    "labels",
+    "lazy_labels",
+    "lazy_names",
+    "named",
+    "spread",
+    "step",
+    "texts",
+]
 
 KIND_TITLES = {
     "physical": "肢体",
@@ -53,6 +67,25 @@ def labels(residents: pd.DataFrame) -> pd.arrays.ArrowStringArray:
     named = pc.binary_join_element_wise(name, "（", title, "，", age, "岁）", "")
     plain = pc.binary_join_element_wise(title, "（", age, "岁）", "")
     return pd.arrays.ArrowStringArray(pa.chunked_array([pc.if_else(pc.not_equal(name, ""), named, plain)]))
+
+
+def lazy_labels(residents: pd.DataFrame) -> Callable[[np.ndarray], np.ndarray]:
+    """:func:`labels` for the rows asked for only (an :class:`Outcome` ``lazy`` column): a register
+    words the few rows it lists, not 300,000 labels nobody reads."""
+    people = residents[["relation", "age", "name"]]
+    return lambda at: np.asarray(labels(people.iloc[np.asarray(at)]), dtype=object)
+
+
+def lazy_names(residents: pd.DataFrame) -> Callable[[np.ndarray], np.ndarray]:
+    """Each resident's name, for the rows asked for only (an :class:`Outcome` ``lazy`` column)."""
+    names = residents["name"]
+    return lambda at: names.iloc[np.asarray(at)].to_numpy(dtype=object)
+
+
+def named(residents: pd.DataFrame) -> np.ndarray:
+    """Whether each resident has a name in the register (not blank)."""
+    name = residents["name"]
+    return (name.notna() & (name != "")).to_numpy(dtype=bool)
 
 
 def cards(residents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Categorical]:

@@ -13,6 +13,7 @@ age on the day means the record cannot be decided on (the rule does not apply un
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ from ..columns import member_flag
 from ..outcome import NOT_APPLICABLE, Because, Outcome
 from ..parameters import load_parameter
 from . import household_rule
-from ._person import constant, figure_table, labels, spread, step, texts
+from ._person import constant, figure_table, lazy_labels, spread, step
 
 __all__ = ["age_on", "decide", "eightieth_birthday", "evaluate", "registration_opens"]
 
@@ -155,20 +156,9 @@ def registration_opens(birth: dt.date) -> dt.date:
     return _window(*_one(birth))[0][0].astype(dt.date)
 
 
-def _text(days: np.ndarray, where: np.ndarray) -> pd.Categorical:
-    """Dates as text where ``where`` (missing elsewhere), worded once per distinct day (no sort:
-    the days of a register span a few decades)."""
-    number = days.astype(np.int64)
-    if not where.any():
-        return texts(np.full(len(days), -1), [])
-    low = number[where].min()
-    offset = np.where(where, number - low, 0)
-    present = np.zeros(offset.max() + 1, dtype=bool)
-    present[offset[where]] = True
-    code = np.cumsum(present) - 1
-    distinct = (np.flatnonzero(present) + low).astype("datetime64[D]")
-    words = pd.Index(np.datetime_as_string(distinct, unit="D"), dtype=str)  # distinct and ordered already
-    return pd.Categorical.from_codes(np.where(where, code[offset], -1), categories=words)
+def _text(days: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """Dates as text (2025-12-01), for the rows asked for only."""
+    return lambda at: np.datetime_as_string(days[np.asarray(at)], unit="D").astype(object)
 
 
 def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
@@ -229,20 +219,22 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             ),
             "tier_step": step(n, (grown & ~tier_known, "tier_unknown"), (ordinary, "tier"), (hundred, "centenarian")),
             "dibao_step": step(n, (hundred & ~dibao_known, "dibao_unknown"), (centenarian_paid, "dibao")),
-            "label": labels(residents),
             "on": constant(n, on),
             "age": age,
             "exact": exact,
-            "birth_date": _text(_day(y, m, d), dated),
-            "opens": _text(opens, windowed),
-            "window_end": _text(birthday - np.timedelta64(1, "D"), windowed),
-            "birthday": _text(birthday, windowed),
             **rules,
             **tier,
             **dibao,
         }
     )
-    return Outcome(rows=rows, steps=STEPS)
+    lazy = {  # worded only for the rows whose reasons quote them
+        "label": lazy_labels(residents),
+        "birth_date": _text(_day(y, m, d)),
+        "opens": _text(opens),
+        "window_end": _text(birthday - np.timedelta64(1, "D")),
+        "birthday": _text(birthday),
+    }
+    return Outcome(rows=rows, steps=STEPS, lazy=lazy)
 
 
 evaluate = household_rule(__name__)

@@ -51,6 +51,7 @@ from ..household import Household, Member
 from ..outcome import Because, Outcome, money
 from ..parameters import STATUS_TITLES, Reference, load_parameter
 from . import household_rule
+from ._person import lazy_names, named
 
 __all__ = ["Category", "categories", "decide", "evaluate"]
 
@@ -290,8 +291,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
 
     eligible = np.full(n, False, dtype=object)
     eligible[pending | unlisted] = None
-    name = residents["name"].astype(object)
-    named = (name.notna() & (name != "")).to_numpy()
+    has_name = named(residents)
     gap = "local_gap" if np.isnan(local["local"][0]) else "local_known"
     status = pd.Categorical(employment, categories=list(EMPLOYMENT_TITLES)).rename_categories(EMPLOYMENT_TITLES)
     rows = pd.DataFrame(
@@ -300,7 +300,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "member_no": residents["member_no"].to_numpy(dtype=np.int64),
             "eligible": pd.Series(eligible, dtype=object),
             "amount": np.full(n, np.nan),
-            "subject": step(n, (named, "subject_named"), (~named, "subject")),
+            "subject": step(n, (has_name, "subject_named"), (~has_name, "subject")),
             "stop": step(n, (retired, "retired"), (employed, "employed"), (past, "past_retirement")),
             "retire_step": step(n, (between, "retire_between")),
             **{
@@ -318,7 +318,6 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "confirm_long": step(n, (found["c_long"] > 0, "confirm_long")),
             "not_unemployed": step(n, (pending & ~unemployed, "not_unemployed")),
             "verdict": step(n, (pending, "pending"), (unlisted, "unlisted"), (open_ & ~some & ~unemployed, "outside")),
-            "name": pd.Series(name.to_numpy(), dtype=object),
             "age": residents["age"].to_numpy(dtype=np.int64),
             "status": status,
             "months": months,
@@ -349,7 +348,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
         "not_unemployed",
         "verdict",
     )
-    return Outcome(rows=rows, steps=steps)
+    return Outcome(rows=rows, steps=steps, lazy={"name": lazy_names(residents)})
 
 
 def categories(household: Household, member: Member, on: dt.date) -> tuple[Category, ...]:

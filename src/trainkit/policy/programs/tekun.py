@@ -26,7 +26,7 @@ from ..household import Household, Member, vocabulary
 from ..outcome import NOT_APPLICABLE, Because, Outcome
 from ..parameters import STATUS_TITLES, DatedValue, Parameter, load_parameter
 from . import household_rule
-from ._person import GRADE_TITLES, KIND_TITLES, cards, constant, figure_table, labels, spread, step
+from ._person import GRADE_TITLES, KIND_TITLES, cards, constant, figure_table, lazy_labels, spread, step
 
 __all__ = ["VERSIONS", "Version", "decide", "evaluate", "lacks_work_capacity", "rules_version"]
 
@@ -286,7 +286,6 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "on": constant(n, on),
             "version_status": constant(n, _status(in_force)),
             "scope": constant(n, version.scope),
-            "label": labels(residents),
             "age": residents["age"].to_numpy(dtype=np.int64),
             "card": card,
             "income": income,
@@ -295,7 +294,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             **standard,
         }
     )
-    return Outcome(rows=rows, steps=STEPS)
+    return Outcome(rows=rows, steps=STEPS, lazy={"label": lazy_labels(residents)})
 
 
 def _status(value: DatedValue) -> str:
