@@ -146,11 +146,15 @@ def _coded(table: pd.DataFrame) -> pd.DataFrame:
     """The register as the rules read it fastest, once for all programs: text columns with few
     distinct values as categoricals (each rule compares ``sex == "female"`` many times; on a
     categorical that compares small integer codes, not 300,000 strings) and number columns
-    stored as objects (a blank cell makes them so) as floats. Names and id numbers stay text."""
+    stored as objects (a blank cell makes them so) as floats, birth dates as datetimes (read
+    once, not by each rule that needs a birthday). Names and id numbers stay text."""
     kinds: dict[str, str] = {}
     for name in table.columns:
         dtype = table[name].dtype
         if name in ("name", "id_number", "household_id"):
+            continue
+        if name == "birth_date" and pd.api.types.is_object_dtype(dtype):
+            table = table.assign(birth_date=pd.to_datetime(table[name], errors="coerce"))
             continue
         if pd.api.types.is_object_dtype(dtype):
             if pd.api.types.infer_dtype(table[name], skipna=True) in ("integer", "floating", "mixed-integer-float"):

@@ -31,6 +31,7 @@ __all__ = [
     "member_flag",
     "member_number",
     "per_household",
+    "position_in",
     "receiving",
     "truthy",
     "value_on",
@@ -123,6 +124,15 @@ def per_household(values: np.ndarray, residents: pd.DataFrame, k: int) -> np.nda
 def truthy(column: pd.Series) -> np.ndarray:
     """A yes/no register column as booleans (blanks are no; CSV writes True as "True")."""
     return _among(column, (True, "True", "true", 1, "1"))
+
+
+def position_in(column: pd.Series, values: list[str] | tuple[str, ...]) -> np.ndarray:
+    """Each row's position in ``values`` (-1: blank or not listed). A categorical column (a
+    screened register's few-valued text) is looked up once per category, not once per row."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        found = pd.Index(list(values), dtype=object).get_indexer(column.cat.categories.astype(object))
+        return np.append(found, -1)[column.cat.codes.to_numpy()]
+    return pd.Index(list(values), dtype=object).get_indexer(column.astype(object).to_numpy())
 
 
 def _among(column: pd.Series, values: tuple[object, ...]) -> np.ndarray:

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..columns import constant, figure_columns, step, texts
+from ..columns import constant, figure_columns, position_in, step, texts
 from ..household import RELATION_TITLES
 
 __all__ = [
@@ -92,7 +92,7 @@ def cards(residents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     """Each resident's 残疾人证: (has one, kind index into ``KIND_TITLES`` (-1: none), grade
     (NaN: none), its title such as 智力残疾三级 (missing without a card))."""
     kinds = list(KIND_TITLES)
-    kind = pd.Index(kinds).get_indexer(residents["disability_kind"].astype(object).to_numpy())
+    kind = position_in(residents["disability_kind"], kinds)
     grade = pd.to_numeric(residents["disability_grade"], errors="coerce").to_numpy(dtype=float)
     disabled = (kind >= 0) & ~np.isnan(grade)
     names = [f"{KIND_TITLES[k]}残疾{GRADE_TITLES[g]}" for k in kinds for g in GRADE_TITLES]

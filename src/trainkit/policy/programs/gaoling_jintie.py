@@ -13,7 +13,6 @@ age on the day means the record cannot be decided on (the rule does not apply un
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -106,7 +105,7 @@ STEPS = (
 
 def _ymd(dates: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Year, month, day (1970-01-01 where missing) and whether a date is registered."""
-    when = pd.to_datetime(dates, errors="coerce")
+    when = dates if pd.api.types.is_datetime64_any_dtype(dates) else pd.to_datetime(dates, errors="coerce")
     known = when.notna().to_numpy()
     y, m, d = (
         getattr(when.dt, p).fillna(f).to_numpy(dtype=np.int64) for p, f in (("year", 1970), ("month", 1), ("day", 1))
@@ -123,18 +122,34 @@ def _day(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
     return ((y - 1970) * 12 + m - 1).astype("datetime64[M]").astype("datetime64[D]") + (d - 1).astype("timedelta64[D]")
 
 
-def _window(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The day registration opens (three calendar months before, the day clamped to the month's
-    end) and the 80th birthday (29 February births: 1 March in a common year)."""
+def _leap(y: np.ndarray) -> np.ndarray:
+    return (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+
+
+_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _window_ymd(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, ...]:
+    """:func:`_window` as year, month, day numbers (opens, then the 80th birthday): compared as
+    ``yyyymmdd`` integers over a whole register, no calendar objects."""
     y80 = y + START_AGE
-    common = ~((y80 % 4 == 0) & ((y80 % 100 != 0) | (y80 % 400 == 0)))
-    feb29 = (m == 2) & (d == 29) & common
+    feb29 = (m == 2) & (d == 29) & ~_leap(y80)
     m80, d80 = np.where(feb29, 3, m), np.where(feb29, 1, d)
     months = y80 * 12 + (m80 - 1) - REGISTER_MONTHS_BEFORE
     yo, mo = months // 12, months % 12 + 1
-    first = ((yo - 1970) * 12 + mo - 1).astype("datetime64[M]")
-    length = ((first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(np.int64)
-    return _day(yo, mo, np.minimum(d80, length)), _day(y80, m80, d80)
+    length = _MONTH_DAYS[mo - 1] + ((mo == 2) & _leap(yo))
+    return yo, mo, np.minimum(d80, length), y80, m80, d80
+
+
+def _window(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The day registration opens (three calendar months before, the day clamped to the month's
+    end) and the 80th birthday (29 February births: 1 March in a common year)."""
+    yo, mo, do, yb, mb, db = _window_ymd(y, m, d)
+    return _day(yo, mo, do), _day(yb, mb, db)
+
+
+def _number(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    return y * 10_000 + m * 100 + d
 
 
 def _one(birth: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -156,9 +171,9 @@ def registration_opens(birth: dt.date) -> dt.date:
     return _window(*_one(birth))[0][0].astype(dt.date)
 
 
-def _text(days: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-    """Dates as text (2025-12-01), for the rows asked for only."""
-    return lambda at: np.datetime_as_string(days[np.asarray(at)], unit="D").astype(object)
+def _text(days: np.ndarray) -> np.ndarray:
+    """Dates as text (2025-12-01)."""
+    return np.datetime_as_string(days, unit="D").astype(object)
 
 
 def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
@@ -177,8 +192,9 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     open_ = decided & (not gap)
     young = open_ & local & (age < START_AGE)
     grown = open_ & local & (age >= START_AGE)
-    opens, birthday = _window(y, m, d)
-    today = np.datetime64(on, "D")
+    yo, mo, do, yb, mb, db = _window_ymd(y, m, d)
+    opens, birthday = _number(yo, mo, do), _number(yb, mb, db)
+    today = on.year * 10_000 + on.month * 100 + on.day
 
     tier_code = np.select([age >= low for low, _ in TIERS[:-1]], list(range(len(TIERS) - 1)), len(TIERS) - 1)
     tier = spread(figure_table([series for _, series in TIERS], on, "tier"), tier_code)
@@ -229,10 +245,10 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     )
     lazy = {  # worded only for the rows whose reasons quote them
         "label": lazy_labels(residents),
-        "birth_date": _text(_day(y, m, d)),
-        "opens": _text(opens),
-        "window_end": _text(birthday - np.timedelta64(1, "D")),
-        "birthday": _text(birthday),
+        "birth_date": lambda at: _text(_day(y[at], m[at], d[at])),
+        "opens": lambda at: _text(_window(y[at], m[at], d[at])[0]),
+        "window_end": lambda at: _text(_window(y[at], m[at], d[at])[1] - np.timedelta64(1, "D")),
+        "birthday": lambda at: _text(_window(y[at], m[at], d[at])[1]),
     }
     return Outcome(rows=rows, steps=STEPS, lazy=lazy)
 

@@ -41,6 +41,7 @@ from ..columns import (
     member_column,
     member_flag,
     member_number,
+    position_in,
     receiving,
     step,
     texts,
@@ -225,8 +226,8 @@ def _categories(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) 
     sex = member_column(residents, "sex")
     female, male, unknown = (sex == "female").to_numpy(bool), (sex == "male").to_numpy(bool), sex.isna().to_numpy()
     age = residents["age"].to_numpy(dtype=float)
-    unemployed = (member_column(residents, "employment") == "unemployed").to_numpy(bool)
-    working = member_column(residents, "employment").isin(["employed", "flexible"]).to_numpy(bool)
+    employment = position_in(member_column(residents, "employment"), ["unemployed", "employed", "flexible"])
+    unemployed, working = employment == 0, employment > 0
     found = {
         "c_4050": np.select(
             [
@@ -270,9 +271,10 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     """就业困难人员认定 for every resident of a numbered register on ``on``."""
     local = figure_columns(np.array([LOCAL_LIST], dtype=object), on, "local")  # raises before 2008-01-01
     n = len(residents)
-    employment = member_column(residents, "employment").to_numpy(dtype=object)
-    retired, employed = employment == "retired", employment == "employed"
-    unemployed = employment == "unemployed"
+    kinds = list(EMPLOYMENT_TITLES)
+    employment = position_in(member_column(residents, "employment"), kinds)  # -1: another value
+    retired, employed = employment == kinds.index("retired"), employment == kinds.index("employed")
+    unemployed = employment == kinds.index("unemployed")
     retirement = _retirement(residents, on)
     age = residents["age"].to_numpy(dtype=float)
     past = ~(retired | employed) & (age >= retirement["retire_high"])  # NaN bounds (before 2025): never
@@ -293,7 +295,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     eligible[pending | unlisted] = None
     has_name = named(residents)
     gap = "local_gap" if np.isnan(local["local"][0]) else "local_known"
-    status = pd.Categorical(employment, categories=list(EMPLOYMENT_TITLES)).rename_categories(EMPLOYMENT_TITLES)
+    status = pd.Categorical.from_codes(employment, categories=list(EMPLOYMENT_TITLES.values()))
     rows = pd.DataFrame(
         {
             "household_id": residents["household_id"].to_numpy(),
@@ -322,7 +324,6 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "status": status,
             "months": months,
             "disability_grade": pd.to_numeric(residents["disability_grade"]).to_numpy(dtype=float),
-            "titles": _titles(found),
             "female_age": figure(FEMALE_AGE, on),
             "male_age": figure(MALE_AGE, on),
             "female_figure": constant(n, _shown(FEMALE_AGE, on)),
@@ -348,7 +349,11 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
         "not_unemployed",
         "verdict",
     )
-    return Outcome(rows=rows, steps=steps, lazy={"name": lazy_names(residents)})
+    lazy = {
+        "name": lazy_names(residents),
+        "titles": lambda at: np.asarray(_titles({name: codes[at] for name, codes in found.items()}), dtype=object),
+    }
+    return Outcome(rows=rows, steps=steps, lazy=lazy)
 
 
 def categories(household: Household, member: Member, on: dt.date) -> tuple[Category, ...]:
