@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ...law import Citation
-from ..columns import counted_income, figure_columns, per_household, step, truthy
+from ..columns import counted_income, figure_columns, home_of, per_household, step, truthy
 from ..household import EXCLUSION_TITLES, vocabulary
 from ..outcome import NOT_APPLICABLE, Because, Outcome
 from . import household_rule
@@ -149,12 +149,14 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     def reached(*pairs: tuple[np.ndarray, str]) -> pd.Categorical:
         return step(k, *((mask & ~nobody, name) for mask, name in pairs))
 
-    applicants = residents.loc[residents["relation"] == "applicant"].drop_duplicates("household_id")
-    member_no = pd.Series(applicants["member_no"].to_numpy(), index=applicants["household_id"].to_numpy())
+    applicant = np.flatnonzero((residents["relation"] == "applicant").to_numpy(dtype=bool))
+    homes, first = np.unique(home_of(residents)[applicant], return_index=True)  # the household's first applicant
+    member_no = np.ones(k, dtype=np.int64)  # no applicant: member 1
+    member_no[homes] = residents["member_no"].to_numpy(dtype=np.int64)[applicant][first]
     rows = pd.DataFrame(
         {
             "household_id": households["household_id"].to_numpy(),
-            "member_no": member_no.reindex(np.arange(k)).fillna(1).astype(np.int64).to_numpy(),
+            "member_no": member_no,
             "eligible": eligible,
             "amount": amount,
             "total": step(k, (~nobody, "total"), (nobody, "nobody")),

@@ -154,7 +154,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
 
     has_name = named(residents)
     relation = residents["relation"].astype("category")
-    why = np.select([late & (lapsed > 0), late], [WHY[True, True], WHY[True, False]], WHY[False, True])
+    why = np.select([late & (lapsed > 0), late], [2, 1], 0)  # into (WHY[False, True], WHY[True, False], WHY[True, True])
     rows = _frame(
         {
             "household_id": residents["household_id"].to_numpy(),
@@ -182,7 +182,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "individual_missing": _same(n, individual_missing),
             "subsidy_missing": _same(n, subsidy_missing),
             "wait_missing": _same(n, fixed_value.missing or ""),
-            "why": pd.Categorical(why),
+            "why": pd.Categorical.from_codes(why, categories=[WHY[False, True], WHY[True, False], WHY[True, True]]),
             "fixed": np.full(n, fixed),
             "per_year": np.full(n, per_year),
             "lapsed": lapsed,
