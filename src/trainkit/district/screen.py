@@ -21,7 +21,7 @@ from ..framework import load_framework
 from ..policy import PROGRAMS, BeforeFirstDate
 from ..policy.frames import numbered
 from ..policy.outcome import reason_column, screened
-from .register import register_problems, residents_on
+from .register import positions, register_problems, residents_on
 
 __all__ = ["COLUMNS", "ScreenResult", "screen_program", "screen_register", "write_outreach"]
 
@@ -50,8 +50,12 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
     Households whose entry cannot be decided on (:func:`register_problems`) are not screened:
     they are listed in ``data_errors`` to be corrected, never given an eligibility.
     """
+    if "birth_date" in residents and pd.api.types.is_object_dtype(residents["birth_date"].dtype):
+        # read once here, not by every step that needs a birthday
+        residents = residents.assign(birth_date=pd.to_datetime(residents["birth_date"], errors="coerce"))
     problems = register_problems(households, residents)
-    grids = residents.drop_duplicates("household_id").set_index("household_id")["grid"]
+    wrong = residents[residents["household_id"].isin(problems.index)] if len(problems) else residents.head(0)
+    grids = wrong.drop_duplicates("household_id").set_index("household_id")["grid"]
     data_errors = pd.DataFrame(
         {
             "grid": grids.reindex(problems.index).to_numpy(),
@@ -66,7 +70,7 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
     # the screens join and group on household numbers (row numbers of ``households``): far
     # cheaper than id strings; the ids come back once, at the end
     residents = residents_on(residents, on)
-    residents = _coded(residents.assign(household_id=homes.get_indexer(residents["household_id"])))
+    residents = _coded(residents.assign(household_id=positions(homes, residents["household_id"])))
     numbered = _coded(households.assign(household_id=np.arange(len(homes))))
     receiving = _receiving(households["receives"])
     personal = _receiving(residents["receives"] if "receives" in residents else pd.Series("", index=residents.index))
@@ -146,15 +150,11 @@ def _coded(table: pd.DataFrame) -> pd.DataFrame:
     """The register as the rules read it fastest, once for all programs: text columns with few
     distinct values as categoricals (each rule compares ``sex == "female"`` many times; on a
     categorical that compares small integer codes, not 300,000 strings) and number columns
-    stored as objects (a blank cell makes them so) as floats, birth dates as datetimes (read
-    once, not by each rule that needs a birthday). Names and id numbers stay text."""
+    stored as objects (a blank cell makes them so) as floats. Names and id numbers stay text."""
     kinds: dict[str, str] = {}
     for name in table.columns:
         dtype = table[name].dtype
         if name in ("name", "id_number", "household_id"):
-            continue
-        if name == "birth_date" and pd.api.types.is_object_dtype(dtype):
-            table = table.assign(birth_date=pd.to_datetime(table[name], errors="coerce"))
             continue
         if pd.api.types.is_object_dtype(dtype):
             if pd.api.types.infer_dtype(table[name], skipna=True) in ("integer", "floating", "mixed-integer-float"):
@@ -171,9 +171,9 @@ def _keys(home: np.ndarray, member_no: pd.Series) -> np.ndarray:
 
 def _receiving(receives: pd.Series):  # noqa: ANN202
     """``program → one flag per row`` (household or resident): does it already receive it (``receives`` lists ids)."""
-    combos, kinds = pd.factorize(receives.fillna("").astype(str))  # a few hundred distinct lists
-    listed = [{p.strip() for p in kind.split(",")} for kind in kinds]
-    return lambda program: np.array([program in each for each in listed], dtype=bool)[combos]
+    combos, kinds = pd.factorize(receives)  # a few hundred distinct lists; -1: blank
+    listed = [{p.strip() for p in str(kind).split(",")} for kind in kinds]
+    return lambda program: np.array([program in each for each in listed] + [False], dtype=bool)[combos]
 
 
 def _stack(parts: list[pd.DataFrame]) -> pd.DataFrame:
