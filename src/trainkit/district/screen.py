@@ -86,14 +86,15 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
         part["program"] = np.full(len(part), number, dtype=np.int8)
         parts.append(part)
         verdict = part["eligible"].to_numpy(dtype=object)
-        open_case = pd.isna(verdict) | (verdict == True)  # noqa: E712  (True, or None for 待核实)
+        open_case = _open(verdict)
         home = part["household_id"].to_numpy()
+        key = _keys(home, part["member_no"])
         if rule.PER == "person":  # paid to the person: only their own receipt counts
-            covered = np.isin(_keys(home, part["member_no"]), resident_key[personal(program)])
+            covered = _resident_flag(key, resident_key, personal(program))
         else:
             covered = (home >= 0) & receiving(program)[home]
         if program in ALREADY_COVERED:
-            covered |= np.isin(_keys(home, part["member_no"]), resident_key[ALREADY_COVERED[program](residents)])
+            covered |= _resident_flag(key, resident_key, ALREADY_COVERED[program](residents).to_numpy(dtype=bool))
         listed = open_case & ~covered
         # only the listed rows are worded: the others are never read
         open_parts.append(part[listed].assign(reason=reason_column(rule, outcome, np.flatnonzero(listed))))
@@ -162,6 +163,19 @@ def _coded(table: pd.DataFrame) -> pd.DataFrame:
         elif pd.api.types.is_string_dtype(dtype):
             kinds[name] = "category"
     return table.astype(kinds)
+
+
+def _open(verdict: np.ndarray) -> np.ndarray:
+    """Rows that qualify (True) or are 待核实 (None or NaN): three comparisons, no per-row isna."""
+    return (verdict == True) | (verdict == None) | (verdict != verdict)  # noqa: E711,E712
+
+
+def _resident_flag(key: np.ndarray, resident_key: np.ndarray, flag: np.ndarray) -> np.ndarray:
+    """A resident's flag on each row of a screen (rows keyed like residents; no lookup when the
+    screen has one row per resident in register order, as the personal programs do)."""
+    if np.array_equal(key, resident_key):
+        return flag
+    return np.isin(key, resident_key[flag])
 
 
 def _keys(home: np.ndarray, member_no: pd.Series) -> np.ndarray:

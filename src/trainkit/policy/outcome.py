@@ -206,7 +206,11 @@ def _take(column: pd.Series, where: np.ndarray) -> pa.Array | np.ndarray:
     """The rows at ``where`` of a column: Arrow text stays Arrow (no Python string per row)."""
     if column.dtype.kind in "fiub":
         return column.to_numpy()[where]
-    return pa.array(column, from_pandas=True).take(pa.array(where))
+    if isinstance(column.dtype, pd.CategoricalDtype):  # the few categories once, then codes
+        codes = column.cat.codes.to_numpy()[where]
+        words = pa.array(column.cat.categories, from_pandas=True)
+        return pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), words)
+    return pa.array(column.iloc[where], from_pandas=True)
 
 
 def _column_text(column: pd.Series | np.ndarray | pa.Array) -> pa.Array:
