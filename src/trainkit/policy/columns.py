@@ -227,9 +227,12 @@ def texts(codes: np.ndarray, table: list[str]) -> pd.Categorical:
     """``table[code]`` for every row (-1: missing), as a categorical column."""
     codes = np.asarray(codes)
     if not len(table):
-        return _categorical(np.full(len(codes), -1), ())
+        return _categorical(np.full(len(codes), -1, dtype=np.int8), ())
     distinct, inverse = np.unique(np.asarray(table, dtype=str), return_inverse=True)
-    return _categorical(np.where(codes >= 0, inverse[np.maximum(codes, 0)], -1), tuple(distinct.tolist()))
+    inverse = inverse.astype(np.int8 if len(distinct) < 127 else np.int32)  # the categorical's own code type
+    if len(codes) and codes.min() < 0:
+        inverse = np.append(inverse, -1)  # code -1 (missing) takes the last entry
+    return _categorical(inverse[codes], tuple(distinct.tolist()))
 
 
 def constant(n: int, value: object) -> pd.Categorical:

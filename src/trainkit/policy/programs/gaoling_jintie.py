@@ -106,10 +106,13 @@ STEPS = (
 def _ymd(dates: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Year, month, day (1970-01-01 where missing) and whether a date is registered."""
     when = dates if pd.api.types.is_datetime64_any_dtype(dates) else pd.to_datetime(dates, errors="coerce")
-    known = when.notna().to_numpy()
-    y, m, d = (
-        getattr(when.dt, p).fillna(f).to_numpy(dtype=np.int64) for p, f in (("year", 1970), ("month", 1), ("day", 1))
-    )
+    days = when.to_numpy().astype("datetime64[D]")
+    known = ~np.isnat(days)
+    days = np.where(known, days, np.datetime64("1970-01-01", "D"))
+    month = days.astype("datetime64[M]")
+    y = month.astype(np.int64) // 12 + 1970
+    m = month.astype(np.int64) % 12 + 1
+    d = (days - month.astype("datetime64[D]")).astype(np.int64) + 1
     return y, m, d, known
 
 
