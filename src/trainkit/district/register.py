@@ -60,7 +60,8 @@ def register_problems(households: pd.DataFrame, residents: pd.DataFrame) -> pd.S
     rows = np.flatnonzero(flagged)
     many = count[rows]
     words = [
-        "没有登记申请人（户主）" if c == 0 else f"登记了 {c} 名申请人（应为 1 名）" if c > 1 else "" for c in many.tolist()
+        "没有登记申请人（户主）" if c == 0 else f"登记了 {c} 名申请人（应为 1 名）" if c > 1 else ""
+        for c in many.tolist()
     ]
     reasons = pd.Series(words, index=index[rows], dtype=object)
     if len(homes):

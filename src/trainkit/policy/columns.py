@@ -139,7 +139,7 @@ def _among(column: pd.Series, values: tuple[object, ...]) -> np.ndarray:
     """``column.astype(object).isin(values)`` without a Python object per row: a boolean column
     is read as it is, a categorical one by its few categories (what a screened register holds)."""
     dtype = column.dtype
-    if dtype == bool:
+    if isinstance(dtype, np.dtype) and dtype.kind == "b":
         flags = column.to_numpy(dtype=bool)
         return flags if True in values else np.zeros(len(flags), dtype=bool) if False not in values else ~flags
     if isinstance(dtype, pd.CategoricalDtype):

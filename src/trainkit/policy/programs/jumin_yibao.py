@@ -154,7 +154,9 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
 
     has_name = named(residents)
     relation = residents["relation"].astype("category")
-    why = np.select([late & (lapsed > 0), late], [2, 1], 0)  # into (WHY[False, True], WHY[True, False], WHY[True, True])
+    why = np.select(
+        [late & (lapsed > 0), late], [2, 1], 0
+    )  # into (WHY[False, True], WHY[True, False], WHY[True, True])
     rows = _frame(
         {
             "household_id": residents["household_id"].to_numpy(),
@@ -172,8 +174,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "dibao_step": step(n, (may & dibao, "dibao_amount")),
             "wait_gap_step": step(n, (may & unknown, "wait_gap")),
             "wait_step": step(
-                n,
-                (may & (wait == 0), "no_wait"), (may & unknown, "wait_unknown"), (may & (wait > 0), "wait")
+                n, (may & (wait == 0), "no_wait"), (may & unknown, "wait_unknown"), (may & (wait > 0), "wait")
             ),
             "relation_title": relation.cat.rename_categories(lambda r: RELATION_TITLES.get(r, r)).array,
             "age": residents["age"].to_numpy(dtype=np.int64),

@@ -263,9 +263,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "amount": amount,
             "version_step": step(n, (everyone, "version")),
             "capacity": texts(capacity, list(CAPACITY)),
-            "supporters_step": step(
-                n, (everyone, "able"), (supporters == 0, "none"), (supporters == 1, "unable")
-            ),
+            "supporters_step": step(n, (everyone, "able"), (supporters == 0, "none"), (supporters == 1, "unable")),
             "joint": step(n, (~tested, "not_both")),
             **uncounted,
             "income_step": step(n, (tested, "own_income")),
