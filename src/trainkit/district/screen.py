@@ -23,7 +23,16 @@ from ..policy.frames import numbered
 from ..policy.outcome import reason_column, screened
 from .register import positions, register_problems, residents_on
 
-__all__ = ["COLUMNS", "ScreenResult", "screen_program", "screen_register", "write_outreach"]
+__all__ = [
+    "COLUMNS",
+    "HEADERS",
+    "ScreenResult",
+    "errors_sheet",
+    "outreach_sheet",
+    "screen_program",
+    "screen_register",
+    "write_outreach",
+]
 
 COLUMNS = ["household_id", "member_no", "eligible", "amount", "reason"]  # one program's screened rows
 
@@ -208,29 +217,41 @@ def _with_ids(frame: pd.DataFrame, homes: pd.Index, programs: pd.Index) -> pd.Da
     )
 
 
+HEADERS = {
+    "grid": "网格",
+    "household_id": "户编号",
+    "member_no": "成员序号",
+    "name": "姓名（虚构）",
+    "age": "年龄",
+    "program": "项目id",
+    "program_title": "项目",
+    "verdict": "结论",
+    "amount": "金额（元）",
+    "reason": "依据",
+    "service_item": "服务事项",
+}
+
+
+def outreach_sheet(outreach: pd.DataFrame) -> pd.DataFrame:
+    """The outreach list as a reader sees it: Chinese headers, service items by title."""
+    items = load_framework().items
+    titles = outreach["service_item"].map(lambda i: items[i].title if i in items else i)
+    return outreach.assign(service_item=titles).rename(columns=HEADERS)
+
+
+def errors_sheet(data_errors: pd.DataFrame) -> pd.DataFrame:
+    """The households not screened, with what to do."""
+    return data_errors.rename(columns={"grid": "网格", "household_id": "户编号", "reason": "依据"}).assign(
+        结论="登记有误，请核对台账"
+    )
+
+
 def write_outreach(result: ScreenResult, out: Path) -> Path:
     """The outreach list and grid summary as Excel (.xlsx), CSV or Parquet, by the file's suffix."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    headers = {
-        "grid": "网格",
-        "household_id": "户编号",
-        "member_no": "成员序号",
-        "name": "姓名（虚构）",
-        "age": "年龄",
-        "program": "项目id",
-        "program_title": "项目",
-        "verdict": "结论",
-        "amount": "金额（元）",
-        "reason": "依据",
-        "service_item": "服务事项",
-    }
-    items = load_framework().items
-    titles = result.outreach["service_item"].map(lambda i: items[i].title if i in items else i)
-    table = result.outreach.assign(service_item=titles).rename(columns=headers)
-    errors = result.data_errors.rename(columns={"grid": "网格", "household_id": "户编号", "reason": "依据"}).assign(
-        结论="登记有误，请核对台账"
-    )
+    table = outreach_sheet(result.outreach)
+    errors = errors_sheet(result.data_errors)
     with replacing(out) as tmp:  # a failed run leaves the earlier list in place
         if out.suffix == ".xlsx":
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
