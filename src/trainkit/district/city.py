@@ -73,7 +73,7 @@ def screen_in_chunks(
         for number, homes in enumerate(homes_file.iter_batches(batch_size=chunk)):
             households = _frame(pa.Table.from_batches([homes], schema=homes_file.schema_arrow))
             residents = _frame(people.take(int(cuts[number + 1] - cuts[number])))
-            screened = screen_register(households, residents, on)
+            screened = screen_register(households, residents, on, decisions=False)
             sink.write(screened.outreach)
             result.rows += len(screened.outreach)
             for verdict, count in screened.outreach["verdict"].value_counts().items():

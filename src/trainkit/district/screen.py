@@ -53,8 +53,13 @@ class ScreenResult:
     data_errors: pd.DataFrame = field(default_factory=pd.DataFrame)  # grid, household_id, reason: not screened
 
 
-def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> ScreenResult:
+def screen_register(
+    households: pd.DataFrame, residents: pd.DataFrame, on: dt.date, *, decisions: bool = True
+) -> ScreenResult:
     """Run every program over the whole register on date ``on``.
+
+    ``decisions=False`` leaves ``decisions`` empty (a city screened a piece at a time keeps
+    only the outreach list).
 
     Households whose entry cannot be decided on (:func:`register_problems`) are not screened:
     they are listed in ``data_errors`` to be corrected, never given an eligibility.
@@ -93,7 +98,8 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
             continue
         part = screened(rule, outcome, reasons=False)
         part["program"] = np.full(len(part), number, dtype=np.int8)
-        parts.append(part)
+        if decisions:
+            parts.append(part)
         verdict = part["eligible"].to_numpy(dtype=object)
         open_case = _open(verdict)
         home = part["household_id"].to_numpy()
@@ -108,7 +114,7 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
         # only the listed rows are worded: the others are never read
         open_parts.append(part[listed].assign(reason=reason_column(rule, outcome, np.flatnonzero(listed))))
     names = pd.Index(PROGRAMS)
-    decisions = _with_ids(_stack(parts), homes, names) if parts else pd.DataFrame()
+    every = _with_ids(_stack(parts), homes, names) if parts else pd.DataFrame()
     outreach = (
         _stack(open_parts)
         if open_parts
@@ -139,7 +145,7 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
         outreach.groupby(["grid", "program_title", "verdict"]).size().unstack("verdict", fill_value=0).reset_index()
     )
     return ScreenResult(
-        decisions=decisions,
+        decisions=every,
         outreach=outreach.reset_index(drop=True),
         by_grid=by_grid,
         not_in_force=not_in_force,
