@@ -128,8 +128,9 @@ def _pieces(homes: pq.ParquetFile, people: pq.ParquetFile, chunk: int) -> tuple[
 
 
 def _frame(table: pa.Table) -> pd.DataFrame:
-    """A piece as ``read_register`` gives a whole register (``pd.read_parquet``'s conversion)."""
-    return table.to_pandas()
+    """A piece as ``read_register`` gives a whole register (``pd.read_parquet``'s conversion),
+    but dates as datetimes: the screen would parse Python dates into them anyway."""
+    return table.to_pandas(date_as_object=False)
 
 
 class _Rows:

@@ -62,7 +62,11 @@ def figure_columns(
     status, what is missing in a gap), as columns ``{prefix}``, ``{prefix}_title`` … and
     ``{prefix}_param``. A date before a series raises :class:`BeforeFirstDate`, or with
     ``before_first_is_gap`` is a gap (NaN) like any other."""
-    which, ids = pd.factorize(pd.Series(param_ids, dtype=object))
+    if isinstance(param_ids, pd.Categorical):  # a few series chosen per row by code: no text per row
+        chosen = param_ids.remove_unused_categories()
+        which, ids = chosen.codes.astype(np.int64), pd.Index(chosen.categories, dtype=object)
+    else:
+        which, ids = pd.factorize(pd.Series(param_ids, dtype=object))
     out: dict[str, Any] = {}
     facts = []
     for pid in ids:
@@ -143,10 +147,11 @@ def _among(column: pd.Series, values: tuple[object, ...]) -> np.ndarray:
         flags = column.to_numpy(dtype=bool)
         return flags if True in values else np.zeros(len(flags), dtype=bool) if False not in values else ~flags
     if isinstance(dtype, pd.CategoricalDtype):
-        hit = pd.Series(dtype.categories.astype(object)).isin(values).to_numpy()
-        codes = column.cat.codes.to_numpy()
-        return np.append(hit, False)[codes]  # code -1 (blank) is never a hit
-    return column.astype(object).isin(values).to_numpy()
+        kinds, codes = dtype.categories.astype(object), column.cat.codes.to_numpy()
+    else:  # a few distinct values (True, "True", blanks…): each looked up once
+        codes, kinds = pd.factorize(column.to_numpy(dtype=object))
+    hit = pd.Series(kinds, dtype=object).isin(values).to_numpy()
+    return np.append(hit, False)[codes]  # code -1 (blank) is never a hit
 
 
 def figure(param_id: str, on: dt.date) -> float:
