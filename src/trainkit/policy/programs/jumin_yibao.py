@@ -154,9 +154,8 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
 
     has_name = named(residents)
     relation = residents["relation"].astype("category")
-    why = np.select(
-        [late & (lapsed > 0), late], [2, 1], 0
-    )  # into (WHY[False, True], WHY[True, False], WHY[True, True])
+    # how each came to wait, as a position in (WHY[False, True], WHY[True, False], WHY[True, True])
+    why = np.select([late & (lapsed > 0), late], [2, 1], 0)
     rows = _frame(
         {
             "household_id": residents["household_id"].to_numpy(),
