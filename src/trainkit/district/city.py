@@ -32,6 +32,7 @@ from .synth import CITY_PIECE, as_schema
 __all__ = ["CHUNK", "CityResult", "screen_in_chunks"]
 
 CHUNK = CITY_PIECE  # households screened at once: about 600,000 residents, about a gigabyte
+UNREAD = ("id_number",)  # resident columns no program and no outreach list reads: left in the file
 
 
 @dataclass
@@ -137,10 +138,11 @@ class _Rows:
     """Residents read in order, ``take(n)`` rows at a time, a batch at a time from the file."""
 
     def __init__(self, file: pq.ParquetFile) -> None:
-        self._batches: Iterator[pa.RecordBatch] = file.iter_batches(batch_size=65_536)
+        read = [name for name in file.schema_arrow.names if name not in UNREAD]
+        self._batches: Iterator[pa.RecordBatch] = file.iter_batches(batch_size=65_536, columns=read)
         self._held: list[pa.RecordBatch] = []
         self._count = 0
-        self._schema = file.schema_arrow
+        self._schema = pa.schema([file.schema_arrow.field(name) for name in read], metadata=file.schema_arrow.metadata)
 
     def take(self, n: int) -> pa.Table:
         while self._count < n:
