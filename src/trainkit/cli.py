@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +16,9 @@ from .cli_errors import KitGroup
 from .cli_types import DOMAINS, PERIOD_END, PERIOD_START
 from .click_zh import use_chinese
 from .content import ContentError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["main"]
 
@@ -233,7 +237,9 @@ def civil_evaluate(calculator: str, case_file: Path, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--households", type=click.IntRange(1, 2_000_000), required=True, help="户数")
+@click.option(
+    "--households", type=click.IntRange(1, 5_000_000), required=True, help="户数（超过 50 万户时按城市分区逐块写出）"
+)
 @click.option("--seed", type=int, default=2026, show_default=True)
 @click.option(
     "--on",
@@ -247,8 +253,13 @@ def civil_evaluate(calculator: str, case_file: Path, as_json: bool) -> None:
 @click.option("--csv", is_flag=True, help="同时写 CSV")
 def synth(households: int, seed: int, on: dt.datetime, out: Path, csv: bool) -> None:
     """生成一个虚构的街区居民台账（姓名、证件号均为明显的虚构值）。"""
-    from .district.synth import synthesize, write
+    from .district.synth import CITY_PIECE, synthesize, write, write_city
 
+    if households > 2 * CITY_PIECE:  # a city: district by district, never all in memory
+        for path in write_city(households, out, seed=seed, on=on.date(), progress=lambda m: click.echo(m, err=True)):
+            click.echo(f"写入 {path}")
+        click.echo(f"{households} 户（城市规模：只写 households 和 residents 两张表）。")
+        return
     tables = synthesize(households, seed=seed, on=on.date())
     for path in write(tables, out, csv=csv):
         click.echo(f"写入 {path}")
@@ -262,11 +273,34 @@ def synth(households: int, seed: int, on: dt.datetime, out: Path, csv: bool) -> 
 @click.option(
     "--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="走访名单：.xlsx、.csv 或 .parquet"
 )
-def screen(folder: Path, on: dt.datetime, out: Path) -> None:
+@click.option(
+    "--chunk",
+    type=click.IntRange(1, None),
+    default=None,
+    help="每次筛查的户数：城市规模的台账分块筛查，内存有界（默认：超过 50 万户的 Parquet 台账每块 25 万户）",
+)
+def screen(folder: Path, on: dt.datetime, out: Path, chunk: int | None) -> None:
     """对台账中每户、每人逐项政策筛查，列出符合（或待核实）但尚未享受的人。"""
+    from .district.city import CHUNK, screen_in_chunks
     from .district.register import read_register
     from .district.screen import screen_register, write_outreach
 
+    homes = folder / "households.parquet"
+    if chunk is None and homes.is_file() and _parquet_rows(homes) > 2 * CHUNK:
+        chunk = CHUNK
+    if chunk is not None:
+        try:
+            city = screen_in_chunks(folder, on.date(), out, chunk=chunk, progress=lambda m: click.echo(m, err=True))
+        except ContentError as err:
+            raise click.ClickException(str(err)) from err
+        for program, why in city.not_in_force.items():
+            click.echo(f"未筛查 {program}：{why}", err=True)
+        click.echo(
+            f"走访名单：{city.path}（符合条件 {city.verdicts.get('符合条件', 0)} 项，"
+            f"待核实 {city.verdicts.get('待核实', 0)} 项，涉及 {city.households} 户）"
+        )
+        _data_errors(city.data_errors)
+        return
     try:
         households, residents = read_register(folder)
         result = screen_register(households, residents, on.date())
@@ -280,12 +314,23 @@ def screen(folder: Path, on: dt.datetime, out: Path) -> None:
         f"走访名单：{path}（符合条件 {counts.get('符合条件', 0)} 项，待核实 {counts.get('待核实', 0)} 项，"
         f"涉及 {result.outreach['household_id'].nunique()} 户）"
     )
-    if len(result.data_errors):
-        click.echo(f"登记有误、没有筛查的 {len(result.data_errors)} 户（名单中单列，请核对台账）：", err=True)
-        for row in result.data_errors.head(10).itertuples():
+    _data_errors(result.data_errors)
+
+
+def _data_errors(errors: pd.DataFrame) -> None:
+    """The households not screened, ten by name, to stderr."""
+    if len(errors):
+        click.echo(f"登记有误、没有筛查的 {len(errors)} 户（名单中单列，请核对台账）：", err=True)
+        for row in errors.head(10).itertuples():
             click.echo(f"  {row.household_id}（{row.grid}）：{row.reason}", err=True)
-        if len(result.data_errors) > 10:
-            click.echo(f"  ……另有 {len(result.data_errors) - 10} 户，见名单", err=True)
+        if len(errors) > 10:
+            click.echo(f"  ……另有 {len(errors) - 10} 户，见名单", err=True)
+
+
+def _parquet_rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).metadata.num_rows
 
 
 @main.group()

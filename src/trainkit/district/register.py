@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..content import ContentError
 from ..policy import Household
@@ -18,6 +21,7 @@ __all__ = [
     "HOUSEHOLD_COLUMNS",
     "MEMBER_COLUMNS",
     "households_from_register",
+    "positions",
     "read_register",
     "register_problems",
     "residents_on",
@@ -43,19 +47,42 @@ def register_problems(households: pd.DataFrame, residents: pd.DataFrame) -> pd.S
     """Households whose register entry cannot be decided on, with the reason in Chinese:
     no applicant, more than one, or a resident with neither a birth date nor an age.
     They are data to correct, never an eligibility."""
-    applicants = (residents["relation"] == "applicant").groupby(residents["household_id"]).sum()
-    applicants = applicants.reindex(households["household_id"], fill_value=0)
-    reasons = pd.Series("", index=applicants.index, dtype=object)
-    reasons[applicants == 0] = "没有登记申请人（户主）"
-    many = applicants > 1
-    reasons[many] = "登记了 " + applicants[many].astype(str) + " 名申请人（应为 1 名）"
+    index = pd.Index(households["household_id"], name="household_id")
+    at = positions(index, residents["household_id"])
+    applicant = (residents["relation"] == "applicant").to_numpy(dtype=bool)
+    count = np.bincount(at[(at >= 0) & applicant], minlength=len(index))
+    flagged = count != 1
     born = pd.to_datetime(residents["birth_date"], errors="coerce") if "birth_date" in residents else None
     undated = residents["age"].isna() if born is None else (born.isna() & residents["age"].isna())
-    if undated.any():
-        homes = residents.loc[undated, "household_id"].unique()
+    homes = residents.loc[undated, "household_id"].unique() if undated.any() else []
+    where = index.get_indexer(homes) if len(homes) else np.array([], dtype=np.int64)
+    flagged[where[where >= 0]] = True
+    rows = np.flatnonzero(flagged)
+    many = count[rows]
+    words = [
+        "没有登记申请人（户主）" if c == 0 else f"登记了 {c} 名申请人（应为 1 名）" if c > 1 else ""
+        for c in many.tolist()
+    ]
+    reasons = pd.Series(words, index=index[rows], dtype=object)
+    if len(homes):
         extra = "有成员既没有出生日期也没有年龄"
-        reasons[homes] = [f"{r}；{extra}" if r else extra for r in reasons[homes]]
+        inside = reasons.index.isin(homes)
+        reasons[inside] = [f"{r}；{extra}" if r else extra for r in reasons[inside]]
+        outside = [h for h, w in zip(homes, where, strict=True) if w < 0]
+        if outside:
+            reasons = pd.concat([reasons, pd.Series(extra, index=pd.Index(outside, name="household_id"), dtype=object)])
     return reasons[reasons != ""]
+
+
+def positions(homes: pd.Index, ids: pd.Series) -> np.ndarray:
+    """Each id's row in ``homes`` (-1: not there); Arrow's hash lookup when both are Arrow text."""
+    if homes.is_unique:
+        try:
+            found = pc.index_in(pa.array(ids.array), value_set=pa.array(homes.array))
+            return found.fill_null(-1).to_numpy().astype(np.int64)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            pass
+    return homes.get_indexer(ids)
 
 
 def residents_on(residents: pd.DataFrame, on) -> pd.DataFrame:  # noqa: ANN001

@@ -21,9 +21,18 @@ from ..framework import load_framework
 from ..policy import PROGRAMS, BeforeFirstDate
 from ..policy.frames import numbered
 from ..policy.outcome import reason_column, screened
-from .register import register_problems, residents_on
+from .register import positions, register_problems, residents_on
 
-__all__ = ["COLUMNS", "ScreenResult", "screen_program", "screen_register", "write_outreach"]
+__all__ = [
+    "COLUMNS",
+    "HEADERS",
+    "ScreenResult",
+    "errors_sheet",
+    "outreach_sheet",
+    "screen_program",
+    "screen_register",
+    "write_outreach",
+]
 
 COLUMNS = ["household_id", "member_no", "eligible", "amount", "reason"]  # one program's screened rows
 
@@ -44,14 +53,23 @@ class ScreenResult:
     data_errors: pd.DataFrame = field(default_factory=pd.DataFrame)  # grid, household_id, reason: not screened
 
 
-def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> ScreenResult:
+def screen_register(
+    households: pd.DataFrame, residents: pd.DataFrame, on: dt.date, *, decisions: bool = True
+) -> ScreenResult:
     """Run every program over the whole register on date ``on``.
+
+    ``decisions=False`` leaves ``decisions`` empty (a city screened a piece at a time keeps
+    only the outreach list).
 
     Households whose entry cannot be decided on (:func:`register_problems`) are not screened:
     they are listed in ``data_errors`` to be corrected, never given an eligibility.
     """
+    if "birth_date" in residents and pd.api.types.is_object_dtype(residents["birth_date"].dtype):
+        # read once here, not by every step that needs a birthday
+        residents = residents.assign(birth_date=pd.to_datetime(residents["birth_date"], errors="coerce"))
     problems = register_problems(households, residents)
-    grids = residents.drop_duplicates("household_id").set_index("household_id")["grid"]
+    wrong = residents[residents["household_id"].isin(problems.index)] if len(problems) else residents.head(0)
+    grids = wrong.drop_duplicates("household_id").set_index("household_id")["grid"]
     data_errors = pd.DataFrame(
         {
             "grid": grids.reindex(problems.index).to_numpy(),
@@ -66,7 +84,7 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
     # the screens join and group on household numbers (row numbers of ``households``): far
     # cheaper than id strings; the ids come back once, at the end
     residents = residents_on(residents, on)
-    residents = _coded(residents.assign(household_id=homes.get_indexer(residents["household_id"])))
+    residents = _coded(residents.assign(household_id=positions(homes, residents["household_id"])))
     numbered = _coded(households.assign(household_id=np.arange(len(homes))))
     receiving = _receiving(households["receives"])
     personal = _receiving(residents["receives"] if "receives" in residents else pd.Series("", index=residents.index))
@@ -80,21 +98,23 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
             continue
         part = screened(rule, outcome, reasons=False)
         part["program"] = np.full(len(part), number, dtype=np.int8)
-        parts.append(part)
+        if decisions:
+            parts.append(part)
         verdict = part["eligible"].to_numpy(dtype=object)
-        open_case = pd.isna(verdict) | (verdict == True)  # noqa: E712  (True, or None for 待核实)
+        open_case = _open(verdict)
         home = part["household_id"].to_numpy()
+        key = _keys(home, part["member_no"])
         if rule.PER == "person":  # paid to the person: only their own receipt counts
-            covered = np.isin(_keys(home, part["member_no"]), resident_key[personal(program)])
+            covered = _resident_flag(key, resident_key, personal(program))
         else:
             covered = (home >= 0) & receiving(program)[home]
         if program in ALREADY_COVERED:
-            covered |= np.isin(_keys(home, part["member_no"]), resident_key[ALREADY_COVERED[program](residents)])
+            covered |= _resident_flag(key, resident_key, ALREADY_COVERED[program](residents).to_numpy(dtype=bool))
         listed = open_case & ~covered
         # only the listed rows are worded: the others are never read
         open_parts.append(part[listed].assign(reason=reason_column(rule, outcome, np.flatnonzero(listed))))
     names = pd.Index(PROGRAMS)
-    decisions = _with_ids(_stack(parts), homes, names) if parts else pd.DataFrame()
+    every = _with_ids(_stack(parts), homes, names) if parts else pd.DataFrame()
     outreach = (
         _stack(open_parts)
         if open_parts
@@ -125,7 +145,7 @@ def screen_register(households: pd.DataFrame, residents: pd.DataFrame, on: dt.da
         outreach.groupby(["grid", "program_title", "verdict"]).size().unstack("verdict", fill_value=0).reset_index()
     )
     return ScreenResult(
-        decisions=decisions,
+        decisions=every,
         outreach=outreach.reset_index(drop=True),
         by_grid=by_grid,
         not_in_force=not_in_force,
@@ -160,6 +180,19 @@ def _coded(table: pd.DataFrame) -> pd.DataFrame:
     return table.astype(kinds)
 
 
+def _open(verdict: np.ndarray) -> np.ndarray:
+    """Rows that qualify (True) or are 待核实 (None or NaN): three comparisons, no per-row isna."""
+    return (verdict == True) | (verdict == None) | (verdict != verdict)  # noqa: E711,E712
+
+
+def _resident_flag(key: np.ndarray, resident_key: np.ndarray, flag: np.ndarray) -> np.ndarray:
+    """A resident's flag on each row of a screen (rows keyed like residents; no lookup when the
+    screen has one row per resident in register order, as the personal programs do)."""
+    if np.array_equal(key, resident_key):
+        return flag
+    return np.isin(key, resident_key[flag])
+
+
 def _keys(home: np.ndarray, member_no: pd.Series) -> np.ndarray:
     """One integer per (household, member): cheap to compare across tables."""
     return home.astype(np.int64) * 1024 + member_no.to_numpy(dtype=np.int64)
@@ -167,9 +200,9 @@ def _keys(home: np.ndarray, member_no: pd.Series) -> np.ndarray:
 
 def _receiving(receives: pd.Series):  # noqa: ANN202
     """``program → one flag per row`` (household or resident): does it already receive it (``receives`` lists ids)."""
-    combos, kinds = pd.factorize(receives.fillna("").astype(str))  # a few hundred distinct lists
-    listed = [{p.strip() for p in kind.split(",")} for kind in kinds]
-    return lambda program: np.array([program in each for each in listed], dtype=bool)[combos]
+    combos, kinds = pd.factorize(receives)  # a few hundred distinct lists; -1: blank
+    listed = [{p.strip() for p in str(kind).split(",")} for kind in kinds]
+    return lambda program: np.array([program in each for each in listed] + [False], dtype=bool)[combos]
 
 
 def _stack(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -190,29 +223,41 @@ def _with_ids(frame: pd.DataFrame, homes: pd.Index, programs: pd.Index) -> pd.Da
     )
 
 
+HEADERS = {
+    "grid": "网格",
+    "household_id": "户编号",
+    "member_no": "成员序号",
+    "name": "姓名（虚构）",
+    "age": "年龄",
+    "program": "项目id",
+    "program_title": "项目",
+    "verdict": "结论",
+    "amount": "金额（元）",
+    "reason": "依据",
+    "service_item": "服务事项",
+}
+
+
+def outreach_sheet(outreach: pd.DataFrame) -> pd.DataFrame:
+    """The outreach list as a reader sees it: Chinese headers, service items by title."""
+    items = load_framework().items
+    titles = outreach["service_item"].map(lambda i: items[i].title if i in items else i)
+    return outreach.assign(service_item=titles).rename(columns=HEADERS)
+
+
+def errors_sheet(data_errors: pd.DataFrame) -> pd.DataFrame:
+    """The households not screened, with what to do."""
+    return data_errors.rename(columns={"grid": "网格", "household_id": "户编号", "reason": "依据"}).assign(
+        结论="登记有误，请核对台账"
+    )
+
+
 def write_outreach(result: ScreenResult, out: Path) -> Path:
     """The outreach list and grid summary as Excel (.xlsx), CSV or Parquet, by the file's suffix."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    headers = {
-        "grid": "网格",
-        "household_id": "户编号",
-        "member_no": "成员序号",
-        "name": "姓名（虚构）",
-        "age": "年龄",
-        "program": "项目id",
-        "program_title": "项目",
-        "verdict": "结论",
-        "amount": "金额（元）",
-        "reason": "依据",
-        "service_item": "服务事项",
-    }
-    items = load_framework().items
-    titles = result.outreach["service_item"].map(lambda i: items[i].title if i in items else i)
-    table = result.outreach.assign(service_item=titles).rename(columns=headers)
-    errors = result.data_errors.rename(columns={"grid": "网格", "household_id": "户编号", "reason": "依据"}).assign(
-        结论="登记有误，请核对台账"
-    )
+    table = outreach_sheet(result.outreach)
+    errors = errors_sheet(result.data_errors)
     with replacing(out) as tmp:  # a failed run leaves the earlier list in place
         if out.suffix == ".xlsx":
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:

@@ -9,18 +9,25 @@ plausible guesses for teaching, not statistics of any real place.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ..atomic import replacing
+from ..content import ContentError
 from ..policy.household import vocabulary
 
-__all__ = ["GRIDS", "synthesize"]
+__all__ = ["CITY_PIECE", "GRIDS", "as_schema", "synthesize", "write", "write_city"]
 
 GRIDS = 234
+CITY_PIECE = 250_000  # households per district of a synthetic city, each written as it is made
+PILOT = 20_000  # households synthesised first to learn a city's column types
 COMMUNITIES = 39  # six grids each
 SURNAMES = list("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏")
 GIVEN = [
@@ -107,7 +114,7 @@ def _members(rng: np.random.Generator, n_households: int, on: dt.date) -> pd.Dat
             rows["household_id"].append(h)
             rows["member_no"].append(m)
             rows["relation"].append(relation)
-            rows["age"].append(int(np.clip(a, 0, 104)))
+            rows["age"].append(min(max(int(a), 0), 104))  # np.clip on one number costs microseconds each
     frame = pd.DataFrame(rows)
     n = len(frame)
     frame["sex"] = _pick(rng, ["female", "male"], [51, 49], n)
@@ -340,3 +347,79 @@ def write(tables: dict[str, pd.DataFrame], out: Path, *, csv: bool = False) -> l
                 frame.to_csv(tmp, index=False, encoding="utf-8-sig")
             written.append(out / f"{name}.csv")
     return written
+
+
+def write_city(
+    households: int,
+    out: Path,
+    *,
+    seed: int = 2026,
+    on: dt.date | None = None,
+    piece: int = CITY_PIECE,
+    progress: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """A synthetic city too large to hold at once: districts of ``piece`` households, each
+    synthesised like a district (its own 234 grids, named ``D01-G001``…, household ids numbered on
+    across the city) and appended to ``households.parquet`` and ``residents.parquet`` as one row
+    group each, so that a reader can take the city a district at a time. Only these two tables
+    are written (the register ``trainkit screen`` reads). Each file appears whole or not at all."""
+    if households < 1:
+        raise ValueError("--households 至少为 1")
+    out.mkdir(parents=True, exist_ok=True)
+    targets = [out / "households.parquet", out / "residents.parquet"]
+    # the column types, from a district large enough that every column has a value somewhere
+    # (a small piece may have no 失独 family, its family-planning columns typed null)
+    pilot = synthesize(PILOT, seed=seed, on=on)
+    schemas = [
+        pa.Table.from_pandas(_in_city(pilot["households"], pilot["residents"], piece=0, first=0)[k]).schema
+        for k in (0, 1)
+    ]
+    with contextlib.ExitStack() as stack:
+        temps = [stack.enter_context(replacing(path)) for path in targets]
+        writers = [
+            stack.enter_context(pq.ParquetWriter(tmp, schema)) for tmp, schema in zip(temps, schemas, strict=True)
+        ]
+        done, number = 0, 0
+        while done < households:
+            size = min(piece, households - done)
+            tables = synthesize(size, seed=seed * 1_000 + number, on=on)
+            hh, people = _in_city(tables["households"], tables["residents"], piece=number, first=done)
+            for k, frame in enumerate((hh, people)):
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                writers[k].write_table(as_schema(table, writers[k].schema), row_group_size=len(table))
+            done, number = done + size, number + 1
+            if progress:
+                progress(f"已生成 {done:,}/{households:,} 户（{number} 个区）…")
+        for writer in writers:
+            writer.close()
+    return targets
+
+
+def _in_city(hh: pd.DataFrame, people: pd.DataFrame, *, piece: int, first: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A district's tables renumbered into the city: ids go on from ``first``, grids and
+    communities are prefixed with the district's number."""
+    ids = pd.Index(hh["household_id"])
+    city_ids = np.array([f"H{first + i:07d}" for i in range(len(ids))], dtype=object)
+    district = f"D{piece + 1:02d}"
+    hh = hh.assign(
+        household_id=city_ids,
+        grid=district + "-" + hh["grid"].astype(str),
+        community=f"示例{piece + 1:02d}区" + hh["community"].astype(str).str.removeprefix("示例"),
+    )
+    people = people.assign(
+        household_id=city_ids[ids.get_indexer(people["household_id"])],
+        grid=district + "-" + people["grid"].astype(str),
+        id_number=people["id_number"].astype(str).str.replace("虚构-", f"虚构-{district}-", n=1, regex=False),
+    )
+    return hh, people
+
+
+def as_schema(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` in the column types of ``schema``: the first piece written fixes them (a column
+    empty in one piece is typed null there)."""
+    if table.schema.equals(schema):
+        return table
+    try:
+        return table.select(schema.names).cast(schema)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, KeyError) as err:
+        raise ContentError(f"各部分的列类型不一致，无法写入同一个文件：{err}") from err

@@ -31,6 +31,7 @@ __all__ = [
     "member_flag",
     "member_number",
     "per_household",
+    "position_in",
     "receiving",
     "truthy",
     "value_on",
@@ -61,7 +62,11 @@ def figure_columns(
     status, what is missing in a gap), as columns ``{prefix}``, ``{prefix}_title`` … and
     ``{prefix}_param``. A date before a series raises :class:`BeforeFirstDate`, or with
     ``before_first_is_gap`` is a gap (NaN) like any other."""
-    which, ids = pd.factorize(pd.Series(param_ids, dtype=object))
+    if isinstance(param_ids, pd.Categorical):  # a few series chosen per row by code: no text per row
+        chosen = param_ids.remove_unused_categories()
+        which, ids = chosen.codes.astype(np.int64), pd.Index(chosen.categories, dtype=object)
+    else:
+        which, ids = pd.factorize(pd.Series(param_ids, dtype=object))
     out: dict[str, Any] = {}
     facts = []
     for pid in ids:
@@ -122,7 +127,31 @@ def per_household(values: np.ndarray, residents: pd.DataFrame, k: int) -> np.nda
 
 def truthy(column: pd.Series) -> np.ndarray:
     """A yes/no register column as booleans (blanks are no; CSV writes True as "True")."""
-    return column.astype(object).isin([True, "True", "true", 1, "1"]).to_numpy()
+    return _among(column, (True, "True", "true", 1, "1"))
+
+
+def position_in(column: pd.Series, values: list[str] | tuple[str, ...]) -> np.ndarray:
+    """Each row's position in ``values`` (-1: blank or not listed). A categorical column (a
+    screened register's few-valued text) is looked up once per category, not once per row."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        found = pd.Index(list(values), dtype=object).get_indexer(column.cat.categories.astype(object))
+        return np.append(found, -1)[column.cat.codes.to_numpy()]
+    return pd.Index(list(values), dtype=object).get_indexer(column.astype(object).to_numpy())
+
+
+def _among(column: pd.Series, values: tuple[object, ...]) -> np.ndarray:
+    """``column.astype(object).isin(values)`` without a Python object per row: a boolean column
+    is read as it is, a categorical one by its few categories (what a screened register holds)."""
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind == "b":
+        flags = column.to_numpy(dtype=bool)
+        return flags if True in values else np.zeros(len(flags), dtype=bool) if False not in values else ~flags
+    if isinstance(dtype, pd.CategoricalDtype):
+        kinds, codes = dtype.categories.astype(object), column.cat.codes.to_numpy()
+    else:  # a few distinct values (True, "True", blanks…): each looked up once
+        codes, kinds = pd.factorize(column.to_numpy(dtype=object))
+    hit = pd.Series(kinds, dtype=object).isin(values).to_numpy()
+    return np.append(hit, False)[codes]  # code -1 (blank) is never a hit
 
 
 def figure(param_id: str, on: dt.date) -> float:
@@ -144,8 +173,7 @@ def member_column(residents: pd.DataFrame, name: str) -> pd.Series:
 
 def member_flag(residents: pd.DataFrame, name: str) -> np.ndarray:
     """A yes/no member field as booleans (empty: the record's default; "True"/"False" text from CSV)."""
-    column = member_column(residents, name)
-    return column.astype(object).isin([True, "True", "true", 1, "1"]).to_numpy()
+    return _among(member_column(residents, name), (True, "True", "true", 1, "1"))
 
 
 def member_number(residents: pd.DataFrame, name: str) -> np.ndarray:
@@ -157,8 +185,7 @@ def member_number(residents: pd.DataFrame, name: str) -> np.ndarray:
 
 def yes_no(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(is yes, is no) for a yes/no/unknown column (bools, "True"/"False" text, blanks unknown)."""
-    values = column.astype(object)
-    return values.isin([True, "True", "true"]).to_numpy(), values.isin([False, "False", "false"]).to_numpy()
+    return _among(column, (True, "True", "true")), _among(column, (False, "False", "false"))
 
 
 def at_home(households: pd.DataFrame, residents: pd.DataFrame, values: np.ndarray) -> np.ndarray:
@@ -173,8 +200,9 @@ def anyone(residents: pd.DataFrame, mask: np.ndarray, k: int) -> np.ndarray:
 
 def receiving(households: pd.DataFrame, program: str) -> np.ndarray:
     """Per household: does it already receive ``program`` (``receives`` lists program ids)."""
-    receives = households["receives"].astype(object).where(households["receives"].notna(), "").astype(str)
-    return ("," + receives + ",").str.contains(f",{program},", regex=False).to_numpy(dtype=bool)
+    codes, kinds = pd.factorize(households["receives"])  # a few distinct lists: each read once
+    listed = np.array([f",{program}," in f",{kind}," for kind in kinds] + [False], dtype=bool)
+    return listed[codes]
 
 
 def applicant_of(households: pd.DataFrame, residents: pd.DataFrame) -> np.ndarray:
@@ -204,9 +232,12 @@ def texts(codes: np.ndarray, table: list[str]) -> pd.Categorical:
     """``table[code]`` for every row (-1: missing), as a categorical column."""
     codes = np.asarray(codes)
     if not len(table):
-        return _categorical(np.full(len(codes), -1), ())
+        return _categorical(np.full(len(codes), -1, dtype=np.int8), ())
     distinct, inverse = np.unique(np.asarray(table, dtype=str), return_inverse=True)
-    return _categorical(np.where(codes >= 0, inverse[np.maximum(codes, 0)], -1), tuple(distinct.tolist()))
+    inverse = inverse.astype(np.int8 if len(distinct) < 127 else np.int32)  # the categorical's own code type
+    if len(codes) and codes.min() < 0:
+        inverse = np.append(inverse, -1)  # code -1 (missing) takes the last entry
+    return _categorical(inverse[codes], tuple(distinct.tolist()))
 
 
 def constant(n: int, value: object) -> pd.Categorical:

@@ -187,7 +187,38 @@ def _number_of(code: str, codes: list[str]) -> int:
 
 
 def _fill(template: str, outcome: Outcome, where: np.ndarray) -> pa.Array:
-    """``template.format(**row)`` for the rows at ``where`` at once (money as :func:`money` writes it)."""
+    """``template.format(**row)`` for the rows at ``where`` at once (money as :func:`money` writes it).
+
+    Most sentences quote a few figures shared by many rows: the rows are grouped by the values
+    they quote and each group is worded once (by :func:`_fill_rows`, on one row of it)."""
+    fields = [name for _, name, _, _ in string.Formatter().parse(template) if name]
+    if len(where) < 1_000 or not fields or any(name in outcome.lazy for name in fields):
+        return _fill_rows(template, outcome, where)
+    key = np.zeros(len(where), dtype=np.int64)
+    span = 1
+    for name in fields:
+        codes = _codes(outcome.rows[name], where)
+        size = int(codes.max()) + 2 if len(codes) else 1
+        span *= size
+        if span > 2**62:  # too many combinations to number: word every row
+            return _fill_rows(template, outcome, where)
+        key = key * size + codes + 1
+    distinct, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    if len(distinct) * 4 > len(where):
+        return _fill_rows(template, outcome, where)
+    return _fill_rows(template, outcome, where[first]).take(pa.array(inverse.reshape(-1)))
+
+
+def _codes(column: pd.Series, where: np.ndarray) -> np.ndarray:
+    """A number for each distinct value of the column at ``where`` (-1: missing)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy()[where].astype(np.int64)
+    values = column.to_numpy()[where] if column.dtype.kind in "fiub" else column.iloc[where]
+    return pd.factorize(values)[0].astype(np.int64)
+
+
+def _fill_rows(template: str, outcome: Outcome, where: np.ndarray) -> pa.Array:
+    """``template.format(**row)`` for each row at ``where``, as Arrow text."""
     parts: list[pa.Array | str] = []
     for literal, name, _, _ in string.Formatter().parse(template):
         if literal:
@@ -206,7 +237,11 @@ def _take(column: pd.Series, where: np.ndarray) -> pa.Array | np.ndarray:
     """The rows at ``where`` of a column: Arrow text stays Arrow (no Python string per row)."""
     if column.dtype.kind in "fiub":
         return column.to_numpy()[where]
-    return pa.array(column, from_pandas=True).take(pa.array(where))
+    if isinstance(column.dtype, pd.CategoricalDtype):  # the few categories once, then codes
+        codes = column.cat.codes.to_numpy()[where]
+        words = pa.array(column.cat.categories, from_pandas=True)
+        return pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), words)
+    return pa.array(column.iloc[where], from_pandas=True)
 
 
 def _column_text(column: pd.Series | np.ndarray | pa.Array) -> pa.Array:

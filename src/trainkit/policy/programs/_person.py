@@ -6,16 +6,30 @@ values over many rows, never a Python string object per row."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..columns import constant, figure_columns, step, texts
+from ..columns import constant, figure_columns, position_in, step, texts
 from ..household import RELATION_TITLES
 
-__all__ = ["GRADE_TITLES", "KIND_TITLES", "cards", "constant", "figure_table", "labels", "spread", "step", "texts"]
+__all__ = [
+    "GRADE_TITLES",
+    "KIND_TITLES",
+    "cards",
+    "constant",
+    "figure_table",
+    "labels",
+    "lazy_labels",
+    "lazy_names",
+    "named",
+    "spread",
+    "step",
+    "texts",
+]
 
 KIND_TITLES = {
     "physical": "肢体",
@@ -55,11 +69,30 @@ def labels(residents: pd.DataFrame) -> pd.arrays.ArrowStringArray:
     return pd.arrays.ArrowStringArray(pa.chunked_array([pc.if_else(pc.not_equal(name, ""), named, plain)]))
 
 
+def lazy_labels(residents: pd.DataFrame) -> Callable[[np.ndarray], np.ndarray]:
+    """:func:`labels` for the rows asked for only (an :class:`Outcome` ``lazy`` column): a register
+    words the few rows it lists, not 300,000 labels nobody reads."""
+    people = residents[["relation", "age", "name"]]
+    return lambda at: np.asarray(labels(people.iloc[np.asarray(at)]), dtype=object)
+
+
+def lazy_names(residents: pd.DataFrame) -> Callable[[np.ndarray], np.ndarray]:
+    """Each resident's name, for the rows asked for only (an :class:`Outcome` ``lazy`` column)."""
+    names = residents["name"]
+    return lambda at: names.iloc[np.asarray(at)].to_numpy(dtype=object)
+
+
+def named(residents: pd.DataFrame) -> np.ndarray:
+    """Whether each resident has a name in the register (not blank)."""
+    name = residents["name"]
+    return (name.notna() & (name != "")).to_numpy(dtype=bool)
+
+
 def cards(residents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Categorical]:
     """Each resident's 残疾人证: (has one, kind index into ``KIND_TITLES`` (-1: none), grade
     (NaN: none), its title such as 智力残疾三级 (missing without a card))."""
     kinds = list(KIND_TITLES)
-    kind = pd.Index(kinds).get_indexer(residents["disability_kind"].astype(object).to_numpy())
+    kind = position_in(residents["disability_kind"], kinds)
     grade = pd.to_numeric(residents["disability_grade"], errors="coerce").to_numpy(dtype=float)
     disabled = (kind >= 0) & ~np.isnan(grade)
     names = [f"{KIND_TITLES[k]}残疾{GRADE_TITLES[g]}" for k in kinds for g in GRADE_TITLES]

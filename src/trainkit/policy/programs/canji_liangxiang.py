@@ -24,7 +24,7 @@ from ..household import Household, Member
 from ..outcome import Because, Outcome, money
 from ..parameters import Reference, load_parameter
 from . import household_rule
-from ._person import GRADE_TITLES, KIND_TITLES, cards, labels, step, texts
+from ._person import GRADE_TITLES, KIND_TITLES, cards, lazy_labels, step, texts
 
 __all__ = ["decide", "evaluate", "qualifies"]
 
@@ -175,14 +175,13 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
                 (disabled & ~paid & ~extension, "neither"),
                 (~disabled, "no_card_neither"),
             ),
-            "label": labels(residents),
             "card": route["card"],
             "grade": texts(np.where(care, severe_grade, -1), list(GRADE_TITLES.values())),
             "living_gap": _gaps([LIVING], np.zeros(n, dtype=np.int64), on, "living"),
             "care_gap": _gaps([CARE[g] for g in SEVERE_GRADES], np.clip(severe_grade, 0, 1), on, "care"),
         }
     )
-    return Outcome(rows=rows, steps=STEPS)
+    return Outcome(rows=rows, steps=STEPS, lazy={"label": lazy_labels(residents)})
 
 
 evaluate = household_rule(__name__)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ...law import Citation
-from ..columns import counted_income, figure_columns, per_household, step, truthy
+from ..columns import counted_income, figure_columns, home_of, per_household, step, truthy
 from ..household import EXCLUSION_TITLES, vocabulary
 from ..outcome import NOT_APPLICABLE, Because, Outcome
 from . import household_rule
@@ -78,8 +78,16 @@ REASONS = {
 }
 
 
+MEMBERSHIP = ("excluded", "self", "minor", "dependent", "student", "kin", "duty", "postgraduate", "apart")
+
+
 def membership(residents: pd.DataFrame) -> np.ndarray:
     """Each resident's code in ``REASONS``: whether they are one of the 共同生活的家庭成员."""
+    return np.asarray(MEMBERSHIP, dtype=object)[_membership(residents)]
+
+
+def _membership(residents: pd.DataFrame) -> np.ndarray:
+    """:func:`membership` as positions in ``MEMBERSHIP`` (numbers, not a text per resident)."""
     rel, age = residents["relation"], residents["age"].to_numpy()
     together = truthy(residents["lives_together"])
     study = residents["full_time_study"]
@@ -97,8 +105,8 @@ def membership(residents: pd.DataFrame) -> np.ndarray:
             & truthy(residents["statutory_duty"]),
             child & (study == "postgraduate").to_numpy(),
         ],
-        ["excluded", "self", "minor", "dependent", "student", "kin", "duty", "postgraduate"],
-        default="apart",
+        range(len(MEMBERSHIP) - 1),
+        default=len(MEMBERSHIP) - 1,
     )
 
 
@@ -124,13 +132,12 @@ def _member_reasons(residents: pd.DataFrame, code: np.ndarray, counts: np.ndarra
 def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
     """低保 for every household of a numbered register on ``on``."""
     k = len(households)
-    code = membership(residents)
-    counts = np.isin(code, COUNTED)
+    code = _membership(residents)
+    counts = np.isin(code, [MEMBERSHIP.index(c) for c in COUNTED])
     n = per_household(counts, residents, k).astype(np.int64)
     income = np.round(per_household(np.where(counts, counted_income(residents), 0.0), residents, k), 2)
-    figures = figure_columns(
-        np.where(truthy(households["rural_standard"]), SERIES[True], SERIES[False]), on, "standard"
-    )
+    rural = truthy(households["rural_standard"]).astype(np.int8)
+    figures = figure_columns(pd.Categorical.from_codes(rural, categories=[SERIES[False], SERIES[True]]), on, "standard")
     standard = np.asarray(figures["standard"], dtype=float)
     line = np.round(standard * n, 2)
     prop = households["property_check"].fillna("unknown").to_numpy()
@@ -149,12 +156,14 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     def reached(*pairs: tuple[np.ndarray, str]) -> pd.Categorical:
         return step(k, *((mask & ~nobody, name) for mask, name in pairs))
 
-    applicants = residents.loc[residents["relation"] == "applicant"].drop_duplicates("household_id")
-    member_no = pd.Series(applicants["member_no"].to_numpy(), index=applicants["household_id"].to_numpy())
+    applicant = np.flatnonzero((residents["relation"] == "applicant").to_numpy(dtype=bool))
+    homes, first = np.unique(home_of(residents)[applicant], return_index=True)  # the household's first applicant
+    member_no = np.ones(k, dtype=np.int64)  # no applicant: member 1
+    member_no[homes] = residents["member_no"].to_numpy(dtype=np.int64)[applicant][first]
     rows = pd.DataFrame(
         {
             "household_id": households["household_id"].to_numpy(),
-            "member_no": member_no.reindex(np.arange(k)).fillna(1).astype(np.int64).to_numpy(),
+            "member_no": member_no,
             "eligible": eligible,
             "amount": amount,
             "total": step(k, (~nobody, "total"), (nobody, "nobody")),
@@ -185,7 +194,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
 def _of(homes: np.ndarray, residents: pd.DataFrame, code: np.ndarray, counts: np.ndarray) -> tuple:
     """The residents of the households ``homes``, with their codes: reasons only for those read."""
     mine = np.isin(residents["household_id"].to_numpy(), homes)
-    return residents[mine], code[mine], counts[mine]
+    return residents[mine], np.asarray(MEMBERSHIP, dtype=object)[code[mine]], counts[mine]
 
 
 evaluate = household_rule(__name__)

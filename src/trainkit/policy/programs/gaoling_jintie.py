@@ -22,7 +22,7 @@ from ..columns import member_flag
 from ..outcome import NOT_APPLICABLE, Because, Outcome
 from ..parameters import load_parameter
 from . import household_rule
-from ._person import constant, figure_table, labels, spread, step, texts
+from ._person import constant, figure_table, lazy_labels, spread, step
 
 __all__ = ["age_on", "decide", "eightieth_birthday", "evaluate", "registration_opens"]
 
@@ -105,11 +105,14 @@ STEPS = (
 
 def _ymd(dates: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Year, month, day (1970-01-01 where missing) and whether a date is registered."""
-    when = pd.to_datetime(dates, errors="coerce")
-    known = when.notna().to_numpy()
-    y, m, d = (
-        getattr(when.dt, p).fillna(f).to_numpy(dtype=np.int64) for p, f in (("year", 1970), ("month", 1), ("day", 1))
-    )
+    when = dates if pd.api.types.is_datetime64_any_dtype(dates) else pd.to_datetime(dates, errors="coerce")
+    days = when.to_numpy().astype("datetime64[D]")
+    known = ~np.isnat(days)
+    days = np.where(known, days, np.datetime64("1970-01-01", "D"))
+    month = days.astype("datetime64[M]")
+    y = month.astype(np.int64) // 12 + 1970
+    m = month.astype(np.int64) % 12 + 1
+    d = (days - month.astype("datetime64[D]")).astype(np.int64) + 1
     return y, m, d, known
 
 
@@ -122,18 +125,34 @@ def _day(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
     return ((y - 1970) * 12 + m - 1).astype("datetime64[M]").astype("datetime64[D]") + (d - 1).astype("timedelta64[D]")
 
 
-def _window(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The day registration opens (three calendar months before, the day clamped to the month's
-    end) and the 80th birthday (29 February births: 1 March in a common year)."""
+def _leap(y: np.ndarray) -> np.ndarray:
+    return (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+
+
+_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _window_ymd(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, ...]:
+    """:func:`_window` as year, month, day numbers (opens, then the 80th birthday): compared as
+    ``yyyymmdd`` integers over a whole register, no calendar objects."""
     y80 = y + START_AGE
-    common = ~((y80 % 4 == 0) & ((y80 % 100 != 0) | (y80 % 400 == 0)))
-    feb29 = (m == 2) & (d == 29) & common
+    feb29 = (m == 2) & (d == 29) & ~_leap(y80)
     m80, d80 = np.where(feb29, 3, m), np.where(feb29, 1, d)
     months = y80 * 12 + (m80 - 1) - REGISTER_MONTHS_BEFORE
     yo, mo = months // 12, months % 12 + 1
-    first = ((yo - 1970) * 12 + mo - 1).astype("datetime64[M]")
-    length = ((first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(np.int64)
-    return _day(yo, mo, np.minimum(d80, length)), _day(y80, m80, d80)
+    length = _MONTH_DAYS[mo - 1] + ((mo == 2) & _leap(yo))
+    return yo, mo, np.minimum(d80, length), y80, m80, d80
+
+
+def _window(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The day registration opens (three calendar months before, the day clamped to the month's
+    end) and the 80th birthday (29 February births: 1 March in a common year)."""
+    yo, mo, do, yb, mb, db = _window_ymd(y, m, d)
+    return _day(yo, mo, do), _day(yb, mb, db)
+
+
+def _number(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    return y * 10_000 + m * 100 + d
 
 
 def _one(birth: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -155,20 +174,9 @@ def registration_opens(birth: dt.date) -> dt.date:
     return _window(*_one(birth))[0][0].astype(dt.date)
 
 
-def _text(days: np.ndarray, where: np.ndarray) -> pd.Categorical:
-    """Dates as text where ``where`` (missing elsewhere), worded once per distinct day (no sort:
-    the days of a register span a few decades)."""
-    number = days.astype(np.int64)
-    if not where.any():
-        return texts(np.full(len(days), -1), [])
-    low = number[where].min()
-    offset = np.where(where, number - low, 0)
-    present = np.zeros(offset.max() + 1, dtype=bool)
-    present[offset[where]] = True
-    code = np.cumsum(present) - 1
-    distinct = (np.flatnonzero(present) + low).astype("datetime64[D]")
-    words = pd.Index(np.datetime_as_string(distinct, unit="D"), dtype=str)  # distinct and ordered already
-    return pd.Categorical.from_codes(np.where(where, code[offset], -1), categories=words)
+def _text(days: np.ndarray) -> np.ndarray:
+    """Dates as text (2025-12-01)."""
+    return np.datetime_as_string(days, unit="D").astype(object)
 
 
 def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
@@ -187,8 +195,9 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     open_ = decided & (not gap)
     young = open_ & local & (age < START_AGE)
     grown = open_ & local & (age >= START_AGE)
-    opens, birthday = _window(y, m, d)
-    today = np.datetime64(on, "D")
+    yo, mo, do, yb, mb, db = _window_ymd(y, m, d)
+    opens, birthday = _number(yo, mo, do), _number(yb, mb, db)
+    today = on.year * 10_000 + on.month * 100 + on.day
 
     tier_code = np.select([age >= low for low, _ in TIERS[:-1]], list(range(len(TIERS) - 1)), len(TIERS) - 1)
     tier = spread(figure_table([series for _, series in TIERS], on, "tier"), tier_code)
@@ -229,20 +238,22 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             ),
             "tier_step": step(n, (grown & ~tier_known, "tier_unknown"), (ordinary, "tier"), (hundred, "centenarian")),
             "dibao_step": step(n, (hundred & ~dibao_known, "dibao_unknown"), (centenarian_paid, "dibao")),
-            "label": labels(residents),
             "on": constant(n, on),
             "age": age,
             "exact": exact,
-            "birth_date": _text(_day(y, m, d), dated),
-            "opens": _text(opens, windowed),
-            "window_end": _text(birthday - np.timedelta64(1, "D"), windowed),
-            "birthday": _text(birthday, windowed),
             **rules,
             **tier,
             **dibao,
         }
     )
-    return Outcome(rows=rows, steps=STEPS)
+    lazy = {  # worded only for the rows whose reasons quote them
+        "label": lazy_labels(residents),
+        "birth_date": lambda at: _text(_day(y[at], m[at], d[at])),
+        "opens": lambda at: _text(_window(y[at], m[at], d[at])[0]),
+        "window_end": lambda at: _text(_window(y[at], m[at], d[at])[1] - np.timedelta64(1, "D")),
+        "birthday": lambda at: _text(_window(y[at], m[at], d[at])[1]),
+    }
+    return Outcome(rows=rows, steps=STEPS, lazy=lazy)
 
 
 evaluate = household_rule(__name__)

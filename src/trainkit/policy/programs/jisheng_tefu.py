@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from ...law import Citation
-from ..columns import anyone, applicant_of, figure_columns, per_household, yes_no
+from ..columns import anyone, applicant_of, constant, figure_columns, per_household, position_in, texts, yes_no
+from ..columns import step as steps
 from ..frames import FP_COLUMNS, frames_of
 from ..household import Household
 from ..outcome import NOT_APPLICABLE, Because, Outcome
@@ -127,10 +128,13 @@ REASONS = {
 }
 
 
-def _series_ids(households: pd.DataFrame, *, rural: bool) -> np.ndarray:
-    """Each household's national minimum series (死亡 or 伤残) in the 城镇 or the 农村 column."""
-    died = (households["fp_child_outcome"].astype(object) == "died").to_numpy()
-    return np.where(died, SERIES[("died", rural)], SERIES[("disabled", rural)]).astype(object)
+def _series_ids(households: pd.DataFrame, *, rural: bool, rows: np.ndarray | None = None) -> np.ndarray:
+    """Each household's national minimum series (死亡 or 伤残) in the 城镇 or the 农村 column
+    (``rows``: of these households only)."""
+    died = position_in(households["fp_child_outcome"], ["died"]) == 0
+    return np.where(died if rows is None else died[rows], SERIES[("died", rural)], SERIES[("disabled", rural)]).astype(
+        object
+    )
 
 
 def series_for(household: Household) -> Parameter:
@@ -150,8 +154,8 @@ def _figures(households: pd.DataFrame, plan: np.ndarray, on: dt.date) -> tuple[d
     area = (
         households["fp_area"].astype(object).to_numpy()[plan] if "fp_area" in households else np.full(plan.sum(), None)
     )
-    urban = figure_columns(_series_ids(households, rural=False)[plan], on, "standard")
-    rural = figure_columns(_series_ids(households, rural=True)[plan], on, "standard")
+    urban = figure_columns(_series_ids(households, rural=False, rows=plan), on, "standard")
+    rural = figure_columns(_series_ids(households, rural=True, rows=plan), on, "standard")
     same = urban["standard"] == rural["standard"]  # NaN (a gap) is never the same
     is_rural = area == "rural"
     unknown_area = np.zeros(k, dtype=bool)
@@ -199,8 +203,8 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     no_sex = anyone(residents, couple & residents["sex"].isna().to_numpy(), k)
     n_couple = per_household(couple, residents, k).astype(np.int64)
 
-    outcome = households["fp_child_outcome"].astype(object).to_numpy()
-    died, disabled = outcome == "died", outcome == "disabled"
+    outcome = position_in(households["fp_child_outcome"], ["died", "disabled"])
+    died, disabled = outcome == 0, outcome == 1
     grade = pd.to_numeric(households["fp_child_disability_grade"], errors="coerce").to_numpy(dtype=float)
     only = yes_no(households["fp_only_child"])[0]
     later = yes_no(households["fp_later_child"])[0]
@@ -223,17 +227,13 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     eligible[paid] = True
     eligible[~decided] = NOT_APPLICABLE
 
-    def step(*pairs: tuple[np.ndarray, str]) -> np.ndarray:
-        out = np.full(k, None, dtype=object)
-        for mask, name in pairs:
-            out[mask] = name
-        return out
+    def step(*pairs: tuple[np.ndarray, str]) -> pd.Categorical:
+        return steps(k, *pairs)
 
-    first_failed = np.select(
-        [young, ~only, ~child_ok, later, no_certificate],
-        [FAILED["young"], FAILED["not_only"], FAILED["child"], FAILED["later"], FAILED["certificate"]],
-        "",
-    )
+    whole = np.nan_to_num(grade, nan=0)
+    grade_code = np.where(np.isin(whole, list(GRADE_TITLES)), whole - 1, -1).astype(np.int64)
+    failing = ("young", "not_only", "child", "later", "certificate")
+    first_failed = np.select([young, ~only, ~child_ok, later, no_certificate], range(len(failing)), -1)
     asked = plan & ~sexless
     rows = _frame(
         {
@@ -267,9 +267,9 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "standard_step": step((paid, "standard")),
             "total_step": step((paid, "total")),
             "woman_age": woman_age,
-            "grade_title": pd.Series(grade).map(GRADE_TITLES).fillna("").to_numpy(dtype=object),
-            "failed": first_failed.astype(object),
-            "on_date": np.full(k, str(on), dtype=object),
+            "grade_title": texts(grade_code, list(GRADE_TITLES.values())),
+            "failed": texts(first_failed, [FAILED[name] for name in failing]),
+            "on_date": constant(k, str(on)),
             "couple": n_couple,
             "total": np.round(standard * n_couple, 2),
             **figures,

@@ -41,6 +41,7 @@ from ..columns import (
     member_column,
     member_flag,
     member_number,
+    position_in,
     receiving,
     step,
     texts,
@@ -51,6 +52,7 @@ from ..household import Household, Member
 from ..outcome import Because, Outcome, money
 from ..parameters import STATUS_TITLES, Reference, load_parameter
 from . import household_rule
+from ._person import lazy_names, named
 
 __all__ = ["Category", "categories", "decide", "evaluate"]
 
@@ -224,8 +226,8 @@ def _categories(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) 
     sex = member_column(residents, "sex")
     female, male, unknown = (sex == "female").to_numpy(bool), (sex == "male").to_numpy(bool), sex.isna().to_numpy()
     age = residents["age"].to_numpy(dtype=float)
-    unemployed = (member_column(residents, "employment") == "unemployed").to_numpy(bool)
-    working = member_column(residents, "employment").isin(["employed", "flexible"]).to_numpy(bool)
+    employment = position_in(member_column(residents, "employment"), ["unemployed", "employed", "flexible"])
+    unemployed, working = employment == 0, employment > 0
     found = {
         "c_4050": np.select(
             [
@@ -269,9 +271,10 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     """就业困难人员认定 for every resident of a numbered register on ``on``."""
     local = figure_columns(np.array([LOCAL_LIST], dtype=object), on, "local")  # raises before 2008-01-01
     n = len(residents)
-    employment = member_column(residents, "employment").to_numpy(dtype=object)
-    retired, employed = employment == "retired", employment == "employed"
-    unemployed = employment == "unemployed"
+    kinds = list(EMPLOYMENT_TITLES)
+    employment = position_in(member_column(residents, "employment"), kinds)  # -1: another value
+    retired, employed = employment == kinds.index("retired"), employment == kinds.index("employed")
+    unemployed = employment == kinds.index("unemployed")
     retirement = _retirement(residents, on)
     age = residents["age"].to_numpy(dtype=float)
     past = ~(retired | employed) & (age >= retirement["retire_high"])  # NaN bounds (before 2025): never
@@ -290,17 +293,16 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
 
     eligible = np.full(n, False, dtype=object)
     eligible[pending | unlisted] = None
-    name = residents["name"].astype(object)
-    named = (name.notna() & (name != "")).to_numpy()
+    has_name = named(residents)
     gap = "local_gap" if np.isnan(local["local"][0]) else "local_known"
-    status = pd.Categorical(employment, categories=list(EMPLOYMENT_TITLES)).rename_categories(EMPLOYMENT_TITLES)
+    status = pd.Categorical.from_codes(employment, categories=list(EMPLOYMENT_TITLES.values()))
     rows = pd.DataFrame(
         {
             "household_id": residents["household_id"].to_numpy(),
             "member_no": residents["member_no"].to_numpy(dtype=np.int64),
             "eligible": pd.Series(eligible, dtype=object),
             "amount": np.full(n, np.nan),
-            "subject": step(n, (named, "subject_named"), (~named, "subject")),
+            "subject": step(n, (has_name, "subject_named"), (~has_name, "subject")),
             "stop": step(n, (retired, "retired"), (employed, "employed"), (past, "past_retirement")),
             "retire_step": step(n, (between, "retire_between")),
             **{
@@ -318,12 +320,10 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "confirm_long": step(n, (found["c_long"] > 0, "confirm_long")),
             "not_unemployed": step(n, (pending & ~unemployed, "not_unemployed")),
             "verdict": step(n, (pending, "pending"), (unlisted, "unlisted"), (open_ & ~some & ~unemployed, "outside")),
-            "name": pd.Series(name.to_numpy(), dtype=object),
             "age": residents["age"].to_numpy(dtype=np.int64),
             "status": status,
             "months": months,
             "disability_grade": pd.to_numeric(residents["disability_grade"]).to_numpy(dtype=float),
-            "titles": _titles(found),
             "female_age": figure(FEMALE_AGE, on),
             "male_age": figure(MALE_AGE, on),
             "female_figure": constant(n, _shown(FEMALE_AGE, on)),
@@ -349,7 +349,11 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
         "not_unemployed",
         "verdict",
     )
-    return Outcome(rows=rows, steps=steps)
+    lazy = {
+        "name": lazy_names(residents),
+        "titles": lambda at: np.asarray(_titles({name: codes[at] for name, codes in found.items()}), dtype=object),
+    }
+    return Outcome(rows=rows, steps=steps, lazy=lazy)
 
 
 def categories(household: Household, member: Member, on: dt.date) -> tuple[Category, ...]:

@@ -20,6 +20,7 @@ from ..columns import figure, figure_columns, frame, member_column, member_flag,
 from ..outcome import Because, Outcome
 from ..parameters import STATUS_TITLES, load_parameter
 from . import household_rule
+from ._person import lazy_names, named
 
 __all__ = ["decide", "evaluate"]
 
@@ -116,8 +117,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     pension = figure_columns(np.array([BASIC_PENSION], dtype=object), on, "pension")
     low = load_parameter(TIER_LOW)
 
-    name = residents["name"].astype(object)
-    named = (name.notna() & (name != "")).to_numpy()
+    has_name = named(residents)
     rows = frame(
         n,
         {
@@ -125,7 +125,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "member_no": residents["member_no"].to_numpy(dtype=np.int64),
             "eligible": (paid | enrol).astype(object),
             "amount": np.full(n, np.nan),
-            "subject": step(n, (named, "subject_named"), (~named, "subject")),
+            "subject": step(n, (has_name, "subject_named"), (~has_name, "subject")),
             "stop": step(n, (employee, "employee"), (outside, "outside")),
             "age_step": step(n, (claiming, "claim_age"), (young, "young"), (student, "student"), (enrol, "enrol")),
             "years_step": step(n, (claiming & ~paid, "short"), (paid, "claim"), (enrol, "tiers")),
@@ -136,7 +136,6 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
                 (enrol & (at_claim < min_years), "plan_short"),
                 (enrol & (at_claim >= min_years), "plan"),
             ),
-            "name": name.to_numpy(),
             "age": residents["age"].to_numpy(dtype=np.int64),
             "years": years.astype(np.int64),
             "years_at_claim": at_claim.astype(np.int64),
@@ -155,7 +154,8 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             **{key: values[0] for key, values in pension.items()},
         },
     )
-    return Outcome(rows=rows, steps=("subject", "stop", "age_step", "years_step", "pension_step", "last"))
+    steps = ("subject", "stop", "age_step", "years_step", "pension_step", "last")
+    return Outcome(rows=rows, steps=steps, lazy={"name": lazy_names(residents)})
 
 
 evaluate = household_rule(__name__)

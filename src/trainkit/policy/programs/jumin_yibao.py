@@ -18,11 +18,12 @@ import numpy as np
 import pandas as pd
 
 from ...law import Citation
-from ..columns import at_home, member_flag, member_number, receiving, value_on
+from ..columns import at_home, member_flag, member_number, receiving, step, value_on
 from ..household import RELATION_TITLES
 from ..outcome import Because, Outcome, money
 from ..parameters import STATUS_TITLES, Reference, load_parameter
 from . import household_rule
+from ._person import lazy_names, named
 
 __all__ = ["decide", "evaluate", "waiting_months"]
 
@@ -151,36 +152,29 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     unknown = np.isnan(wait)
     may = ~employee
 
-    def step(*pairs: tuple[np.ndarray, str]) -> np.ndarray:
-        out = np.full(n, None, dtype=object)
-        for mask, name in pairs:
-            out[mask] = name
-        return out
-
-    name = residents["name"]
-    named = (name.notna() & (name != "")).to_numpy(dtype=bool)
+    has_name = named(residents)
     relation = residents["relation"].astype("category")
-    why = np.select([late & (lapsed > 0), late], [WHY[True, True], WHY[True, False]], WHY[False, True])
+    # how each came to wait, as a position in (WHY[False, True], WHY[True, False], WHY[True, True])
+    why = np.select([late & (lapsed > 0), late], [2, 1], 0)
     rows = _frame(
         {
             "household_id": residents["household_id"].to_numpy(),
             "member_no": residents["member_no"].to_numpy(dtype=np.int64),
             "eligible": np.where(employee, False, True).astype(object),
             "amount": np.full(n, np.nan),
-            "subject_step": np.where(named, "subject_named", "subject").astype(object),
-            "employee_step": np.where(employee, "employee", "may_enrol").astype(object),
-            "enrolled_step": step((may & enrolled, "enrolled")),
-            "figures_step": step((may, "figures")),
-            "individual_step": step((may & bool(individual_missing), "individual_gap")),
-            "subsidy_step": step((may & bool(subsidy_missing), "subsidy_gap")),
-            "local_step": step((may, "local_standard")),
-            "assistance_step": step((may & tekun, "tekun"), (may & dibao, "dibao")),
-            "dibao_step": step((may & dibao, "dibao_amount")),
-            "wait_gap_step": step((may & unknown, "wait_gap")),
+            "subject_step": step(n, (has_name, "subject_named"), (~has_name, "subject")),
+            "employee_step": step(n, (employee, "employee"), (~employee, "may_enrol")),
+            "enrolled_step": step(n, (may & enrolled, "enrolled")),
+            "figures_step": step(n, (may, "figures")),
+            "individual_step": step(n, (may & bool(individual_missing), "individual_gap")),
+            "subsidy_step": step(n, (may & bool(subsidy_missing), "subsidy_gap")),
+            "local_step": step(n, (may, "local_standard")),
+            "assistance_step": step(n, (may & tekun, "tekun"), (may & dibao, "dibao")),
+            "dibao_step": step(n, (may & dibao, "dibao_amount")),
+            "wait_gap_step": step(n, (may & unknown, "wait_gap")),
             "wait_step": step(
-                (may & (wait == 0), "no_wait"), (may & unknown, "wait_unknown"), (may & (wait > 0), "wait")
+                n, (may & (wait == 0), "no_wait"), (may & unknown, "wait_unknown"), (may & (wait > 0), "wait")
             ),
-            "name": name.array,
             "relation_title": relation.cat.rename_categories(lambda r: RELATION_TITLES.get(r, r)).array,
             "age": residents["age"].to_numpy(dtype=np.int64),
             "figures": _same(n, f"{individual}；{subsidy}"),
@@ -188,7 +182,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "individual_missing": _same(n, individual_missing),
             "subsidy_missing": _same(n, subsidy_missing),
             "wait_missing": _same(n, fixed_value.missing or ""),
-            "why": pd.Categorical(why),
+            "why": pd.Categorical.from_codes(why, categories=[WHY[False, True], WHY[True, False], WHY[True, True]]),
             "fixed": np.full(n, fixed),
             "per_year": np.full(n, per_year),
             "lapsed": lapsed,
@@ -198,7 +192,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
         }
     )
     steps = tuple(c for c in rows.columns if c.endswith("_step"))
-    return Outcome(rows=rows, steps=steps)
+    return Outcome(rows=rows, steps=steps, lazy={"name": lazy_names(residents)})
 
 
 evaluate = household_rule(__name__)

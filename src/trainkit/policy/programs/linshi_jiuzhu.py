@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ...law import Citation
-from ..columns import applicant_of, figure_columns, receiving, yes_no
+from ..columns import applicant_of, constant, figure_columns, position_in, receiving, texts, yes_no
 from ..outcome import NOT_APPLICABLE, Because, Outcome
 from . import household_rule
 
@@ -116,13 +116,15 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     """临时救助 for every household of a numbered register on ``on``."""
     k = len(households)
     one = figure_columns(np.array([AMOUNT_SERIES], dtype=object), on, "rate")  # raises before 2014-05-01
-    figures = {name: np.repeat(values, k) for name, values in one.items()}  # the same figure for every household
-    registered = households["emergency"].astype(object)
-    kind = registered.where(registered.notna(), None).to_numpy()
+    figures = {  # the same figure for every household, stored once
+        name: np.full(k, values[0]) if name == "rate" else constant(k, values[0]) for name, values in one.items()
+    }
+    registered = households["emergency"]
+    kinds = list(EMERGENCY_TITLES)
+    kind = position_in(registered, kinds)  # -1: blank or not a kind the rule knows
     none = registered.isna().to_numpy()
-    accident = registered.isin(ACCIDENTS).to_numpy()
-    surge = (registered == "spending_surge").to_numpy(dtype=bool)
-    other = (registered == "other").to_numpy(dtype=bool)
+    accident = np.isin(kind, [kinds.index(a) for a in ACCIDENTS])
+    surge, other = kind == kinds.index("spending_surge"), kind == kinds.index("other")
     unknown = ~none & ~accident & ~surge & ~other
     dibao = receiving(households, "dibao")
     found, not_found = yes_no(households["emergency_hardship"])
@@ -166,8 +168,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "apply_step": step((yes, "apply")),
             "rate_missing_step": step((yes & ~known, "rate_missing")),
             "rate_step": step((yes & ~known, "rate_unknown"), (yes & known, "paid")),
-            "title": pd.Series(kind, dtype=object).map(EMERGENCY_TITLES).fillna("").to_numpy(dtype=object),
-            "emergency": np.where(none, "", registered.astype(str).to_numpy()),
+            "title": texts(kind, list(EMERGENCY_TITLES.values())),
             **figures,
         }
     )
@@ -183,6 +184,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "rate_missing_step",
             "rate_step",
         ),
+        lazy={"emergency": lambda at: np.where(none[at], "", registered.iloc[at].astype(str).to_numpy(dtype=object))},
     )
 
 

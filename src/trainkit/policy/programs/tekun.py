@@ -20,13 +20,13 @@ import numpy as np
 import pandas as pd
 
 from ...law import Citation
-from ..columns import at_home, counted_income, member_column, truthy
+from ..columns import at_home, counted_income, member_column, position_in, truthy
 from ..frames import frames_of
 from ..household import Household, Member, vocabulary
 from ..outcome import NOT_APPLICABLE, Because, Outcome
 from ..parameters import STATUS_TITLES, DatedValue, Parameter, load_parameter
 from . import household_rule
-from ._person import GRADE_TITLES, KIND_TITLES, cards, constant, figure_table, labels, spread, step
+from ._person import GRADE_TITLES, KIND_TITLES, cards, constant, figure_table, lazy_labels, spread, step, texts
 
 __all__ = ["VERSIONS", "Version", "decide", "evaluate", "lacks_work_capacity", "rules_version"]
 
@@ -174,11 +174,12 @@ def rules_version(on: dt.date) -> tuple[Parameter, DatedValue, int]:
 
 
 def _capacity(residents: pd.DataFrame, version: Version) -> tuple[np.ndarray, np.ndarray]:
-    """Each resident's 无劳动能力 reason code, and the title of their disability card."""
+    """Each resident's 无劳动能力 reason code (its position in ``CAPACITY``), and the title of
+    their disability card."""
     age = residents["age"].to_numpy()
     disabled, kind, grade, card = cards(residents)
     lightest = np.array([version.grades.get(k, 0) for k in KIND_TITLES])[np.maximum(kind, 0)]
-    code = np.select([age >= OLD_AGE, age < MINOR_AGE, ~disabled, grade <= lightest], CAPACITY[:4], default=CAPACITY[4])
+    code = np.select([age >= OLD_AGE, age < MINOR_AGE, ~disabled, grade <= lightest], range(4), default=4)
     return code, card
 
 
@@ -186,9 +187,10 @@ def lacks_work_capacity(member: Member, year: int) -> tuple[bool, str]:
     """Whether ``member`` is 无劳动能力 under the ``year`` version of the 认定办法, and why."""
     version = VERSIONS[year]
     residents = frames_of(Household(members=(member.model_copy(update={"relation": "applicant"}),)))[1]
-    code, card = _capacity(residents, version)
-    why = REASONS[code[0]].text.format(age=member.age, card=card[0], scope=version.scope)
-    return code[0] in ("old", "minor", "disabled_in"), why
+    number, card = _capacity(residents, version)
+    code = CAPACITY[int(number[0])]
+    why = REASONS[code].text.format(age=member.age, card=card[0], scope=version.scope)
+    return code in ("old", "minor", "disabled_in"), why
 
 
 def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
@@ -221,9 +223,9 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     rural = at_home(households, residents, truthy(households["rural_standard"]))
     prop = at_home(households, residents, households["property_check"].fillna("unknown").to_numpy())
     capacity, card = _capacity(residents, version)
-    capable = np.isin(capacity, ["old", "minor", "disabled_in"])
-    supporters = member_column(residents, "supporters").to_numpy(dtype=object)
-    supported = np.isin(supporters, ["none", "unable"])
+    capable = np.isin(capacity, [CAPACITY.index(c) for c in ("old", "minor", "disabled_in")])
+    supporters = position_in(member_column(residents, "supporters"), ["none", "unable"])
+    supported = supporters >= 0
     tested = capable & supported
 
     income = counted_income(residents)
@@ -260,10 +262,8 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "eligible": eligible,
             "amount": amount,
             "version_step": step(n, (everyone, "version")),
-            "capacity": step(n, *((capacity == code, code) for code in CAPACITY)),
-            "supporters_step": step(
-                n, (everyone, "able"), (supporters == "none", "none"), (supporters == "unable", "unable")
-            ),
+            "capacity": texts(capacity, list(CAPACITY)),
+            "supporters_step": step(n, (everyone, "able"), (supporters == 0, "none"), (supporters == 1, "unable")),
             "joint": step(n, (~tested, "not_both")),
             **uncounted,
             "income_step": step(n, (tested, "own_income")),
@@ -286,7 +286,6 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "on": constant(n, on),
             "version_status": constant(n, _status(in_force)),
             "scope": constant(n, version.scope),
-            "label": labels(residents),
             "age": residents["age"].to_numpy(dtype=np.int64),
             "card": card,
             "income": income,
@@ -295,7 +294,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             **standard,
         }
     )
-    return Outcome(rows=rows, steps=STEPS)
+    return Outcome(rows=rows, steps=STEPS, lazy={"label": lazy_labels(residents)})
 
 
 def _status(value: DatedValue) -> str:
