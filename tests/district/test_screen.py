@@ -99,12 +99,15 @@ def test_a_malformed_register_is_reported_per_household_never_decided(tmp_path):
     rs.loc[(rs["household_id"] == second) & (rs["relation"] == "applicant"), "relation"] = "other"
     undated = rs.index[rs["household_id"] == third][0]
     rs.loc[undated, ["birth_date", "age"]] = [None, None]
+    fourth = hh["household_id"].iloc[3]
+    hh = hh[hh["household_id"] != fourth]  # its members stay: a household the households table lost
     result = screen_register(hh, rs, ON)
     errors = result.data_errors.set_index("household_id")["reason"]
     assert "名申请人" in errors[first] or (rs["household_id"] == first).sum() == 1
     assert "没有登记申请人" in errors[second] and "出生日期" in errors[third]
+    assert "住户表中没有这个户号" in errors[fourth]
     decided = set(result.decisions["household_id"]) | set(result.outreach["household_id"])
-    assert not decided & {second, third}
+    assert not decided & {second, third, fourth}
     out = tmp_path / "list.csv"
     from trainkit.district.screen import write_outreach
 

@@ -45,7 +45,8 @@ def read_register(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def register_problems(households: pd.DataFrame, residents: pd.DataFrame) -> pd.Series:
     """Households whose register entry cannot be decided on, with the reason in Chinese:
-    no applicant, more than one, or a resident with neither a birth date nor an age.
+    no applicant, more than one, a resident with neither a birth date nor an age, or residents
+    filed under a household id the households table does not have.
     They are data to correct, never an eligibility."""
     index = pd.Index(households["household_id"], name="household_id")
     at = positions(index, residents["household_id"])
@@ -71,6 +72,11 @@ def register_problems(households: pd.DataFrame, residents: pd.DataFrame) -> pd.S
         outside = [h for h, w in zip(homes, where, strict=True) if w < 0]
         if outside:
             reasons = pd.concat([reasons, pd.Series(extra, index=pd.Index(outside, name="household_id"), dtype=object)])
+    orphans = residents.loc[at < 0, "household_id"].unique()
+    if len(orphans):  # members of a household the households table does not have
+        missing = "住户表中没有这个户号（有成员登记在此户下）：请补登住户或改正成员的户号"
+        reasons = pd.concat([reasons, pd.Series(missing, index=pd.Index(orphans, name="household_id"), dtype=object)])
+        reasons = reasons[~reasons.index.duplicated()]
     return reasons[reasons != ""]
 
 
