@@ -272,22 +272,24 @@ def rate_sums(
     weights, weighteds = groups["weight"].to_numpy(float), groups["weighted"].to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         scores = np.where(weights > 0, weighteds / weights, np.nan)
-    settling = _answers_to_settle(scores, weights, groups["weight2"].to_numpy(float), rules)
-    for key, n, weight, weighted, weight2, flags, fb, more in zip(
+    weight2s, counts = groups["weight2"].to_numpy(float), groups["n_evidence"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n_effs = np.where(weight2s > 0, weights * weights / weight2s, counts)
+    lows, highs = _intervals(scores, n_effs, certainty=rules.certainty)
+    settling = _answers_to_settle(scores, weights, weight2s, rules)
+    for key, n, score, n_eff, low, high, flags, fb, more in zip(
         groups.index.tolist(),
         groups["n_evidence"].tolist(),
-        groups["weight"].tolist(),
-        groups["weighted"].tolist(),
-        groups["weight2"].tolist(),
+        scores.tolist(),
+        n_effs.tolist(),
+        lows.tolist(),
+        highs.tolist(),
         present.to_numpy(),
         feedback.itertuples(index=False),
         settling.tolist(),
         strict=True,
     ):
         keys = key if isinstance(key, tuple) else (key,)
-        score = weighted / weight if weight > 0 else math.nan
-        n_eff = weight * weight / weight2 if weight2 > 0 else float(n)
-        low, high = score_interval(score, n_eff, certainty=rules.certainty)
         memo = (
             min(int(n), rules.min_evidence),
             int(n) if n < rules.min_evidence else 0,
@@ -447,10 +449,16 @@ def score_interval(score: float, n_effective: float, *, certainty: float) -> tup
     In one sentence for readers: with this many answers at this rate, the underlying rate lies
     in the interval with the stated certainty; fewer answers, wider interval.
     """
-    if n_effective <= 0:
-        return 0.0, 1.0
-    low, high = _wilson(min(max(score, 0.0), 1.0), n_effective, _z(certainty))
+    low, high = _intervals(np.float64(score), np.float64(n_effective), certainty=certainty)
     return float(low), float(high)
+
+
+def _intervals(score: np.ndarray, n_effective: np.ndarray, *, certainty: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`score_interval` for many groups at once; (0, 1) where there is nothing to go on."""
+    some = n_effective > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low, high = _wilson(np.clip(score, 0.0, 1.0), np.where(some, n_effective, 1.0), _z(certainty))
+    return np.where(some, low, 0.0), np.where(some, high, 1.0)
 
 
 @functools.lru_cache(maxsize=8)
@@ -503,9 +511,7 @@ def _answers_to_settle(score: np.ndarray, weight: np.ndarray, weight2: np.ndarra
     bar = rules.thresholds.competent
     more = np.arange(1, _MOST_MORE + 1, dtype=float)[None, :]
     score, weight, weight2 = score[:, None], weight[:, None], weight2[:, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        n_eff = (weight + more) ** 2 / (weight2 + more)
-        low, high = _wilson(np.clip(score, 0.0, 1.0), n_eff, _z(rules.certainty))
+    low, high = _intervals(score, (weight + more) ** 2 / (weight2 + more), certainty=rules.certainty)
     reached = score + _TOLERANCE >= bar
     settled = np.where(reached, low >= bar - _TOLERANCE, high < bar - _TOLERANCE)
     return np.where(settled.any(axis=1), settled.argmax(axis=1) + 1, 0)
