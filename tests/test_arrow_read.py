@@ -1,6 +1,7 @@
 """The report's Arrow read (ADBC) gives what the row-by-row read gives, rules and all, on both backends."""
 
 import logging
+import sqlite3
 import sys
 from datetime import datetime, timedelta
 
@@ -196,3 +197,19 @@ def test_an_in_memory_store_is_read_row_by_row(caplog):
     with caplog.at_level(logging.INFO, logger="trainkit.aggregate"):
         frame = agg_module._read(store, as_of=datetime.now(), since=None)
     assert len(frame) == 1 and all(r.levelno == logging.INFO for r in caplog.records)
+
+
+def test_reading_leaves_the_store_whole_for_the_writes_that_follow(tmp_path):
+    # the ADBC driver brings its own SQLite: opened writable in this process, it removed on closing
+    # the WAL file the store still writes to, and the erasure below was lost (a read-only child now)
+    path = tmp_path / "evidence.db"
+    store = open_store(f"sqlite:///{path}")
+    _fill(store)
+    agg_module._fetch_arrow(store)
+    pseudonym = store.erase_worker("W003", erased_by="S01")
+    for arrow in (True, False):
+        frame = agg_module._read(store, as_of=AS_OF, since=None, arrow=arrow)
+        assert "W003" not in set(frame["worker_id"]) and pseudonym in set(frame["worker_id"]), arrow
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("SELECT count(*) FROM evidence WHERE worker_id = 'W003'").fetchone() == (0,)
