@@ -9,6 +9,7 @@ tests hold the two to each other on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from .arrow_read import ArrowUnavailable, DriverMissing, read_columns
 from .erasure import ERASED_PREFIX
 from .evidence import FEEDBACK_SOURCE, EvidenceStore, evidence_table, utc_naive
 from .framework import Framework
@@ -25,6 +27,7 @@ from .ratings import RatingRules, feedback_counted, rate_sums, superseded_ids
 
 __all__ = ["Aggregates", "aggregate"]
 
+log = logging.getLogger(__name__)
 t = evidence_table
 UNIX_EPOCH_JULIAN = 2440587.5
 
@@ -43,46 +46,79 @@ class Aggregates:
     set_aside: frozenset[str] = frozenset()  # questions a trainer has set aside (counted in no rating)
 
 
-def _julian_day(dialect: str):  # noqa: ANN202
-    if dialect == "sqlite":
-        return sa.func.julianday(t.c.recorded_at)
-    return sa.extract("epoch", t.c.recorded_at) / 86400.0 + UNIX_EPOCH_JULIAN
-
-
 def _julian(moment: datetime) -> float:
     return (moment - datetime(1970, 1, 1)).total_seconds() / 86400 + UNIX_EPOCH_JULIAN
 
 
-def _read(store: EvidenceStore, *, as_of: datetime, since: datetime | None) -> pd.DataFrame:
-    """The period's rows as plain columns: names as categories, the time as a Julian day."""
-    query = sa.select(
+_COLUMNS = ("worker_id", "domain", "source", "ref", "item_id", "ratio", "recorded_at", "id", "supersedes")
+_NAMES = ("worker_id", "domain", "source", "ref", "item_id")
+_US_PER_DAY = 86_400_000_000
+
+
+def _query() -> sa.Select:
+    return sa.select(
         t.c.worker_id,
         t.c.domain,
         t.c.source,
         t.c.ref,
         t.c.item_id,
-        t.c.score / t.c.max_score,
-        _julian_day(store.engine.dialect.name),
+        sa.cast(t.c.score / t.c.max_score, sa.Float),
+        t.c.recorded_at,  # the database's own date arithmetic differs by version (SQLite rounds to ms)
         t.c.id,
         sa.func.coalesce(t.c.supersedes, 0),
     )
+
+
+def _fetch_rows(store: EvidenceStore) -> pd.DataFrame:
+    """The reference transport: the driver's tuples, converted column by column."""
     with store.engine.connect() as conn:
-        rows = conn.execute(query).cursor.fetchall()
-    frame = pd.DataFrame.from_records(
-        rows, columns=["worker_id", "domain", "source", "ref", "item_id", "ratio", "day", "id", "supersedes"]
-    )
-    frame = frame.astype(
-        {
-            "worker_id": "category",
-            "domain": "category",
-            "source": "category",
-            "ref": "category",
-            "item_id": "category",
-            "ratio": float,
-            "day": float,
-            "supersedes": np.int64,
-        }
-    )
+        rows = conn.execute(_query()).cursor.fetchall()
+    frame = pd.DataFrame.from_records(rows, columns=list(_COLUMNS))
+    frame = frame.astype({**dict.fromkeys(_NAMES, "category"), "ratio": float, "id": np.int64, "supersedes": np.int64})
+    # SQLite gives the stored text, PostgreSQL a datetime
+    return frame.assign(recorded_at=pd.to_datetime(frame["recorded_at"], format="ISO8601").astype("datetime64[us]"))
+
+
+def _fetch_arrow(store: EvidenceStore) -> pd.DataFrame:
+    """The same rows as Arrow columns (ADBC): names dictionary-encoded, no Python object per row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    types = {
+        **dict.fromkeys(_NAMES, pa.string()),
+        "ratio": pa.float64(),
+        "recorded_at": pa.timestamp("us"),  # SQLite's text is parsed here, in Arrow
+        "id": pa.int64(),
+        "supersedes": pa.int64(),
+    }
+    table = read_columns(store, _query(), types)
+    for name in _NAMES:
+        table = table.set_column(table.schema.get_field_index(name), name, pc.dictionary_encode(table[name]))
+    frame = table.to_pandas()
+    for name in _NAMES:  # categories as the reference path has them: str, sorted (groupby follows their order)
+        frame[name] = frame[name].cat.set_categories(frame[name].cat.categories.astype(str).sort_values())
+    return frame
+
+
+def _fetch(store: EvidenceStore, *, arrow: bool) -> pd.DataFrame:
+    if arrow:
+        try:
+            return _fetch_arrow(store)
+        except ArrowUnavailable as err:  # a missing driver is news to whoever runs the kit; the rest is expected
+            level = logging.WARNING if isinstance(err, DriverMissing) else logging.INFO
+            log.log(level, "报告改用逐行读取证据（较慢）：%s", err)
+    return _fetch_rows(store)
+
+
+def _read(store: EvidenceStore, *, as_of: datetime, since: datetime | None, arrow: bool = True) -> pd.DataFrame:
+    """The period's rows as plain columns: names as categories, the time as a Julian day.
+
+    ``arrow`` reads them through ADBC when it can (:mod:`trainkit.arrow_read`); the rules
+    below apply to either transport's frame alike.
+    """
+    frame = _fetch(store, arrow=arrow)
+    micros = frame.pop("recorded_at").to_numpy().view(np.int64)
+    frame.insert(len(frame.columns) - 2, "day", micros / _US_PER_DAY + UNIX_EPOCH_JULIAN)
     until = frame["day"] <= _julian(as_of) + 1e-9
     superseded = set(superseded_ids(frame[until]).tolist())
     keep = until & (frame["day"] >= _julian(since) - 1e-9 if since else True)
@@ -106,15 +142,17 @@ def aggregate(
     domains: Sequence[str] | None = None,
     with_worker_trend: bool = True,
     with_erased: bool = False,
+    arrow: bool = True,
 ) -> Aggregates:
     """Everything the report shows about ``workers`` from ``since`` to ``as_of``.
 
     ``with_erased`` (a district-wide report) keeps the rows of erased workers, under their
     pseudonyms, in the team figures — domain trends and question statistics — so that an
     erasure leaves those figures as they were; nobody is rated under a pseudonym.
+    ``arrow=False`` reads the rows through the Python driver (the reference transport).
     """
     as_of = utc_naive(as_of)
-    period = _read(store, as_of=as_of, since=utc_naive(since) if since else None)
+    period = _read(store, as_of=as_of, since=utc_naive(since) if since else None, arrow=arrow)
     wanted = period["worker_id"].isin(list(workers))
     if with_erased:
         wanted |= period["worker_id"].astype(str).str.startswith(ERASED_PREFIX)

@@ -8,6 +8,7 @@ a trainer or supervisor controls. Criterion-referenced: nobody is compared with 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -268,20 +269,27 @@ def rate_sums(
     bars = [bar for _, bar in rules.thresholds.ordered()]
     decided: dict[tuple, tuple[str, str]] = {}  # same count band, percent, threshold band, sources → same words
     rows = []
-    for key, n, weight, weighted, weight2, flags, fb in zip(
+    weights, weighteds = groups["weight"].to_numpy(float), groups["weighted"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scores = np.where(weights > 0, weighteds / weights, np.nan)
+    weight2s, counts = groups["weight2"].to_numpy(float), groups["n_evidence"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n_effs = np.where(weight2s > 0, weights * weights / weight2s, counts)
+    lows, highs = _intervals(scores, n_effs, certainty=rules.certainty)
+    settling = _answers_to_settle(scores, weights, weight2s, rules)
+    for key, n, score, n_eff, low, high, flags, fb, more in zip(
         groups.index.tolist(),
         groups["n_evidence"].tolist(),
-        groups["weight"].tolist(),
-        groups["weighted"].tolist(),
-        groups["weight2"].tolist(),
+        scores.tolist(),
+        n_effs.tolist(),
+        lows.tolist(),
+        highs.tolist(),
         present.to_numpy(),
         feedback.itertuples(index=False),
+        settling.tolist(),
         strict=True,
     ):
         keys = key if isinstance(key, tuple) else (key,)
-        score = weighted / weight if weight > 0 else math.nan
-        n_eff = weight * weight / weight2 if weight2 > 0 else float(n)
-        low, high = score_interval(score, n_eff, certainty=rules.certainty)
         memo = (
             min(int(n), rules.min_evidence),
             int(n) if n < rules.min_evidence else 0,
@@ -301,8 +309,7 @@ def rate_sums(
                 low=low,
                 high=high,
                 n_eff=n_eff,
-                weight=weight,
-                weight2=weight2,
+                more=more,
                 rules=rules,
             )
         kinds = {k for k, flag in zip(order, flags, strict=True) if flag}
@@ -442,13 +449,29 @@ def score_interval(score: float, n_effective: float, *, certainty: float) -> tup
     In one sentence for readers: with this many answers at this rate, the underlying rate lies
     in the interval with the stated certainty; fewer answers, wider interval.
     """
-    if n_effective <= 0:
-        return 0.0, 1.0
-    z = NormalDist().inv_cdf(1 - (1 - certainty) / 2)
-    p, n = min(max(score, 0.0), 1.0), n_effective
+    low, high = _intervals(np.float64(score), np.float64(n_effective), certainty=certainty)
+    return float(low), float(high)
+
+
+def _intervals(score: np.ndarray, n_effective: np.ndarray, *, certainty: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`score_interval` for many groups at once; (0, 1) where there is nothing to go on."""
+    some = n_effective > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low, high = _wilson(np.clip(score, 0.0, 1.0), np.where(some, n_effective, 1.0), _z(certainty))
+    return np.where(some, low, 0.0), np.where(some, high, 1.0)
+
+
+@functools.lru_cache(maxsize=8)
+def _z(certainty: float) -> float:
+    """The two-sided normal quantile for ``certainty`` (1.6449 for 0.9)."""
+    return NormalDist().inv_cdf(1 - (1 - certainty) / 2)
+
+
+def _wilson(p, n, z: float):  # noqa: ANN001, ANN202
+    """Wilson bounds for rate ``p`` over ``n`` (> 0) observations; numbers or numpy arrays alike."""
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return np.maximum(0.0, centre - half), np.minimum(1.0, centre + half)
 
 
 def _settled(
@@ -459,8 +482,7 @@ def _settled(
     low: float,
     high: float,
     n_eff: float,
-    weight: float,
-    weight2: float,
+    more: int,
     rules: RatingRules,
 ) -> tuple[str, str]:
     """证据不足 when the interval crosses the 合格 line; otherwise the level as decided.
@@ -476,18 +498,29 @@ def _settled(
     side = "达到" if score + _TOLERANCE >= bar else "低于"
     return INSUFFICIENT, (
         f"加权得分率{score:.0%}，{rules.certainty:.0%}把握区间 {low:.0%}–{high:.0%} 跨过合格线{bar:.0%}，"
-        f"还不能确定是否{side}合格线：{_what_settles(score, weight, weight2, rules)}"
+        f"还不能确定是否{side}合格线：{_what_settles(more)}"
     )
 
 
-def _what_settles(score: float, weight: float, weight2: float, rules: RatingRules) -> str:
-    """How many more graded answers at the same rate would take the interval off the 合格 line."""
+_MOST_MORE = 60  # beyond this many more answers the kit says only that more are needed
+
+
+def _answers_to_settle(score: np.ndarray, weight: np.ndarray, weight2: np.ndarray, rules: RatingRules) -> np.ndarray:
+    """Per group, how many more graded answers at the same rate would take the interval off the
+    合格 line (1–60), or 0 when even 60 would not; all groups at once."""
     bar = rules.thresholds.competent
-    for more in range(1, 61):
-        n_eff = (weight + more) ** 2 / (weight2 + more)
-        low, high = score_interval(score, n_eff, certainty=rules.certainty)
-        if (low >= bar - _TOLERANCE) if score + _TOLERANCE >= bar else (high < bar - _TOLERANCE):
-            return f"再完成约 {more} 道考核题（得分率不变时）即可判定"
+    more = np.arange(1, _MOST_MORE + 1, dtype=float)[None, :]
+    score, weight, weight2 = score[:, None], weight[:, None], weight2[:, None]
+    low, high = _intervals(score, (weight + more) ** 2 / (weight2 + more), certainty=rules.certainty)
+    reached = score + _TOLERANCE >= bar
+    settled = np.where(reached, low >= bar - _TOLERANCE, high < bar - _TOLERANCE)
+    return np.where(settled.any(axis=1), settled.argmax(axis=1) + 1, 0)
+
+
+def _what_settles(more: int) -> str:
+    """What would settle an undecided rating, from :func:`_answers_to_settle`."""
+    if more:
+        return f"再完成约 {more} 道考核题（得分率不变时）即可判定"
     return "得分率离合格线太近，需要更多考核证据才能判定"
 
 

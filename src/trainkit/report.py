@@ -116,6 +116,7 @@ def assess(
     since: datetime | None,
     domains: Sequence[str] | None,
     with_erased: bool = False,
+    arrow: bool = True,
 ) -> tuple[_ReportView, int]:
     if not roster:
         raise ValueError("花名册为空：请先导入花名册（roster.csv）再生成报告")
@@ -134,6 +135,7 @@ def assess(
         framework=framework,
         with_worker_trend=detailed,
         with_erased=with_erased,
+        arrow=arrow,
     )
     matrix = rating_matrix(agg.ratings, list(roster), framework)
     full_post = full_post_status(matrix, framework=framework)
@@ -148,6 +150,7 @@ def assess(
             domains=domains,
             with_worker_trend=detailed,
             with_erased=with_erased,
+            arrow=arrow,
         )
         shown = tuple(d for d in framework.domains if d.id in domains)
         framework = framework.model_copy(update={"domains": shown})
@@ -169,17 +172,21 @@ def build_report(
     domains: Sequence[str] | None = None,
     title: str = "社区工作者能力评定报告",
     district_wide: bool = False,
+    arrow: bool = True,
 ) -> ReportSummary:
     """Rate the workers of ``roster`` on evidence from ``since`` to ``as_of`` and write the report.
 
     Pass only the workers the reader may see (:func:`select_workers`); nothing about other
     workers reaches the output. ``domains`` narrows the columns; 全岗通 still counts all twelve.
     ``district_wide`` (the whole roster) keeps erased workers' rows in the trends and question
-    statistics, so an erasure does not change them.
+    statistics, so an erasure does not change them. ``arrow=False`` reads the evidence through
+    the Python driver instead of ADBC (the reference transport; benchmarks compare the two).
     """
     out_html = check_target(Path(out_html), what="--out")  # both targets checked before any work
     out_xlsx = check_target(Path(out_xlsx), what="--xlsx") if out_xlsx is not None else None
-    view, outside = assess(store, roster, as_of=as_of, since=since, domains=domains, with_erased=district_wide)
+    view, outside = assess(
+        store, roster, as_of=as_of, since=since, domains=domains, with_erased=district_wide, arrow=arrow
+    )
     page = _render(title=title, outside_roster=outside if len(roster) > 1 else 0, view=view)
     sheets = view.sheets() if out_xlsx is not None else None
     if out_xlsx is not None:

@@ -1,0 +1,142 @@
+"""Rows of a query as Arrow columns, straight from the database (ADBC), for reports over a million rows.
+
+A year of evidence for a district is about a million rows. Read through the Python driver,
+each row becomes a tuple of Python objects before pandas takes them apart again; ADBC
+(Arrow Database Connectivity, the Apache Arrow project's drivers for SQLite and PostgreSQL)
+hands over whole columns instead. Only the transport differs: the caller sends the same
+SQLAlchemy query either way, and applies every rule to the frame it gets back.
+
+When ADBC cannot serve a store — the driver is not installed, an in-memory SQLite database
+(visible only to its own connection), another backend — :func:`read_columns` says why and
+the caller reads the ordinary way.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Mapping
+from importlib import import_module
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import sqlalchemy as sa
+
+if TYPE_CHECKING:
+    from .evidence import EvidenceStore
+
+__all__ = ["ArrowUnavailable", "DriverMissing", "adbc_source", "read_columns"]
+
+_DRIVERS = {"sqlite": "adbc_driver_sqlite", "postgresql": "adbc_driver_postgresql"}
+_PACKAGES = {"adbc_driver_sqlite": "adbc-driver-sqlite", "adbc_driver_postgresql": "adbc-driver-postgresql"}
+
+
+class ArrowUnavailable(RuntimeError):
+    """ADBC cannot read this store; the message says why (for the log, in Chinese)."""
+
+
+class DriverMissing(ArrowUnavailable):
+    """The ADBC driver for this database is not installed: worth telling whoever runs the kit."""
+
+
+def adbc_source(store: EvidenceStore) -> tuple[str, str]:
+    """``(driver module, connection string)`` ADBC needs for ``store``'s database.
+
+    Raises :class:`ArrowUnavailable` for a database ADBC cannot open on its own.
+    """
+    url = sa.engine.make_url(store.url)
+    backend = url.get_backend_name()
+    if backend not in _DRIVERS:
+        raise ArrowUnavailable(f"数据库类型 {backend} 没有 Arrow 读取驱动")
+    if backend == "postgresql":  # libpq takes the same address without SQLAlchemy's "+driver" part
+        return _DRIVERS[backend], url.set(drivername="postgresql").render_as_string(hide_password=False)
+    database = url.database or ""
+    if not database or database == ":memory:":
+        raise ArrowUnavailable("内存中的 SQLite 数据库只有本连接可见")
+    if database.startswith("file:"):
+        return _DRIVERS[backend], database
+    path = Path(database).resolve()
+    if not path.is_file():
+        raise ArrowUnavailable(f"证据库文件 {path.name} 不存在")
+    where = quote(path.as_posix())
+    if store.read_only:  # read as the store reads it: no WAL files, no locks (trainkit.evidence)
+        return _DRIVERS[backend], f"file:{where}?mode=ro&immutable=1"
+    return _DRIVERS[backend], f"file:{where}?mode=ro"
+
+
+def read_columns(store: EvidenceStore, query: sa.Select, types: Mapping[str, Any]):  # noqa: ANN201
+    """The result of ``query`` on ``store`` as a :class:`pyarrow.Table` named and typed as ``types``.
+
+    ``types`` maps each selected column, in order, to a :mod:`pyarrow` type; the table is cast
+    to them, so an empty result or a driver's narrower integer reads the same. Raises
+    :class:`ArrowUnavailable` (with the reason) when ADBC cannot read this store.
+    """
+    module, target = adbc_source(store)
+    try:
+        dbapi = import_module(f"{module}.dbapi")
+        import pyarrow as pa
+    except ImportError as err:
+        package = _PACKAGES[module]
+        raise DriverMissing(f"未安装 {package}（pip install {package}）：{err}") from err
+    sql = str(query.compile(dialect=store.engine.dialect, compile_kwargs={"literal_binds": True}))
+    schema = pa.schema(list(types.items()))
+    if module == _DRIVERS["sqlite"]:
+        table = _read_in_child(target, sql)
+    else:
+        try:
+            with dbapi.connect(target) as conn, conn.cursor() as cursor:
+                cursor.execute(sql)
+                table = cursor.fetch_arrow_table()
+        except dbapi.Error as err:
+            raise ArrowUnavailable(f"Arrow 读取失败：{err}") from err
+    if table.num_columns != len(schema):
+        raise ArrowUnavailable(f"查询给出 {table.num_columns} 列，应为 {len(schema)} 列")
+    try:
+        return table.rename_columns(schema.names).cast(schema)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
+        raise ArrowUnavailable(f"Arrow 读取的列类型不符：{err}") from err
+
+
+# The ADBC SQLite driver carries its own copy of SQLite. Two copies in one process break
+# SQLite's file locking: closing the driver's file releases the locks of the process's other
+# connections, and the driver, taking itself for the last reader, removes the WAL file that
+# they still write to — their next commits are lost. So the driver runs in a process of its
+# own and sends the columns back as an Arrow stream, batch by batch while it reads.
+_CHILD = """
+import sys
+import adbc_driver_sqlite.dbapi as dbapi
+import pyarrow as pa
+with dbapi.connect(sys.argv[1]) as conn, conn.cursor() as cursor:
+    cursor.execute(sys.stdin.read())
+    reader = cursor.fetch_record_batch()
+    with pa.ipc.new_stream(sys.stdout.buffer, reader.schema) as out:
+        for batch in reader:
+            out.write_batch(batch)
+"""
+
+
+def _read_in_child(target: str, sql: str):  # noqa: ANN202
+    """``sql`` on the SQLite database ``target``, read by ADBC in a child process."""
+    import pyarrow as pa
+
+    child = subprocess.Popen(  # noqa: S603 - this interpreter, fixed code, the database's own address
+        [sys.executable, "-I", "-c", _CHILD, target],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    stdin, stdout, stderr = child.stdin, child.stdout, child.stderr
+    if stdin is None or stdout is None or stderr is None:  # all three are pipes: for the type checker
+        raise ArrowUnavailable("读取进程没有管道")
+    stdin.write(sql.encode())
+    stdin.close()
+    try:
+        table = pa.ipc.open_stream(stdout).read_all()
+    except pa.ArrowInvalid:
+        table = None
+    problem = stderr.read().decode(errors="replace").strip()
+    if child.wait() != 0 or table is None:
+        last = problem.splitlines()[-1] if problem else f"读取进程退出码 {child.returncode}"
+        raise ArrowUnavailable(f"Arrow 读取失败：{last}")
+    return table
