@@ -40,13 +40,15 @@ if TYPE_CHECKING:
 __all__ = ["APP_TEMPLATE", "WARM_CODE", "AppError", "app_argv", "home_page", "notebooks_dir", "run_app"]
 
 APP_TEMPLATE = "trainkit"
-WARM_CODE = (
+WARM_CODE = (  # the content every lesson reads: parsed once per kernel, before a learner waits
     "import trainkit.widgets\n"
     "from trainkit.framework import load_framework as _f\n"
     "from trainkit.lessons import load_lessons as _l\n"
     "from trainkit.quiz import load_banks as _b\n"
-    "_f(); _l(); _b()\n"
-    "del _f, _l, _b\n"
+    "from trainkit.cases import load_cases as _c\n"
+    "from trainkit.policy.scenarios import load_scenarios as _s\n"
+    "_f(); _l(); _b(); _c(); _s()\n"
+    "del _f, _l, _b, _c, _s\n"
 )
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 _LESSON_TEMPLATE = _TEMPLATES / "jupyter" / "voila" / "templates" / APP_TEMPLATE

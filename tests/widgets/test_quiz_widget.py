@@ -132,6 +132,14 @@ def test_a_long_bank_shows_ten_questions_at_a_time_and_pages_on(store, worker):
     assert shown()[0] == (widget.pages - 2) * 10 + 1
 
 
+def test_only_template_items_carry_a_fresh_variant_button():
+    widget = quiz("social-assistance-dibao", store=open_store("sqlite://"))
+    fixed = next(c for c in widget.cards if c.item.template is None)
+    templated = next(c for c in widget.cards if c.item.template is not None)
+    assert fixed.another is None and templated.another is not None
+    assert templated.another in templated.children[2].children  # beside 提交
+
+
 def test_a_wrong_answer_on_a_template_item_offers_a_fresh_variant_with_new_figures(store, worker):
     widget = quiz("social-assistance-dibao", worker=worker, store=store)
     card = next(c for c in widget.cards if c.item.template is not None)

@@ -256,20 +256,26 @@ class ItemCard(w.VBox):
         self.input.add_class("tk-input")
         self.submit = w.Button(description="提交", button_style="primary", tooltip="提交答案（文字框内按回车也可提交）")
         self.submit.add_class("tk-submit")
-        self.another = w.Button(
-            description="换一道同类题",
-            icon="refresh",
-            tooltip="同一技能、换一组家庭数字再练一次",
-            layout=w.Layout(display="none"),
-        )
-        self.another.add_class("tk-another")
+        # "another of the same kind" exists only for template items: every widget is three
+        # models the browser builds before it draws the lesson
+        self.another: w.Button | None = None
+        buttons: w.Widget = self.submit
+        if item.template is not None:
+            self.another = w.Button(
+                description="换一道同类题",
+                icon="refresh",
+                tooltip="同一技能、换一组家庭数字再练一次",
+                layout=w.Layout(display="none"),
+            )
+            self.another.add_class("tk-another")
+            self.another.on_click(lambda _b: self.new_variant())
+            buttons = w.HBox([self.submit, self.another])
         self.feedback = w.HTML()
         self.feedback.add_class("tk-feedback")
         self.submit.on_click(lambda _b: self.answer())
-        self.another.on_click(lambda _b: self.new_variant())
         self._show_prompt()
         super().__init__(
-            [self.prompt, self.input, w.HBox([self.submit, self.another]), self.feedback],
+            [self.prompt, self.input, buttons, self.feedback],
             layout=w.Layout(border="1px solid #d0d7de", padding="8px", margin="6px 0"),
         )
         self.add_class("tk-item")
@@ -291,7 +297,12 @@ class ItemCard(w.VBox):
         self._set_value("")
         self._submitted = None
         self.feedback.value = ""
-        self.another.layout.display = "none"
+        self._offer_another(False)
+
+    def _offer_another(self, shown: bool) -> None:
+        """Show or hide "换一道同类题" (template items only)."""
+        if self.another is not None:
+            self.another.layout.display = None if shown else "none"
 
     @staticmethod
     def _input(item: Item) -> w.Widget:
@@ -317,7 +328,8 @@ class ItemCard(w.VBox):
         """No more answers (practice answered, or time is up)."""
         self.locked = True
         self.submit.disabled = True
-        self.another.disabled = True
+        if self.another is not None:
+            self.another.disabled = True
         disable_input(self.item, self.input)
 
     def _wait(self, message: str) -> None:
@@ -352,7 +364,7 @@ class ItemCard(w.VBox):
         self._submitted = _canonical(self.item, value)
         self.marking, self.answered_value = marking, value
         if self.reveal:
-            self.another.layout.display = "none" if marking.correct or self.item.template is None else None
+            self._offer_another(not marking.correct)
             self.feedback.value = self.feedback_html(marking, value, recorded=recorded)
         else:
             self.lock()
@@ -408,7 +420,7 @@ class ItemCard(w.VBox):
         self._submitted = _canonical(self.item, value)
         self.marking, self.answered_value = marking, value
         if self.reveal:
-            self.another.layout.display = "none" if marking.correct or self.item.template is None else None
+            self._offer_another(not marking.correct)
             self.feedback.value = self.feedback_html(marking, value, restored=last.when)
         else:
             self.lock()
