@@ -330,9 +330,12 @@ def _application_class():  # noqa: ANN202
     from voila.app import Voila
     from voila.tornado.handler import TornadoVoilaHandler as VoilaHandler
 
+    from . import lesson_pages
     from .content import ContentError
     from .evidence import open_store
     from .roster import set_identity
+
+    lesson_pages.share_compiled_templates()
 
     class HomeHandler(JupyterHandler):
         """The learning map. Same login as the lesson pages (a token when Voilà is given one);
@@ -399,6 +402,10 @@ def _application_class():  # noqa: ANN202
             # not only the lesson pages Voilà renders with its template folder (ours first)
             env = settings["jinja2_env"]
             env.loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(_LESSON_TEMPLATE)), env.loader])
+            settings["static_immutable_cache"] = [
+                *settings.get("static_immutable_cache", []),
+                *lesson_pages.immutable_lesson_assets(self.server_url, self.labextensions_path),
+            ]
             settings["trainkit_notebooks"] = self.root_dir
             settings["trainkit_store"] = open_store()
             fill = getattr(self.kernel_manager, "fill_pool", None)

@@ -30,7 +30,9 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
     from jupyter_server.base.handlers import JupyterHandler
     from jupyter_server.utils import url_path_join
     from tornado.ioloop import IOLoop
+    from voila.utils import get_voila_labextensions_path
 
+    from . import lesson_pages
     from .app import home_page
     from .evidence import open_store
     from .labapp import LEARNING_MAP
@@ -63,5 +65,12 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
             self.set_header("Cache-Control", "no-store")
             self.finish(html)
 
+    # the lessons that Voilà's server extension renders in this server: see lesson_pages
+    lesson_pages.share_compiled_templates()
+    settings = server_app.web_app.settings
+    settings["static_immutable_cache"] = [
+        *settings.get("static_immutable_cache", []),
+        *lesson_pages.immutable_lesson_assets(base_url, get_voila_labextensions_path()),
+    ]
     server_app.web_app.add_handlers(".*$", [(url_path_join(base_url, PATH, "?"), LearningMapHandler)])
     server_app.log.info("trainkit：学习地图在 %s", url_path_join(base_url, PATH) + "/")

@@ -206,3 +206,19 @@ def test_learning_map_notebook_links_open_lessons_in_the_app(app_server, page, d
     link.click()
     expect(page).to_have_url(f"{app_server.base}voila/render/{dibao.notebook}")
     expect(dibao.card(page)).to_be_visible(timeout=120_000)
+
+
+def test_a_lessons_scripts_are_fetched_once_not_on_every_visit(app_server, page, dibao):
+    """The extension scripts a lesson loads carry a content hash in their names: the server says
+    so (immutable), and the next lesson takes them from the browser's cache (trainkit.lesson_pages)."""
+    fetched: list[str] = []
+    page.on(
+        "requestfinished", lambda request: fetched.append(request.url) if "/labextensions/" in request.url else None
+    )
+    _open_lesson(page, app_server, dibao)
+    assert any("remoteEntry" in url for url in fetched), fetched  # the widget manager's extensions
+    for url in fetched:
+        reply = page.request.get(url)
+        assert reply.ok and "immutable" in reply.headers.get("cache-control", ""), (url, reply.headers)
+    reloaded = page.request.get(f"{app_server.base}voila/render/{dibao.notebook}")
+    assert "immutable" not in reloaded.headers.get("cache-control", "")  # the lesson page itself is fresh each time

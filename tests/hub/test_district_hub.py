@@ -725,6 +725,8 @@ def test_in_chromium_a_worker_reaches_the_learning_map_and_a_trainer_the_formgra
     folder = site["lessons"]["folder"]
 
     context, tab = _sign_in(hub, browser, W1, "#tk-lessons")
+    scripts: list[str] = []
+    tab.on("requestfinished", lambda request: scripts.append(request.url) if "/labextensions/" in request.url else None)
     assert tab.url.endswith(f"/user/{W1}/trainkit/"), tab.url
     expect(tab.locator("#tk-learner")).to_contain_text(WORKERS[W1])
     assert tab.locator("#tk-pick").count() == 0  # no roster picker on the hub
@@ -740,6 +742,10 @@ def test_in_chromium_a_worker_reaches_the_learning_map_and_a_trainer_the_formgra
     expect(tab.locator(".jupyter-widgets").first).to_be_visible(timeout=120_000)  # the lesson runs first
     assert tab.locator(".jp-InputArea-editor").count() == 0  # no code in the code-free view
     shoot(tab, "hub-worker-lesson")
+    voila_scripts = [url for url in scripts if "/voila/labextensions/" in url]
+    assert voila_scripts, scripts
+    for url in voila_scripts:  # content-hashed: the next lesson takes them from the cache (trainkit.lesson_pages)
+        assert "immutable" in tab.request.get(url).headers.get("cache-control", ""), url
     tab.get_by_role("link", name="← 返回学习地图").click()
     tab.get_by_role("link", name="在 JupyterLab 中打开").click()
     tab.wait_for_selector(".jp-Notebook")
