@@ -473,7 +473,14 @@ c.Authenticator.plugin_class = JupyterHubAuthPlugin
         extensions = {name: False for name in server_hidden}
         if role == "learner":  # the learning map and code-free lessons (trainkit.server_extension)
             extensions["trainkit.server_extension"] = True
-            voila = {"template": "trainkit", "strip_sources": True, "show_tracebacks": False}
+            from trainkit.lesson_pages import NOT_IN_LESSONS
+
+            voila = {
+                "template": "trainkit",
+                "strip_sources": True,
+                "show_tracebacks": False,
+                "extension_denylist": list(NOT_IN_LESSONS),
+            }
             write(base / "jupyter_server_config.json", json.dumps({"VoilaConfiguration": voila}, indent=2))
         write(
             base / "jupyter_server_config.d" / f"trainkit-{role}.json",

@@ -78,6 +78,8 @@ def app_argv(
     extra: tuple[str, ...] | list[str] = (),
 ) -> list[str]:
     """The Voilà options ``trainkit app`` runs with (``extra`` comes last, so it wins)."""
+    from .lesson_pages import NOT_IN_LESSONS
+
     argv = [
         f"--VoilaConfiguration.template={APP_TEMPLATE}",
         "--VoilaConfiguration.strip_sources=True",
@@ -88,6 +90,7 @@ def app_argv(
         f"--LessonKernelManager.cull_idle_timeout={idle_minutes * 60}",
         f"--LessonKernelManager.cull_interval={max(30, min(300, idle_minutes * 15))}",
         "--LessonKernelManager.cull_connected=True",
+        *(f"--VoilaConfiguration.extension_denylist={name}" for name in NOT_IN_LESSONS),
     ]
     if port is not None:
         argv.append(f"--port={port}")

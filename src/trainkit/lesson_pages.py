@@ -6,12 +6,16 @@ hub's learner servers) do once instead, so that a lesson reaches its first widge
   the server again for some twenty of them. Their names carry a content hash, and JupyterLab
   itself serves the same ``static/`` folders (at ``lab/extensions/``) as immutable: same rule
   here, through jupyter_server's ``static_immutable_cache`` setting.
+- **Extensions.** A lesson page loads the JupyterLab extensions installed beside Voilà; nbgrader's
+  panels and Jupyter Notebook's menus have no place in it (``NOT_IN_LESSONS``, Voilà's
+  ``extension_denylist``): fewer scripts for a phone to run.
 - **Templates.** Voilà builds a new Jinja environment for every page, and so compiled the lesson
   template and the nbconvert templates beneath it again each time (about 0.1 s of the server's
   time per page). One bytecode cache in memory, shared by those environments, compiles each
   template once; a template whose source changed is compiled again (Jinja keys it by checksum).
 
-Used in the server process only, never in a kernel.
+Used by the server process only, never in a kernel; the hub's learner configuration
+(deploy/setup.py) takes ``NOT_IN_LESSONS`` too.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from typing import Any
 
 from jinja2.bccache import Bucket, BytecodeCache
 
-__all__ = ["CompiledTemplates", "immutable_lesson_assets", "share_compiled_templates"]
+__all__ = ["NOT_IN_LESSONS", "CompiledTemplates", "immutable_lesson_assets", "share_compiled_templates"]
+
+NOT_IN_LESSONS = ("@jupyter/nbgrader", "@jupyter-notebook/lab-extension")
 
 
 def immutable_lesson_assets(base_url: str, labextensions_path: list[str]) -> list[str]:

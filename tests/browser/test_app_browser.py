@@ -217,6 +217,7 @@ def test_a_lessons_scripts_are_fetched_once_not_on_every_visit(app_server, page,
     )
     _open_lesson(page, app_server, dibao)
     assert any("remoteEntry" in url for url in fetched), fetched  # the widget manager's extensions
+    assert not [url for url in fetched if "nbgrader" in url or "jupyter-notebook" in url], fetched  # NOT_IN_LESSONS
     for url in fetched:
         reply = page.request.get(url)
         assert reply.ok and "immutable" in reply.headers.get("cache-control", ""), (url, reply.headers)

@@ -744,6 +744,7 @@ def test_in_chromium_a_worker_reaches_the_learning_map_and_a_trainer_the_formgra
     shoot(tab, "hub-worker-lesson")
     voila_scripts = [url for url in scripts if "/voila/labextensions/" in url]
     assert voila_scripts, scripts
+    assert not [url for url in voila_scripts if "nbgrader" in url or "jupyter-notebook" in url], voila_scripts
     for url in voila_scripts:  # content-hashed: the next lesson takes them from the cache (trainkit.lesson_pages)
         assert "immutable" in tab.request.get(url).headers.get("cache-control", ""), url
     tab.get_by_role("link", name="← 返回学习地图").click()
