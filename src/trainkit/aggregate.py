@@ -82,7 +82,7 @@ def _query(scope: _Scope | None = None) -> sa.Select:
     if scope is None:
         return query
     # a row just past ``until`` is dropped below, by the same rule for every transport
-    mine = t.c.worker_id.in_(list(scope.workers))
+    mine: sa.ColumnElement[bool] = t.c.worker_id.in_(list(scope.workers))
     if scope.with_erased:
         mine = sa.or_(mine, t.c.worker_id.startswith(ERASED_PREFIX, autoescape=True))
     return query.where(mine, t.c.recorded_at <= scope.until + timedelta(milliseconds=1))
