@@ -117,7 +117,32 @@ def test_the_summary_equals_rating_every_row_in_python(store):
 
 
 @pytest.mark.parametrize("with_erased", [False, True])
-def test_a_scoped_read_equals_the_rows_of_its_workers(store, with_erased):
+def test_the_database_leaves_out_exactly_the_other_workers_rows(store, with_erased):
+    from trainkit import aggregate as agg_module
+
+    workers = GROUPS["示例二区"]
+    everything = agg_module._read(store, as_of=AS_OF, since=None)
+    scoped = agg_module._read(
+        store,
+        as_of=AS_OF,
+        since=None,
+        scope=agg_module._Scope(workers=workers, with_erased=with_erased, until=AS_OF),
+    )
+    wanted = everything["worker_id"].isin(workers)
+    if with_erased:
+        wanted |= everything["worker_id"].astype(str).str.startswith(ERASED_PREFIX)
+    assert 0 < len(scoped) < len(everything) and wanted.any() and not wanted.all()
+    pd.testing.assert_frame_equal(
+        scoped.astype({"worker_id": str}).sort_values("id").reset_index(drop=True)[["worker_id", "id", "current"]],
+        everything[wanted]
+        .astype({"worker_id": str})
+        .sort_values("id")
+        .reset_index(drop=True)[["worker_id", "id", "current"]],
+    )
+
+
+@pytest.mark.parametrize(("with_erased", "arrow"), [(False, True), (True, True), (True, False)])
+def test_a_scoped_read_equals_the_rows_of_its_workers(store, with_erased, arrow):
     rules, fw = load_rating_rules(), load_framework()
     workers = GROUPS["示例一区"]
     frame = store.frame(until=AS_OF)
@@ -125,7 +150,9 @@ def test_a_scoped_read_equals_the_rows_of_its_workers(store, with_erased):
     if with_erased:
         wanted |= frame["worker_id"].str.startswith(ERASED_PREFIX)
     mine = frame[wanted]
-    agg = aggregate(store, workers=workers, as_of=AS_OF, rules=rules, framework=fw, with_erased=with_erased)
+    agg = aggregate(
+        store, workers=workers, as_of=AS_OF, rules=rules, framework=fw, with_erased=with_erased, arrow=arrow
+    )
 
     expected = rate(mine[mine["worker_id"].isin(workers)], as_of=AS_OF, rules=rules, framework=fw)
     assert not expected.empty and ERASED not in set(agg.ratings["worker_id"])
