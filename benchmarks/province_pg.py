@@ -141,7 +141,12 @@ def _chunks():  # noqa: ANN202
 
 
 def build(url: str, roster: Path) -> tuple[float, float]:
-    """Create the province's evidence with ``COPY``; the seconds spent copying, and in all."""
+    """Create the province's evidence with ``COPY``; the seconds spent copying, and in all.
+
+    Only in the database named :data:`DATABASE`: the kit's tables there are dropped first.
+    """
+    if sa.engine.make_url(url).database != DATABASE:
+        raise SystemExit(f"基准只在名为 {DATABASE} 的库中建数据")
     from trainkit.evidence import open_store
     from trainkit.schema import evidence_table, metadata
 
@@ -252,6 +257,8 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     roster_path = OUT / "province-roster.csv"
     if row_count(url) != ROWS or not roster_path.is_file():
+        if (name := sa.engine.make_url(url).database) != DATABASE:  # building drops the kit's tables first
+            raise SystemExit(f"基准只在名为 {DATABASE} 的库中建数据，{name} 库不动：请改用 {DATABASE}")
         print(f"建立全省 {WORKERS:,} 名工作人员一年的证据（{ROWS:,} 条，只建一次）…", flush=True)
         copied, loaded = build(url, roster_path)
         print(f"bench: province_copy_seconds_pg {copied:.1f}", flush=True)
