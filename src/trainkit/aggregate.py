@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -53,10 +53,22 @@ def _julian(moment: datetime) -> float:
 _COLUMNS = ("worker_id", "domain", "source", "ref", "item_id", "ratio", "recorded_at", "id", "supersedes")
 _NAMES = ("worker_id", "domain", "source", "ref", "item_id")
 _US_PER_DAY = 86_400_000_000
+# PostgreSQL reads only the asked-for workers' rows (an index-only scan, trainkit.pg_indexes) up to
+# this many workers; a larger list is no cheaper to send than the rows it would leave out.
+SCOPE_IN_SQL_LIMIT = 20_000
 
 
-def _query() -> sa.Select:
-    return sa.select(
+@dataclass(frozen=True)
+class _Scope:
+    """The rows to read when the database filters them: these workers (and erased pseudonyms), to ``until``."""
+
+    workers: Sequence[str]
+    with_erased: bool
+    until: datetime
+
+
+def _query(scope: _Scope | None = None) -> sa.Select:
+    query = sa.select(
         t.c.worker_id,
         t.c.domain,
         t.c.source,
@@ -67,19 +79,26 @@ def _query() -> sa.Select:
         t.c.id,
         sa.func.coalesce(t.c.supersedes, 0),
     )
+    if scope is None:
+        return query
+    # a row just past ``until`` is dropped below, by the same rule for every transport
+    mine: sa.ColumnElement[bool] = t.c.worker_id.in_(list(scope.workers))
+    if scope.with_erased:
+        mine = sa.or_(mine, t.c.worker_id.startswith(ERASED_PREFIX, autoescape=True))
+    return query.where(mine, t.c.recorded_at <= scope.until + timedelta(milliseconds=1))
 
 
-def _fetch_rows(store: EvidenceStore) -> pd.DataFrame:
+def _fetch_rows(store: EvidenceStore, query: sa.Select | None = None) -> pd.DataFrame:
     """The reference transport: the driver's tuples, converted column by column."""
     with store.engine.connect() as conn:
-        rows = conn.execute(_query()).cursor.fetchall()
+        rows = conn.execute(_query() if query is None else query).cursor.fetchall()
     frame = pd.DataFrame.from_records(rows, columns=list(_COLUMNS))
     frame = frame.astype({**dict.fromkeys(_NAMES, "category"), "ratio": float, "id": np.int64, "supersedes": np.int64})
     # SQLite gives the stored text, PostgreSQL a datetime
     return frame.assign(recorded_at=pd.to_datetime(frame["recorded_at"], format="ISO8601").astype("datetime64[us]"))
 
 
-def _fetch_arrow(store: EvidenceStore) -> pd.DataFrame:
+def _fetch_arrow(store: EvidenceStore, query: sa.Select | None = None) -> pd.DataFrame:
     """The same rows as Arrow columns (ADBC): names dictionary-encoded, no Python object per row."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -91,7 +110,7 @@ def _fetch_arrow(store: EvidenceStore) -> pd.DataFrame:
         "id": pa.int64(),
         "supersedes": pa.int64(),
     }
-    table = read_columns(store, _query(), types)
+    table = read_columns(store, _query() if query is None else query, types)
     for name in _NAMES:
         table = table.set_column(table.schema.get_field_index(name), name, pc.dictionary_encode(table[name]))
     frame = table.to_pandas()
@@ -100,23 +119,27 @@ def _fetch_arrow(store: EvidenceStore) -> pd.DataFrame:
     return frame
 
 
-def _fetch(store: EvidenceStore, *, arrow: bool) -> pd.DataFrame:
+def _fetch(store: EvidenceStore, *, arrow: bool, scope: _Scope | None = None) -> pd.DataFrame:
+    query = _query(scope)
     if arrow:
         try:
-            return _fetch_arrow(store)
+            return _fetch_arrow(store, query)
         except ArrowUnavailable as err:  # a missing driver is news to whoever runs the kit; the rest is expected
             level = logging.WARNING if isinstance(err, DriverMissing) else logging.INFO
             log.log(level, "报告改用逐行读取证据（较慢）：%s", err)
-    return _fetch_rows(store)
+    return _fetch_rows(store, query)
 
 
-def _read(store: EvidenceStore, *, as_of: datetime, since: datetime | None, arrow: bool = True) -> pd.DataFrame:
+def _read(
+    store: EvidenceStore, *, as_of: datetime, since: datetime | None, arrow: bool = True, scope: _Scope | None = None
+) -> pd.DataFrame:
     """The period's rows as plain columns: names as categories, the time as a Julian day.
 
     ``arrow`` reads them through ADBC when it can (:mod:`trainkit.arrow_read`); the rules
-    below apply to either transport's frame alike.
+    below apply to either transport's frame alike. ``scope`` has the database leave out
+    other workers' rows (a supersession never crosses workers, so none is lost).
     """
-    frame = _fetch(store, arrow=arrow)
+    frame = _fetch(store, arrow=arrow, scope=scope)
     micros = frame.pop("recorded_at").to_numpy().view(np.int64)
     frame.insert(len(frame.columns) - 2, "day", micros / _US_PER_DAY + UNIX_EPOCH_JULIAN)
     until = frame["day"] <= _julian(as_of) + 1e-9
@@ -143,6 +166,7 @@ def aggregate(
     with_worker_trend: bool = True,
     with_erased: bool = False,
     arrow: bool = True,
+    team_figures: bool = True,
 ) -> Aggregates:
     """Everything the report shows about ``workers`` from ``since`` to ``as_of``.
 
@@ -150,9 +174,15 @@ def aggregate(
     pseudonyms, in the team figures — domain trends and question statistics — so that an
     erasure leaves those figures as they were; nobody is rated under a pseudonym.
     ``arrow=False`` reads the rows through the Python driver (the reference transport).
+    ``team_figures=False`` gives the ratings and row counts only: the trends and question
+    statistics stay empty and ``outside`` is 0 (a province summary needs no more).
     """
     as_of = utc_naive(as_of)
-    period = _read(store, as_of=as_of, since=utc_naive(since) if since else None, arrow=arrow)
+    since = utc_naive(since) if since else None
+    scope = None
+    if store.engine.dialect.name == "postgresql" and len(workers) <= SCOPE_IN_SQL_LIMIT:
+        scope = _Scope(workers=workers, with_erased=with_erased, until=as_of)
+    period = _read(store, as_of=as_of, since=since, arrow=arrow, scope=scope)
     wanted = period["worker_id"].isin(list(workers))
     if with_erased:
         wanted |= period["worker_id"].astype(str).str.startswith(ERASED_PREFIX)
@@ -188,20 +218,33 @@ def aggregate(
         return grouped.astype({by: str, "month": str}).sort_values([by, "month"]).reset_index(drop=True)
 
     first, last = (mine["day"].min(), mine["day"].max()) if len(mine) else (None, None)
+    no_trend = pd.DataFrame(columns=["worker_id", "month", "score", "n_evidence"])
+    outside = 0
+    if team_figures:
+        outside = (_count_in_period(store, as_of=as_of, since=since) if scope else len(period)) - len(theirs)
     return Aggregates(
         ratings=rate_sums(sums, by=("worker_id", "domain"), rules=rules, framework=framework),
-        trend=trend("domain"),
+        trend=trend("domain") if team_figures else no_trend.rename(columns={"worker_id": "domain"}),
         worker_trend=trend("worker_id", learning[learning["worker_id"].isin(list(workers))])
-        if with_worker_trend
-        else pd.DataFrame(columns=["worker_id", "month", "score", "n_evidence"]),
-        questions=question_table(answered, framework, rules.item_quality),
+        if with_worker_trend and team_figures
+        else no_trend,
+        questions=question_table(answered if team_figures else answered.iloc[:0], framework, rules.item_quality),
         rows=len(mine),
         current=len(current),
         date_from=_moment(first),
         date_to=_moment(last),
-        outside=len(period) - len(theirs),
+        outside=outside,
         set_aside=period.attrs.get("set_aside", frozenset()),
     )
+
+
+def _count_in_period(store: EvidenceStore, *, as_of: datetime, since: datetime | None) -> int:
+    """All workers' rows from ``since`` to ``as_of``, counted by the database."""
+    query = sa.select(sa.func.count()).select_from(t).where(t.c.recorded_at <= as_of)
+    if since is not None:
+        query = query.where(t.c.recorded_at >= since)
+    with store.engine.connect() as conn:
+        return int(conn.execute(query).scalar() or 0)
 
 
 def _months(day: pd.Series) -> pd.Categorical:

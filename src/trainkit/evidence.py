@@ -163,6 +163,9 @@ class EvidenceStore:
             _create_tables(self.engine)
         if self.engine.dialect.name == "postgresql":
             _secure_postgres(self.engine)
+            from . import pg_indexes
+
+            pg_indexes.ensure(self.engine)
 
     def record(
         self,
