@@ -158,3 +158,37 @@ def test_a_wrong_answer_on_a_template_item_offers_a_fresh_variant_with_new_figur
     assert "回答正确" in card.feedback.value and card.another.layout.display == "none"
     rows = store.rows(worker_id="W003", ref=f"quiz:social-assistance-dibao:{card.item.id}")
     assert [r.score for r in rows] == [0.0, 1.0]
+
+
+def _models(widget) -> set[str]:
+    """The model ids the browser is sent for ``widget``: itself, its layout and style, its children's."""
+    seen: set[str] = set()
+    todo = [widget]
+    while todo:
+        part = todo.pop()
+        if part.model_id in seen:
+            continue
+        seen.add(part.model_id)
+        todo += [x for x in (getattr(part, "layout", None), getattr(part, "style", None)) if x is not None]
+        todo += list(getattr(part, "children", ()))
+    return seen
+
+
+def test_cards_share_their_looks_so_a_page_of_questions_is_few_models():
+    widget = quiz("social-assistance-dibao", store=open_store("sqlite://"))
+    first, second = widget.cards[0], widget.cards[1]
+    assert first.prompt.layout is second.feedback.layout and first.prompt.style is second.prompt.style
+    shown = widget.body.children
+    own = [len(_models(card)) for card in shown]
+    together = len(set().union(*(_models(card) for card in shown)))
+    assert together < 0.7 * sum(own), (together, own)  # counted alone, each card would repeat the looks
+
+
+def test_hiding_one_cards_variant_button_hides_nothing_else(store, worker):
+    widget, again = (quiz("social-assistance-dibao", worker=worker, store=store) for _ in range(2))
+    card, other = (next(c for c in w.cards if c.item.template is not None) for w in (widget, again))
+    card.input.value = str(card.item.answer + 1)
+    card.submit.click()
+    assert card.another.layout.display is None  # offered on this card only
+    assert other.another.layout.display == "none"
+    assert all(c.submit.layout.display is None and c.prompt.layout.display is None for c in widget.cards + again.cards)

@@ -19,6 +19,7 @@ from ..law import article
 from ..markup import STYLE, card, e, quoted
 from ..roster import Worker
 from ._session import NO_LEARNER
+from .looks import look
 from .quiz import local_time, resolve_session, session_rows
 
 __all__ = ["CaseWalkthrough", "case_ref", "case_walkthrough", "finished_cases", "last_finished_path"]
@@ -124,26 +125,31 @@ class CaseWalkthrough(w.VBox):
         step = self.step
         situation = f"<p class='tk-muted'>{e(step.situation)}</p>" if step.situation else ""
         head = w.HTML(
-            f"{STYLE}<div class='tk'><b>第 {len(self.path) + 1} 步</b>{situation}<p>{e(step.prompt)}</p></div>"
+            f"{STYLE}<div class='tk'><b>第 {len(self.path) + 1} 步</b>{situation}<p>{e(step.prompt)}</p></div>",
+            layout=look("plain"),
+            style=look("text"),
         )
         buttons = []
         for option in step.options:
             button = w.Button(
                 description=f"{option.key}. {option.text}",
-                layout=w.Layout(width="auto", height="auto"),
+                layout=look("option"),
+                style=look("button"),
                 tooltip=option.text,
             )
             button.add_class("tk-option")
             button.on_click(lambda _b, key=option.key: self.choose(key))
             buttons.append(button)
         self.buttons = buttons
-        self.current.children = [head, w.VBox(buttons)]
+        self.current.children = [head, w.VBox(buttons, layout=look("plain"))]
 
     def _history_card(self, step: Step, option, note: str = "") -> w.HTML:  # noqa: ANN001
         mark = "tk-ok" if option.score >= 0.8 else "tk-wait" if option.score >= 0.4 else "tk-bad"
         return w.HTML(
             f"{STYLE}<div class='tk'><div class='tk-card'><b>第 {len(self.path)} 步</b> {e(step.prompt)}<br>"
-            f"你的选择：{e(option.key)}. {e(option.text)}<div class='{mark}'>{e(option.feedback)}</div>{note}</div></div>"
+            f"你的选择：{e(option.key)}. {e(option.text)}<div class='{mark}'>{e(option.feedback)}</div>{note}</div></div>",
+            layout=look("plain"),
+            style=look("text"),
         )
 
     def _finish(self) -> None:

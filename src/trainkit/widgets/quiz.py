@@ -24,6 +24,7 @@ from ..markup import STYLE, badge, e, link
 from ..quiz import TYPE_TITLES, Item, Marking, as_number, check_answer, load_bank, variant
 from ..roster import Worker
 from ._session import NO_LEARNER, Session
+from .looks import look
 
 __all__ = [
     "ItemCard",
@@ -116,19 +117,28 @@ def make_input(item: Item) -> w.Widget:
     """The input for an item: radio buttons, check boxes, or a number box that submits on Enter."""
     if item.type == "single":
         return w.RadioButtons(
-            options=[(f"{o.key}. {o.text}", o.key) for o in item.options], value=None, layout=w.Layout(width="auto")
+            options=[(f"{o.key}. {o.text}", o.key) for o in item.options],
+            value=None,
+            layout=look("wide"),
+            style=look("choice"),
         )
     if item.type == "true_false":
-        return w.RadioButtons(options=[("正确", True), ("错误", False)], value=None)
+        return w.RadioButtons(
+            options=[("正确", True), ("错误", False)], value=None, layout=look("plain"), style=look("choice")
+        )
     if item.type == "multiple":
         return w.VBox(
             [
-                w.Checkbox(description=f"{o.key}. {o.text}", indent=False, layout=w.Layout(width="auto"))
+                w.Checkbox(description=f"{o.key}. {o.text}", indent=False, layout=look("wide"), style=look("check"))
                 for o in item.options
-            ]
+            ],
+            layout=look("plain"),
         )
     return w.Text(
-        placeholder=f"填写数字{('，单位：' + item.unit) if item.unit else ''}，按回车提交", continuous_update=False
+        placeholder=f"填写数字{('，单位：' + item.unit) if item.unit else ''}，按回车提交",
+        continuous_update=False,
+        layout=look("plain"),
+        style=look("number"),
     )
 
 
@@ -249,12 +259,18 @@ class ItemCard(w.VBox):
         self._submitted: object = None
         self._quiet = False
         self.rng = random.Random()
-        self.prompt = w.HTML()
+        self.prompt = w.HTML(layout=look("plain"), style=look("text"))
         self.input = self._input(item)
         if isinstance(self.input, w.Text):
             self.input.observe(self._on_enter, "value")
         self.input.add_class("tk-input")
-        self.submit = w.Button(description="提交", button_style="primary", tooltip="提交答案（文字框内按回车也可提交）")
+        self.submit = w.Button(
+            description="提交",
+            button_style="primary",
+            tooltip="提交答案（文字框内按回车也可提交）",
+            layout=look("plain"),
+            style=look("button"),
+        )
         self.submit.add_class("tk-submit")
         # "another of the same kind" exists only for template items: every widget is three
         # models the browser builds before it draws the lesson
@@ -269,14 +285,14 @@ class ItemCard(w.VBox):
             )
             self.another.add_class("tk-another")
             self.another.on_click(lambda _b: self.new_variant())
-            buttons = w.HBox([self.submit, self.another])
-        self.feedback = w.HTML()
+            buttons = w.HBox([self.submit, self.another], layout=look("plain"))
+        self.feedback = w.HTML(layout=look("plain"), style=look("text"))
         self.feedback.add_class("tk-feedback")
         self.submit.on_click(lambda _b: self.answer())
         self._show_prompt()
         super().__init__(
             [self.prompt, self.input, buttons, self.feedback],
-            layout=w.Layout(border="1px solid #d0d7de", padding="8px", margin="6px 0"),
+            layout=look("card"),
         )
         self.add_class("tk-item")
         self.add_class(f"tk-item-{item.id}")

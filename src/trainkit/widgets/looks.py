@@ -1,0 +1,41 @@
+"""Layouts and styles shared by many widgets of a lesson.
+
+Each ipywidget brings its own layout and style models unless it is given some, and the browser
+builds every model of a lesson before it draws any of it: a self-check card was about fifteen
+models, half of them its parts' identical layouts and styles. Shared, they are built once.
+So a shared look is never changed afterwards: a widget whose layout changes (hidden, shown)
+keeps a layout of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+from ipywidgets.widgets.widget_bool import CheckboxStyle
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
+
+__all__ = ["look"]
+
+_LOOK_MAKERS: dict[str, Callable[[], w.Widget]] = {
+    "card": lambda: w.Layout(border="1px solid #d0d7de", padding="8px", margin="6px 0"),
+    "wide": lambda: w.Layout(width="auto"),
+    "option": lambda: w.Layout(width="auto", height="auto"),
+    "plain": w.Layout,
+    "text": HTMLStyle,
+    "button": w.ButtonStyle,
+    "choice": DescriptionStyle,
+    "check": CheckboxStyle,
+    "number": TextStyle,
+}
+_LOOKS: dict[str, w.Widget] = {}
+
+
+def look(kind: str) -> Any:
+    """The one layout or style that the kit's widgets of a kind share (``_LOOK_MAKERS``)."""
+    shared = _LOOKS.get(kind)
+    if shared is None or shared.comm is None:  # none yet, or closed
+        shared = _LOOKS[kind] = _LOOK_MAKERS[kind]()
+    return shared
