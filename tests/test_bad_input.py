@@ -276,6 +276,26 @@ def test_an_interrupted_write_leaves_the_old_file(tmp_path):
     assert path.read_text(encoding="utf-8") == "old" and [p.name for p in tmp_path.iterdir()] == ["bank.yaml"]
 
 
+def test_a_written_file_is_readable_by_others_as_a_plain_write_would_be(tmp_path):
+    """A report for colleagues is not left private (0600) by the temporary file it was written through."""
+    import os
+    import stat
+
+    from trainkit.atomic import write_text
+
+    previous = os.umask(0o022)
+    try:
+        new = write_text(tmp_path / "报告.html", "<p>新</p>")
+        assert stat.S_IMODE(new.stat().st_mode) == 0o644
+        kept = tmp_path / "名单.csv"
+        kept.write_text("旧", encoding="utf-8")
+        kept.chmod(0o640)
+        write_text(kept, "新")
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_text(encoding="utf-8") == "新"
+    finally:
+        os.umask(previous)
+
+
 def test_unexpected_errors_print_one_line_and_log_the_traceback(tmp_path, monkeypatch):
     import trainkit.cli
 

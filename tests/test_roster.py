@@ -177,6 +177,17 @@ def test_set_identity_is_remembered(tmp_path):
     assert current_worker() == worker
 
 
+@pytest.mark.parametrize("content", ['{"worker_id": "W0', "[]", '{"worker_id": [1]}', ""])
+def test_an_unreadable_remembered_identity_asks_again(tmp_path, content):
+    """A half-written or edited identity.json: the learner is asked once more, never a traceback."""
+    home = tmp_path / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "identity.json").write_text(content, encoding="utf-8")
+    assert current_worker() is None
+    assert set_identity("W002").worker_id == "W002" and current_worker().worker_id == "W002"
+    assert [p.name for p in home.iterdir()] == ["identity.json"]  # written whole, no temporary file left
+
+
 def test_set_identity_with_unknown_id_raises(tmp_path):
     with pytest.raises(KeyError, match="花名册中没有工号 W999"):
         set_identity("W999")

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from . import atomic
 from .content import ContentError, casebank_root
 from .textfiles import CONTROL, read_text
 
@@ -146,7 +147,7 @@ def set_identity(worker_id: str) -> Worker:
     roster = load_roster()
     if worker_id not in roster:
         raise KeyError(f"花名册中没有工号 {worker_id}，请联系培训师核对花名册")
-    _identity_file().write_text(json.dumps({"worker_id": worker_id}), encoding="utf-8")
+    atomic.write_text(_identity_file(), json.dumps({"worker_id": worker_id}))
     return roster[worker_id]
 
 
@@ -162,8 +163,9 @@ def current_worker() -> Worker | None:
             if candidate not in roster:
                 raise KeyError(f"花名册中没有工号 {candidate}，请联系培训师把您加入花名册")
             return roster[candidate]
-    path = _identity_file()
-    if path.is_file():
-        worker_id = json.loads(path.read_text(encoding="utf-8")).get("worker_id")
-        return roster.get(worker_id)
-    return None
+    try:
+        remembered = json.loads(_identity_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # none yet, or unreadable: asked again, as on a first visit
+        return None
+    worker_id = remembered.get("worker_id") if isinstance(remembered, dict) else None
+    return roster.get(worker_id) if isinstance(worker_id, str) else None
