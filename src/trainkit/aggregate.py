@@ -179,8 +179,6 @@ def aggregate(
     # residents' feedback is no answer to a question and no learning: it stays out of trends and item analysis
     learning = current[current["source"] != FEEDBACK_SOURCE]
     answered = answered[answered["source"] != FEEDBACK_SOURCE]
-    for name in ("worker_id", "domain", "source"):
-        sums[name] = sums[name].astype(str)
 
     def trend(by: str, rows: pd.DataFrame = learning) -> pd.DataFrame:
         grouped = rows.groupby([by, "month"], observed=True)["ratio"].agg(["mean", "size"]).reset_index()
@@ -189,7 +187,9 @@ def aggregate(
 
     first, last = (mine["day"].min(), mine["day"].max()) if len(mine) else (None, None)
     return Aggregates(
-        ratings=rate_sums(sums, by=("worker_id", "domain"), rules=rules, framework=framework),
+        ratings=rate_sums(sums, by=("worker_id", "domain"), rules=rules, framework=framework).astype(
+            {"worker_id": str, "domain": str}  # grouped as categories (integer codes), named as text
+        ),
         trend=trend("domain"),
         worker_trend=trend("worker_id", learning[learning["worker_id"].isin(list(workers))])
         if with_worker_trend

@@ -11,9 +11,10 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -263,7 +264,8 @@ def rate_sums(
     weights = total("weight", learning) + feedback["weight"]
     weighteds = total("weighted", learning) + feedback["weighted"]
     weight2s = total("weight2", learning) + feedback["weight2"]
-    sources, source_code = np.unique(sums["source"].astype(str).to_numpy()[learning], return_inverse=True)
+    source_code, sources = pd.factorize(sums["source"].to_numpy()[learning])
+    sources = [str(source) for source in sources]
     order = [s for s in SOURCES if s in set(sources)] + sorted(set(sources) - set(SOURCES))
     column = np.argsort([order.index(s) for s in sources])  # kinds listed in SOURCES order
     rank = np.empty(len(sources), dtype=np.int64)
@@ -286,36 +288,39 @@ def rate_sums(
     # the level and its reason depend only on: the count (below the minimum), the percent shown,
     # how many thresholds the score reaches, and which kinds of source are present
     n = counts.astype(np.int64)
-    case = pd.DataFrame(
-        {
-            "few": np.minimum(n, rules.min_evidence),
-            "short": np.where(n < rules.min_evidence, n, 0),
-            "pct": [f"{s:.0%}" for s in scores.tolist()],
-            "bars": sum((scores + _TOLERANCE >= bar).astype(int) for _, bar in rules.thresholds.ordered()),
-            "kinds": kinds_mask,
-        }
-    )
-    case_code = case.groupby(list(case.columns), sort=False).ngroup().to_numpy()
-    _, first = np.unique(case_code, return_index=True)
 
     def kinds_of(mask: int) -> tuple[str, ...]:
         return tuple(source for k, source in enumerate(order) if mask >> k & 1)
 
-    decided = [
-        decide_level(n_evidence=int(n[i]), score=float(scores[i]), sources=kinds_of(int(kinds_mask[i])), rules=rules)
-        for i in first.tolist()
-    ]
-    level_ids = np.array([level for level, _ in decided], dtype=object)[case_code]
-    reasons = np.array([reason for _, reason in decided], dtype=object)[case_code]
-    more = _answers_to_settle(scores, weights, weight2s, rules)
+    decided = _once_per_case(
+        {
+            "few": np.minimum(n, rules.min_evidence),
+            "short": np.where(n < rules.min_evidence, n, 0),
+            "pct": np.round(scores * 100),  # the percent the reason shows (Python's format rounds alike)
+            "bars": sum((scores + _TOLERANCE >= bar).astype(int) for _, bar in rules.thresholds.ordered()),
+            "kinds": kinds_mask,
+        },
+        lambda i: decide_level(
+            n_evidence=int(n[i]), score=float(scores[i]), sources=kinds_of(int(kinds_mask[i])), rules=rules
+        ),
+    )
+    level_ids = np.array([level for level, _ in decided], dtype=object)
+    reasons = np.array([reason for _, reason in decided], dtype=object)
     open_ = np.flatnonzero(_undecided(level_ids, scores, lows, highs, rules=rules))
+    more = _answers_to_settle(scores[open_], weights[open_], weight2s[open_], rules)
     level_ids[open_] = INSUFFICIENT
-    reasons[open_] = [
-        _undecided_reason(s, low, high, m, rules=rules)
-        for s, low, high, m in zip(
-            scores[open_].tolist(), lows[open_].tolist(), highs[open_].tolist(), more[open_].tolist(), strict=True
-        )
-    ]
+    reasons[open_] = _once_per_case(
+        {
+            "pct": np.round(scores[open_] * 100),
+            "low": np.round(lows[open_] * 100),
+            "high": np.round(highs[open_] * 100),
+            "more": more,
+            "side": scores[open_] + _TOLERANCE >= rules.thresholds.competent,
+        },
+        lambda i: _undecided_reason(
+            float(scores[open_[i]]), float(lows[open_[i]]), float(highs[open_[i]]), int(more[i]), rules=rules
+        ),
+    )
     # the score reaches 合格 but the level is capped: no trainer-controlled evidence yet (缺考核)
     untested = (
         (level_ids == NEEDS_IMPROVEMENT)
@@ -342,6 +347,17 @@ def rate_sums(
         feedback_mean=feedback["mean"],
         feedback_share=feedback["share"],
     )[[*by, *RATING_COLUMNS]]
+
+
+def _once_per_case(keys: dict[str, np.ndarray], make: Callable[[int], Any]) -> list[Any]:
+    """``make(i)`` for every row ``i`` of the equal-length ``keys``, called once per distinct
+    combination of them (its first row) and repeated for the other rows of that combination."""
+    if not len(next(iter(keys.values()))):
+        return []
+    case = pd.DataFrame(keys).groupby(list(keys), sort=False, dropna=False).ngroup().to_numpy()
+    _, first = np.unique(case, return_index=True)
+    made = [make(i) for i in first.tolist()]
+    return [made[c] for c in case.tolist()]
 
 
 def feedback_counted(rows: pd.DataFrame, *, rules: RatingRules, when: pd.Series, date: pd.Series) -> np.ndarray:
