@@ -122,16 +122,24 @@ def _discrimination(
     ``person`` codes a worker in a domain; strength is their mean on the other questions of it.
     Within a question, ties in strength go by worker, domain order (the order of the codes).
     """
-    answer, keys = pd.factorize(person * size + ref, sort=True)  # one answer per worker, domain and question
+    key = person * size + ref
+    by_key = np.argsort(key)  # any order among equal keys: they are summed
+    runs, keys = _runs(key[by_key])  # one answer per worker, domain and question, in that order
+    answer = np.empty_like(runs)
+    answer[by_key] = runs
     n = np.bincount(answer)
     mean, right = np.bincount(answer, ratio) / n, np.bincount(answer, correct) / n
-    owner, question = np.unique(keys // size, return_inverse=True)[1], keys % size
+    owner, question = _runs(keys // size)[0], keys % size
     total, count = np.bincount(owner, mean), np.bincount(owner)
     other = count[owner] > 1  # strength from other questions only
-    # rounded: equal strengths stay tied whatever order their sums were added in (ties go by worker)
-    rest = np.round((total[owner] - mean)[other] / (count[owner] - 1)[other], 12)
+    # in steps of 1e-12: equal strengths stay tied whatever order their sums were added in
+    strength = np.rint((total[owner] - mean)[other] / (count[owner] - 1)[other] * 1e12)
     question, right = question[other], right[other]
-    order = np.lexsort((np.arange(len(rest)), rest, question))
+    low, span = (strength.min(), strength.max() - strength.min() + 1) if len(strength) else (0, 1)
+    if span * size < 2**62:  # one stable sort by question, then strength; ties keep worker order
+        order = np.argsort(question * np.int64(span) + (strength - low).astype(np.int64), kind="stable")
+    else:  # scores beyond any sensible range: the same order, more slowly
+        order = np.lexsort((strength, question))
     answered = np.bincount(question, minlength=size)
     start = np.concatenate(([0], np.cumsum(answered)[:-1]))
     rank = np.empty(len(order), dtype=np.int64)
@@ -145,6 +153,12 @@ def _discrimination(
         weak = np.bincount(question[lower], right[lower], minlength=size) / np.bincount(question[lower], minlength=size)
     judged = answered >= rules.min_workers
     return np.where(judged, strong - weak, np.nan), np.where(judged, 1 - strong, np.nan)
+
+
+def _runs(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For sorted values: each one's run number (0, 1, …) and the value of each run."""
+    starts = np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(ordered) else np.zeros(0, bool)
+    return np.cumsum(starts) - 1, ordered[starts]
 
 
 def _flags(stats: pd.DataFrame, rules: ItemQualityRules) -> pd.Series:
