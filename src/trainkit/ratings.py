@@ -202,14 +202,9 @@ def rate(
         feedback_counted(window, rules=rules, when=window["recorded_at"], date=window["recorded_at"].dt.floor("D"))
     ]
     sums = (
-        window.groupby([*by, "source"], sort=True)
-        .agg(
-            n=("ratio", "size"),
-            weight=("weight", "sum"),
-            weighted=("weighted", "sum"),
-            weight2=("weight2", "sum"),
-            ratio_sum=("ratio", "sum"),
-        )
+        window.assign(n=1, ratio_sum=window["ratio"])
+        .groupby([*by, "source"], sort=True)[["n", "weight", "weighted", "weight2", "ratio_sum"]]
+        .sum()
         .reset_index()
     )
     return rate_sums(sums, by=by, rules=rules, framework=framework)
@@ -352,12 +347,13 @@ def rate_sums(
 def _once_per_case(keys: dict[str, np.ndarray], make: Callable[[int], Any]) -> list[Any]:
     """``make(i)`` for every row ``i`` of the equal-length ``keys``, called once per distinct
     combination of them (its first row) and repeated for the other rows of that combination."""
-    if not len(next(iter(keys.values()))):
-        return []
-    case = pd.DataFrame(keys).groupby(list(keys), sort=False, dropna=False).ngroup().to_numpy()
-    _, first = np.unique(case, return_index=True)
+    case = np.zeros(len(next(iter(keys.values()))), dtype=np.int64)
+    for values in keys.values():  # numbered case by case: a handful of sorts, cheap for 12 rows or 60,000
+        distinct, code = np.unique(values, return_inverse=True)  # NaN is one value here
+        case = np.unique(case * len(distinct) + code.ravel(), return_inverse=True)[1].ravel()
+    _, first, case = np.unique(case, return_index=True, return_inverse=True)
     made = [make(i) for i in first.tolist()]
-    return [made[c] for c in case.tolist()]
+    return [made[c] for c in case.ravel().tolist()]
 
 
 def feedback_counted(rows: pd.DataFrame, *, rules: RatingRules, when: pd.Series, date: pd.Series) -> np.ndarray:
@@ -593,19 +589,30 @@ def monthly_trend(evidence: pd.DataFrame, *, by: Sequence[str] = ("domain",)) ->
 
 def _in_window(evidence: pd.DataFrame, *, as_of: datetime, rules: RatingRules) -> pd.DataFrame:
     rows = evidence.assign(recorded_at=pd.to_datetime(evidence["recorded_at"]))
-    rows = current_evidence(rows[rows["recorded_at"] <= as_of])
-    age_days = (pd.Timestamp(as_of) - rows["recorded_at"]).dt.total_seconds() / 86400
-    rows = _with_ratio(rows.assign(age_days=age_days))
-    rows = rows[rows["age_days"] <= rules.window_days]
-    weight = 0.5 ** (rows["age_days"] / rules.half_life_days)
-    return rows.assign(weight=weight, weighted=weight * rows["ratio"], weight2=weight * weight)
+    rows = current_evidence(rows[(rows["recorded_at"] <= as_of).to_numpy()])
+    age_days = (pd.Timestamp(as_of) - rows["recorded_at"]).dt.total_seconds().to_numpy() / 86400
+    rows, age_days = rows[age_days <= rules.window_days], age_days[age_days <= rules.window_days]
+    ratio = _ratio(rows)
+    weight = 0.5 ** (age_days / rules.half_life_days)
+    return rows.assign(
+        age_days=age_days,
+        ratio=ratio,
+        weight=weight,
+        weighted=weight * ratio,
+        weight2=weight * weight,
+    )
 
 
 def _with_ratio(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.assign(ratio=_ratio(rows))
+
+
+def _ratio(rows: pd.DataFrame) -> np.ndarray:
+    """Each row's score ratio: its ``ratio`` column, or score ÷ max_score."""
     if "ratio" in rows.columns:
-        return rows.assign(ratio=rows["ratio"].astype(float))
+        return rows["ratio"].to_numpy(dtype=float)
     _require_columns(rows, ("score", "max_score"))
-    return rows.assign(ratio=rows["score"].astype(float) / rows["max_score"].astype(float))
+    return rows["score"].to_numpy(dtype=float) / rows["max_score"].to_numpy(dtype=float)
 
 
 def _group_columns(by: Sequence[str]) -> list[str]:
