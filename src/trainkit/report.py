@@ -11,6 +11,7 @@ never as formulas, in Excel. This module builds the view and renders the page; t
 from __future__ import annotations
 
 import calendar
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from jinja2 import Environment, StrictUndefined
+from jinja2 import Environment, StrictUndefined, Template
 from markupsafe import Markup, escape
 
 from .aggregate import Aggregates, aggregate
@@ -659,13 +660,18 @@ def _feedback_summary(counts: Sequence[int], means: Sequence[Any]) -> dict[str, 
 # -- output ------------------------------------------------------------------------------
 
 
-def _render(*, title: str, outside_roster: int, view: _ReportView) -> str:
+@functools.cache
+def _template() -> Template:
+    """The page's template, compiled once per process (a server renders many reports)."""
     env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = percent
     env.filters["num"] = number
     source = resources.files("trainkit").joinpath("templates").joinpath("report.html.j2")
-    template = env.from_string(source.read_text(encoding="utf-8"))
-    return template.render(
+    return env.from_string(source.read_text(encoding="utf-8"))
+
+
+def _render(*, title: str, outside_roster: int, view: _ReportView) -> str:
+    return _template().render(
         title=title,
         as_of=date_text(view.as_of),
         generated=local_text(datetime.now(UTC), "%Y-%m-%d %H:%M（北京时间）"),
