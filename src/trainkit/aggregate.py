@@ -119,10 +119,10 @@ def _read(store: EvidenceStore, *, as_of: datetime, since: datetime | None, arro
     frame = _fetch(store, arrow=arrow)
     micros = frame.pop("recorded_at").to_numpy().view(np.int64)
     frame.insert(len(frame.columns) - 2, "day", micros / _US_PER_DAY + UNIX_EPOCH_JULIAN)
-    until = frame["day"] <= _julian(as_of) + 1e-9
-    superseded = set(superseded_ids(frame[until]).tolist())
-    keep = until & (frame["day"] >= _julian(since) - 1e-9 if since else True)
-    frame = frame[keep]
+    until = (frame["day"] <= _julian(as_of) + 1e-9).to_numpy()
+    superseded = set(superseded_ids(frame if until.all() else frame[until]).tolist())  # no copy when all count
+    keep = until & (frame["day"] >= _julian(since) - 1e-9).to_numpy() if since else until
+    frame = frame if keep.all() else frame[keep]
     set_aside = store.set_aside_refs(as_of)
     frame.attrs["set_aside"] = set_aside
     return frame.assign(
