@@ -5,6 +5,12 @@ A year of evidence for thousands of workers is a million rows. They are read onc
 plain columns (the day as a number, names as categories), and every figure comes from
 array arithmetic. :func:`trainkit.ratings.rate` and friends are the readable reference;
 tests hold the two to each other on SQLite and PostgreSQL.
+
+The engine is pandas and numpy over the Arrow columns: names become integer codes and the
+sums are ``np.bincount`` over them (ratings, item analysis), pandas only finding sorted groups.
+For a district (a million rows, 60,000 ratings) that arithmetic takes well under a second on
+two cores, most of the report's time being the read; DuckDB or Polars would add a second
+engine, and a second place for the rules, for no clear gain at this size.
 """
 
 from __future__ import annotations
