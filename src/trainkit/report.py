@@ -288,7 +288,21 @@ class _ReportView:
                 {
                     "worker": worker,
                     "cells": cells,
-                    "cells_html": Markup("".join(_cell_html(c, escape) for c in cells)),
+                    "cells_html": Markup(
+                        "".join(
+                            _cell_html(
+                                c["level"],
+                                c["untested"],
+                                c["domain_title"],
+                                c["reason"],
+                                c["interval_text"],
+                                c["level_title"],
+                                c["score_text"],
+                                escape,
+                            )
+                            for c in cells
+                        )
+                    ),
                     "full_post": bool(self.full_post[worker.worker_id]),
                     "feedback": _feedback_summary(
                         [int(c.get("feedback_n", 0) or 0) for c in cells], [c.get("feedback_mean") for c in cells]
@@ -346,25 +360,18 @@ class _ReportView:
         untested, feedback_n = column("needs_trainer_evidence", 0.0), column("feedback_n", 0.0)
         feedback_mean = column("feedback_mean", math.nan)
         titles = [self.titles[d] for d in domains] * len(workers)
-        escaped: dict[str, str] = {}  # the same words recur in thousands of cells: escaped once
-
-        def cached_escape(text: str) -> str:
-            if text not in escaped:
-                escaped[text] = escape(text)
-            return escaped[text]
-
+        escaped = _Escaped()  # the same words recur in thousands of cells: escaped once
+        level_titles = {lv: self.levels[lv].title for lv in set(level)}
         cells = [
             _cell_html(
-                {
-                    "level": lv,
-                    "untested": bool(u),
-                    "domain_title": title,
-                    "reason": why,
-                    "interval_text": self._interval_text(lv, lo, hi),
-                    "level_title": self.levels[lv].title,
-                    "score_text": percent(sc),
-                },
-                cached_escape,
+                lv,
+                bool(u),
+                title,
+                why,
+                self._interval_text(lv, lo, hi),
+                level_titles[lv],
+                percent(sc),
+                escaped.__getitem__,
             )
             for lv, u, title, why, lo, hi, sc in zip(level, untested, titles, reason, low, high, score, strict=True)
         ]
@@ -639,12 +646,29 @@ def _feedback_text(rating: dict[str, Any]) -> str:
     return f"{n} 条，均 {_mean_score(rating['feedback_mean']):.1f} 分（{counted}）"
 
 
-def _cell_html(cell: dict[str, Any], escape: Any) -> str:
+class _Escaped(dict):
+    """Text → its HTML-escaped form, escaped on first use."""
+
+    def __missing__(self, text: str) -> str:
+        self[text] = escape(text)
+        return self[text]
+
+
+def _cell_html(
+    level: str,
+    untested: bool,
+    domain_title: str,
+    reason: str,
+    interval_text: str,
+    level_title: str,
+    score_text: str,
+    escape: Any,
+) -> str:
     """One cell of the matrix: the level, its score, and the reason on hover."""
     return (
-        f'<td class="lv lv-{escape(cell["level"])}{" lv-untested" if cell["untested"] else ""}" '
-        f'title="{escape(cell["domain_title"])}：{escape(cell["reason"])}{escape(cell["interval_text"])}">'
-        f"{'缺考核' if cell['untested'] else escape(cell['level_title'])}<small>{escape(cell['score_text'])}</small></td>"
+        f'<td class="lv lv-{escape(level)}{" lv-untested" if untested else ""}" '
+        f'title="{escape(domain_title)}：{escape(reason)}{escape(interval_text)}">'
+        f"{'缺考核' if untested else escape(level_title)}<small>{escape(score_text)}</small></td>"
     )
 
 
