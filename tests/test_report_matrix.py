@@ -48,7 +48,9 @@ def store(db_url):
 def roster():
     names = ["林晓雨（示例）", "<b>赵建国</b>（示例）", "王芳（示例）", "陈刚（示例）"] * 2
     return {
-        f"W{n:03d}": Worker(worker_id=f"W{n:03d}", display_name=name, street="示例街道", community="示例社区", post="窗口")
+        f"W{n:03d}": Worker(
+            worker_id=f"W{n:03d}", display_name=name, street="示例街道", community="示例社区", post="窗口"
+        )
         for n, name in enumerate(names)
     }
 
