@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from trainkit import aggregate as agg_module
 from trainkit.aggregate import aggregate
-from trainkit.arrow_read import ArrowUnavailable, DriverMissing
-from trainkit.evidence import open_store
+from trainkit.arrow_read import ArrowUnavailable, DriverMissing, read_columns
+from trainkit.evidence import evidence_table, open_store
 from trainkit.framework import load_framework
 from trainkit.ratings import load_rating_rules, monthly_trend, rate
 from trainkit.report import question_stats
@@ -177,7 +178,7 @@ def test_a_missing_driver_falls_back_to_the_row_read_and_says_why(tmp_path, monk
     store = open_store(f"sqlite:///{tmp_path / 'evidence.db'}")
     _fill(store)
     expected = agg_module._read(store, as_of=AS_OF, since=None, arrow=False)
-    monkeypatch.setitem(sys.modules, "adbc_driver_sqlite.dbapi", None)  # as if not installed
+    monkeypatch.setitem(sys.modules, "adbc_driver_sqlite", None)  # as if not installed
     with pytest.raises(DriverMissing, match="pip install adbc-driver-sqlite"):
         agg_module._fetch_arrow(store)
     with caplog.at_level(logging.INFO, logger="trainkit.aggregate"):
@@ -213,3 +214,18 @@ def test_reading_leaves_the_store_whole_for_the_writes_that_follow(tmp_path):
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("SELECT count(*) FROM evidence WHERE worker_id = 'W003'").fetchone() == (0,)
+
+
+def test_a_large_read_in_two_halves_gives_the_same_rows_in_the_same_order(tmp_path):
+    import pyarrow as pa
+
+    store = open_store(f"sqlite:///{tmp_path / 'evidence.db'}")
+    _fill(store)
+    types = {"id": pa.int64(), "worker_id": pa.string(), "ratio": pa.float64(), "recorded_at": pa.timestamp("us")}
+    query = sa.select(
+        evidence_table.c.id, evidence_table.c.worker_id, evidence_table.c.score, evidence_table.c.recorded_at
+    )
+    whole = read_columns(store, query, types)
+    halves = read_columns(store, query, types, split=evidence_table.c.id, split_above=10)
+    assert whole.num_rows > 900 and halves.equals(whole)
+    assert read_columns(store, query.where(evidence_table.c.id < 0), types, split=evidence_table.c.id).num_rows == 0

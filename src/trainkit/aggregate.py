@@ -5,6 +5,12 @@ A year of evidence for thousands of workers is a million rows. They are read onc
 plain columns (the day as a number, names as categories), and every figure comes from
 array arithmetic. :func:`trainkit.ratings.rate` and friends are the readable reference;
 tests hold the two to each other on SQLite and PostgreSQL.
+
+The engine is pandas and numpy over the Arrow columns: names become integer codes and the
+sums are ``np.bincount`` over them (ratings, item analysis), pandas only finding sorted groups.
+For a district (a million rows, 60,000 ratings) that arithmetic takes well under a second on
+two cores, most of the report's time being the read; DuckDB or Polars would add a second
+engine, and a second place for the rules, for no clear gain at this size.
 """
 
 from __future__ import annotations
@@ -110,7 +116,8 @@ def _fetch_arrow(store: EvidenceStore, query: sa.Select | None = None) -> pd.Dat
         "id": pa.int64(),
         "supersedes": pa.int64(),
     }
-    table = read_columns(store, _query() if query is None else query, types)
+    # two reading processes for a large store
+    table = read_columns(store, _query() if query is None else query, types, split=t.c.id)
     for name in _NAMES:
         table = table.set_column(table.schema.get_field_index(name), name, pc.dictionary_encode(table[name]))
     frame = table.to_pandas()
@@ -142,10 +149,10 @@ def _read(
     frame = _fetch(store, arrow=arrow, scope=scope)
     micros = frame.pop("recorded_at").to_numpy().view(np.int64)
     frame.insert(len(frame.columns) - 2, "day", micros / _US_PER_DAY + UNIX_EPOCH_JULIAN)
-    until = frame["day"] <= _julian(as_of) + 1e-9
-    superseded = set(superseded_ids(frame[until]).tolist())
-    keep = until & (frame["day"] >= _julian(since) - 1e-9 if since else True)
-    frame = frame[keep]
+    until = (frame["day"] <= _julian(as_of) + 1e-9).to_numpy()
+    superseded = set(superseded_ids(frame if until.all() else frame[until]).tolist())  # no copy when all count
+    keep = until & (frame["day"] >= _julian(since) - 1e-9).to_numpy() if since else until
+    frame = frame if keep.all() else frame[keep]
     set_aside = store.set_aside_refs(as_of)
     frame.attrs["set_aside"] = set_aside
     return frame.assign(
@@ -209,8 +216,6 @@ def aggregate(
     # residents' feedback is no answer to a question and no learning: it stays out of trends and item analysis
     learning = current[current["source"] != FEEDBACK_SOURCE]
     answered = answered[answered["source"] != FEEDBACK_SOURCE]
-    for name in ("worker_id", "domain", "source"):
-        sums[name] = sums[name].astype(str)
 
     def trend(by: str, rows: pd.DataFrame = learning) -> pd.DataFrame:
         grouped = rows.groupby([by, "month"], observed=True)["ratio"].agg(["mean", "size"]).reset_index()
@@ -223,7 +228,9 @@ def aggregate(
     if team_figures:
         outside = (_count_in_period(store, as_of=as_of, since=since) if scope else len(period)) - len(theirs)
     return Aggregates(
-        ratings=rate_sums(sums, by=("worker_id", "domain"), rules=rules, framework=framework),
+        ratings=rate_sums(sums, by=("worker_id", "domain"), rules=rules, framework=framework).astype(
+            {"worker_id": str, "domain": str}  # grouped as categories (integer codes), named as text
+        ),
         trend=trend("domain") if team_figures else no_trend.rename(columns={"worker_id": "domain"}),
         worker_trend=trend("worker_id", learning[learning["worker_id"].isin(list(workers))])
         if with_worker_trend and team_figures

@@ -13,9 +13,11 @@ the caller reads the ordinary way.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,37 +67,76 @@ def adbc_source(store: EvidenceStore) -> tuple[str, str]:
     return _DRIVERS[backend], f"file:{where}?mode=ro"
 
 
-def read_columns(store: EvidenceStore, query: sa.Select, types: Mapping[str, Any]):  # noqa: ANN201
+def read_columns(  # noqa: ANN201
+    store: EvidenceStore,
+    query: sa.Select,
+    types: Mapping[str, Any],
+    *,
+    split: sa.ColumnElement | None = None,
+    split_above: int = 200_000,
+):
     """The result of ``query`` on ``store`` as a :class:`pyarrow.Table` named and typed as ``types``.
 
     ``types`` maps each selected column, in order, to a :mod:`pyarrow` type; the table is cast
     to them, so an empty result or a driver's narrower integer reads the same. Raises
     :class:`ArrowUnavailable` (with the reason) when ADBC cannot read this store.
+
+    ``split`` (an integer key such as the primary key) lets a SQLite read spanning more than
+    ``split_above`` key values run as two reading processes side by side, one per half of
+    the key range, on a machine with two cores or more; the lower half's rows come first.
     """
     module, target = adbc_source(store)
-    try:
-        dbapi = import_module(f"{module}.dbapi")
+    sqlite = module == _DRIVERS["sqlite"]
+    try:  # the SQLite driver runs in child processes: here only whether it is installed
+        driver = import_module(module if sqlite else f"{module}.dbapi")
         import pyarrow as pa
     except ImportError as err:
         package = _PACKAGES[module]
         raise DriverMissing(f"未安装 {package}（pip install {package}）：{err}") from err
-    sql = str(query.compile(dialect=store.engine.dialect, compile_kwargs={"literal_binds": True}))
     schema = pa.schema(list(types.items()))
-    if module == _DRIVERS["sqlite"]:
-        table = _read_in_child(target, sql)
-    else:
-        try:
-            with dbapi.connect(target) as conn, conn.cursor() as cursor:
-                cursor.execute(sql)
-                table = cursor.fetch_arrow_table()
-        except dbapi.Error as err:
-            raise ArrowUnavailable(f"Arrow 读取失败：{err}") from err
+    if sqlite:
+        sqls = [_sql(store, part) for part in _halves(store, query, split, split_above)]
+        with ThreadPoolExecutor(len(sqls)) as pool:  # each thread waits on its own process's pipe
+            parts = [_typed(table, schema) for table in pool.map(lambda sql: _read_in_child(target, sql), sqls)]
+        return pa.concat_tables(parts)
+    try:
+        with driver.connect(target) as conn, conn.cursor() as cursor:
+            cursor.execute(_sql(store, query))
+            table = cursor.fetch_arrow_table()
+    except driver.Error as err:
+        raise ArrowUnavailable(f"Arrow 读取失败：{err}") from err
+    return _typed(table, schema)
+
+
+def _typed(table, schema):  # noqa: ANN001, ANN202
+    """``table`` with ``schema``'s names and types (a driver may read a narrower integer)."""
+    import pyarrow as pa
+
     if table.num_columns != len(schema):
         raise ArrowUnavailable(f"查询给出 {table.num_columns} 列，应为 {len(schema)} 列")
     try:
         return table.rename_columns(schema.names).cast(schema)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
         raise ArrowUnavailable(f"Arrow 读取的列类型不符：{err}") from err
+
+
+def _sql(store: EvidenceStore, query: sa.Select) -> str:
+    return str(query.compile(dialect=store.engine.dialect, compile_kwargs={"literal_binds": True}))
+
+
+def _halves(store: EvidenceStore, query: sa.Select, split: sa.ColumnElement | None, above: int) -> list[sa.Select]:
+    """``query`` as one read, or as two over the halves of ``split``'s range when that pays."""
+    if split is None or (os.cpu_count() or 1) < 2:
+        return [query]
+    ends = sa.select(  # apart, so that SQLite reads each end of the key's index, not every row
+        sa.select(sa.func.min(split)).scalar_subquery(), sa.select(sa.func.max(split)).scalar_subquery()
+    )
+    with store.engine.connect() as conn:
+        low, high = conn.execute(ends).one()
+    if low is None or high - low < above:
+        return [query]
+    middle = (low + high) // 2
+    return [query.where(split <= middle), query.where(split > middle)]
 
 
 # The ADBC SQLite driver carries its own copy of SQLite. Two copies in one process break
@@ -105,14 +146,17 @@ def read_columns(store: EvidenceStore, query: sa.Select, types: Mapping[str, Any
 # own and sends the columns back as an Arrow stream, batch by batch while it reads.
 _CHILD = """
 import sys
-import adbc_driver_sqlite.dbapi as dbapi
+import adbc_driver_manager as adbc
+import adbc_driver_sqlite
 import pyarrow as pa
-with dbapi.connect(sys.argv[1]) as conn, conn.cursor() as cursor:
-    cursor.execute(sys.stdin.read())
-    reader = cursor.fetch_record_batch()
-    with pa.ipc.new_stream(sys.stdout.buffer, reader.schema) as out:
-        for batch in reader:
-            out.write_batch(batch)
+# ADBC's low-level API: its DB-API module would import pandas and pyarrow.dataset first (0.3 s)
+with adbc_driver_sqlite.connect(sys.argv[1]) as db, adbc.AdbcConnection(db) as conn, adbc.AdbcStatement(conn) as stmt:
+    stmt.set_sql_query(sys.stdin.read())
+    stream, _ = stmt.execute_query()
+    with pa.RecordBatchReader.from_stream(stream) as reader:
+        with pa.ipc.new_stream(sys.stdout.buffer, reader.schema) as out:
+            for batch in reader:
+                out.write_batch(batch)
 """
 
 

@@ -64,49 +64,101 @@ def question_table(rows: pd.DataFrame, framework: Framework, rules: ItemQualityR
     """
     if rows.empty:
         return pd.DataFrame(columns=QUESTION_COLUMNS)
+    # A year of a district's answers is a million rows: every figure below is counted over integer
+    # codes with numpy (bincount), sorted codes standing for sorted names, no Python per row.
+    ref, refs = _codes(rows["ref"])
+    worker, workers = _codes(rows["worker_id"])
+    domain, domains = _codes(rows["domain"])
+    source, sources = _codes(rows["source"])
+    ratio = rows["ratio"].to_numpy(dtype=float)
+    correct = (ratio >= 1 - 1e-9).astype(float)
+    attempts = np.bincount(ref, minlength=len(refs))
     titles = {d.id: d.title for d in framework.domains}
-    rows = rows.assign(correct=(rows["ratio"].astype(float) >= 1 - 1e-9).astype(float))
-    grouped = rows.groupby("ref", observed=True)
-    stats = grouped.agg(
-        attempts=("ratio", "size"),
-        workers=("worker_id", "nunique"),
-        correct_rate=("correct", "mean"),
-        mean_score=("ratio", "mean"),
+    stats = pd.DataFrame(
+        {
+            "attempts": attempts,
+            "workers": np.bincount(pd.unique(ref * len(workers) + worker) // len(workers), minlength=len(refs)),
+            "correct_rate": np.bincount(ref, correct, minlength=len(refs)) / attempts,
+            "mean_score": np.bincount(ref, ratio, minlength=len(refs)) / attempts,
+            "domains": _names_per_ref(
+                ref, domain, domains, len(refs), lambda ds: "、".join(titles.get(d, d) for d in sorted(ds))
+            ),
+            "sources": _names_per_ref(
+                ref, source, sources, len(refs), lambda ss: "、".join(v for k, v in SOURCES.items() if k in ss)
+            ),
+        },
+        index=pd.Index(refs, name="ref"),
     )
-    pairs = rows[["ref", "domain", "source"]].drop_duplicates()
-    stats["domains"] = pairs.groupby("ref", observed=True)["domain"].agg(
-        lambda s: "、".join(titles.get(d, d) for d in sorted(set(s)))
+    stats["discrimination"], stats["strong_miss"] = _discrimination(
+        ref, worker * len(domains) + domain, ratio, correct, len(refs), rules
     )
-    stats["sources"] = pairs.groupby("ref", observed=True)["source"].agg(
-        lambda s: "、".join(v for k, v in SOURCES.items() if k in set(s))
-    )
-    stats = stats.join(_discrimination(rows, rules))
     stats["flags"] = _flags(stats, rules)
-    stats = (
-        stats.reset_index()
-        .astype({"ref": str})
-        .sort_values(["correct_rate", "mean_score", "attempts", "ref"], ascending=[True, True, False, True])
-    )
-    return stats[QUESTION_COLUMNS].reset_index(drop=True)
+    stats = stats.reset_index().astype({"ref": str})
+    # worst first; shares rounded for the order, so that equal ones tie however their sums were added
+    order = stats.assign(right=stats["correct_rate"].round(12), mean=stats["mean_score"].round(12))
+    order = order.sort_values(["right", "mean", "attempts", "ref"], ascending=[True, True, False, True]).index
+    return stats.loc[order, QUESTION_COLUMNS].reset_index(drop=True)
 
 
-def _discrimination(rows: pd.DataFrame, rules: ItemQualityRules) -> pd.DataFrame:
-    """Upper–lower discrimination and the strong workers' miss rate, per question."""
-    keys = ["worker_id", "domain", "ref"]
-    answered = rows.groupby(keys, observed=True)[["ratio", "correct"]].mean().reset_index()
-    ability = answered.groupby(["worker_id", "domain"], observed=True)["ratio"].agg(["sum", "count"])
-    answered = answered.join(ability, on=["worker_id", "domain"])
-    answered = answered[answered["count"] > 1]  # strength from other questions only
-    answered = answered.assign(rest=(answered["sum"] - answered["ratio"]) / (answered["count"] - 1))
-    by_ref = answered.groupby("ref", observed=True)
-    rank = by_ref["rest"].rank(method="first")
-    size = by_ref["rest"].transform("size")
-    group = np.maximum(1, np.floor(size * rules.group_share))
-    upper = answered[rank > size - group].groupby("ref", observed=True)["correct"].mean()
-    lower = answered[rank <= group].groupby("ref", observed=True)["correct"].mean()
-    judged = size.groupby(answered["ref"], observed=True).first() >= rules.min_workers
-    out = pd.DataFrame({"discrimination": upper - lower, "strong_miss": 1 - upper})
-    return out.where(judged.reindex(out.index, fill_value=False))
+def _codes(column: pd.Series) -> tuple[np.ndarray, list]:
+    """Integer codes of ``column`` in the sorted order of its values, and those values."""
+    codes, uniques = pd.factorize(column, sort=True)
+    return codes.astype(np.int64), list(np.asarray(uniques, dtype=object))
+
+
+def _names_per_ref(ref: np.ndarray, code: np.ndarray, names: list, size: int, words) -> list[str]:  # noqa: ANN001
+    """Per question, ``words`` of the set of names (domains or sources) its answers carry."""
+    found: list[set] = [set() for _ in range(size)]
+    for pair in pd.unique(ref * len(names) + code).tolist():
+        found[pair // len(names)].add(names[pair % len(names)])
+    return [words(s) for s in found]
+
+
+def _discrimination(
+    ref: np.ndarray, person: np.ndarray, ratio: np.ndarray, correct: np.ndarray, size: int, rules: ItemQualityRules
+) -> tuple[np.ndarray, np.ndarray]:
+    """Upper–lower discrimination and the strong workers' miss rate, per question.
+
+    ``person`` codes a worker in a domain; strength is their mean on the other questions of it.
+    Within a question, ties in strength go by worker, domain order (the order of the codes).
+    """
+    key = person * size + ref
+    by_key = np.argsort(key)  # any order among equal keys: they are summed
+    runs, keys = _runs(key[by_key])  # one answer per worker, domain and question, in that order
+    answer = np.empty_like(runs)
+    answer[by_key] = runs
+    n = np.bincount(answer)
+    mean, right = np.bincount(answer, ratio) / n, np.bincount(answer, correct) / n
+    owner, question = _runs(keys // size)[0], keys % size
+    total, count = np.bincount(owner, mean), np.bincount(owner)
+    other = count[owner] > 1  # strength from other questions only
+    # in steps of 1e-12: equal strengths stay tied whatever order their sums were added in
+    strength = np.rint((total[owner] - mean)[other] / (count[owner] - 1)[other] * 1e12)
+    question, right = question[other], right[other]
+    low, span = (strength.min(), strength.max() - strength.min() + 1) if len(strength) else (0, 1)
+    if span * size < 2**62:  # one stable sort by question, then strength; ties keep worker order
+        order = np.argsort(question * np.int64(span) + (strength - low).astype(np.int64), kind="stable")
+    else:  # scores beyond any sensible range: the same order, more slowly
+        order = np.lexsort((strength, question))
+    answered = np.bincount(question, minlength=size)
+    start = np.concatenate(([0], np.cumsum(answered)[:-1]))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - start[question[order]] + 1
+    group = np.maximum(1, np.floor(answered * rules.group_share))[question]
+    upper, lower = rank > answered[question] - group, rank <= group
+    with np.errstate(divide="ignore", invalid="ignore"):
+        strong = np.bincount(question[upper], right[upper], minlength=size) / np.bincount(
+            question[upper], minlength=size
+        )
+        weak = np.bincount(question[lower], right[lower], minlength=size) / np.bincount(question[lower], minlength=size)
+    judged = answered >= rules.min_workers
+    return np.where(judged, strong - weak, np.nan), np.where(judged, 1 - strong, np.nan)
+
+
+def _runs(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For sorted values: each one's run number (0, 1, …) and the value of each run."""
+    starts = np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(ordered) else np.zeros(0, bool)
+    return np.cumsum(starts) - 1, ordered[starts]
 
 
 def _flags(stats: pd.DataFrame, rules: ItemQualityRules) -> pd.Series:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -201,14 +202,9 @@ def rate(
         feedback_counted(window, rules=rules, when=window["recorded_at"], date=window["recorded_at"].dt.floor("D"))
     ]
     sums = (
-        window.groupby([*by, "source"], sort=True)
-        .agg(
-            n=("ratio", "size"),
-            weight=("weight", "sum"),
-            weighted=("weighted", "sum"),
-            weight2=("weight2", "sum"),
-            ratio_sum=("ratio", "sum"),
-        )
+        window.assign(n=1, ratio_sum=window["ratio"])
+        .groupby([*by, "source"], sort=True)[["n", "weight", "weighted", "weight2", "ratio_sum"]]
+        .sum()
         .reset_index()
     )
     return rate_sums(sums, by=by, rules=rules, framework=framework)
@@ -239,113 +235,125 @@ def rate_sums(
         sums = sums.assign(weight2=sums["n"])
     if "ratio_sum" not in sums:
         sums = sums.assign(ratio_sum=sums["weighted"] / sums["weight"] * sums["n"])
+    # A district has tens of thousands of groups: every step below is array arithmetic over
+    # group codes (numpy bincount), and the words come from one call of the rule per distinct
+    # case (decide_level), not per group. pandas only finds the sorted groups.
+    grouped = sums.groupby(by, sort=True, observed=True)
+    code = grouped.ngroup().to_numpy()
+    if (code < 0).any():  # a missing group key: pandas leaves such rows out of every group
+        sums, code = sums[code >= 0], code[code >= 0]
+    index = grouped.size().index  # every group, those with only feedback too
+    size = len(index)
     is_feedback = (sums["source"] == FEEDBACK_SOURCE).to_numpy()
-    index = sums.groupby(by, sort=True).size().index  # every group, those with only feedback too
-    learning = sums[~is_feedback]
-    groups = (
-        learning.groupby(by, sort=True)
-        .agg(
-            n_evidence=("n", "sum"), weight=("weight", "sum"), weighted=("weighted", "sum"), weight2=("weight2", "sum")
-        )
-        .reindex(index, fill_value=0)
+
+    def total(column: str, rows: np.ndarray) -> np.ndarray:
+        return np.bincount(code[rows], weights=sums[column].to_numpy(float)[rows], minlength=size)
+
+    learning = ~is_feedback
+    counts = total("n", learning)
+    feedback = _feedback_part(
+        {name: total(name, is_feedback) for name in ("n", "weight", "weighted", "weight2", "ratio_sum")},
+        total("weight", learning),
+        rules=rules,
     )
-    feedback = _feedback_part(sums[is_feedback], groups["weight"], by=by, rules=rules)
-    groups = groups.assign(
-        weight=groups["weight"] + feedback["weight"],
-        weighted=groups["weighted"] + feedback["weighted"],
-        weight2=groups["weight2"] + feedback["weight2"],
-    )
-    seen = set(learning["source"].unique())
-    order = [s for s in SOURCES if s in seen] + sorted(seen - set(SOURCES))
+    weights = total("weight", learning) + feedback["weight"]
+    weighteds = total("weighted", learning) + feedback["weighted"]
+    weight2s = total("weight2", learning) + feedback["weight2"]
+    source_code, sources = pd.factorize(sums["source"].to_numpy()[learning])
+    sources = [str(source) for source in sources]
+    order = [s for s in SOURCES if s in set(sources)] + sorted(set(sources) - set(SOURCES))
+    column = np.argsort([order.index(s) for s in sources])  # kinds listed in SOURCES order
+    rank = np.empty(len(sources), dtype=np.int64)
+    rank[column] = np.arange(len(sources))
     present = (
-        learning.pivot_table(index=by, columns="source", values="n", aggfunc="sum", fill_value=0).reindex(
-            index=groups.index, columns=order, fill_value=0
-        )
+        np.bincount(
+            code[learning] * len(order) + rank[source_code.ravel()],
+            weights=sums["n"].to_numpy(float)[learning],
+            minlength=size * len(order),
+        ).reshape(size, len(order))
         > 0
-        if len(learning)
-        else pd.DataFrame(False, index=groups.index, columns=[])
     )
-    levels = {lv.id: lv for lv in framework.scale}
-    bars = [bar for _, bar in rules.thresholds.ordered()]
-    decided: dict[tuple, tuple[str, str]] = {}  # same count band, percent, threshold band, sources → same words
-    rows = []
-    weights, weighteds = groups["weight"].to_numpy(float), groups["weighted"].to_numpy(float)
+    kinds_mask = present @ (1 << np.arange(len(order), dtype=np.int64)) if order else np.zeros(size, np.int64)
+    trainer_mask = sum(1 << k for k, source in enumerate(order) if source in rules.trainer_sources)
     with np.errstate(divide="ignore", invalid="ignore"):
         scores = np.where(weights > 0, weighteds / weights, np.nan)
-    weight2s, counts = groups["weight2"].to_numpy(float), groups["n_evidence"].to_numpy(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
         n_effs = np.where(weight2s > 0, weights * weights / weight2s, counts)
     lows, highs = _intervals(scores, n_effs, certainty=rules.certainty)
-    settling = _answers_to_settle(scores, weights, weight2s, rules)
-    for key, n, score, n_eff, low, high, flags, fb, more in zip(
-        groups.index.tolist(),
-        groups["n_evidence"].tolist(),
-        scores.tolist(),
-        n_effs.tolist(),
-        lows.tolist(),
-        highs.tolist(),
-        present.to_numpy(),
-        feedback.itertuples(index=False),
-        settling.tolist(),
-        strict=True,
-    ):
-        keys = key if isinstance(key, tuple) else (key,)
-        memo = (
-            min(int(n), rules.min_evidence),
-            int(n) if n < rules.min_evidence else 0,
-            f"{score:.0%}",
-            sum(score + _TOLERANCE >= bar for bar in bars),
-            flags.tobytes(),
-        )
-        if memo not in decided:
-            kinds = tuple(source for source, flag in zip(order, flags, strict=True) if flag)
-            decided[memo] = decide_level(n_evidence=int(n), score=score, sources=kinds, rules=rules)
-        level_id, reason = decided[memo]
-        if level_id != NOT_ASSESSED:
-            level_id, reason = _settled(
-                level_id,
-                reason,
-                score=score,
-                low=low,
-                high=high,
-                n_eff=n_eff,
-                more=more,
-                rules=rules,
-            )
-        kinds = {k for k, flag in zip(order, flags, strict=True) if flag}
-        # the score reaches 合格 but the level is capped: no trainer-controlled evidence yet (缺考核)
-        untested = bool(
-            level_id == NEEDS_IMPROVEMENT
-            and score + _TOLERANCE >= rules.thresholds.competent
-            and not kinds & set(rules.trainer_sources)
-        )
-        kinds_text = decided.setdefault(
-            ("kinds", flags.tobytes()),
-            ("", "、".join(SOURCES.get(k, k) for k, flag in zip(order, flags, strict=True) if flag)),
-        )[1]
-        if level_id not in levels:
-            framework.level(level_id)  # raises the clear "missing from the scale" error
-        level = levels[level_id]
-        rows.append(
-            {
-                **dict(zip(by, keys, strict=True)),
-                "level": level.id,
-                "level_title": level.title,
-                "proficient": bool(level.proficient),
-                "score": math.nan if level_id == NOT_ASSESSED else float(score),
-                "n_evidence": int(n),
-                "sources": kinds_text,
-                "reason": reason + fb.note,
-                "needs_trainer_evidence": untested,
-                "low": math.nan if level_id == NOT_ASSESSED else low,
-                "high": math.nan if level_id == NOT_ASSESSED else high,
-                "n_effective": n_eff,
-                "feedback_n": int(fb.n),
-                "feedback_mean": fb.mean,
-                "feedback_share": fb.share,
-            }
-        )
-    return pd.DataFrame(rows, columns=[*by, *RATING_COLUMNS])
+
+    # the level and its reason depend only on: the count (below the minimum), the percent shown,
+    # how many thresholds the score reaches, and which kinds of source are present
+    n = counts.astype(np.int64)
+
+    def kinds_of(mask: int) -> tuple[str, ...]:
+        return tuple(source for k, source in enumerate(order) if mask >> k & 1)
+
+    decided = _once_per_case(
+        {
+            "few": np.minimum(n, rules.min_evidence),
+            "short": np.where(n < rules.min_evidence, n, 0),
+            "pct": np.round(scores * 100),  # the percent the reason shows (Python's format rounds alike)
+            "bars": sum((scores + _TOLERANCE >= bar).astype(int) for _, bar in rules.thresholds.ordered()),
+            "kinds": kinds_mask,
+        },
+        lambda i: decide_level(
+            n_evidence=int(n[i]), score=float(scores[i]), sources=kinds_of(int(kinds_mask[i])), rules=rules
+        ),
+    )
+    level_ids = np.array([level for level, _ in decided], dtype=object)
+    reasons = np.array([reason for _, reason in decided], dtype=object)
+    open_ = np.flatnonzero(_undecided(level_ids, scores, lows, highs, rules=rules))
+    more = _answers_to_settle(scores[open_], weights[open_], weight2s[open_], rules)
+    level_ids[open_] = INSUFFICIENT
+    reasons[open_] = _once_per_case(
+        {
+            "pct": np.round(scores[open_] * 100),
+            "low": np.round(lows[open_] * 100),
+            "high": np.round(highs[open_] * 100),
+            "more": more,
+            "side": scores[open_] + _TOLERANCE >= rules.thresholds.competent,
+        },
+        lambda i: _undecided_reason(
+            float(scores[open_[i]]), float(lows[open_[i]]), float(highs[open_[i]]), int(more[i]), rules=rules
+        ),
+    )
+    # the score reaches 合格 but the level is capped: no trainer-controlled evidence yet (缺考核)
+    untested = (
+        (level_ids == NEEDS_IMPROVEMENT)
+        & (scores + _TOLERANCE >= rules.thresholds.competent)
+        & (kinds_mask & trainer_mask == 0)
+    )
+    levels = {level_id: framework.level(level_id) for level_id in set(level_ids.tolist())}  # raises if missing
+    kinds_text = {m: "、".join(SOURCES.get(k, k) for k in kinds_of(m)) for m in set(kinds_mask.tolist())}
+    assessed = level_ids != NOT_ASSESSED
+    frame = index.to_frame(index=False, name=by) if isinstance(index, pd.MultiIndex) else pd.DataFrame({by[0]: index})
+    return frame.assign(
+        level=level_ids,
+        level_title=[levels[level_id].title for level_id in level_ids.tolist()],
+        proficient=np.array([bool(levels[level_id].proficient) for level_id in level_ids.tolist()], dtype=bool),
+        score=np.where(assessed, scores, np.nan),
+        n_evidence=n,
+        sources=[kinds_text[m] for m in kinds_mask.tolist()],
+        reason=[reason + note for reason, note in zip(reasons.tolist(), feedback["note"], strict=True)],
+        needs_trainer_evidence=untested,
+        low=np.where(assessed, lows, np.nan),
+        high=np.where(assessed, highs, np.nan),
+        n_effective=n_effs,
+        feedback_n=feedback["n"],
+        feedback_mean=feedback["mean"],
+        feedback_share=feedback["share"],
+    )[[*by, *RATING_COLUMNS]]
+
+
+def _once_per_case(keys: dict[str, np.ndarray], make: Callable[[int], Any]) -> list[Any]:
+    """``make(i)`` for every row ``i`` of the equal-length ``keys``, called once per distinct
+    combination of them (its first row) and repeated for the other rows of that combination."""
+    case = np.zeros(len(next(iter(keys.values()))), dtype=np.int64)
+    for values in keys.values():  # numbered case by case: a handful of sorts, cheap for 12 rows or 60,000
+        distinct, code = np.unique(values, return_inverse=True)  # NaN is one value here
+        case = np.unique(case * len(distinct) + code.ravel(), return_inverse=True)[1].ravel()
+    _, first, case = np.unique(case, return_index=True, return_inverse=True)
+    made = [make(i) for i in first.tolist()]
+    return [made[c] for c in case.ravel().tolist()]
 
 
 def feedback_counted(rows: pd.DataFrame, *, rules: RatingRules, when: pd.Series, date: pd.Series) -> np.ndarray:
@@ -377,56 +385,43 @@ def feedback_counted(rows: pd.DataFrame, *, rules: RatingRules, when: pd.Series,
     return keep
 
 
-def _feedback_part(
-    sums: pd.DataFrame, learning_weight: pd.Series, *, by: list[str], rules: RatingRules
-) -> pd.DataFrame:
+def _feedback_part(totals: dict[str, np.ndarray], learning_weight: np.ndarray, *, rules: RatingRules) -> dict:
     """Per group: what the counted feedback adds to the rating's sums, its count, mean and share.
 
-    Feedback counts only with at least ``min_records`` records and some learning evidence; each
-    record weighs ``weight`` times a learning record, scaled down so that feedback carries at
-    most ``max_share`` of the rating's weight.
+    ``totals`` holds the feedback rows' per-group sums (``n``, ``weight``, ``weighted``,
+    ``weight2``, ``ratio_sum``) as arrays aligned with ``learning_weight``. Feedback counts
+    only with at least ``min_records`` records and some learning evidence; each record weighs
+    ``weight`` times a learning record, scaled down so that feedback carries at most
+    ``max_share`` of the rating's weight.
     """
-    totals = (
-        sums.groupby(by, sort=True)[["n", "weight", "weighted", "weight2", "ratio_sum"]]
-        .sum()
-        .reindex(learning_weight.index, fill_value=0)
-    )
-    n = totals["n"].to_numpy(dtype=float)
+    n = totals["n"]
     caps = rules.resident_feedback
-    own = learning_weight.to_numpy(dtype=float)
+    own = learning_weight
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean = np.where(n > 0, totals["ratio_sum"].to_numpy(dtype=float) / n, math.nan)
+        mean = np.where(n > 0, totals["ratio_sum"] / n, math.nan)
         if caps is None:
             scale = np.zeros(len(n))
         else:
-            full = caps.weight * totals["weight"].to_numpy(dtype=float)
+            full = caps.weight * totals["weight"]
             share = full / (own + full)
             shrink = np.where(share <= caps.max_share, 1.0, caps.max_share * own / ((1 - caps.max_share) * full))
             scale = np.where((n >= caps.min_records) & (own > 0), caps.weight * shrink, 0.0)
-        weight = scale * totals["weight"].to_numpy(dtype=float)
+        weight = scale * totals["weight"]
         applied = np.where(weight > 0, weight / (own + weight), 0.0)
-    notes = [
-        _feedback_note(
-            int(k),
-            float(s),
-            own=float(o),
-            capped=bool(w > 0 and s >= caps.max_share - _TOLERANCE) if caps else False,
-            rules=rules,
-        )
-        for k, s, o, w in zip(n, applied, own, weight, strict=True)
-    ]
-    return pd.DataFrame(
-        {
-            "n": n.astype(int),
-            "weight": weight,
-            "weighted": scale * totals["weighted"].to_numpy(dtype=float),
-            "weight2": scale * scale * totals["weight2"].to_numpy(dtype=float),
-            "mean": mean,
-            "share": applied,
-            "note": notes,
-        },
-        index=learning_weight.index,
-    )
+    notes = [""] * len(n)
+    for at in np.flatnonzero(n > 0).tolist():  # most groups have no feedback: no words for them
+        k, s, o, w = n[at], applied[at], own[at], weight[at]
+        capped = bool(w > 0 and s >= caps.max_share - _TOLERANCE) if caps else False
+        notes[at] = _feedback_note(int(k), float(s), own=float(o), capped=capped, rules=rules)
+    return {
+        "n": n.astype(int),
+        "weight": weight,
+        "weighted": scale * totals["weighted"],
+        "weight2": scale * scale * totals["weight2"],
+        "mean": mean,
+        "share": applied,
+        "note": notes,
+    }
 
 
 def _feedback_note(n: int, share: float, *, own: float, capped: bool, rules: RatingRules) -> str:
@@ -474,29 +469,30 @@ def _wilson(p, n, z: float):  # noqa: ANN001, ANN202
     return np.maximum(0.0, centre - half), np.minimum(1.0, centre + half)
 
 
-def _settled(
-    level_id: str,
-    reason: str,
-    *,
-    score: float,
-    low: float,
-    high: float,
-    n_eff: float,
-    more: int,
-    rules: RatingRules,
-) -> tuple[str, str]:
-    """证据不足 when the interval crosses the 合格 line; otherwise the level as decided.
+def _undecided(
+    level_ids: np.ndarray, score: np.ndarray, low: np.ndarray, high: np.ndarray, *, rules: RatingRules
+) -> np.ndarray:
+    """Which groups become 证据不足: their interval crosses the 合格 line (arrays, one per group).
 
-    A level capped for want of trainer evidence (缺考核) stays as it is: more answers of the
-    same kind would not change it.
+    Not those 未评估, and not a level capped for want of trainer evidence (缺考核): more
+    answers of the same kind would not change it.
     """
     bar = rules.thresholds.competent
-    crosses = low < bar - _TOLERANCE <= high if score + _TOLERANCE >= bar else low <= bar - _TOLERANCE < high
-    capped = level_id == NEEDS_IMPROVEMENT and score + _TOLERANCE >= bar
-    if not crosses or capped:
-        return level_id, reason
+    reached = score + _TOLERANCE >= bar
+    crosses = np.where(
+        reached,
+        (low < bar - _TOLERANCE) & (bar - _TOLERANCE <= high),
+        (low <= bar - _TOLERANCE) & (bar - _TOLERANCE < high),
+    )
+    capped = (level_ids == NEEDS_IMPROVEMENT) & reached
+    return (level_ids != NOT_ASSESSED) & crosses & ~capped
+
+
+def _undecided_reason(score: float, low: float, high: float, more: int, *, rules: RatingRules) -> str:
+    """Why a group is 证据不足, and what would settle it."""
+    bar = rules.thresholds.competent
     side = "达到" if score + _TOLERANCE >= bar else "低于"
-    return INSUFFICIENT, (
+    return (
         f"加权得分率{score:.0%}，{rules.certainty:.0%}把握区间 {low:.0%}–{high:.0%} 跨过合格线{bar:.0%}，"
         f"还不能确定是否{side}合格线：{_what_settles(more)}"
     )
@@ -593,19 +589,30 @@ def monthly_trend(evidence: pd.DataFrame, *, by: Sequence[str] = ("domain",)) ->
 
 def _in_window(evidence: pd.DataFrame, *, as_of: datetime, rules: RatingRules) -> pd.DataFrame:
     rows = evidence.assign(recorded_at=pd.to_datetime(evidence["recorded_at"]))
-    rows = current_evidence(rows[rows["recorded_at"] <= as_of])
-    age_days = (pd.Timestamp(as_of) - rows["recorded_at"]).dt.total_seconds() / 86400
-    rows = _with_ratio(rows.assign(age_days=age_days))
-    rows = rows[rows["age_days"] <= rules.window_days]
-    weight = 0.5 ** (rows["age_days"] / rules.half_life_days)
-    return rows.assign(weight=weight, weighted=weight * rows["ratio"], weight2=weight * weight)
+    rows = current_evidence(rows[(rows["recorded_at"] <= as_of).to_numpy()])
+    age_days = (pd.Timestamp(as_of) - rows["recorded_at"]).dt.total_seconds().to_numpy() / 86400
+    rows, age_days = rows[age_days <= rules.window_days], age_days[age_days <= rules.window_days]
+    ratio = _ratio(rows)
+    weight = 0.5 ** (age_days / rules.half_life_days)
+    return rows.assign(
+        age_days=age_days,
+        ratio=ratio,
+        weight=weight,
+        weighted=weight * ratio,
+        weight2=weight * weight,
+    )
 
 
 def _with_ratio(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.assign(ratio=_ratio(rows))
+
+
+def _ratio(rows: pd.DataFrame) -> np.ndarray:
+    """Each row's score ratio: its ``ratio`` column, or score ÷ max_score."""
     if "ratio" in rows.columns:
-        return rows.assign(ratio=rows["ratio"].astype(float))
+        return rows["ratio"].to_numpy(dtype=float)
     _require_columns(rows, ("score", "max_score"))
-    return rows.assign(ratio=rows["score"].astype(float) / rows["max_score"].astype(float))
+    return rows["score"].to_numpy(dtype=float) / rows["max_score"].to_numpy(dtype=float)
 
 
 def _group_columns(by: Sequence[str]) -> list[str]:

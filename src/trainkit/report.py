@@ -11,6 +11,7 @@ never as formulas, in Excel. This module builds the view and renders the page; t
 from __future__ import annotations
 
 import calendar
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,8 +21,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from jinja2 import Environment, StrictUndefined
+from jinja2 import Environment, StrictUndefined, Template
 from markupsafe import Markup, escape
 
 from .aggregate import Aggregates, aggregate
@@ -242,12 +244,21 @@ class _ReportView:
     def __post_init__(self) -> None:
         self.titles = {d.id: d.title for d in self.framework.domains}
         self.levels = {lv.id: lv for lv in self.framework.scale}
-        self.by_cell = {(r["worker_id"], r["domain"]): r for r in self.agg.ratings.to_dict(orient="records")}
         self.trend = self.agg.trend
         self.detailed = len(self.roster) <= DETAIL_LIMIT
         self.worker_trend = dict(tuple(self.agg.worker_trend.groupby("worker_id"))) if self.detailed else {}
         self.questions = self.agg.questions
         self.lessons = _lessons_by_domain(self.framework)
+
+    @cached_property
+    def by_cell(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """Each rating as a dict, by (worker, domain): for the detail and the workbook."""
+        ratings = self.agg.ratings
+        names = list(ratings.columns)
+        records = (
+            dict(zip(names, values, strict=True)) for values in zip(*(ratings[n].tolist() for n in names), strict=True)
+        )
+        return {(r["worker_id"], r["domain"]): r for r in records}
 
     def rating(self, worker_id: str, domain: str) -> dict[str, Any]:
         """The rating of one cell, a 未评估 row when there is no evidence for it."""
@@ -278,15 +289,24 @@ class _ReportView:
                     "worker": worker,
                     "cells": cells,
                     "cells_html": Markup(
-                        "".join(  # built here: tens of thousands of cells render fast
-                            f'<td class="lv lv-{escape(c["level"])}{" lv-untested" if c["untested"] else ""}" '
-                            f'title="{escape(c["domain_title"])}：{escape(c["reason"])}{escape(c["interval_text"])}">'
-                            f"{'缺考核' if c['untested'] else escape(c['level_title'])}<small>{escape(c['score_text'])}</small></td>"
+                        "".join(
+                            _cell_html(
+                                c["level"],
+                                c["untested"],
+                                c["domain_title"],
+                                c["reason"],
+                                c["interval_text"],
+                                c["level_title"],
+                                c["score_text"],
+                                escape,
+                            )
                             for c in cells
                         )
                     ),
                     "full_post": bool(self.full_post[worker.worker_id]),
-                    "feedback": _feedback_summary(cells),
+                    "feedback": _feedback_summary(
+                        [int(c.get("feedback_n", 0) or 0) for c in cells], [c.get("feedback_mean") for c in cells]
+                    ),
                     "n_proficient": sum(c["proficient"] for c in cells),
                     "chart": self._worker_chart(worker.worker_id) if self.detailed else None,
                     "radar": radar(cells) if self.detailed else None,
@@ -302,12 +322,74 @@ class _ReportView:
             "domain": domain,
             "domain_title": self.titles[domain],
             "score_text": percent(r["score"]),
-            "interval_text": ""
-            if r["level"] == INSUFFICIENT or pd.isna(r.get("low", math.nan))
-            else f"（{self.rules.certainty:.0%}把握区间 {percent(r['low'])}–{percent(r['high'])}）",
+            "interval_text": self._interval_text(r["level"], r.get("low", math.nan), r.get("high", math.nan)),
             "untested": bool(r.get("needs_trainer_evidence", False)),
             "feedback_text": _feedback_text(r),
         }
+
+    def _interval_text(self, level: str, low: float, high: float) -> str:
+        """A cell's interval in words; none for 证据不足 (its reason says it) or without a rating."""
+        if level == INSUFFICIENT or missing(low):
+            return ""
+        return f"（{self.rules.certainty:.0%}把握区间 {percent(low)}–{percent(high)}）"
+
+    @cached_property
+    def matrix_rows(self) -> list[dict[str, Any]]:
+        """What the page shows of each worker. A small team gets :attr:`worker_rows` (detail,
+        gaps, charts); a large one only its matrix row, built from the rating columns at once
+        (sixty thousand cells), so that the page does not wait on detail it does not show."""
+        return self.worker_rows if self.detailed else self.matrix_only()
+
+    def matrix_only(self) -> list[dict[str, Any]]:
+        """Each worker's matrix row (the cells, 达标 count, 全岗通, feedback), none of the detail."""
+        workers, domains = list(self.roster), [d.id for d in self.framework.domains]
+        size = len(domains)
+        ratings = self.agg.ratings
+        row = pd.Index(workers).get_indexer(ratings["worker_id"])
+        col = pd.Index(domains).get_indexer(ratings["domain"])
+        known = (row >= 0) & (col >= 0)  # the ratings of the workers and domains shown
+        where = (row * size + col)[known]
+
+        def column(name: str, default: Any) -> list[Any]:
+            values = np.full(len(workers) * size, default, dtype=object if isinstance(default, str) else float)
+            values[where] = ratings[name].to_numpy()[known]
+            return values.tolist()
+
+        level, reason = column("level", NOT_ASSESSED), column("reason", _NO_EVIDENCE)
+        score, low, high = column("score", math.nan), column("low", math.nan), column("high", math.nan)
+        untested, feedback_n = column("needs_trainer_evidence", 0.0), column("feedback_n", 0.0)
+        feedback_mean = column("feedback_mean", math.nan)
+        titles = [self.titles[d] for d in domains] * len(workers)
+        escaped = _Escaped()  # the same words recur in thousands of cells: escaped once
+        level_titles = {lv: self.levels[lv].title for lv in set(level)}
+        cells = [
+            _cell_html(
+                lv,
+                bool(u),
+                title,
+                why,
+                self._interval_text(lv, lo, hi),
+                level_titles[lv],
+                percent(sc),
+                escaped.__getitem__,
+            )
+            for lv, u, title, why, lo, hi, sc in zip(level, untested, titles, reason, low, high, score, strict=True)
+        ]
+        proficient = {lv.id for lv in self.framework.scale if lv.proficient}
+        full_post = self.full_post.reindex(workers, fill_value=False).tolist()
+        rows = []
+        for n, worker in enumerate(self.roster.values()):
+            part = slice(n * size, (n + 1) * size)
+            rows.append(
+                {
+                    "worker": worker,
+                    "cells_html": Markup("".join(cells[part])),
+                    "full_post": bool(full_post[n]),
+                    "feedback": _feedback_summary([int(k) for k in feedback_n[part]], feedback_mean[part]),
+                    "n_proficient": sum(lv in proficient for lv in level[part]),
+                }
+            )
+        return rows
 
     def _gaps(self, cells: list[dict[str, Any]]) -> dict[str, Any]:
         """Domains below 合格 with their lessons; untouched domains with no lesson in one list."""
@@ -564,10 +646,37 @@ def _feedback_text(rating: dict[str, Any]) -> str:
     return f"{n} 条，均 {_mean_score(rating['feedback_mean']):.1f} 分（{counted}）"
 
 
-def _feedback_summary(cells: list[dict[str, Any]]) -> dict[str, Any]:
-    """A worker's feedback over the domains shown: record count and mean score (1–5)."""
-    n = sum(int(c.get("feedback_n", 0) or 0) for c in cells)
-    total = sum(float(c["feedback_mean"]) * int(c["feedback_n"]) for c in cells if c.get("feedback_n"))
+class _Escaped(dict):
+    """Text → its HTML-escaped form, escaped on first use."""
+
+    def __missing__(self, text: str) -> str:
+        self[text] = escape(text)
+        return self[text]
+
+
+def _cell_html(
+    level: str,
+    untested: bool,
+    domain_title: str,
+    reason: str,
+    interval_text: str,
+    level_title: str,
+    score_text: str,
+    escape: Any,
+) -> str:
+    """One cell of the matrix: the level, its score, and the reason on hover."""
+    return (
+        f'<td class="lv lv-{escape(level)}{" lv-untested" if untested else ""}" '
+        f'title="{escape(domain_title)}：{escape(reason)}{escape(interval_text)}">'
+        f"{'缺考核' if untested else escape(level_title)}<small>{escape(score_text)}</small></td>"
+    )
+
+
+def _feedback_summary(counts: Sequence[int], means: Sequence[Any]) -> dict[str, Any]:
+    """A worker's feedback over the domains shown (per domain: record count, mean ratio):
+    record count and mean score (1–5)."""
+    n = sum(counts)
+    total = sum(float(mean) * k for k, mean in zip(counts, means, strict=True) if k)
     mean = _mean_score(total / n) if n else None
     return {"n": n, "mean": mean, "text": "—" if not n else f"{n} 条 · 均 {mean:.1f} 分"}
 
@@ -575,20 +684,25 @@ def _feedback_summary(cells: list[dict[str, Any]]) -> dict[str, Any]:
 # -- output ------------------------------------------------------------------------------
 
 
-def _render(*, title: str, outside_roster: int, view: _ReportView) -> str:
+@functools.cache
+def _template() -> Template:
+    """The page's template, compiled once per process (a server renders many reports)."""
     env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = percent
     env.filters["num"] = number
     source = resources.files("trainkit").joinpath("templates").joinpath("report.html.j2")
-    template = env.from_string(source.read_text(encoding="utf-8"))
-    return template.render(
+    return env.from_string(source.read_text(encoding="utf-8"))
+
+
+def _render(*, title: str, outside_roster: int, view: _ReportView) -> str:
+    return _template().render(
         title=title,
         as_of=date_text(view.as_of),
         generated=local_text(datetime.now(UTC), "%Y-%m-%d %H:%M（北京时间）"),
         overview=view.overview(outside_roster),
         domains=view.framework.domains,
         scale=view.framework.scale,
-        workers=view.worker_rows,
+        workers=view.matrix_rows,
         trend_charts=view.trend_charts(),
         partial_note="；".join(f"{m}*{text}" for m, text in view.partial_months.items()),
         detailed=view.detailed,
