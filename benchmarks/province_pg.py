@@ -46,18 +46,6 @@ START, AS_OF = datetime(2025, 11, 26), datetime(2026, 11, 26)
 DATABASE = "trainkit_province"
 OUT = Path("bench-out")
 SOURCES = ["self_check"] * 6 + ["case_walkthrough"] * 2 + ["graded_exercise"] * 2 + ["supervisor_review"]
-COPY_COLUMNS = (
-    "id",
-    "worker_id",
-    "domain",
-    "item_id",
-    "source",
-    "ref",
-    "score",
-    "max_score",
-    "recorded_at",
-    "supersedes",
-)
 
 
 def district_of(index: int) -> int:
@@ -164,7 +152,7 @@ def build(url: str, roster: Path) -> tuple[float, float]:
         with raw.cursor() as cur:  # type: ignore[attr-defined]
             for n, frame in enumerate(_chunks(), start=1):
                 text = frame.to_csv(index=False, header=False, date_format="%Y-%m-%d %H:%M:%S")
-                with cur.copy(f"COPY evidence ({', '.join(COPY_COLUMNS)}) FROM STDIN (FORMAT csv)") as copy:
+                with cur.copy(f"COPY evidence ({', '.join(frame.columns)}) FROM STDIN (FORMAT csv)") as copy:
                     copy.write(text)
                 print(f"  已写入 {n * CHUNK:,} 条", flush=True)
             cur.execute("SELECT setval(pg_get_serial_sequence('evidence', 'id'), (SELECT max(id) FROM evidence))")
