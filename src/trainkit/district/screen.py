@@ -14,13 +14,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandas.api.types import union_categoricals
 
 from ..atomic import replacing
 from ..framework import load_framework
 from ..policy import PROGRAMS, BeforeFirstDate
 from ..policy.frames import numbered
-from ..policy.outcome import reason_column, screened
+from ..policy.outcome import NOT_APPLICABLE, reason_column, screened
 from .register import positions, register_problems, residents_on
 
 __all__ = [
@@ -167,22 +169,46 @@ def _coded(table: pd.DataFrame) -> pd.DataFrame:
     distinct values as categoricals (each rule compares ``sex == "female"`` many times; on a
     categorical that compares small integer codes, not 300,000 strings) and number columns
     stored as objects (a blank cell makes them so) as floats. Names and id numbers stay text."""
-    kinds: dict[str, str] = {}
+    kinds: dict[str, object] = {}
     for name in table.columns:
         dtype = table[name].dtype
         if name in ("name", "id_number", "household_id"):
             continue
         if pd.api.types.is_object_dtype(dtype):
-            if pd.api.types.infer_dtype(table[name], skipna=True) in ("integer", "floating", "mixed-integer-float"):
+            values = table[name].to_numpy()
+            filled = values[pd.notna(values)]  # mostly blank: only the filled cells say what they are
+            if pd.api.types.infer_dtype(filled) in ("integer", "floating", "mixed-integer-float"):
                 kinds[name] = "float64"
         elif pd.api.types.is_string_dtype(dtype):
-            kinds[name] = "category"
-    return table.astype(kinds)
+            kinds[name] = _categories(table[name])
+    return table.astype({n: k for n, k in kinds.items() if isinstance(k, str)}).assign(
+        **{n: k for n, k in kinds.items() if not isinstance(k, str)}
+    )
+
+
+def _categories(column: pd.Series) -> pd.Categorical | str:
+    """A text column as a categorical with sorted categories (as ``astype("category")`` makes
+    it), by Arrow's hash encoding: about twice as fast on the register's Arrow strings."""
+    try:
+        values = pa.array(column.array)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return "category"
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    encoded = pc.dictionary_encode(values)
+    words = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+    order = np.argsort(words.astype(str), kind="stable")
+    rank = np.empty(len(order) + 1, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    rank[-1] = -1  # blank
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return pd.Categorical.from_codes(rank[codes], categories=pd.Index(words[order], dtype="str"))
 
 
 def _open(verdict: np.ndarray) -> np.ndarray:
-    """Rows that qualify (True) or are 待核实 (None or NaN): three comparisons, no per-row isna."""
-    return (verdict == True) | (verdict == None) | (verdict != verdict)  # noqa: E711,E712
+    """Rows that qualify (True) or are 待核实 (None or NaN): neither False nor not applicable —
+    two comparisons, no per-row isna."""
+    return (verdict != False) & (verdict != NOT_APPLICABLE)  # noqa: E712
 
 
 def _resident_flag(key: np.ndarray, resident_key: np.ndarray, flag: np.ndarray) -> np.ndarray:

@@ -256,7 +256,8 @@ def frame(n: int, columns: dict[str, Any]) -> pd.DataFrame:
             if isinstance(value, np.ndarray) and value.dtype.kind in "OU"
             else value
             for key, value in columns.items()
-        }
+        },
+        copy=False,
     )
 
 

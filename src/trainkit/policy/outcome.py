@@ -157,13 +157,12 @@ def reason_column(program: Any, outcome: Outcome, at: np.ndarray | None = None) 
     worded in a fraction of a second. ``at``: only these row positions (an outreach list words
     the rows it lists, not every decision).
     """
-    rows = outcome.rows if at is None else outcome.rows.iloc[at]
-    n = len(rows)
-    positions = np.arange(n) if at is None else np.asarray(at)
+    positions = np.arange(len(outcome.rows)) if at is None else np.asarray(at)
+    n = len(positions)
     which = np.full(n, -1, dtype=np.int64)  # the decisive code of each row, as a number into ``codes``
     codes: list[str] = []
     for step in outcome.steps:
-        reached, names = pd.factorize(rows[step])  # -1 where the step was not reached
+        reached, names = _step_codes(outcome.rows[step], positions)  # -1 where the step was not reached
         number = np.array([_number_of(str(name), codes) for name in names] + [-1], dtype=np.int64)
         which = np.where(reached >= 0, number[reached], which)
     parts: list[pa.Array] = [pa.array([""], type=pa.string())]
@@ -171,6 +170,8 @@ def reason_column(program: Any, outcome: Outcome, at: np.ndarray | None = None) 
     offset = 1
     for k, code in enumerate(codes):
         where = np.flatnonzero(which == k)
+        if not len(where):  # a code no listed row ends on
+            continue
         encoded = pc.dictionary_encode(_fill(program.REASONS[code].text, outcome, positions[where]))
         at[where] = encoded.indices.to_numpy(zero_copy_only=False) + offset
         parts.append(encoded.dictionary.cast(pa.string()))
@@ -178,6 +179,15 @@ def reason_column(program: Any, outcome: Outcome, at: np.ndarray | None = None) 
     words = pa.concat_arrays(parts).to_pandas()
     inverse, distinct = pd.factorize(words)  # two codes may word a row alike
     return pd.Categorical.from_codes(inverse[at], categories=pd.Index(distinct, dtype="str"))
+
+
+def _step_codes(column: pd.Series, positions: np.ndarray) -> tuple[np.ndarray, pd.Index]:
+    """The reason codes of a step at ``positions``, as numbers into the codes named (-1: not
+    reached); a categorical step column (what :func:`~trainkit.policy.columns.step` makes) is
+    read by its codes, nothing hashed."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy()[positions].astype(np.int64), column.cat.categories
+    return pd.factorize(column.iloc[positions])
 
 
 def _number_of(code: str, codes: list[str]) -> int:
@@ -278,7 +288,8 @@ def screened(program: Any, outcome: Outcome, *, reasons: bool = True) -> pd.Data
             "member_no": rows["member_no"].to_numpy(dtype=np.int64),
             "eligible": pd.Series(rows["eligible"].to_numpy(dtype=object), dtype=object),
             "amount": rows["amount"].to_numpy(dtype=float),
-        }
+        },
+        copy=False,
     )
     if reasons:
         frame["reason"] = reason_column(program, outcome)

@@ -182,7 +182,8 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "income": income,
             "line": line,
             **figures,
-        }
+        },
+        copy=False,
     )
     return Outcome(
         rows=rows,

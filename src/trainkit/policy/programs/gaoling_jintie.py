@@ -244,7 +244,8 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             **rules,
             **tier,
             **dibao,
-        }
+        },
+        copy=False,
     )
     lazy = {  # worded only for the rows whose reasons quote them
         "label": lazy_labels(residents),

@@ -216,7 +216,8 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
                 "version_step": step(
                     n, (np.ones(n, dtype=bool), "version_missing" if year is None else "version_unknown")
                 ),
-            }
+            },
+            copy=False,
         )
         return Outcome(rows=rows, steps=("version_step",))
 
@@ -292,7 +293,8 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             **{f"income_{k.id}": residents[f"income_{k.id}"].fillna(0).to_numpy(dtype=float) for k in _UNCOUNTED},
             **dibao,
             **standard,
-        }
+        },
+        copy=False,
     )
     return Outcome(rows=rows, steps=STEPS, lazy={"label": lazy_labels(residents)})
 
