@@ -43,13 +43,14 @@ def read_register(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return tables[0], tables[1]
 
 
-def register_problems(households: pd.DataFrame, residents: pd.DataFrame) -> pd.Series:
+def register_problems(households: pd.DataFrame, residents: pd.DataFrame, *, at: np.ndarray | None = None) -> pd.Series:
     """Households whose register entry cannot be decided on, with the reason in Chinese:
     no applicant, more than one, a resident with neither a birth date nor an age, or residents
     filed under a household id the households table does not have.
-    They are data to correct, never an eligibility."""
+    They are data to correct, never an eligibility. ``at``: each resident's household row
+    (:func:`positions`), when the caller has it already."""
     index = pd.Index(households["household_id"], name="household_id")
-    at = positions(index, residents["household_id"])
+    at = positions(index, residents["household_id"]) if at is None else at
     applicant = (residents["relation"] == "applicant").to_numpy(dtype=bool)
     count = np.bincount(at[(at >= 0) & applicant], minlength=len(index))
     flagged = count != 1

@@ -9,6 +9,8 @@ screening date, from the birth dates in the register.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,11 +50,18 @@ ALREADY_COVERED = {
 
 @dataclass(frozen=True)
 class ScreenResult:
-    decisions: pd.DataFrame  # every program × household or person
     outreach: pd.DataFrame  # qualifies or 待核实, not yet receiving
     by_grid: pd.DataFrame  # outreach counts per grid and program
     not_in_force: dict[str, str] = field(default_factory=dict)  # program → why it was left out
     data_errors: pd.DataFrame = field(default_factory=pd.DataFrame)  # grid, household_id, reason: not screened
+    decided: Callable[[], pd.DataFrame] = field(default=pd.DataFrame, repr=False)  # makes ``decisions``
+
+    @functools.cached_property
+    def decisions(self) -> pd.DataFrame:
+        """Every program × household or person: put together when first read (``trainkit
+        screen`` writes the outreach list only, and a district's 2.5 million decisions take a
+        tenth of a second to stack)."""
+        return self.decided()
 
 
 def screen_register(
@@ -61,7 +70,7 @@ def screen_register(
     """Run every program over the whole register on date ``on``.
 
     ``decisions=False`` leaves ``decisions`` empty (a city screened a piece at a time keeps
-    only the outreach list).
+    only the outreach list); otherwise they are kept and stacked when first read.
 
     Households whose entry cannot be decided on (:func:`register_problems`) are not screened:
     they are listed in ``data_errors`` to be corrected, never given an eligibility.
@@ -69,7 +78,11 @@ def screen_register(
     if "birth_date" in residents and pd.api.types.is_object_dtype(residents["birth_date"].dtype):
         # read once here, not by every step that needs a birthday
         residents = residents.assign(birth_date=pd.to_datetime(residents["birth_date"], errors="coerce"))
-    problems = register_problems(households, residents)
+    homes = pd.Index(households["household_id"])
+    # the screens join and group on household numbers (row numbers of ``households``): far
+    # cheaper than id strings; the ids come back once, at the end
+    at = positions(homes, residents["household_id"])
+    problems = register_problems(households, residents, at=at)
     wrong = residents[residents["household_id"].isin(problems.index)] if len(problems) else residents.head(0)
     grids = wrong.drop_duplicates("household_id").set_index("household_id")["grid"]
     data_errors = pd.DataFrame(
@@ -79,14 +92,14 @@ def screen_register(
             "reason": problems.to_numpy(),
         }
     )
-    if len(problems):
-        households = households[~households["household_id"].isin(problems.index)].reset_index(drop=True)
-        residents = residents[~residents["household_id"].isin(problems.index)]
-    homes = pd.Index(households["household_id"])
-    # the screens join and group on household numbers (row numbers of ``households``): far
-    # cheaper than id strings; the ids come back once, at the end
-    residents = residents_on(residents, on)
-    residents = _coded(residents.assign(household_id=positions(homes, residents["household_id"])))
+    if len(problems):  # left out, the others numbered again
+        kept = ~homes.isin(problems.index)
+        households = households[kept].reset_index(drop=True)
+        homes = pd.Index(households["household_id"])
+        at = np.append(np.where(kept, np.cumsum(kept) - 1, -1), -1)[at]  # -1: no household, or one left out
+        residents = residents[at >= 0]
+        at = at[at >= 0]
+    residents = _coded(residents_on(residents.assign(household_id=at), on))
     numbered = _coded(households.assign(household_id=np.arange(len(homes))))
     receiving = _receiving(households["receives"])
     personal = _receiving(residents["receives"] if "receives" in residents else pd.Series("", index=residents.index))
@@ -116,7 +129,6 @@ def screen_register(
         # only the listed rows are worded: the others are never read
         open_parts.append(part[listed].assign(reason=reason_column(rule, outcome, np.flatnonzero(listed))))
     names = pd.Index(PROGRAMS)
-    every = _with_ids(_stack(parts), homes, names) if parts else pd.DataFrame()
     outreach = (
         _stack(open_parts)
         if open_parts
@@ -147,12 +159,17 @@ def screen_register(
         outreach.groupby(["grid", "program_title", "verdict"]).size().unstack("verdict", fill_value=0).reset_index()
     )
     return ScreenResult(
-        decisions=every,
+        decided=functools.partial(_decisions, parts, homes, names),
         outreach=outreach.reset_index(drop=True),
         by_grid=by_grid,
         not_in_force=not_in_force,
         data_errors=data_errors,
     )
+
+
+def _decisions(parts: list[pd.DataFrame], homes: pd.Index, names: pd.Index) -> pd.DataFrame:
+    """The screens' decided rows one under another, with their ids."""
+    return _with_ids(_stack(parts), homes, names) if parts else pd.DataFrame()
 
 
 def screen_program(program: str, households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> pd.DataFrame:
