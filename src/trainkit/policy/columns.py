@@ -104,9 +104,15 @@ def figure_columns(
         if i == 0:
             out[prefix] = np.array([f[0] for f in facts], dtype=float)[which]
             continue
-        codes, distinct = pd.factorize(pd.Series([f[i] for f in facts], dtype="str"))
-        out[f"{prefix}{suffix}"] = _categorical(codes[which], tuple(distinct.tolist()))
+        codes, distinct = _factorized([f[i] for f in facts])
+        out[f"{prefix}{suffix}"] = _categorical(codes[which], distinct)
     return out
+
+
+def _factorized(values: list[object]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """A few values (one per series) as codes into their distinct texts (-1: none), in order."""
+    distinct = tuple(dict.fromkeys(str(v) for v in values if v is not None))
+    return np.array([-1 if v is None else distinct.index(str(v)) for v in values], dtype=np.int64), distinct
 
 
 def counted_income(residents: pd.DataFrame) -> np.ndarray:
@@ -264,7 +270,14 @@ def frame(n: int, columns: dict[str, Any]) -> pd.DataFrame:
 def step(n: int, *pairs: tuple[np.ndarray, str]) -> pd.Categorical:
     """A column of reason codes: each ``(mask, code)`` in turn (later pairs win), missing elsewhere."""
     names = tuple(dict.fromkeys(name for _, name in pairs))
-    codes = np.full(n, -1, dtype=np.int16)
-    for mask, name in pairs:
-        codes[np.asarray(mask, dtype=bool)] = names.index(name)
-    return _categorical(codes, names)
+    if len(pairs) > 126:  # more pairs than one byte numbers: one assignment each
+        codes = np.full(n, -1, dtype=np.int16)
+        for mask, name in pairs:
+            codes[np.asarray(mask, dtype=bool)] = names.index(name)
+        return _categorical(codes, names)
+    # the number of the last pair that holds, by byte arithmetic over every row (no masked
+    # assignment, whose cost grows with the rows it writes), then its code
+    reached = np.zeros(n, dtype=np.int8)
+    for number, (mask, _) in enumerate(pairs, start=1):
+        np.maximum(reached, np.asarray(mask, dtype=bool).view(np.int8) * np.int8(number), out=reached)
+    return _categorical(np.array([-1] + [names.index(name) for _, name in pairs], dtype=np.int16)[reached], names)
