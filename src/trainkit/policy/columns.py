@@ -16,6 +16,7 @@ from .household import Member, vocabulary
 from .parameters import STATUS_TITLES, BeforeFirstDate, load_parameter
 
 __all__ = [
+    "PROPERTY",
     "constant",
     "frame",
     "step",
@@ -38,6 +39,9 @@ __all__ = [
     "value_or_gap",
     "yes_no",
 ]
+
+
+PROPERTY = ("passed", "failed", "unknown")  # a household's 财产核查, coded by position (blank: unknown)
 
 
 def value_on(param_id: str, on: dt.date) -> float | None:
@@ -136,13 +140,15 @@ def truthy(column: pd.Series) -> np.ndarray:
     return _among(column, (True, "True", "true", 1, "1"))
 
 
-def position_in(column: pd.Series, values: list[str] | tuple[str, ...]) -> np.ndarray:
-    """Each row's position in ``values`` (-1: blank or not listed). A categorical column (a
-    screened register's few-valued text) is looked up once per category, not once per row."""
+def position_in(column: pd.Series, values: list[str] | tuple[str, ...], *, blank: int = -1) -> np.ndarray:
+    """Each row's position in ``values`` (-1: not listed; ``blank`` where the cell is empty). A
+    categorical column (a screened register's few-valued text) is looked up once per category,
+    not once per row."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         found = pd.Index(list(values), dtype=object).get_indexer(column.cat.categories.astype(object))
-        return np.append(found, -1)[column.cat.codes.to_numpy()]
-    return pd.Index(list(values), dtype=object).get_indexer(column.astype(object).to_numpy())
+        return np.append(found, blank)[column.cat.codes.to_numpy()]
+    found = pd.Index(list(values), dtype=object).get_indexer(column.astype(object).to_numpy())
+    return np.where(column.isna().to_numpy(), blank, found) if blank != -1 else found
 
 
 def _among(column: pd.Series, values: tuple[object, ...]) -> np.ndarray:
@@ -174,6 +180,8 @@ def member_column(residents: pd.DataFrame, name: str) -> pd.Series:
     default = Member.model_fields[name].default
     if default is None or not column.isna().any():
         return column
+    if isinstance(column.dtype, pd.CategoricalDtype) and isinstance(default, str):  # filled by code
+        return (column if default in column.cat.categories else column.cat.add_categories([default])).fillna(default)
     return column.astype(object).where(column.notna(), default)
 
 

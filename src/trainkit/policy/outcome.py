@@ -172,13 +172,13 @@ def reason_column(program: Any, outcome: Outcome, at: np.ndarray | None = None) 
         where = np.flatnonzero(which == k)
         if not len(where):  # a code no listed row ends on
             continue
-        encoded = pc.dictionary_encode(_fill(program.REASONS[code].text, outcome, positions[where]))
-        at[where] = encoded.indices.to_numpy(zero_copy_only=False) + offset
-        parts.append(encoded.dictionary.cast(pa.string()))
-        offset += len(encoded.dictionary)
-    words = pa.concat_arrays(parts).to_pandas()
-    inverse, distinct = pd.factorize(words)  # two codes may word a row alike
-    return pd.Categorical.from_codes(inverse[at], categories=pd.Index(distinct, dtype="str"))
+        words, number = _fill(program.REASONS[code].text, outcome, positions[where])
+        at[where] = number + offset
+        parts.append(words)
+        offset += len(words)
+    encoded = pc.dictionary_encode(pa.concat_arrays(parts))  # once: two codes may word a row alike
+    inverse = encoded.indices.to_numpy(zero_copy_only=False)
+    return pd.Categorical.from_codes(inverse[at], categories=pd.Index(encoded.dictionary.to_pandas(), dtype="str"))
 
 
 def _step_codes(column: pd.Series, positions: np.ndarray) -> tuple[np.ndarray, pd.Index]:
@@ -196,14 +196,18 @@ def _number_of(code: str, codes: list[str]) -> int:
     return codes.index(code)
 
 
-def _fill(template: str, outcome: Outcome, where: np.ndarray) -> pa.Array:
-    """``template.format(**row)`` for the rows at ``where`` at once (money as :func:`money` writes it).
+def _fill(template: str, outcome: Outcome, where: np.ndarray) -> tuple[pa.Array, np.ndarray]:
+    """``template.format(**row)`` for the rows at ``where`` at once (money as :func:`money` writes it):
+    the sentences, and each row's number into them.
 
     Most sentences quote a few figures shared by many rows: the rows are grouped by the values
     they quote and each group is worded once (by :func:`_fill_rows`, on one row of it)."""
     fields = [name for _, name, _, _ in string.Formatter().parse(template) if name]
-    if len(where) < 1_000 or not fields or any(name in outcome.lazy for name in fields):
-        return _fill_rows(template, outcome, where)
+    if not fields:  # the same sentence on every row
+        return _fill_rows(template, outcome, where[:1]), np.zeros(len(where), dtype=np.int64)
+    each = np.arange(len(where))
+    if len(where) < 1_000 or any(name in outcome.lazy for name in fields):
+        return _fill_rows(template, outcome, where), each
     key = np.zeros(len(where), dtype=np.int64)
     span = 1
     for name in fields:
@@ -211,12 +215,12 @@ def _fill(template: str, outcome: Outcome, where: np.ndarray) -> pa.Array:
         size = int(codes.max()) + 2 if len(codes) else 1
         span *= size
         if span > 2**62:  # too many combinations to number: word every row
-            return _fill_rows(template, outcome, where)
+            return _fill_rows(template, outcome, where), each
         key = key * size + codes + 1
     distinct, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     if len(distinct) * 4 > len(where):
-        return _fill_rows(template, outcome, where)
-    return _fill_rows(template, outcome, where[first]).take(pa.array(inverse.reshape(-1)))
+        return _fill_rows(template, outcome, where), each
+    return _fill_rows(template, outcome, where[first]), inverse.reshape(-1)
 
 
 def _codes(column: pd.Series, where: np.ndarray) -> np.ndarray:
