@@ -32,6 +32,7 @@ from .synth import CITY_PIECE, as_schema
 __all__ = ["CHUNK", "CityResult", "screen_in_chunks"]
 
 CHUNK = CITY_PIECE  # households screened at once: about 600,000 residents, about a gigabyte
+DISTINCT = ("household_id", "name", "id_number")  # text columns with a value per row: read as text
 UNREAD = ("id_number",)  # resident columns no program and no outreach list reads: left in the file
 
 
@@ -63,7 +64,7 @@ def screen_in_chunks(
         raise ContentError(
             f"{out}: 分块筛查的走访名单请写成 .parquet 或 .csv（Excel 一张表最多 1,048,576 行，装不下一个城市）"
         )
-    homes_file, people_file = (_parquet(folder, name) for name in ("households", "residents"))
+    homes_file, people_file = _parquet(folder, "households"), _parquet(folder, "residents", coded=True)
     cuts, total, grids = _pieces(homes_file, people_file, chunk)
     result = CityResult(path=out)
     by_grid: list[pd.DataFrame] = []
@@ -94,11 +95,23 @@ def screen_in_chunks(
     return result
 
 
-def _parquet(folder: Path, name: str) -> pq.ParquetFile:
+def _parquet(folder: Path, name: str, *, coded: bool = False) -> pq.ParquetFile:
+    """The file; with ``coded``, its few-valued text columns read as the dictionaries Parquet
+    stores them in: they arrive as categoricals, nothing to hash again (the screen codes text
+    so). Households are read plain: their batches must be exactly ``chunk`` rows, which a
+    dictionary read does not promise."""
     path = folder / f"{name}.parquet"
     if not path.is_file():
         raise ContentError(f"{folder}: 分块筛查需要 {name}.parquet（CSV 台账请整体筛查，或先转成 Parquet）")
-    return pq.ParquetFile(path)
+    if not coded:
+        return pq.ParquetFile(path)
+    schema = pq.read_schema(path)
+    coded = [
+        f.name
+        for f in schema
+        if f.name not in DISTINCT and (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))
+    ]
+    return pq.ParquetFile(path, read_dictionary=coded)
 
 
 def _pieces(homes: pq.ParquetFile, people: pq.ParquetFile, chunk: int) -> tuple[np.ndarray, int, int]:
@@ -108,7 +121,9 @@ def _pieces(homes: pq.ParquetFile, people: pq.ParquetFile, chunk: int) -> tuple[
     resident of no listed household goes with the rows before it, as a whole-register screen
     would not decide them either)."""
     ids = homes.read(columns=["household_id"]).column("household_id").combine_chunks()
-    grids = homes.read(columns=["grid"]).column("grid") if "grid" in homes.schema_arrow.names else None
+    grids = (
+        homes.read(columns=["grid"]).column("grid").cast(pa.string()) if "grid" in homes.schema_arrow.names else None
+    )
     total = len(ids)
     if not pc.all(pc.equal(pc.count_distinct(ids), pa.scalar(total, pa.int64()))).as_py():
         raise ContentError("households.parquet 中有重复的户编号，请先去重再筛查")

@@ -278,14 +278,7 @@ def frame(n: int, columns: dict[str, Any]) -> pd.DataFrame:
 def step(n: int, *pairs: tuple[np.ndarray, str]) -> pd.Categorical:
     """A column of reason codes: each ``(mask, code)`` in turn (later pairs win), missing elsewhere."""
     names = tuple(dict.fromkeys(name for _, name in pairs))
-    if len(pairs) > 126:  # more pairs than one byte numbers: one assignment each
-        codes = np.full(n, -1, dtype=np.int16)
-        for mask, name in pairs:
-            codes[np.asarray(mask, dtype=bool)] = names.index(name)
-        return _categorical(codes, names)
-    # the number of the last pair that holds, by byte arithmetic over every row (no masked
-    # assignment, whose cost grows with the rows it writes), then its code
-    reached = np.zeros(n, dtype=np.int8)
-    for number, (mask, _) in enumerate(pairs, start=1):
-        np.maximum(reached, np.asarray(mask, dtype=bool).view(np.int8) * np.int8(number), out=reached)
-    return _categorical(np.array([-1] + [names.index(name) for _, name in pairs], dtype=np.int16)[reached], names)
+    codes = np.full(n, -1, dtype=np.int16)
+    for mask, name in pairs:
+        codes[np.flatnonzero(mask)] = names.index(name)  # by position: most masks hold on few rows
+    return _categorical(codes, names)
