@@ -134,8 +134,7 @@ def screen_register(
         if open_parts
         else pd.DataFrame(columns=["household_id", "member_no", "eligible", "amount", "reason", "program"])
     )
-    people = residents[["household_id", "member_no", "name", "age", "grid"]]
-    outreach = _with_ids(outreach.merge(people, on=["household_id", "member_no"], how="left"), homes, names)
+    outreach = _with_ids(_with_people(outreach, residents, resident_key), homes, names)
     outreach = outreach.assign(
         program_title=outreach["program"].map({p: m.TITLE for p, m in PROGRAMS.items()}),
         service_item=outreach["program"].map({p: m.ITEMS[0] for p, m in PROGRAMS.items()}),
@@ -164,6 +163,19 @@ def screen_register(
         by_grid=by_grid,
         not_in_force=not_in_force,
         data_errors=data_errors,
+    )
+
+
+def _with_people(outreach: pd.DataFrame, residents: pd.DataFrame, resident_key: np.ndarray) -> pd.DataFrame:
+    """Each outreach row with its person's name, age and grid: looked up by (household, member)
+    number, as a left merge on the two would (which it is, when a member number repeats)."""
+    people = pd.Index(resident_key)
+    if not people.is_unique:
+        shown = residents[["household_id", "member_no", "name", "age", "grid"]]
+        return outreach.merge(shown, on=["household_id", "member_no"], how="left")
+    at = people.get_indexer(_keys(outreach["household_id"].to_numpy(), outreach["member_no"]))  # -1: nobody
+    return outreach.assign(
+        **{name: pd.api.extensions.take(residents[name].array, at, allow_fill=True) for name in ("name", "age", "grid")}
     )
 
 
