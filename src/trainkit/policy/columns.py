@@ -121,8 +121,12 @@ def _factorized(values: list[object]) -> tuple[np.ndarray, tuple[str, ...]]:
 
 def counted_income(residents: pd.DataFrame) -> np.ndarray:
     """Each resident's monthly income of the kinds that count, rounded to the cent."""
-    kinds = [k.id for k in vocabulary().income_kinds if k.counted]
-    return np.round(residents[[f"income_{k}" for k in kinds]].fillna(0).astype(float).sum(axis=1).to_numpy(), 2)
+    total = np.zeros(len(residents))
+    for kind in vocabulary().income_kinds:  # added in the vocabulary's order, a blank as 0
+        if kind.counted:
+            monthly = residents[f"income_{kind.id}"].to_numpy(dtype=float)
+            total += np.where(np.isnan(monthly), 0.0, monthly)
+    return np.round(total, 2)
 
 
 def home_of(residents: pd.DataFrame) -> np.ndarray:
