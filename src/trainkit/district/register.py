@@ -100,12 +100,14 @@ def residents_on(residents: pd.DataFrame, on) -> pd.DataFrame:  # noqa: ANN001
     """
     if "birth_date" not in residents:
         return residents
-    born = pd.to_datetime(residents["birth_date"], errors="coerce")
-    before_birthday = (born.dt.month > on.month) | ((born.dt.month == on.month) & (born.dt.day > on.day))
-    computed = on.year - born.dt.year - before_birthday.astype(int)
-    age = computed.where(born.notna(), residents["age"])  # no date: as given
-    aged = residents.assign(age=age.fillna(-1).astype(int))  # neither: -1, left for register_problems to name
-    return aged[(aged["age"] >= 0) | (born.isna() & residents["age"].isna())]  # not yet born: not there
+    born = pd.DatetimeIndex(pd.to_datetime(residents["birth_date"], errors="coerce"))
+    dated = ~np.asarray(born.isna())
+    year, month, day = (np.asarray(field, dtype=float) for field in (born.year, born.month, born.day))
+    computed = on.year - year - ((month > on.month) | ((month == on.month) & (day > on.day)))
+    given = residents["age"].to_numpy(dtype=float)
+    age = np.where(dated, computed, given)  # no date: as given
+    age = np.where(np.isnan(age), -1, age).astype(int)  # neither: -1, left for register_problems to name
+    return residents.assign(age=age)[(age >= 0) | (~dated & np.isnan(given))]  # not yet born: not there
 
 
 def _value(value: object) -> object:
