@@ -64,16 +64,16 @@ def screen_in_chunks(
         raise ContentError(
             f"{out}: 分块筛查的走访名单请写成 .parquet 或 .csv（Excel 一张表最多 1,048,576 行，装不下一个城市）"
         )
-    homes_file, people_file = _parquet(folder, "households"), _parquet(folder, "residents", coded=True)
+    homes_file, people_file = (_parquet(folder, name) for name in ("households", "residents"))
     cuts, total, grids = _pieces(homes_file, people_file, chunk)
     result = CityResult(path=out)
     by_grid: list[pd.DataFrame] = []
     errors: list[pd.DataFrame] = []
     seen: set[object] = set()
-    people = _Rows(people_file)
+    homes, people = _Rows(homes_file), _Rows(people_file)
     with replacing(out) as tmp, _Sink(tmp, out.suffix) as sink:
-        for number, homes in enumerate(homes_file.iter_batches(batch_size=chunk)):
-            households = _frame(pa.Table.from_batches([homes], schema=homes_file.schema_arrow))
+        for number in range(len(cuts) - 1):
+            households = _frame(homes.take(chunk))
             residents = _frame(people.take(int(cuts[number + 1] - cuts[number])))
             screened = screen_register(households, residents, on, decisions=False)
             sink.write(screened.outreach)
@@ -95,16 +95,12 @@ def screen_in_chunks(
     return result
 
 
-def _parquet(folder: Path, name: str, *, coded: bool = False) -> pq.ParquetFile:
-    """The file; with ``coded``, its few-valued text columns read as the dictionaries Parquet
-    stores them in: they arrive as categoricals, nothing to hash again (the screen codes text
-    so). Households are read plain: their batches must be exactly ``chunk`` rows, which a
-    dictionary read does not promise."""
+def _parquet(folder: Path, name: str) -> pq.ParquetFile:
+    """The file, its few-valued text columns read as the dictionaries Parquet stores them in:
+    they arrive as categoricals, nothing to hash again (the screen codes text so)."""
     path = folder / f"{name}.parquet"
     if not path.is_file():
         raise ContentError(f"{folder}: 分块筛查需要 {name}.parquet（CSV 台账请整体筛查，或先转成 Parquet）")
-    if not coded:
-        return pq.ParquetFile(path)
     schema = pq.read_schema(path)
     coded = [
         f.name
@@ -150,7 +146,7 @@ def _frame(table: pa.Table) -> pd.DataFrame:
 
 
 class _Rows:
-    """Residents read in order, ``take(n)`` rows at a time, a batch at a time from the file."""
+    """A table's rows read in order, ``take(n)`` at a time, a batch at a time from the file."""
 
     def __init__(self, file: pq.ParquetFile) -> None:
         read = [name for name in file.schema_arrow.names if name not in UNREAD]
