@@ -85,6 +85,17 @@ def test_the_womans_age_counts_whoever_applies():
     assert "女方 48 周岁，未满49周岁，不符合年龄条件" in [r.text for r in d.reasons]
 
 
+def test_with_two_women_in_the_couple_the_first_registered_counts():
+    # a register that files both partners as female: the age read is the first member's, 48
+    h = Household(
+        members=(Member(relation="applicant", age=48, sex="female"), Member(relation="spouse", age=55, sex="female")),
+        family_planning=FamilyPlanning(only_child=True, child_outcome="died", certificate=True),
+    )
+    d = evaluate(h, AUG_2025)
+    assert d.eligible is False
+    assert "女方 48 周岁，未满49周岁，不符合年龄条件" in [r.text for r in d.reasons]
+
+
 @pytest.mark.parametrize(("grade", "amount"), [(1, 460), (2, 460), (3, 460), (4, None)])
 def test_disabled_child_grade_1_to_3(grade, amount):
     d = evaluate(family(outcome="disabled", grade=grade), AUG_2025)

@@ -32,6 +32,7 @@ from .synth import CITY_PIECE, as_schema
 __all__ = ["CHUNK", "CityResult", "screen_in_chunks"]
 
 CHUNK = CITY_PIECE  # households screened at once: about 600,000 residents, about a gigabyte
+DISTINCT = ("household_id", "name", "id_number")  # text columns with a value per row: read as text
 UNREAD = ("id_number",)  # resident columns no program and no outreach list reads: left in the file
 
 
@@ -69,10 +70,10 @@ def screen_in_chunks(
     by_grid: list[pd.DataFrame] = []
     errors: list[pd.DataFrame] = []
     seen: set[object] = set()
-    people = _Rows(people_file)
+    homes, people = _Rows(homes_file), _Rows(people_file)
     with replacing(out) as tmp, _Sink(tmp, out.suffix) as sink:
-        for number, homes in enumerate(homes_file.iter_batches(batch_size=chunk)):
-            households = _frame(pa.Table.from_batches([homes], schema=homes_file.schema_arrow))
+        for number in range(len(cuts) - 1):
+            households = _frame(homes.take(chunk))
             residents = _frame(people.take(int(cuts[number + 1] - cuts[number])))
             screened = screen_register(households, residents, on, decisions=False)
             sink.write(screened.outreach)
@@ -95,10 +96,18 @@ def screen_in_chunks(
 
 
 def _parquet(folder: Path, name: str) -> pq.ParquetFile:
+    """The file, its few-valued text columns read as the dictionaries Parquet stores them in:
+    they arrive as categoricals, nothing to hash again (the screen codes text so)."""
     path = folder / f"{name}.parquet"
     if not path.is_file():
         raise ContentError(f"{folder}: 分块筛查需要 {name}.parquet（CSV 台账请整体筛查，或先转成 Parquet）")
-    return pq.ParquetFile(path)
+    schema = pq.read_schema(path)
+    coded = [
+        f.name
+        for f in schema
+        if f.name not in DISTINCT and (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))
+    ]
+    return pq.ParquetFile(path, read_dictionary=coded)
 
 
 def _pieces(homes: pq.ParquetFile, people: pq.ParquetFile, chunk: int) -> tuple[np.ndarray, int, int]:
@@ -108,7 +117,9 @@ def _pieces(homes: pq.ParquetFile, people: pq.ParquetFile, chunk: int) -> tuple[
     resident of no listed household goes with the rows before it, as a whole-register screen
     would not decide them either)."""
     ids = homes.read(columns=["household_id"]).column("household_id").combine_chunks()
-    grids = homes.read(columns=["grid"]).column("grid") if "grid" in homes.schema_arrow.names else None
+    grids = (
+        homes.read(columns=["grid"]).column("grid").cast(pa.string()) if "grid" in homes.schema_arrow.names else None
+    )
     total = len(ids)
     if not pc.all(pc.equal(pc.count_distinct(ids), pa.scalar(total, pa.int64()))).as_py():
         raise ContentError("households.parquet 中有重复的户编号，请先去重再筛查")
@@ -135,7 +146,7 @@ def _frame(table: pa.Table) -> pd.DataFrame:
 
 
 class _Rows:
-    """Residents read in order, ``take(n)`` rows at a time, a batch at a time from the file."""
+    """A table's rows read in order, ``take(n)`` at a time, a batch at a time from the file."""
 
     def __init__(self, file: pq.ParquetFile) -> None:
         read = [name for name in file.schema_arrow.names if name not in UNREAD]

@@ -43,13 +43,14 @@ def read_register(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return tables[0], tables[1]
 
 
-def register_problems(households: pd.DataFrame, residents: pd.DataFrame) -> pd.Series:
+def register_problems(households: pd.DataFrame, residents: pd.DataFrame, *, at: np.ndarray | None = None) -> pd.Series:
     """Households whose register entry cannot be decided on, with the reason in Chinese:
     no applicant, more than one, a resident with neither a birth date nor an age, or residents
     filed under a household id the households table does not have.
-    They are data to correct, never an eligibility."""
+    They are data to correct, never an eligibility. ``at``: each resident's household row
+    (:func:`positions`), when the caller has it already."""
     index = pd.Index(households["household_id"], name="household_id")
-    at = positions(index, residents["household_id"])
+    at = positions(index, residents["household_id"]) if at is None else at
     applicant = (residents["relation"] == "applicant").to_numpy(dtype=bool)
     count = np.bincount(at[(at >= 0) & applicant], minlength=len(index))
     flagged = count != 1
@@ -99,12 +100,14 @@ def residents_on(residents: pd.DataFrame, on) -> pd.DataFrame:  # noqa: ANN001
     """
     if "birth_date" not in residents:
         return residents
-    born = pd.to_datetime(residents["birth_date"], errors="coerce")
-    before_birthday = (born.dt.month > on.month) | ((born.dt.month == on.month) & (born.dt.day > on.day))
-    computed = on.year - born.dt.year - before_birthday.astype(int)
-    age = computed.where(born.notna(), residents["age"])  # no date: as given
-    aged = residents.assign(age=age.fillna(-1).astype(int))  # neither: -1, left for register_problems to name
-    return aged[(aged["age"] >= 0) | (born.isna() & residents["age"].isna())]  # not yet born: not there
+    born = pd.DatetimeIndex(pd.to_datetime(residents["birth_date"], errors="coerce"))
+    dated = ~np.asarray(born.isna())
+    year, month, day = (np.asarray(field, dtype=float) for field in (born.year, born.month, born.day))
+    computed = on.year - year - ((month > on.month) | ((month == on.month) & (day > on.day)))
+    given = residents["age"].to_numpy(dtype=float)
+    age = np.where(dated, computed, given)  # no date: as given
+    age = np.where(np.isnan(age), -1, age).astype(int)  # neither: -1, left for register_problems to name
+    return residents.assign(age=age)[(age >= 0) | (~dated & np.isnan(given))]  # not yet born: not there
 
 
 def _value(value: object) -> object:

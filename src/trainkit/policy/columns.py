@@ -16,6 +16,7 @@ from .household import Member, vocabulary
 from .parameters import STATUS_TITLES, BeforeFirstDate, load_parameter
 
 __all__ = [
+    "PROPERTY",
     "constant",
     "frame",
     "step",
@@ -38,6 +39,9 @@ __all__ = [
     "value_or_gap",
     "yes_no",
 ]
+
+
+PROPERTY = ("passed", "failed", "unknown")  # a household's 财产核查, coded by position (blank: unknown)
 
 
 def value_on(param_id: str, on: dt.date) -> float | None:
@@ -104,15 +108,25 @@ def figure_columns(
         if i == 0:
             out[prefix] = np.array([f[0] for f in facts], dtype=float)[which]
             continue
-        codes, distinct = pd.factorize(pd.Series([f[i] for f in facts], dtype="str"))
-        out[f"{prefix}{suffix}"] = _categorical(codes[which], tuple(distinct.tolist()))
+        codes, distinct = _factorized([f[i] for f in facts])
+        out[f"{prefix}{suffix}"] = _categorical(codes[which], distinct)
     return out
+
+
+def _factorized(values: list[object]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """A few values (one per series) as codes into their distinct texts (-1: none), in order."""
+    distinct = tuple(dict.fromkeys(str(v) for v in values if v is not None))
+    return np.array([-1 if v is None else distinct.index(str(v)) for v in values], dtype=np.int64), distinct
 
 
 def counted_income(residents: pd.DataFrame) -> np.ndarray:
     """Each resident's monthly income of the kinds that count, rounded to the cent."""
-    kinds = [k.id for k in vocabulary().income_kinds if k.counted]
-    return np.round(residents[[f"income_{k}" for k in kinds]].fillna(0).astype(float).sum(axis=1).to_numpy(), 2)
+    total = np.zeros(len(residents))
+    for kind in vocabulary().income_kinds:  # added in the vocabulary's order, a blank as 0
+        if kind.counted:
+            monthly = residents[f"income_{kind.id}"].to_numpy(dtype=float)
+            total += np.where(np.isnan(monthly), 0.0, monthly)
+    return np.round(total, 2)
 
 
 def home_of(residents: pd.DataFrame) -> np.ndarray:
@@ -130,13 +144,15 @@ def truthy(column: pd.Series) -> np.ndarray:
     return _among(column, (True, "True", "true", 1, "1"))
 
 
-def position_in(column: pd.Series, values: list[str] | tuple[str, ...]) -> np.ndarray:
-    """Each row's position in ``values`` (-1: blank or not listed). A categorical column (a
-    screened register's few-valued text) is looked up once per category, not once per row."""
+def position_in(column: pd.Series, values: list[str] | tuple[str, ...], *, blank: int = -1) -> np.ndarray:
+    """Each row's position in ``values`` (-1: not listed; ``blank`` where the cell is empty). A
+    categorical column (a screened register's few-valued text) is looked up once per category,
+    not once per row."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         found = pd.Index(list(values), dtype=object).get_indexer(column.cat.categories.astype(object))
-        return np.append(found, -1)[column.cat.codes.to_numpy()]
-    return pd.Index(list(values), dtype=object).get_indexer(column.astype(object).to_numpy())
+        return np.append(found, blank)[column.cat.codes.to_numpy()]
+    found = pd.Index(list(values), dtype=object).get_indexer(column.astype(object).to_numpy())
+    return np.where(column.isna().to_numpy(), blank, found) if blank != -1 else found
 
 
 def _among(column: pd.Series, values: tuple[object, ...]) -> np.ndarray:
@@ -168,6 +184,8 @@ def member_column(residents: pd.DataFrame, name: str) -> pd.Series:
     default = Member.model_fields[name].default
     if default is None or not column.isna().any():
         return column
+    if isinstance(column.dtype, pd.CategoricalDtype) and isinstance(default, str):  # filled by code
+        return (column if default in column.cat.categories else column.cat.add_categories([default])).fillna(default)
     return column.astype(object).where(column.notna(), default)
 
 
@@ -256,7 +274,8 @@ def frame(n: int, columns: dict[str, Any]) -> pd.DataFrame:
             if isinstance(value, np.ndarray) and value.dtype.kind in "OU"
             else value
             for key, value in columns.items()
-        }
+        },
+        copy=False,
     )
 
 
@@ -265,5 +284,5 @@ def step(n: int, *pairs: tuple[np.ndarray, str]) -> pd.Categorical:
     names = tuple(dict.fromkeys(name for _, name in pairs))
     codes = np.full(n, -1, dtype=np.int16)
     for mask, name in pairs:
-        codes[np.asarray(mask, dtype=bool)] = names.index(name)
+        codes[np.flatnonzero(mask)] = names.index(name)  # by position: most masks hold on few rows
     return _categorical(codes, names)

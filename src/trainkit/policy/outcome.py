@@ -157,13 +157,12 @@ def reason_column(program: Any, outcome: Outcome, at: np.ndarray | None = None) 
     worded in a fraction of a second. ``at``: only these row positions (an outreach list words
     the rows it lists, not every decision).
     """
-    rows = outcome.rows if at is None else outcome.rows.iloc[at]
-    n = len(rows)
-    positions = np.arange(n) if at is None else np.asarray(at)
+    positions = np.arange(len(outcome.rows)) if at is None else np.asarray(at)
+    n = len(positions)
     which = np.full(n, -1, dtype=np.int64)  # the decisive code of each row, as a number into ``codes``
     codes: list[str] = []
     for step in outcome.steps:
-        reached, names = pd.factorize(rows[step])  # -1 where the step was not reached
+        reached, names = _step_codes(outcome.rows[step], positions)  # -1 where the step was not reached
         number = np.array([_number_of(str(name), codes) for name in names] + [-1], dtype=np.int64)
         which = np.where(reached >= 0, number[reached], which)
     parts: list[pa.Array] = [pa.array([""], type=pa.string())]
@@ -171,13 +170,24 @@ def reason_column(program: Any, outcome: Outcome, at: np.ndarray | None = None) 
     offset = 1
     for k, code in enumerate(codes):
         where = np.flatnonzero(which == k)
-        encoded = pc.dictionary_encode(_fill(program.REASONS[code].text, outcome, positions[where]))
-        at[where] = encoded.indices.to_numpy(zero_copy_only=False) + offset
-        parts.append(encoded.dictionary.cast(pa.string()))
-        offset += len(encoded.dictionary)
-    words = pa.concat_arrays(parts).to_pandas()
-    inverse, distinct = pd.factorize(words)  # two codes may word a row alike
-    return pd.Categorical.from_codes(inverse[at], categories=pd.Index(distinct, dtype="str"))
+        if not len(where):  # a code no listed row ends on
+            continue
+        words, number = _fill(program.REASONS[code].text, outcome, positions[where])
+        at[where] = number + offset
+        parts.append(words)
+        offset += len(words)
+    encoded = pc.dictionary_encode(pa.concat_arrays(parts))  # once: two codes may word a row alike
+    inverse = encoded.indices.to_numpy(zero_copy_only=False)
+    return pd.Categorical.from_codes(inverse[at], categories=pd.Index(encoded.dictionary.to_pandas(), dtype="str"))
+
+
+def _step_codes(column: pd.Series, positions: np.ndarray) -> tuple[np.ndarray, pd.Index]:
+    """The reason codes of a step at ``positions``, as numbers into the codes named (-1: not
+    reached); a categorical step column (what :func:`~trainkit.policy.columns.step` makes) is
+    read by its codes, nothing hashed."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy()[positions].astype(np.int64), column.cat.categories
+    return pd.factorize(column.iloc[positions])
 
 
 def _number_of(code: str, codes: list[str]) -> int:
@@ -186,14 +196,18 @@ def _number_of(code: str, codes: list[str]) -> int:
     return codes.index(code)
 
 
-def _fill(template: str, outcome: Outcome, where: np.ndarray) -> pa.Array:
-    """``template.format(**row)`` for the rows at ``where`` at once (money as :func:`money` writes it).
+def _fill(template: str, outcome: Outcome, where: np.ndarray) -> tuple[pa.Array, np.ndarray]:
+    """``template.format(**row)`` for the rows at ``where`` at once (money as :func:`money` writes it):
+    the sentences, and each row's number into them.
 
     Most sentences quote a few figures shared by many rows: the rows are grouped by the values
     they quote and each group is worded once (by :func:`_fill_rows`, on one row of it)."""
     fields = [name for _, name, _, _ in string.Formatter().parse(template) if name]
-    if len(where) < 1_000 or not fields or any(name in outcome.lazy for name in fields):
-        return _fill_rows(template, outcome, where)
+    if not fields:  # the same sentence on every row
+        return _fill_rows(template, outcome, where[:1]), np.zeros(len(where), dtype=np.int64)
+    each = np.arange(len(where))
+    if len(where) < 1_000 or any(name in outcome.lazy for name in fields):
+        return _fill_rows(template, outcome, where), each
     key = np.zeros(len(where), dtype=np.int64)
     span = 1
     for name in fields:
@@ -201,12 +215,12 @@ def _fill(template: str, outcome: Outcome, where: np.ndarray) -> pa.Array:
         size = int(codes.max()) + 2 if len(codes) else 1
         span *= size
         if span > 2**62:  # too many combinations to number: word every row
-            return _fill_rows(template, outcome, where)
+            return _fill_rows(template, outcome, where), each
         key = key * size + codes + 1
     distinct, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     if len(distinct) * 4 > len(where):
-        return _fill_rows(template, outcome, where)
-    return _fill_rows(template, outcome, where[first]).take(pa.array(inverse.reshape(-1)))
+        return _fill_rows(template, outcome, where), each
+    return _fill_rows(template, outcome, where[first]), inverse.reshape(-1)
 
 
 def _codes(column: pd.Series, where: np.ndarray) -> np.ndarray:
@@ -278,7 +292,8 @@ def screened(program: Any, outcome: Outcome, *, reasons: bool = True) -> pd.Data
             "member_no": rows["member_no"].to_numpy(dtype=np.int64),
             "eligible": pd.Series(rows["eligible"].to_numpy(dtype=object), dtype=object),
             "amount": rows["amount"].to_numpy(dtype=float),
-        }
+        },
+        copy=False,
     )
     if reasons:
         frame["reason"] = reason_column(program, outcome)

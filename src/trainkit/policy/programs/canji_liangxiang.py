@@ -179,7 +179,8 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "grade": texts(np.where(care, severe_grade, -1), list(GRADE_TITLES.values())),
             "living_gap": _gaps([LIVING], np.zeros(n, dtype=np.int64), on, "living"),
             "care_gap": _gaps([CARE[g] for g in SEVERE_GRADES], np.clip(severe_grade, 0, 1), on, "care"),
-        }
+        },
+        copy=False,
     )
     return Outcome(rows=rows, steps=STEPS, lazy={"label": lazy_labels(residents)})
 

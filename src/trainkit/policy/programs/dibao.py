@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ...law import Citation
-from ..columns import counted_income, figure_columns, home_of, per_household, step, truthy
+from ..columns import PROPERTY, counted_income, figure_columns, home_of, per_household, position_in, step, truthy
 from ..household import EXCLUSION_TITLES, vocabulary
 from ..outcome import NOT_APPLICABLE, Because, Outcome
 from . import household_rule
@@ -140,15 +140,15 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     figures = figure_columns(pd.Categorical.from_codes(rural, categories=[SERIES[False], SERIES[True]]), on, "standard")
     standard = np.asarray(figures["standard"], dtype=float)
     line = np.round(standard * n, 2)
-    prop = households["property_check"].fillna("unknown").to_numpy()
+    prop = position_in(households["property_check"], PROPERTY, blank=2)  # passed 0, failed 1, unknown (or blank) 2
     known = ~np.isnan(standard)
     nobody = n == 0
     over = known & (income >= line)
     under = known & ~over
 
     eligible = np.full(k, None, dtype=object)
-    eligible[(~known & (prop == "failed")) | over | (under & (prop == "failed"))] = False
-    paid = under & (prop == "passed")
+    eligible[(~known & (prop == 1)) | over | (under & (prop == 1))] = False
+    paid = under & (prop == 0)
     eligible[paid] = True
     eligible[nobody] = NOT_APPLICABLE
     amount = np.where(paid & ~nobody, np.round(line - income, 2), np.nan)
@@ -169,20 +169,21 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "total": step(k, (~nobody, "total"), (nobody, "nobody")),
             "standard_step": reached(
                 (known, "standard"),
-                (~known & (prop == "failed"), "property_failed_anyway"),
-                (~known & (prop != "failed"), "standard_unknown"),
+                (~known & (prop == 1), "property_failed_anyway"),
+                (~known & (prop != 1), "standard_unknown"),
             ),
             "income_step": reached((over, "over"), (under, "under")),
             "property_step": reached(
-                (under & (prop == "failed"), "property_failed"),
-                (under & (prop == "unknown"), "property_unchecked"),
+                (under & (prop == 1), "property_failed"),
+                (under & (prop == 2), "property_unchecked"),
                 (paid, "paid"),
             ),
             "n": n,
             "income": income,
             "line": line,
             **figures,
-        }
+        },
+        copy=False,
     )
     return Outcome(
         rows=rows,

@@ -106,14 +106,16 @@ STEPS = (
 def _ymd(dates: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Year, month, day (1970-01-01 where missing) and whether a date is registered."""
     when = dates if pd.api.types.is_datetime64_any_dtype(dates) else pd.to_datetime(dates, errors="coerce")
-    days = when.to_numpy().astype("datetime64[D]")
-    known = ~np.isnat(days)
-    days = np.where(known, days, np.datetime64("1970-01-01", "D"))
-    month = days.astype("datetime64[M]")
-    y = month.astype(np.int64) // 12 + 1970
-    m = month.astype(np.int64) % 12 + 1
-    d = (days - month.astype("datetime64[D]")).astype(np.int64) + 1
-    return y, m, d, known
+    stamps = pd.DatetimeIndex(when)  # its calendar fields are read straight from the timestamps
+    known = ~np.asarray(stamps.isna())
+    if not known.all():
+        stamps = stamps.where(known, pd.Timestamp("1970-01-01"))
+    return (
+        np.asarray(stamps.year, dtype=np.int64),
+        np.asarray(stamps.month, dtype=np.int64),
+        np.asarray(stamps.day, dtype=np.int64),
+        known,
+    )
 
 
 def _ages(y: np.ndarray, m: np.ndarray, d: np.ndarray, on: dt.date) -> np.ndarray:
@@ -244,7 +246,8 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             **rules,
             **tier,
             **dibao,
-        }
+        },
+        copy=False,
     )
     lazy = {  # worded only for the rows whose reasons quote them
         "label": lazy_labels(residents),

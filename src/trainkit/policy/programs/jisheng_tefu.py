@@ -175,17 +175,20 @@ def _figures(households: pd.DataFrame, plan: np.ndarray, on: dt.date) -> tuple[d
 
 def _woman_age(residents: pd.DataFrame, couple: np.ndarray, k: int) -> np.ndarray:
     """Per household: the age of the couple's first woman (NaN with none)."""
-    women = residents.loc[couple & (residents["sex"] == "female").to_numpy(), ["household_id", "member_no", "age"]]
-    first = women.sort_values(["household_id", "member_no"], kind="stable").drop_duplicates("household_id")
+    women = np.flatnonzero(couple & (residents["sex"] == "female").to_numpy(dtype=bool))
+    home = residents["household_id"].to_numpy(dtype=np.int64)[women]
+    order = np.lexsort((residents["member_no"].to_numpy(dtype=np.int64)[women], home))  # stable, as a sort is
+    homes, first = np.unique(home[order], return_index=True)
     age = np.full(k, np.nan)
-    age[first["household_id"].to_numpy(dtype=np.int64)] = first["age"].to_numpy(dtype=float)
+    age[homes] = residents["age"].to_numpy(dtype=float)[women][order][first]
     return age
 
 
 def _frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
     """The rows as given: text columns stay objects (pandas would convert every cell to its string type)."""
     return pd.DataFrame(
-        {name: pd.Series(v, dtype=object, copy=False) if v.dtype == object else v for name, v in columns.items()}
+        {name: pd.Series(v, dtype=object, copy=False) if v.dtype == object else v for name, v in columns.items()},
+        copy=False,
     )
 
 

@@ -332,7 +332,8 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             **retirement,
             **{key: constant(n, values[0]) for key, values in local.items() if key != "local"},
             "local": local["local"][0],
-        }
+        },
+        copy=False,
     )
     steps = (
         "subject",

@@ -129,7 +129,8 @@ def _same(n: int, text: str) -> pd.Categorical:
 def _frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
     """The rows as given: text columns stay objects (pandas would convert every cell to its string type)."""
     return pd.DataFrame(
-        {name: pd.Series(v, dtype=object, copy=False) if v.dtype == object else v for name, v in columns.items()}
+        {name: pd.Series(v, dtype=object, copy=False) if v.dtype == object else v for name, v in columns.items()},
+        copy=False,
     )
 
 

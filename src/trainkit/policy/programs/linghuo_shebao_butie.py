@@ -276,7 +276,8 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     eligible[granted] = True
     eligible[unsure] = None
     eligible[late] = NOT_APPLICABLE
-    amount = np.where(granted, ceiling(paid, share), np.nan)
+    amount = np.full(n, np.nan)
+    amount[granted] = ceiling(np.asarray(paid)[granted], share)  # the few granted rows only
 
     named = late & residents["name"].fillna("").ne("").to_numpy(bool)
     within = np.full(n, -1, dtype=np.int64)  # row → its place among the few with dates

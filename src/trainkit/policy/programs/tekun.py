@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ...law import Citation
-from ..columns import at_home, counted_income, member_column, position_in, truthy
+from ..columns import PROPERTY, at_home, counted_income, member_column, position_in, truthy
 from ..frames import frames_of
 from ..household import Household, Member, vocabulary
 from ..outcome import NOT_APPLICABLE, Because, Outcome
@@ -216,12 +216,14 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
                 "version_step": step(
                     n, (np.ones(n, dtype=bool), "version_missing" if year is None else "version_unknown")
                 ),
-            }
+            },
+            copy=False,
         )
         return Outcome(rows=rows, steps=("version_step",))
 
     rural = at_home(households, residents, truthy(households["rural_standard"]))
-    prop = at_home(households, residents, households["property_check"].fillna("unknown").to_numpy())
+    # 财产核查 as passed 0 / failed 1 / unknown 2 (a blank is unknown), spread to the residents
+    prop = at_home(households, residents, position_in(households["property_check"], PROPERTY, blank=2))
     capacity, card = _capacity(residents, version)
     capable = np.isin(capacity, [CAPACITY.index(c) for c in ("old", "minor", "disabled_in")])
     supporters = position_in(member_column(residents, "supporters"), ["none", "unable"])
@@ -235,7 +237,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     dibao = spread(table, rural.astype(int))
     line = dibao["dibao"]
     known = ~np.isnan(line)
-    failed, unknown = prop == "failed", prop == "unknown"
+    failed, unknown = prop == 1, prop == 2
     over = tested & known & (income >= line)
     under = tested & known & ~over
     reached = under & ~failed & ~unknown  # the three tests met: the amount is looked up
@@ -292,7 +294,8 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             **{f"income_{k.id}": residents[f"income_{k.id}"].fillna(0).to_numpy(dtype=float) for k in _UNCOUNTED},
             **dibao,
             **standard,
-        }
+        },
+        copy=False,
     )
     return Outcome(rows=rows, steps=STEPS, lazy={"label": lazy_labels(residents)})
 
