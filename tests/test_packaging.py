@@ -68,6 +68,43 @@ def test_every_module_says_what_it_offers():
     assert silent == [], f"modules without __all__: {silent}"
 
 
+# The lesson screens build on the core, never the other way: a report, a review schedule or a
+# command must not need ipywidgets. Only the app's server (it lists lesson widgets) may. Read
+# from the source, so an import inside a function counts too.
+SRC = ROOT / "src" / "trainkit"
+UI = ("widgets", "app.py")
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Absolute names of the trainkit modules a source file imports, at any depth of its code."""
+    import ast
+
+    package = ["trainkit", *path.relative_to(SRC).parent.parts]
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            names |= {module} | {f"{module}.{a.name}" for a in node.names}
+    return {n for n in names if n.startswith("trainkit")}
+
+
+def test_no_core_module_imports_the_lesson_widgets():
+    core = [p for p in SRC.rglob("*.py") if p.relative_to(SRC).parts[0] not in UI]
+    offenders = {
+        str(p.relative_to(SRC)): sorted(n for n in _imported_modules(p) if n.startswith("trainkit.widgets"))
+        for p in core
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_import_reader_sees_imports_inside_functions():
+    names = _imported_modules(SRC / "review.py")
+    assert {"trainkit.quiz.question_key", "trainkit.ratings.current_evidence"} <= names
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")

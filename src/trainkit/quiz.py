@@ -22,7 +22,20 @@ from .filecache import by_file
 from .law import Citation
 from .policy.parameters import Reference
 
-__all__ = ["Bank", "Item", "Marking", "Template", "as_number", "check_answer", "load_bank", "load_banks", "variant"]
+__all__ = [
+    "Bank",
+    "Item",
+    "Marking",
+    "Template",
+    "as_number",
+    "check_answer",
+    "contest_ref",
+    "load_bank",
+    "load_banks",
+    "question_key",
+    "quiz_ref",
+    "variant",
+]
 
 ItemType = Literal["single", "multiple", "true_false", "numeric"]
 TYPE_TITLES = {"single": "单选", "multiple": "多选", "true_false": "判断", "numeric": "计算"}
@@ -264,3 +277,27 @@ def variant(item: Item, rng: random.Random, *, tries: int = 50) -> Item:
             }
         )
     raise ValueError(f"{item.id}: {tries} 次都没有生成有效的变式，请检查 vary 的范围")
+
+
+# Evidence refs of a self-check question: the same question answered in a lesson, in 每日15分钟
+# or in a 练兵比武 round is one question for review scheduling and item analysis.
+
+
+def quiz_ref(bank_id: str, item_id: str) -> str:
+    """The evidence ref of one self-check item, wherever it is answered (lesson or 每日15分钟)."""
+    return f"quiz:{bank_id}:{item_id}"
+
+
+def contest_ref(contest_id: str, number: int, bank_id: str, item_id: str) -> str:
+    """The evidence ref of question ``number`` of a 练兵比武 round, drawn from a self-check bank."""
+    return f"contest:{contest_id}:q{number}:{bank_id}:{item_id}"
+
+
+def question_key(ref: str) -> tuple[str, str] | None:
+    """``(bank, item)`` of a self-check ref: ``quiz:<bank>:<item>`` or ``contest:<id>:<q>:<bank>:<item>``."""
+    parts = ref.split(":")
+    if parts[0] == "quiz" and len(parts) == 3:
+        return parts[1], parts[2]
+    if parts[0] == "contest" and len(parts) == 5:
+        return parts[3], parts[4]
+    return None

@@ -77,8 +77,8 @@ def card_states(evidence: pd.DataFrame, *, now: datetime) -> dict[tuple[str, str
     and ``set_aside``); rows of other sources, rows after ``now`` and rows that are not a
     self-check question's answer are left out.
     """
+    from .quiz import question_key
     from .ratings import current_evidence
-    from .widgets.quiz import question_key
 
     if evidence.empty:
         return {}

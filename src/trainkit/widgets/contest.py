@@ -31,7 +31,7 @@ from ..content import ContentError
 from ..evidence import EvidenceStore, open_store
 from ..framework import load_framework
 from ..markup import STYLE, e
-from ..quiz import TYPE_TITLES, Marking, check_answer, load_banks
+from ..quiz import TYPE_TITLES, Marking, check_answer, contest_ref, load_banks
 from ..roster import Worker, current_worker, load_roster
 from .contest_rules import RIGHT, WRONG_BUZZ, ContestQuestion, ContestSetupError, draw_questions
 from .contest_setup import ContestSetup
@@ -505,7 +505,7 @@ class ContestWidget(w.VBox):
             self.store = open_store()
         fw = load_framework()
         now = self.clock().astimezone(UTC)
-        ref = f"contest:{self.contest_id}:q{q.number}:{q.bank_id}:{q.item.id}"
+        ref = contest_ref(self.contest_id, q.number, q.bank_id, q.item.id)
         self.answer_log.append((player, q.number, score >= 1))
         answer = {**answer, "round": q.round_title, "contest": self.contest_id}
         self.store.record_many(

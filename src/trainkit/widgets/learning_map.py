@@ -21,12 +21,11 @@ from ..evidence import FEEDBACK_SOURCE, EvidenceStore, open_store
 from ..framework import load_framework
 from ..lessons import Lesson, load_lessons
 from ..markup import STYLE, card, e
-from ..quiz import load_banks
+from ..quiz import load_banks, quiz_ref
 from ..review import card_states, due_today
 from ..roster import Worker, current_worker
 from .case import finished_cases
 from .identity import _greeting, whoami
-from .quiz import quiz_ref
 from .rendered import RenderedHTML
 from .search_box import search_box
 

@@ -34,7 +34,7 @@ import ipywidgets as w
 from ..evidence import EvidenceRow, EvidenceStore, utc_naive
 from ..framework import load_framework
 from ..markup import STYLE, e
-from ..quiz import Item, Marking, load_banks
+from ..quiz import Item, Marking, load_banks, question_key, quiz_ref
 from ..review import ReviewCard, due_today, worker_cards
 from ..roster import Worker
 from ._session import NO_LEARNER
@@ -43,8 +43,6 @@ from .quiz import (
     answer_text,
     last_answers,
     local_time,
-    question_key,
-    quiz_ref,
     resolve_session,
     session_rows,
 )

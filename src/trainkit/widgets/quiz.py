@@ -21,7 +21,16 @@ from ..content import ContentError
 from ..evidence import EvidenceRow, EvidenceStore, open_store
 from ..law import Citation
 from ..markup import STYLE, badge, e, link
-from ..quiz import TYPE_TITLES, Item, Marking, as_number, check_answer, load_bank, variant
+from ..quiz import (
+    TYPE_TITLES,
+    Item,
+    Marking,
+    as_number,
+    check_answer,
+    load_bank,
+    quiz_ref,
+    variant,
+)
 from ..roster import Worker
 from ._session import NO_LEARNER, Session
 from .looks import look
@@ -36,30 +45,13 @@ __all__ = [
     "last_answers",
     "local_time",
     "make_input",
-    "question_key",
     "quiz",
-    "quiz_ref",
     "read_input",
     "resolve_session",
 ]
 
 AGE_UNITS = ("岁", "周岁")
 TOO_LARGE = Decimal(100_000_000)
-
-
-def quiz_ref(bank_id: str, item_id: str) -> str:
-    """The evidence ref of one self-check item, wherever it is answered (lesson or 每日15分钟)."""
-    return f"quiz:{bank_id}:{item_id}"
-
-
-def question_key(ref: str) -> tuple[str, str] | None:
-    """``(bank, item)`` of a self-check ref: ``quiz:<bank>:<item>`` or ``contest:<id>:<q>:<bank>:<item>``."""
-    parts = ref.split(":")
-    if parts[0] == "quiz" and len(parts) == 3:
-        return parts[1], parts[2]
-    if parts[0] == "contest" and len(parts) == 5:
-        return parts[3], parts[4]
-    return None
 
 
 def local_time(moment: datetime) -> str:
