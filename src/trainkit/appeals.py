@@ -46,8 +46,7 @@ class Appeal:
 
 
 def _covers(supervisor: Worker, worker: Worker) -> bool:
-    scope = supervisor.supervisor_scope.strip()
-    return bool(scope) and scope in (worker.street, worker.community)
+    return worker.in_scope(supervisor.supervisor_scope)
 
 
 def _ensure_tables(store: EvidenceStore) -> None:

@@ -669,7 +669,7 @@ def review_add(
     callback=DOMAINS,
     help="只看这些领域（可重复；写中文名如 社会救助，或简称、id）",
 )
-@click.option("--scope", help="只看这个街道或社区的工作人员")
+@click.option("--scope", help="只看这个区县、街道或社区的工作人员")
 @click.option("--publish", is_flag=True, help="生成公示版：只有姓名、等级和全岗通，附申诉方式")
 @click.option("--appeal-days", type=click.IntRange(1, 90), default=7, show_default=True, help="公示与申诉期（天）")
 @click.option(
@@ -823,6 +823,10 @@ main.add_command(certificate)
 from .cli_packet import packet  # noqa: E402
 
 appeal.add_command(packet)
+
+from .cli_summary import summary  # noqa: E402
+
+main.add_command(summary)
 
 
 @main.group()

@@ -14,7 +14,7 @@ __all__ = ["certificate"]
 @click.group(invoke_without_command=True)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="证书文件夹（每人一页 HTML，可直接打印）")
 @click.option("--worker", help="只给这位工作人员出证书")
-@click.option("--scope", help="只给这个街道或社区的工作人员出证书")
+@click.option("--scope", help="只给这个区县、街道或社区的工作人员出证书")
 @click.option("--issuer", default="区民政局", show_default=True, help="证书落款")
 @click.option("--db", help="证据库 URL")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help="花名册（默认见 README）")

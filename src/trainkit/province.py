@@ -17,14 +17,32 @@ from .aggregate import aggregate
 from .evidence import EvidenceStore, utc_naive
 from .framework import Framework, load_framework
 from .ratings import INSUFFICIENT, NOT_ASSESSED, RatingRules, load_rating_rules, rating_matrix
+from .roster import Worker
 
-__all__ = ["STATUS_TITLES", "province_summary", "worker_status"]
+__all__ = ["GROUP_TITLES", "STATUS_TITLES", "UNFILLED", "province_summary", "roster_groups", "worker_status"]
 
 STATUS_TITLES = {
     "full_post": "全岗通",
     "below": "有领域未达合格",
     "unrated": "有领域证据不足、尚未评定",
 }
+
+GROUP_TITLES = {"district": "区县", "street": "街道"}  # what a summary can group by: roster columns
+UNFILLED = "（花名册未填写）"
+
+
+def roster_groups(roster: Mapping[str, Worker], *, by: str) -> dict[str, list[str]]:
+    """Worker ids per 区县 (``by="district"``) or 街道 (``"street"``), groups in roster order.
+
+    Workers whose roster row leaves that column blank form one group, :data:`UNFILLED`, so a
+    summary still counts everyone and shows where the roster needs filling in.
+    """
+    if by not in GROUP_TITLES:
+        raise ValueError(f"只能按{'或'.join(GROUP_TITLES.values())}分组，不能按“{by}”")
+    groups: dict[str, list[str]] = {}
+    for worker_id, worker in roster.items():
+        groups.setdefault(getattr(worker, by).strip() or UNFILLED, []).append(worker_id)
+    return groups
 
 
 def worker_status(matrix: pd.DataFrame, *, framework: Framework) -> pd.Series:

@@ -42,7 +42,7 @@ def build_publication(
         raise ValueError("公示期（--appeal-days）至少 1 天")
     if identify not in PUBLICATION_IDS:
         raise ValueError(f"--identify 应为 {' 或 '.join(PUBLICATION_IDS)}（{'、'.join(PUBLICATION_IDS.values())}）")
-    listed = {k: w for k, w in roster.items() if include_supervisors or not w.supervisor_scope.strip()}
+    listed = {k: w for k, w in roster.items() if include_supervisors or not w.supervises}
     if not listed:
         raise ValueError("花名册中没有需要公示的工作人员（督导不列入公示；确要列入请加 --include-supervisors）")
     view, _ = assess(store, listed, as_of=as_of, since=since, domains=None)

@@ -97,15 +97,15 @@ class ReportSummary:
 def select_workers(
     roster: dict[str, Worker], *, worker: str | None = None, scope: str | None = None
 ) -> dict[str, Worker]:
-    """The part of the roster one reader may see: one worker, or a 街道 or 社区 (scope)."""
+    """The part of the roster one reader may see: one worker, or a 区县, 街道 or 社区 (scope)."""
     if worker is not None:
         if worker not in roster:
             raise ValueError(f"花名册中没有工号 {worker}")
         return {worker: roster[worker]}
     if scope is not None:
-        chosen = {k: w for k, w in roster.items() if scope in (w.street, w.community)}
+        chosen = {k: w for k, w in roster.items() if w.in_scope(scope)}
         if not chosen:
-            raise ValueError(f"花名册中没有属于“{scope}”的工作人员（按街道或社区名称匹配）")
+            raise ValueError(f"花名册中没有属于“{scope}”的工作人员（按区县、街道或社区名称匹配）")
         return chosen
     return dict(roster)
 

@@ -1,8 +1,9 @@
 """Who the learner is: the roster of workers, and the identity of this session.
 
 The roster is a CSV (UTF-8, GBK or UTF-16, as Excel and WPS save it) with the columns
-``worker_id, display_name, street, community, post, supervisor_scope`` or their Chinese titles
-``工号, 姓名, 街道, 社区, 岗位, 督导范围`` (``TRAINKIT_ROSTER``; else ``roster.csv`` in ``TRAINKIT_HOME``;
+``worker_id, display_name, street, community, post, supervisor_scope`` and, where a city or
+province keeps one roster, ``district``; or their Chinese titles ``工号, 姓名, 街道, 社区, 岗位,
+督导范围, 区县`` (``TRAINKIT_ROSTER``; else ``roster.csv`` in ``TRAINKIT_HOME``;
 else the synthetic example shipped in ``casebank/``). The learner is the JupyterHub user
 when there is one, else ``TRAINKIT_WORKER``, else the worker chosen once and remembered
 in ``TRAINKIT_HOME/identity.json``.
@@ -34,7 +35,7 @@ __all__ = [
     "trainkit_home",
 ]
 
-COLUMNS = ("worker_id", "display_name", "street", "community", "post", "supervisor_scope")
+COLUMNS = ("worker_id", "display_name", "street", "community", "post", "supervisor_scope", "district")
 COLUMN_TITLES = {
     "worker_id": "工号",
     "display_name": "姓名",
@@ -42,7 +43,9 @@ COLUMN_TITLES = {
     "community": "社区",
     "post": "岗位",
     "supervisor_scope": "督导范围",
+    "district": "区县",
 }
+TITLE_ALIASES = {"区/县": "district", "区": "district", "县区": "district"}  # as office rosters head it
 
 
 class Worker(BaseModel):
@@ -55,6 +58,17 @@ class Worker(BaseModel):
     community: str = ""
     post: str = ""
     supervisor_scope: str = ""
+    district: str = ""  # 区/县: blank in a single district's roster
+
+    @property
+    def supervises(self) -> bool:
+        """A supervisor (督导范围 filled): looks at others' ratings and is not rated with them."""
+        return bool(self.supervisor_scope.strip())
+
+    def in_scope(self, scope: str) -> bool:
+        """Whether a supervisor's scope or a report's ``--scope`` (a 区县, 街道 or 社区 name) covers this worker."""
+        scope = scope.strip()
+        return bool(scope) and scope in (self.district, self.street, self.community)
 
     @field_validator("worker_id")
     @classmethod
@@ -90,13 +104,14 @@ def load_roster(path: Path | None = None) -> dict[str, Worker]:
     text, _encoding = read_text(path)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
-    by_title = {title: name for name, title in COLUMN_TITLES.items()}
+    by_title = {title: name for name, title in COLUMN_TITLES.items()} | TITLE_ALIASES
     names = [by_title.get(h, h) for h in header]
     missing = [COLUMN_TITLES[c] + f"（{c}）" for c in COLUMNS[:4] if c not in names]
     if missing:
         raise ContentError(
             f"{path}: 表头: 缺少列 {', '.join(missing)}"
-            f"（第一行应是 {', '.join(COLUMN_TITLES.values())}，或对应的英文列名 {', '.join(COLUMNS)}）"
+            f"（第一行应是 {', '.join(list(COLUMN_TITLES.values())[:6])}，多区花名册再加 区县；"
+            f"或对应的英文列名 {', '.join(COLUMNS)}）"
         )
     workers: dict[str, Worker] = {}
     problems: list[str] = []

@@ -3,7 +3,8 @@
 import io
 
 from trainkit.autograde.progress import Progress
-from trainkit.autograde.summary import FAILED, GRADED, REPAIRED, NotebookResult, RunSummary, render_summary, width
+from trainkit.autograde.summary import FAILED, GRADED, REPAIRED, NotebookResult, RunSummary, render_summary
+from trainkit.console_table import width
 
 
 def test_the_table_lists_counts_repairs_and_reasons_aligned():

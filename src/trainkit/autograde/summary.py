@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
+
+from ..console_table import table as _table
 
 __all__ = ["GRADED", "FAILED", "REPAIRED", "NotebookResult", "RunSummary", "render_summary"]
 
@@ -39,24 +40,6 @@ class RunSummary:
     @property
     def ok(self) -> bool:
         return not self.interrupted and self.count(FAILED) == 0
-
-
-def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, cells: int) -> str:
-    return text + " " * max(0, cells - width(text))
-
-
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(width(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
-    lines = []
-    for row in [header, *rows]:
-        lines.append("  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1])
-        if row is header:
-            lines.append("  ".join("─" * w for w in widths) + "  " + "─" * max(4, width(header[-1])))
-    return ["  " + line.rstrip() for line in lines]
 
 
 def _points(r: NotebookResult) -> str:

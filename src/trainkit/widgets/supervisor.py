@@ -26,13 +26,13 @@ def _domains() -> list[tuple[str, str]]:
 
 
 def visible_workers(viewer: Worker | None, roster: dict[str, Worker]) -> dict[str, Worker]:
-    """Whom ``viewer`` may look up: a supervisor their 街道 or 社区, anyone else only themselves."""
+    """Whom ``viewer`` may look up: a supervisor their 区县, 街道 or 社区, anyone else only themselves."""
     if viewer is None:
         return {}
     scope = viewer.supervisor_scope.strip()
     if not scope:
         return {viewer.worker_id: viewer} if viewer.worker_id in roster else {}
-    return {k: v for k, v in roster.items() if scope in (v.street, v.community) or k == viewer.worker_id}
+    return {k: v for k, v in roster.items() if v.in_scope(scope) or k == viewer.worker_id}
 
 
 def evidence_query(
