@@ -72,6 +72,7 @@ def write_roster(path: Path) -> None:
                 f"示例{district_of(w) + 1:02d}区第{w % STREETS + 1:02d}街道第{w // STREETS % COMMUNITIES + 1:02d}社区",
                 "窗口",
                 "",
+                f"示例{district_of(w) + 1:02d}区",
             )
             for w in range(WORKERS)
         ],
