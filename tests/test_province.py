@@ -188,3 +188,32 @@ def test_an_existing_postgres_store_gains_the_index_when_opened(pg_url):
     with again.engine.connect() as conn:
         assert missing(conn) == []
     again.engine.dispose()
+
+
+def test_a_report_with_erased_workers_reads_through_indexes_not_the_whole_table(pg_url):
+    """The read a whole roster's report sends (its workers, and erased pseudonyms by prefix) is
+    planned on indexes: with sequential scans priced out, a prefix match that no index can serve
+    would still scan every row of the table."""
+    import sqlalchemy as sa
+
+    store = open_store(pg_url)
+    store.record_many(_rows(random.Random(3)))
+    store.erase_worker(ERASED, erased_by="S1")
+    sent = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *a: sent.append((a[2], a[3])))
+    aggregate(
+        store,
+        workers=GROUPS["示例一区"],
+        as_of=AS_OF,
+        rules=load_rating_rules(),
+        framework=load_framework(),
+        with_erased=True,
+        arrow=False,  # the driver's path sends the same query as the Arrow reader, and it can be seen
+    )
+    statement, parameters = next((s, p) for s, p in sent if "FROM evidence" in s and "LIKE" in s)
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE evidence")
+        conn.exec_driver_sql("SET enable_seqscan = off")
+        plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
+    assert "ix_evidence_erased" in plan and "Seq Scan" not in plan, plan
+    store.engine.dispose()
