@@ -57,3 +57,15 @@ def test_a_bad_row_is_named_by_the_uploaded_file_not_a_temporary_copy(tmp_path):
     shown = screen.view.value
     assert "新花名册.csv: 第2行: 工号" in shown
     assert "tmp" not in shown.replace("新花名册.csv", "")
+
+
+def test_a_city_roster_keeps_same_named_streets_of_two_districts_apart(tmp_path):
+    screen = _screen(tmp_path)
+    data = (
+        "工号,姓名,街道,社区,岗位,督导范围,区县\n"
+        "W001,林晓雨（示例）,新华街道,一社区,窗口,,示例东区\n"
+        "W002,赵建国（示例）,新华街道,一社区,窗口,,示例西区\n"
+    ).encode("gbk")
+    assert set(screen.load("全市花名册.csv", data)) == {"W001", "W002"}
+    rows = screen.view.value.split("<tr>")[2:]
+    assert len(rows) == 2 and "示例东区·新华街道" in rows[0] and "示例西区·新华街道" in rows[1]

@@ -63,10 +63,11 @@ class RosterScreen:
         return roster
 
     def render(self, roster: dict[str, Worker], *, title: str) -> str:
-        """Workers grouped by 街道 and 社区 (in the roster's order), then the ids in the evidence that the roster lacks."""
+        """Workers grouped by (区县·)街道 and 社区 (in the roster's order), then the ids in the evidence that the roster lacks."""
         groups: dict[tuple[str, str], list[Worker]] = {}
         for worker in roster.values():
-            groups.setdefault((worker.street, worker.community or "（街道）"), []).append(worker)
+            street = f"{worker.district}·{worker.street}" if worker.district else worker.street  # 区县 on city rosters
+            groups.setdefault((street, worker.community or "（街道）"), []).append(worker)
         rows = "".join(
             f"<tr><td>{e(street)}</td><td>{e(community)}</td><td>{len(people)}</td><td>"
             + "、".join(
