@@ -93,9 +93,11 @@ def test_the_summary_by_street_and_the_shares(city, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "按街道" in done.stdout
     rows = _rows(done.stdout)
-    assert rows["东一街道"] == ["2", "1", "0", "1"]
-    assert rows["东二街道"] == ["1", "0", "1", "0"]
-    assert "1（50%）" in next(line for line in done.stdout.splitlines() if "东一街道" in line)
+    assert rows["示例东区·东一街道"] == ["1", "1", "0", "0"]
+    assert rows["示例东区·东二街道"] == ["1", "0", "1", "0"]
+    assert rows["东一街道"] == ["1", "0", "0", "1"]  # C1 left 区县 blank
+    assert rows["示例西区·西一街道"] == ["1", "0", "0", "1"]
+    assert "1（100%）" in next(line for line in done.stdout.splitlines() if "示例东区·东一街道" in line)
 
 
 def test_a_supervisor_of_a_district_reads_its_report(city, tmp_path):

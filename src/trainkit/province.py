@@ -32,7 +32,8 @@ UNFILLED = "（花名册未填写）"
 
 
 def roster_groups(roster: Mapping[str, Worker], *, by: str) -> dict[str, list[str]]:
-    """Worker ids per 区县 (``by="district"``) or 街道 (``"street"``), groups in roster order.
+    """Worker ids per 区县 (``by="district"``) or 街道 (``"street"``, named ``区县·街道`` on a
+    roster with 区县), groups in roster order.
 
     Workers whose roster row leaves that column blank form one group, :data:`UNFILLED`, so a
     summary still counts everyone and shows where the roster needs filling in.
@@ -41,7 +42,10 @@ def roster_groups(roster: Mapping[str, Worker], *, by: str) -> dict[str, list[st
         raise ValueError(f"只能按{'或'.join(GROUP_TITLES.values())}分组，不能按“{by}”")
     groups: dict[str, list[str]] = {}
     for worker_id, worker in roster.items():
-        groups.setdefault(getattr(worker, by).strip() or UNFILLED, []).append(worker_id)
+        name = getattr(worker, by).strip() or UNFILLED
+        if by == "street" and worker.district:  # two 区县 may each have a 新华街道
+            name = f"{worker.district}·{name}"
+        groups.setdefault(name, []).append(worker_id)
     return groups
 
 
