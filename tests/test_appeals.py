@@ -244,3 +244,21 @@ def test_who_files_and_who_reviews_are_checked(store, roster):
             store, roster, worker_id="W002", item_id="longevity_allowance", score=1, reviewer="S001", note="  "
         )
     assert store.rows() == []
+
+
+def test_a_supervisor_cannot_decide_an_appeal_from_a_same_named_street_of_another_district(store, roster):
+    roster = {k: w.model_copy(update={"district": "示例东区"}) for k, w in roster.items()}
+    west = roster["W003"].model_copy(update={"worker_id": "X001", "district": "示例西区"})
+    roster = {**roster, "X001": west}
+    appeal_id = file_appeal(
+        store,
+        roster,
+        worker_id="X001",
+        domain="elderly",
+        reason="理由",
+        deadline=TODAY,
+        recorded_by="X001",
+        today=TODAY,
+    )
+    with pytest.raises(ValueError, match="不是负责"):
+        decide_appeal(store, roster, appeal_id=appeal_id, decided_by="S001", outcome="upheld", note="x")

@@ -46,7 +46,7 @@ class Appeal:
 
 
 def _covers(supervisor: Worker, worker: Worker) -> bool:
-    return worker.in_scope(supervisor.supervisor_scope)
+    return worker.in_scope(supervisor.supervisor_scope, within=supervisor.district)
 
 
 def _ensure_tables(store: EvidenceStore) -> None:

@@ -65,10 +65,16 @@ class Worker(BaseModel):
         """A supervisor (督导范围 filled): looks at others' ratings and is not rated with them."""
         return bool(self.supervisor_scope.strip())
 
-    def in_scope(self, scope: str) -> bool:
-        """Whether a supervisor's scope or a report's ``--scope`` (a 区县, 街道 or 社区 name) covers this worker."""
-        scope = scope.strip()
-        return bool(scope) and scope in (self.district, self.street, self.community)
+    def in_scope(self, scope: str, *, within: str = "") -> bool:
+        """Whether a supervisor's scope or a report's ``--scope`` covers this worker.
+
+        ``scope`` names a 区县, 街道 or 社区, or ``区县·街道`` where two 区县 have a street of
+        the same name; ``within`` is the supervisor's own 区县, which a scope never reaches past.
+        """
+        district, _, place = scope.strip().rpartition("·")
+        if any(required and self.district != required for required in (district, within)):
+            return False
+        return bool(place) and place in (self.district, self.street, self.community)
 
     @field_validator("worker_id")
     @classmethod

@@ -137,3 +137,16 @@ def test_the_query_names_the_question_not_its_ref(tmp_path):
     box.children[2].click()
     shown = box.children[3].value
     assert f"自测题〔{bank.title}〕" in shown and f"quiz:{bank.id}" not in shown
+
+
+def test_on_a_city_roster_a_street_supervisor_sees_only_their_own_districts_street(tmp_path):
+    """Two 区县 each have a 示例街道: the 东区 supervisor of 示例街道 must not see 西区's."""
+    from trainkit.widgets.supervisor import visible_workers
+
+    roster = {k: w.model_copy(update={"district": "示例东区"}) for k, w in load_roster().items()}
+    west = roster["W003"].model_copy(update={"worker_id": "X001", "district": "示例西区"})
+    roster = {**roster, "X001": west}
+    seen = visible_workers(roster["S001"], roster)
+    assert "X001" not in seen and {"W001", "W002", "S001"} <= set(seen)
+    city = roster["S001"].model_copy(update={"district": "", "supervisor_scope": "示例西区·示例街道"})
+    assert set(visible_workers(city, roster)) == {"X001", "S001"}

@@ -32,7 +32,7 @@ def visible_workers(viewer: Worker | None, roster: dict[str, Worker]) -> dict[st
     scope = viewer.supervisor_scope.strip()
     if not scope:
         return {viewer.worker_id: viewer} if viewer.worker_id in roster else {}
-    return {k: v for k, v in roster.items() if v.in_scope(scope) or k == viewer.worker_id}
+    return {k: v for k, v in roster.items() if v.in_scope(scope, within=viewer.district) or k == viewer.worker_id}
 
 
 def evidence_query(
