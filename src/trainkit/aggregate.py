@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -107,20 +108,16 @@ def _fetch_rows(store: EvidenceStore, query: sa.Select | None = None) -> pd.Data
 def _fetch_arrow(store: EvidenceStore, query: sa.Select | None = None) -> pd.DataFrame:
     """The same rows as Arrow columns (ADBC): names dictionary-encoded, no Python object per row."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     types = {
-        **dict.fromkeys(_NAMES, pa.string()),
+        **dict.fromkeys(_NAMES, pa.dictionary(pa.int32(), pa.string())),  # names as integer codes
         "ratio": pa.float64(),
-        "recorded_at": pa.timestamp("us"),  # SQLite's text is parsed here, in Arrow
+        "recorded_at": pa.timestamp("us"),  # SQLite's text is parsed in Arrow
         "id": pa.int64(),
         "supersedes": pa.int64(),
     }
-    # two reading processes for a large store
-    table = read_columns(store, _query() if query is None else query, types, split=t.c.id)
-    for name in _NAMES:
-        table = table.set_column(table.schema.get_field_index(name), name, pc.dictionary_encode(table[name]))
-    frame = table.to_pandas()
+    # two reading processes for a large store, each encoding and parsing its half
+    frame = read_columns(store, _query() if query is None else query, types, split=t.c.id).to_pandas()
     for name in _NAMES:  # categories as the reference path has them: str, sorted (groupby follows their order)
         frame[name] = frame[name].cat.set_categories(frame[name].cat.categories.astype(str).sort_values())
     return frame
@@ -197,44 +194,72 @@ def aggregate(
     mine = theirs[theirs["domain"].isin(list(domains))] if domains else theirs
     answered = mine[mine["current"]]  # the item analysis sees set-aside questions too
     current = answered[~answered["set_aside"]]
-    current = current.assign(month=_months(current["day"]))
-
-    age = _julian(as_of) - current["day"]
-    window = current[(age <= rules.window_days + 1e-9) & current["worker_id"].isin(list(workers))]
-    window = window[
-        feedback_counted(window, rules=rules, when=window["day"], date=np.floor(window["day"] - UNIX_EPOCH_JULIAN))
-    ]
-    weight = 0.5 ** ((_julian(as_of) - window["day"].to_numpy()) / rules.half_life_days)
-    sums = _source_sums(window, weight)
     # residents' feedback is no answer to a question and no learning: it stays out of trends and item analysis
     learning = current[current["source"] != FEEDBACK_SOURCE]
     answered = answered[answered["source"] != FEEDBACK_SOURCE]
-
-    def trend(by: str, rows: pd.DataFrame = learning) -> pd.DataFrame:
-        grouped = rows.groupby([by, "month"], observed=True)["ratio"].agg(["mean", "size"]).reset_index()
-        grouped.columns = [by, "month", "score", "n_evidence"]
-        return grouped.astype({by: str, "month": str}).sort_values([by, "month"]).reset_index(drop=True)
+    if not team_figures:
+        learning, answered = learning.iloc[:0], answered.iloc[:0]
+    # The team figures need nothing of the ratings, so a second thread computes them meanwhile, on
+    # frames of its own: numpy and pandas let go of the interpreter lock in their sorts and counts,
+    # and on two cores the item analysis runs beside the ratings (a district: 0.9 s became 0.55 s).
+    with ThreadPoolExecutor(1) as pool:
+        team = pool.submit(
+            _team_figures,
+            learning,
+            answered,
+            workers=workers if with_worker_trend and team_figures else [],
+            framework=framework,
+            rules=rules,
+        )
+        age = _julian(as_of) - current["day"]
+        window = current[(age <= rules.window_days + 1e-9) & current["worker_id"].isin(list(workers))]
+        when = window["day"]
+        window = window[feedback_counted(window, rules=rules, when=when, date=np.floor(when - UNIX_EPOCH_JULIAN))]
+        weight = 0.5 ** ((_julian(as_of) - window["day"].to_numpy()) / rules.half_life_days)
+        ratings = rate_sums(_source_sums(window, weight), by=("worker_id", "domain"), rules=rules, framework=framework)
+        trend, worker_trend, questions = team.result()
 
     first, last = (mine["day"].min(), mine["day"].max()) if len(mine) else (None, None)
-    no_trend = pd.DataFrame(columns=["worker_id", "month", "score", "n_evidence"])
     outside = 0
     if team_figures:
         outside = (_count_in_period(store, as_of=as_of, since=since) if scope else len(period)) - len(theirs)
     return Aggregates(
-        ratings=rate_sums(sums, by=("worker_id", "domain"), rules=rules, framework=framework).astype(
-            {"worker_id": str, "domain": str}  # grouped as categories (integer codes), named as text
-        ),
-        trend=trend("domain") if team_figures else no_trend.rename(columns={"worker_id": "domain"}),
-        worker_trend=trend("worker_id", learning[learning["worker_id"].isin(list(workers))])
-        if with_worker_trend and team_figures
-        else no_trend,
-        questions=question_table(answered if team_figures else answered.iloc[:0], framework, rules.item_quality),
+        ratings=ratings.astype({"worker_id": str, "domain": str}),  # grouped as categories, named as text
+        trend=trend,
+        worker_trend=worker_trend,
+        questions=questions,
         rows=len(mine),
         current=len(current),
         date_from=_moment(first),
         date_to=_moment(last),
         outside=outside,
         set_aside=period.attrs.get("set_aside", frozenset()),
+    )
+
+
+def _team_figures(
+    learning: pd.DataFrame,
+    answered: pd.DataFrame,
+    *,
+    workers: Sequence[str],
+    framework: Framework,
+    rules: RatingRules,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The monthly trend per domain, per worker of ``workers`` (none: empty) and the item analysis."""
+    learning = learning.assign(month=_months(learning["day"]))
+
+    def trend(by: str, rows: pd.DataFrame) -> pd.DataFrame:
+        grouped = rows.groupby([by, "month"], observed=True)["ratio"].agg(["mean", "size"]).reset_index()
+        grouped.columns = [by, "month", "score", "n_evidence"]
+        return grouped.astype({by: str, "month": str}).sort_values([by, "month"]).reset_index(drop=True)
+
+    shown = learning[learning["worker_id"].isin(list(workers))]
+    return (
+        trend("domain", learning),
+        trend("worker_id", shown)
+        if len(workers)
+        else pd.DataFrame(columns=["worker_id", "month", "score", "n_evidence"]),
+        question_table(answered, framework, rules.item_quality),
     )
 
 
