@@ -102,3 +102,40 @@ def test_since_and_domains_narrow_the_aggregates(store):
     assert agg.date_from >= AS_OF - timedelta(days=60)
     frame = store.frame(domain="elderly", since=AS_OF - timedelta(days=60), until=AS_OF)
     assert agg.rows == len(frame[frame["worker_id"].isin(workers)])
+
+
+@pytest.mark.parametrize("names", [40, 9000])  # groups counted in one array, and (past 16 million) sorted
+def test_per_source_sums_equal_pandas_grouping(names):
+    import numpy as np
+
+    from trainkit.aggregate import _source_sums
+
+    rng = np.random.default_rng(names)
+    size = 5000
+
+    def names_of(prefix, count):
+        return pd.Categorical(
+            [f"{prefix}{k:05d}" for k in rng.integers(0, count, size)],
+            categories=[f"{prefix}{k:05d}" for k in range(count)],
+        )
+
+    window = pd.DataFrame(
+        {
+            "worker_id": names_of("W", names),
+            "domain": names_of("d", min(names, 300)),
+            "source": names_of("s", 7),
+            "ratio": rng.random(size),
+        }
+    )
+    weight = rng.random(size)
+    got = _source_sums(window, weight)
+    expected = (
+        window.assign(
+            n=1, weight=weight, weighted=weight * window["ratio"], weight2=weight**2, ratio_sum=window["ratio"]
+        )
+        .groupby(["worker_id", "domain", "source"], observed=True)[["n", "weight", "weighted", "weight2", "ratio_sum"]]
+        .sum()
+        .reset_index()
+    )
+    assert 9000 * 300 * 7 > 2**24 and len(got) > 4000
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False, check_exact=False, rtol=1e-12)

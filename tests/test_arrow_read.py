@@ -229,3 +229,21 @@ def test_a_large_read_in_two_halves_gives_the_same_rows_in_the_same_order(tmp_pa
     halves = read_columns(store, query, types, split=evidence_table.c.id, split_above=10)
     assert whole.num_rows > 900 and halves.equals(whole)
     assert read_columns(store, query.where(evidence_table.c.id < 0), types, split=evidence_table.c.id).num_rows == 0
+
+
+def test_names_read_as_codes_by_the_two_reading_processes_decode_to_the_same_text(tmp_path):
+    import pyarrow as pa
+
+    store = open_store(f"sqlite:///{tmp_path / 'evidence.db'}")
+    _fill(store)
+    query = sa.select(evidence_table.c.id, evidence_table.c.worker_id, evidence_table.c.recorded_at)
+    plain = {"id": pa.int64(), "worker_id": pa.string(), "recorded_at": pa.timestamp("us")}
+    coded = {**plain, "worker_id": pa.dictionary(pa.int32(), pa.string())}
+    text = read_columns(store, query, plain)
+    halves = read_columns(store, query, coded, split=evidence_table.c.id, split_above=10)
+    assert halves.schema.field("worker_id").type == pa.dictionary(pa.int32(), pa.string())
+    assert halves.column("worker_id").num_chunks == 2  # one per reading process, one dictionary for both
+    assert halves.column("worker_id").to_pylist() == text.column("worker_id").to_pylist()
+    assert halves.column("recorded_at").equals(text.column("recorded_at"))
+    with pytest.raises(ArrowUnavailable, match="列类型不符"):  # the types the caller asked for, or a clear no
+        read_columns(store, query, {**plain, "worker_id": pa.int64()}, split=evidence_table.c.id, split_above=10)

@@ -180,3 +180,17 @@ def test_a_question_nobody_gets_right_is_too_hard_not_merely_flat():
     frame.loc[frame["ref"] == "quiz:b:flat", "ratio"] = 0.0  # nobody right
     table = question_table(frame, load_framework(), RULES).set_index("ref")
     assert table.loc["quiz:b:flat", "flags"] == "过难"
+
+
+def test_fast_orders_and_pairs_equal_numpys_and_pandas_own():
+    import numpy as np
+
+    from trainkit.item_quality import _pairs, _stable_order
+
+    rng = np.random.default_rng(7)
+    for size, high in [(0, 3), (1, 3), (500, 4), (20_000, 600), (20_000, 10**15)]:  # many ties, none
+        key = rng.integers(0, high, size)
+        assert np.array_equal(_stable_order(key), np.argsort(key, kind="stable"))
+    for rows, size in [(3000, 50), (3000, 10**7)]:  # counted in one array, and hashed
+        first, second = rng.integers(0, 40, rows), rng.integers(0, size, rows)
+        assert np.array_equal(_pairs(first, second, size), np.sort(pd.unique(first * size + second)))

@@ -76,3 +76,28 @@ def test_a_middling_score_on_little_evidence_is_undecided_not_failed():
     rating = _rating(3, 6)
     assert rating["level_title"] == "证据不足" and "是否低于合格线" in rating["reason"]
     assert (rating["low"], rating["high"]) == (pytest.approx(0.221, abs=1e-3), pytest.approx(0.779, abs=1e-3))
+
+
+def test_answers_to_settle_equal_trying_one_more_answer_at_a_time():
+    """What settles an undecided group, for groups near the line and far: the count of more answers
+    (weight 1, same rate) after which :func:`score_interval` no longer crosses the line, tried one by one."""
+    import numpy as np
+
+    from trainkit.ratings import _answers_to_settle
+
+    rng = np.random.default_rng(11)
+    bar = RULES.thresholds.competent
+    score = np.concatenate([rng.random(300), bar + rng.normal(0, 0.03, 300), [bar, bar - 1e-10, 1.0, 0.0]])
+    weight = rng.random(len(score)) * 40 + 0.5
+    weight2 = weight * rng.uniform(0.2, 1.0, len(score))  # squared weights (each ≤ 1) sum to less
+
+    def by_hand(p, w, w2):
+        for more in range(1, 61):
+            low, high = score_interval(p, (w + more) ** 2 / (w2 + more), certainty=RULES.certainty)
+            if (low >= bar - 1e-9) if p + 1e-9 >= bar else (high < bar - 1e-9):
+                return more
+        return 0
+
+    expected = [by_hand(*case) for case in zip(score.tolist(), weight.tolist(), weight2.tolist(), strict=True)]
+    assert _answers_to_settle(score, weight, weight2, RULES).tolist() == expected
+    assert expected.count(0) > 100 and len(set(expected)) > 30  # groups nothing settles, and many that settle

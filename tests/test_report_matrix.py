@@ -11,6 +11,7 @@ import pytest
 from trainkit.evidence import FEEDBACK_SOURCE, open_store
 from trainkit.framework import load_framework
 from trainkit.report import assess
+from trainkit.report_format import percent, percents
 from trainkit.roster import Worker
 
 AS_OF = datetime(2026, 3, 1, 12)
@@ -74,3 +75,11 @@ def test_matrix_rows_equal_the_detailed_rows(store, domains):
     levels = {c["level"] for row in full for c in row["cells"]}
     assert {"not_assessed", "insufficient", "needs_improvement"} <= levels  # the cases compared occur
     assert any(row["feedback"]["n"] for row in full)
+
+
+def test_percents_write_each_ratio_as_percent_does():
+    rng = random.Random(3)
+    ties = [k / 1000 for k in range(0, 1001, 5)]  # x.5 percent: rounding to even, as format does
+    values = [rng.random() for _ in range(2000)] + ties + [0.0, 1.0, 0.994999, float("nan")]
+    assert percents(values) == [percent(v) for v in values]
+    assert percents([0.125, 0.135, float("nan")]) == ["12%", "14%", "—"]

@@ -13,6 +13,7 @@ the caller reads the ordinary way.
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -78,7 +79,9 @@ def read_columns(  # noqa: ANN201
     """The result of ``query`` on ``store`` as a :class:`pyarrow.Table` named and typed as ``types``.
 
     ``types`` maps each selected column, in order, to a :mod:`pyarrow` type; the table is cast
-    to them, so an empty result or a driver's narrower integer reads the same. Raises
+    to them, so an empty result or a driver's narrower integer reads the same. A dictionary
+    type (text read as integer codes) or a timestamp from SQLite's text is converted by the
+    reading process, beside the other half's, rather than here afterwards. Raises
     :class:`ArrowUnavailable` (with the reason) when ADBC cannot read this store.
 
     ``split`` (an integer key such as the primary key) lets a SQLite read spanning more than
@@ -97,8 +100,9 @@ def read_columns(  # noqa: ANN201
     if sqlite:
         sqls = [_sql(store, part) for part in _halves(store, query, split, split_above)]
         with ThreadPoolExecutor(len(sqls)) as pool:  # each thread waits on its own process's pipe
-            parts = [_typed(table, schema) for table in pool.map(lambda sql: _read_in_child(target, sql), sqls)]
-        return pa.concat_tables(parts)
+            parts = list(pool.map(lambda sql: _read_in_child(target, sql, schema), sqls))
+        # each half comes typed by its own process, with dictionaries of its own: made one here
+        return pa.concat_tables(parts).unify_dictionaries()
     try:
         with driver.connect(target) as conn, conn.cursor() as cursor:
             cursor.execute(_sql(store, query))
@@ -144,28 +148,38 @@ def _halves(store: EvidenceStore, query: sa.Select, split: sa.ColumnElement | No
 # connections, and the driver, taking itself for the last reader, removes the WAL file that
 # they still write to — their next commits are lost. So the driver runs in a process of its
 # own and sends the columns back as an Arrow stream, batch by batch while it reads.
+# It also casts the columns to the caller's types (argument 2, an Arrow schema), so that
+# parsing SQLite's dates and encoding names as dictionaries run in the two reading processes
+# side by side; a result that does not fit those types goes back as read, and the caller's
+# own cast says what was wrong.
 _CHILD = """
-import sys
+import base64, sys
 import adbc_driver_manager as adbc
 import adbc_driver_sqlite
 import pyarrow as pa
+schema = pa.ipc.read_schema(pa.py_buffer(base64.b64decode(sys.argv[2])))
 # ADBC's low-level API: its DB-API module would import pandas and pyarrow.dataset first (0.3 s)
 with adbc_driver_sqlite.connect(sys.argv[1]) as db, adbc.AdbcConnection(db) as conn, adbc.AdbcStatement(conn) as stmt:
     stmt.set_sql_query(sys.stdin.read())
     stream, _ = stmt.execute_query()
     with pa.RecordBatchReader.from_stream(stream) as reader:
-        with pa.ipc.new_stream(sys.stdout.buffer, reader.schema) as out:
-            for batch in reader:
-                out.write_batch(batch)
+        table = reader.read_all()
+try:
+    table = table.combine_chunks().rename_columns(schema.names).cast(schema)
+except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
+    pass
+with pa.ipc.new_stream(sys.stdout.buffer, table.schema) as out:
+    out.write_table(table)
 """
 
 
-def _read_in_child(target: str, sql: str):  # noqa: ANN202
-    """``sql`` on the SQLite database ``target``, read by ADBC in a child process."""
+def _read_in_child(target: str, sql: str, schema):  # noqa: ANN001, ANN202
+    """``sql`` on the SQLite database ``target``, read by ADBC in a child process, as ``schema``."""
     import pyarrow as pa
 
+    wanted = base64.b64encode(schema.serialize().to_pybytes()).decode()
     child = subprocess.Popen(  # noqa: S603 - this interpreter, fixed code, the database's own address
-        [sys.executable, "-I", "-c", _CHILD, target],
+        [sys.executable, "-I", "-c", _CHILD, target, wanted],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -183,4 +197,4 @@ def _read_in_child(target: str, sql: str):  # noqa: ANN202
     if child.wait() != 0 or table is None:
         last = problem.splitlines()[-1] if problem else f"读取进程退出码 {child.returncode}"
         raise ArrowUnavailable(f"Arrow 读取失败：{last}")
-    return table
+    return _typed(table, schema)

@@ -505,12 +505,23 @@ def _answers_to_settle(score: np.ndarray, weight: np.ndarray, weight2: np.ndarra
     """Per group, how many more graded answers at the same rate would take the interval off the
     合格 line (1–60), or 0 when even 60 would not; all groups at once."""
     bar = rules.thresholds.competent
+    found = np.zeros(len(score), dtype=np.int64)
+    # A Wilson bound crosses the line b only where n_effective ≥ z²·b(1−b)/(p−b)² (the bounds are the
+    # roots of (p−b)² = z²·b(1−b)/n). No 1–60 more answers take n_effective past (w+60)²/(w2+1), so
+    # a group short of that by more than rounding is left at 0 without the table below: in a
+    # district half the undecided groups sit so close to the line that nothing settles them.
+    line, z = bar - _TOLERANCE, _z(rules.certainty)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        need = z * z * line * (1 - line) / (np.clip(score, 0.0, 1.0) - line) ** 2
+        reach = (weight + _MOST_MORE) ** 2 / (weight2 + 1)
+    open_ = np.flatnonzero(~(reach * (1 + 1e-6) < need))
     more = np.arange(1, _MOST_MORE + 1, dtype=float)[None, :]
-    score, weight, weight2 = score[:, None], weight[:, None], weight2[:, None]
+    score, weight, weight2 = score[open_, None], weight[open_, None], weight2[open_, None]
     low, high = _intervals(score, (weight + more) ** 2 / (weight2 + more), certainty=rules.certainty)
     reached = score + _TOLERANCE >= bar
-    settled = np.where(reached, low >= bar - _TOLERANCE, high < bar - _TOLERANCE)
-    return np.where(settled.any(axis=1), settled.argmax(axis=1) + 1, 0)
+    settled = np.where(reached, low >= line, high < line)
+    found[open_] = np.where(settled.any(axis=1), settled.argmax(axis=1) + 1, 0)
+    return found
 
 
 def _what_settles(more: int) -> str:

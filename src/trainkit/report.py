@@ -45,7 +45,7 @@ from .ratings import (
 from .refs import describe_many, shorten
 from .report_charts import line_chart, months_of, radar
 from .report_excel import Level, Percent, write_workbook
-from .report_format import date_text, missing, number, percent
+from .report_format import date_text, missing, number, percent, percents
 from .resident_feedback import five_point
 from .roster import Worker
 
@@ -290,17 +290,15 @@ class _ReportView:
                     "cells": cells,
                     "cells_html": Markup(
                         "".join(
-                            _cell_html(
-                                c["level"],
-                                c["untested"],
-                                c["domain_title"],
-                                c["reason"],
-                                c["interval_text"],
-                                c["level_title"],
-                                c["score_text"],
-                                escape,
+                            _cells_html(
+                                [c["level"] for c in cells],
+                                [c["untested"] for c in cells],
+                                [c["domain_title"] for c in cells],
+                                [c["reason"] for c in cells],
+                                [c["interval_text"] for c in cells],
+                                [c["level_title"] for c in cells],
+                                [c["score_text"] for c in cells],
                             )
-                            for c in cells
                         )
                     ),
                     "full_post": bool(self.full_post[worker.worker_id]),
@@ -322,16 +320,19 @@ class _ReportView:
             "domain": domain,
             "domain_title": self.titles[domain],
             "score_text": percent(r["score"]),
-            "interval_text": self._interval_text(r["level"], r.get("low", math.nan), r.get("high", math.nan)),
+            "interval_text": self._interval_text(
+                r["level"], percent(r.get("low", math.nan)), percent(r.get("high", math.nan))
+            ),
             "untested": bool(r.get("needs_trainer_evidence", False)),
             "feedback_text": _feedback_text(r),
         }
 
-    def _interval_text(self, level: str, low: float, high: float) -> str:
-        """A cell's interval in words; none for 证据不足 (its reason says it) or without a rating."""
-        if level == INSUFFICIENT or missing(low):
+    def _interval_text(self, level: str, low: str, high: str) -> str:
+        """A cell's interval in words, from its bounds as :func:`percent` writes them; none for
+        证据不足 (its reason says it) or without a rating (no bound: "—")."""
+        if level == INSUFFICIENT or low == percent(math.nan):
             return ""
-        return f"（{self.rules.certainty:.0%}把握区间 {percent(low)}–{percent(high)}）"
+        return f"（{self.rules.certainty:.0%}把握区间 {low}–{high}）"
 
     @cached_property
     def matrix_rows(self) -> list[dict[str, Any]]:
@@ -356,27 +357,24 @@ class _ReportView:
             return values.tolist()
 
         level, reason = column("level", NOT_ASSESSED), column("reason", _NO_EVIDENCE)
-        score, low, high = column("score", math.nan), column("low", math.nan), column("high", math.nan)
         untested, feedback_n = column("needs_trainer_evidence", 0.0), column("feedback_n", 0.0)
-        feedback_mean = column("feedback_mean", math.nan)
-        titles = [self.titles[d] for d in domains] * len(workers)
-        escaped = _Escaped()  # the same words recur in thousands of cells: escaped once
-        level_titles = {lv: self.levels[lv].title for lv in set(level)}
-        cells = [
-            _cell_html(
-                lv,
-                bool(u),
-                title,
-                why,
-                self._interval_text(lv, lo, hi),
-                level_titles[lv],
-                percent(sc),
-                escaped.__getitem__,
-            )
-            for lv, u, title, why, lo, hi, sc in zip(level, untested, titles, reason, low, high, score, strict=True)
-        ]
+        # a whole percent is written once per distinct value (percents), not per cell
+        low, high = percents(column("low", math.nan)), percents(column("high", math.nan))
+        cells = _cells_html(
+            level,
+            [bool(u) for u in untested],
+            [self.titles[d] for d in domains] * len(workers),
+            reason,
+            [self._interval_text(lv, lo, hi) for lv, lo, hi in zip(level, low, high, strict=True)],
+            [self.levels[lv].title for lv in level],
+            percents(column("score", math.nan)),
+        )
         proficient = {lv.id for lv in self.framework.scale if lv.proficient}
+        n_proficient = np.isin(np.array(level, dtype=object), list(proficient)).reshape(len(workers), size).sum(axis=1)
         full_post = self.full_post.reindex(workers, fill_value=False).tolist()
+        with_feedback = np.array(feedback_n, dtype=float).reshape(len(workers), size).any(axis=1).tolist()
+        feedback_mean = column("feedback_mean", math.nan)
+        none = _feedback_summary([], [])
         rows = []
         for n, worker in enumerate(self.roster.values()):
             part = slice(n * size, (n + 1) * size)
@@ -385,8 +383,11 @@ class _ReportView:
                     "worker": worker,
                     "cells_html": Markup("".join(cells[part])),
                     "full_post": bool(full_post[n]),
-                    "feedback": _feedback_summary([int(k) for k in feedback_n[part]], feedback_mean[part]),
-                    "n_proficient": sum(lv in proficient for lv in level[part]),
+                    # most workers have no residents' feedback: one summary serves them all
+                    "feedback": _feedback_summary([int(k) for k in feedback_n[part]], feedback_mean[part])
+                    if with_feedback[n]
+                    else dict(none),
+                    "n_proficient": int(n_proficient[n]),
                 }
             )
         return rows
@@ -650,25 +651,46 @@ class _Escaped(dict):
     """Text → its HTML-escaped form, escaped on first use."""
 
     def __missing__(self, text: str) -> str:
-        self[text] = escape(text)
+        self[text] = str(escape(text))
         return self[text]
 
 
-def _cell_html(
-    level: str,
-    untested: bool,
-    domain_title: str,
-    reason: str,
-    interval_text: str,
-    level_title: str,
-    score_text: str,
-    escape: Any,
-) -> str:
-    """One cell of the matrix: the level, its score, and the reason on hover."""
-    return (
-        f'<td class="lv lv-{escape(level)}{" lv-untested" if untested else ""}" '
-        f'title="{escape(domain_title)}：{escape(reason)}{escape(interval_text)}">'
-        f"{'缺考核' if untested else escape(level_title)}<small>{escape(score_text)}</small></td>"
+def _cells_html(
+    levels: Sequence[str],
+    untested: Sequence[bool],
+    domain_titles: Sequence[str],
+    reasons: Sequence[str],
+    interval_texts: Sequence[str],
+    level_titles: Sequence[str],
+    score_texts: Sequence[str],
+) -> list[str]:
+    """Cells of the matrix, one per position of the equal-length columns: the level, its score,
+    and the reason on hover. The same words recur in thousands of cells (sixty thousand for a
+    district): each distinct one is escaped once."""
+    e = _Escaped()
+    return [
+        f'<td class="lv lv-{e[level]}{" lv-untested" if missing_test else ""}" '
+        f'title="{e[domain]}：{e[reason]}{e[interval]}">'
+        f"{'缺考核' if missing_test else e[title]}<small>{e[score]}</small></td>"
+        for level, missing_test, domain, reason, interval, title, score in zip(
+            levels, untested, domain_titles, reasons, interval_texts, level_titles, score_texts, strict=True
+        )
+    ]
+
+
+def _matrix_body(rows: Sequence[dict[str, Any]], *, shown: int) -> Markup:
+    """The matrix table's rows as one piece of markup. Built here, not by a template loop, because
+    a district's page has five thousand of them (a quarter of a second in Jinja); each text from
+    the data is escaped, as the template would."""
+    return Markup(
+        "".join(
+            f'<tr><td>{escape(w["worker"].worker_id)}</td><th scope="row">{escape(w["worker"].display_name)}</th>'
+            f"<td>{escape(w['worker'].community)}</td>\n{w['cells_html']}\n"
+            f'<td class="num">{w["n_proficient"]} / {shown}</td>\n'
+            f'<td class="{"yes" if w["full_post"] else "no"}">{"是" if w["full_post"] else "否"}</td>\n'
+            f'<td class="num">{escape(w["feedback"]["text"])}</td></tr>\n'
+            for w in rows
+        )
     )
 
 
@@ -703,6 +725,7 @@ def _render(*, title: str, outside_roster: int, view: _ReportView) -> str:
         domains=view.framework.domains,
         scale=view.framework.scale,
         workers=view.matrix_rows,
+        matrix_body=_matrix_body(view.matrix_rows, shown=len(view.framework.domains)),
         trend_charts=view.trend_charts(),
         partial_note="；".join(f"{m}*{text}" for m, text in view.partial_months.items()),
         detailed=view.detailed,

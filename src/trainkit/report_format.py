@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["date_text", "missing", "number", "percent"]
+__all__ = ["date_text", "missing", "number", "percent", "percents"]
 
 
 def missing(value: Any) -> bool:
@@ -16,6 +18,19 @@ def missing(value: Any) -> bool:
 
 def percent(value: Any) -> str:
     return "—" if missing(value) else f"{float(value):.0%}"
+
+
+def percents(values: Sequence[float] | np.ndarray) -> list[str]:
+    """:func:`percent` of each of many ratios (0–1), as it writes them.
+
+    A district's matrix shows sixty thousand of them: each is rounded to a whole percent
+    at once, as ``format`` rounds (``x * 100``, ties to even), and :func:`percent` writes
+    each whole percent that occurs once.
+    """
+    whole = np.rint(np.asarray(values, dtype=float) * 100)
+    known = whole[~np.isnan(whole)]
+    texts = {k: percent(k / 100) for k in np.unique(known).tolist()}
+    return ["—" if k != k else texts[k] for k in whole.tolist()]  # k != k: NaN, no figure
 
 
 def number(value: float) -> str:
