@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..columns import constant, figure_columns, position_in, step, texts
+from ..columns import categorical, constant, figure_columns, position_in, step, texts
 from ..household import RELATION_TITLES
 
 __all__ = [
@@ -113,8 +113,20 @@ def figure_table(
 
 
 def spread(table: dict[str, np.ndarray], codes: np.ndarray) -> dict[str, object]:
-    """Each row takes entry ``codes[i]`` of a :func:`figure_table` (text columns categorical)."""
-    return {
-        name: column[codes] if column.dtype.kind == "f" else texts(codes, [str(v) for v in column])
-        for name, column in table.items()
-    }
+    """Each row takes entry ``codes[i]`` of a :func:`figure_table` (text columns categorical).
+
+    Text columns whose entries repeat alike (one series: every column) share one array of
+    codes, spread over the rows once."""
+    shared: dict[tuple[int, ...], np.ndarray] = {}
+    missing = bool(len(codes)) and codes.min() < 0
+    out: dict[str, object] = {}
+    for name, column in table.items():
+        if column.dtype.kind == "f":
+            out[name] = column[codes]
+            continue
+        distinct, inverse = np.unique(np.asarray([str(v) for v in column], dtype=str), return_inverse=True)
+        pattern = tuple(inverse.tolist())
+        if pattern not in shared:  # the categorical's own code type; code -1 (missing) takes the last entry
+            shared[pattern] = np.asarray([*pattern, -1] if missing else pattern, dtype=np.int8)[codes]
+        out[name] = categorical(shared[pattern], tuple(distinct.tolist()))
+    return out
