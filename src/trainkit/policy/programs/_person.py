@@ -96,13 +96,11 @@ def cards(residents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     grade = pd.to_numeric(residents["disability_grade"], errors="coerce").to_numpy(dtype=float)
     disabled = (kind >= 0) & ~np.isnan(grade)
     names = [f"{KIND_TITLES[k]}残疾{GRADE_TITLES[g]}" for k in kinds for g in GRADE_TITLES]
-    code = np.maximum(kind, 0) * len(GRADE_TITLES) + np.clip(np.nan_to_num(grade, nan=1), 1, 4).astype(int) - 1
-    return (
-        disabled,
-        np.where(disabled, kind, -1),
-        np.where(disabled, grade, np.nan),
-        texts(np.where(disabled, code, -1), names),
-    )
+    held = np.flatnonzero(disabled)  # the few card holders: the rest keep "none"
+    card_kind, card_grade, code = np.full(len(kind), -1), np.full(len(kind), np.nan), np.full(len(kind), -1)
+    card_kind[held], card_grade[held] = kind[held], grade[held]
+    code[held] = kind[held] * len(GRADE_TITLES) + np.clip(grade[held], 1, 4).astype(int) - 1
+    return disabled, card_kind, card_grade, texts(code, names)
 
 
 def figure_table(
