@@ -152,7 +152,7 @@ def position_in(column: pd.Series, values: list[str] | tuple[str, ...], *, blank
     not once per row."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         found = pd.Index(list(values), dtype=object).get_indexer(column.cat.categories.astype(object))
-        return np.append(found, blank)[column.cat.codes.to_numpy()]
+        return np.append(found, blank)[column.array.codes]
     found = pd.Index(list(values), dtype=object).get_indexer(column.astype(object).to_numpy())
     return np.where(column.isna().to_numpy(), blank, found) if blank != -1 else found
 
@@ -165,7 +165,7 @@ def _among(column: pd.Series, values: tuple[object, ...]) -> np.ndarray:
         flags = column.to_numpy(dtype=bool)
         return flags if True in values else np.zeros(len(flags), dtype=bool) if False not in values else ~flags
     if isinstance(dtype, pd.CategoricalDtype):
-        kinds, codes = dtype.categories.astype(object), column.cat.codes.to_numpy()
+        kinds, codes = dtype.categories.astype(object), column.array.codes
     else:  # a few distinct values (True, "True", blanks…): each looked up once
         codes, kinds = pd.factorize(column.to_numpy(dtype=object))
     hit = pd.Series(kinds, dtype=object).isin(values).to_numpy()
