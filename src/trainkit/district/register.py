@@ -85,11 +85,34 @@ def positions(homes: pd.Index, ids: pd.Series) -> np.ndarray:
     """Each id's row in ``homes`` (-1: not there); Arrow's hash lookup when both are Arrow text."""
     if homes.is_unique:
         try:
-            found = pc.index_in(pa.array(ids.array), value_set=pa.array(homes.array))
-            return found.fill_null(-1).to_numpy().astype(np.int64)
+            wanted, kept = _arrow(ids.array), _arrow(homes.array)
+            in_order = _in_order(wanted, kept)
+            if in_order is not None:
+                return in_order
+            return pc.index_in(wanted, value_set=kept).fill_null(-1).to_numpy().astype(np.int64)
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
             pass
     return homes.get_indexer(ids)
+
+
+def _arrow(values: object) -> pa.Array:
+    array = pa.array(values)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _in_order(wanted: pa.Array, kept: pa.Array) -> np.ndarray | None:
+    """The rows of ``kept`` when residents are listed household by household in the households'
+    order (as a register is written): each run of one id is the next household, the first id
+    of each run checked against it — no hash table. None when they are not so listed."""
+    if not len(wanted) or wanted.null_count or len(kept) < 2 or wanted.type != kept.type:
+        return None
+    starts = np.ones(len(wanted), dtype=bool)
+    starts[1:] = pc.not_equal(wanted[1:], wanted[:-1]).to_numpy(zero_copy_only=False)
+    first = np.flatnonzero(starts)
+    if len(first) > len(kept) or not pc.all(pc.equal(kept[: len(first)], wanted.take(pa.array(first)))).as_py():
+        return None
+    at = np.cumsum(starts, dtype=np.int64) - 1
+    return at
 
 
 def residents_on(residents: pd.DataFrame, on) -> pd.DataFrame:  # noqa: ANN001

@@ -227,7 +227,8 @@ def _categories(column: pd.Series) -> pd.Categorical:
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     encoded = pc.dictionary_encode(values)
-    return _sorted(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist())
+    indices = encoded.indices if encoded.indices.null_count == 0 else encoded.indices.fill_null(-1)  # -1: blank
+    return _sorted(indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist())
 
 
 def _sorted(codes: np.ndarray | pd.Categorical, words: list[object] | None = None) -> pd.Categorical:

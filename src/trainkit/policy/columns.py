@@ -23,10 +23,12 @@ __all__ = [
     "texts",
     "anyone",
     "applicant_of",
+    "categorical",
     "at_home",
     "counted_income",
     "figure",
     "figure_columns",
+    "first_true",
     "home_of",
     "member_column",
     "member_flag",
@@ -103,13 +105,13 @@ def figure_columns(
             )
         )
     names = ("", "_title", "_unit", "_since", "_status", "_missing")
-    out[f"{prefix}_param"] = _categorical(which, tuple(str(i) for i in ids))
+    out[f"{prefix}_param"] = categorical(which, tuple(str(i) for i in ids))
     for i, suffix in enumerate(names):
         if i == 0:
             out[prefix] = np.array([f[0] for f in facts], dtype=float)[which]
             continue
         codes, distinct = _factorized([f[i] for f in facts])
-        out[f"{prefix}{suffix}"] = _categorical(codes[which], distinct)
+        out[f"{prefix}{suffix}"] = categorical(codes[which], distinct)
     return out
 
 
@@ -150,7 +152,7 @@ def position_in(column: pd.Series, values: list[str] | tuple[str, ...], *, blank
     not once per row."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         found = pd.Index(list(values), dtype=object).get_indexer(column.cat.categories.astype(object))
-        return np.append(found, blank)[column.cat.codes.to_numpy()]
+        return np.append(found, blank)[column.array.codes]
     found = pd.Index(list(values), dtype=object).get_indexer(column.astype(object).to_numpy())
     return np.where(column.isna().to_numpy(), blank, found) if blank != -1 else found
 
@@ -163,11 +165,21 @@ def _among(column: pd.Series, values: tuple[object, ...]) -> np.ndarray:
         flags = column.to_numpy(dtype=bool)
         return flags if True in values else np.zeros(len(flags), dtype=bool) if False not in values else ~flags
     if isinstance(dtype, pd.CategoricalDtype):
-        kinds, codes = dtype.categories.astype(object), column.cat.codes.to_numpy()
+        kinds, codes = dtype.categories.astype(object), column.array.codes
     else:  # a few distinct values (True, "True", blanks…): each looked up once
         codes, kinds = pd.factorize(column.to_numpy(dtype=object))
     hit = pd.Series(kinds, dtype=object).isin(values).to_numpy()
     return np.append(hit, False)[codes]  # code -1 (blank) is never a hit
+
+
+def first_true(conditions: list[np.ndarray], *, default: int) -> np.ndarray:
+    """Per row, the position of the first condition that holds (``default`` where none does), as
+    ``np.select(conditions, range(len(conditions)), default)`` gives it: taken from the last
+    condition to the first in small integers (no index array, no branch per row)."""
+    codes = np.full(len(conditions[0]), default, dtype=np.int16)
+    for number in range(len(conditions) - 1, -1, -1):
+        codes -= np.asarray(conditions[number], dtype=bool).astype(np.int16) * (codes - np.int16(number))
+    return codes
 
 
 def figure(param_id: str, on: dt.date) -> float:
@@ -242,7 +254,8 @@ def _dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
     return pd.CategoricalDtype(pd.Index(categories, dtype="str"))
 
 
-def _categorical(codes: np.ndarray, categories: tuple[str, ...]) -> pd.Categorical:
+def categorical(codes: np.ndarray, categories: tuple[str, ...]) -> pd.Categorical:
+    """Codes into a few texts as a categorical column (the codes are not checked: -1 is missing)."""
     return pd.Categorical.from_codes(codes, dtype=_dtype(categories), validate=False)
 
 
@@ -250,17 +263,17 @@ def texts(codes: np.ndarray, table: list[str]) -> pd.Categorical:
     """``table[code]`` for every row (-1: missing), as a categorical column."""
     codes = np.asarray(codes)
     if not len(table):
-        return _categorical(np.full(len(codes), -1, dtype=np.int8), ())
+        return categorical(np.full(len(codes), -1, dtype=np.int8), ())
     distinct, inverse = np.unique(np.asarray(table, dtype=str), return_inverse=True)
     inverse = inverse.astype(np.int8 if len(distinct) < 127 else np.int32)  # the categorical's own code type
     if len(codes) and codes.min() < 0:
         inverse = np.append(inverse, -1)  # code -1 (missing) takes the last entry
-    return _categorical(inverse[codes], tuple(distinct.tolist()))
+    return categorical(inverse[codes], tuple(distinct.tolist()))
 
 
 def constant(n: int, value: object) -> pd.Categorical:
     """One text repeated over ``n`` rows."""
-    return _categorical(np.zeros(n, dtype=np.int8), (str(value),))
+    return categorical(np.zeros(n, dtype=np.int8), (str(value),))
 
 
 def frame(n: int, columns: dict[str, Any]) -> pd.DataFrame:
@@ -282,7 +295,8 @@ def frame(n: int, columns: dict[str, Any]) -> pd.DataFrame:
 def step(n: int, *pairs: tuple[np.ndarray, str]) -> pd.Categorical:
     """A column of reason codes: each ``(mask, code)`` in turn (later pairs win), missing elsewhere."""
     names = tuple(dict.fromkeys(name for _, name in pairs))
-    codes = np.full(n, -1, dtype=np.int16)
-    for mask, name in pairs:
-        codes[np.flatnonzero(mask)] = names.index(name)  # by position: most masks hold on few rows
-    return _categorical(codes, names)
+    kind = np.int8 if len(names) < 127 else np.int16  # the categorical's own code type
+    codes = np.full(n, -1, dtype=kind)
+    for mask, name in pairs:  # codes := name where mask, as small-integer arithmetic (no index array)
+        codes -= np.asarray(mask, dtype=bool).astype(kind) * (codes - kind(names.index(name)))
+    return categorical(codes, names)

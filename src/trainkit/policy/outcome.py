@@ -186,7 +186,7 @@ def _step_codes(column: pd.Series, positions: np.ndarray) -> tuple[np.ndarray, p
     reached); a categorical step column (what :func:`~trainkit.policy.columns.step` makes) is
     read by its codes, nothing hashed."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy()[positions].astype(np.int64), column.cat.categories
+        return column.array.codes[positions].astype(np.int64), column.array.categories  # no Series of codes
     return pd.factorize(column.iloc[positions])
 
 
@@ -226,7 +226,7 @@ def _fill(template: str, outcome: Outcome, where: np.ndarray) -> tuple[pa.Array,
 def _codes(column: pd.Series, where: np.ndarray) -> np.ndarray:
     """A number for each distinct value of the column at ``where`` (-1: missing)."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy()[where].astype(np.int64)
+        return column.array.codes[where].astype(np.int64)
     values = column.to_numpy()[where] if column.dtype.kind in "fiub" else column.iloc[where]
     return pd.factorize(values)[0].astype(np.int64)
 
@@ -252,8 +252,8 @@ def _take(column: pd.Series, where: np.ndarray) -> pa.Array | np.ndarray:
     if column.dtype.kind in "fiub":
         return column.to_numpy()[where]
     if isinstance(column.dtype, pd.CategoricalDtype):  # the few categories once, then codes
-        codes = column.cat.codes.to_numpy()[where]
-        words = pa.array(column.cat.categories, from_pandas=True)
+        codes = column.array.codes[where]
+        words = pa.array(column.array.categories, from_pandas=True)
         return pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), words)
     return pa.array(column.iloc[where], from_pandas=True)
 

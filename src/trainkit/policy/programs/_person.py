@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..columns import constant, figure_columns, position_in, step, texts
+from ..columns import categorical, constant, figure_columns, position_in, step, texts
 from ..household import RELATION_TITLES
 
 __all__ = [
@@ -96,13 +96,11 @@ def cards(residents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     grade = pd.to_numeric(residents["disability_grade"], errors="coerce").to_numpy(dtype=float)
     disabled = (kind >= 0) & ~np.isnan(grade)
     names = [f"{KIND_TITLES[k]}残疾{GRADE_TITLES[g]}" for k in kinds for g in GRADE_TITLES]
-    code = np.maximum(kind, 0) * len(GRADE_TITLES) + np.clip(np.nan_to_num(grade, nan=1), 1, 4).astype(int) - 1
-    return (
-        disabled,
-        np.where(disabled, kind, -1),
-        np.where(disabled, grade, np.nan),
-        texts(np.where(disabled, code, -1), names),
-    )
+    held = np.flatnonzero(disabled)  # the few card holders: the rest keep "none"
+    card_kind, card_grade, code = np.full(len(kind), -1), np.full(len(kind), np.nan), np.full(len(kind), -1)
+    card_kind[held], card_grade[held] = kind[held], grade[held]
+    code[held] = kind[held] * len(GRADE_TITLES) + np.clip(grade[held], 1, 4).astype(int) - 1
+    return disabled, card_kind, card_grade, texts(code, names)
 
 
 def figure_table(
@@ -113,8 +111,20 @@ def figure_table(
 
 
 def spread(table: dict[str, np.ndarray], codes: np.ndarray) -> dict[str, object]:
-    """Each row takes entry ``codes[i]`` of a :func:`figure_table` (text columns categorical)."""
-    return {
-        name: column[codes] if column.dtype.kind == "f" else texts(codes, [str(v) for v in column])
-        for name, column in table.items()
-    }
+    """Each row takes entry ``codes[i]`` of a :func:`figure_table` (text columns categorical).
+
+    Text columns whose entries repeat alike (one series: every column) share one array of
+    codes, spread over the rows once."""
+    shared: dict[tuple[int, ...], np.ndarray] = {}
+    missing = bool(len(codes)) and codes.min() < 0
+    out: dict[str, object] = {}
+    for name, column in table.items():
+        if column.dtype.kind == "f":
+            out[name] = column[codes]
+            continue
+        distinct, inverse = np.unique(np.asarray([str(v) for v in column], dtype=str), return_inverse=True)
+        pattern = tuple(inverse.tolist())
+        if pattern not in shared:  # the categorical's own code type; code -1 (missing) takes the last entry
+            shared[pattern] = np.asarray([*pattern, -1] if missing else pattern, dtype=np.int8)[codes]
+        out[name] = categorical(shared[pattern], tuple(distinct.tolist()))
+    return out

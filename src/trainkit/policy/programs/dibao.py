@@ -15,7 +15,17 @@ import numpy as np
 import pandas as pd
 
 from ...law import Citation
-from ..columns import PROPERTY, counted_income, figure_columns, home_of, per_household, position_in, step, truthy
+from ..columns import (
+    PROPERTY,
+    counted_income,
+    figure_columns,
+    first_true,
+    home_of,
+    per_household,
+    position_in,
+    step,
+    truthy,
+)
 from ..household import EXCLUSION_TITLES, vocabulary
 from ..outcome import NOT_APPLICABLE, Because, Outcome
 from . import household_rule
@@ -92,7 +102,7 @@ def _membership(residents: pd.DataFrame) -> np.ndarray:
     together = truthy(residents["lives_together"])
     study = residents["full_time_study"]
     child = (rel == "child").to_numpy()
-    return np.select(
+    return first_true(
         [
             residents["excluded_as"].notna().to_numpy(),
             rel.isin(["applicant", "spouse"]).to_numpy(),
@@ -105,7 +115,6 @@ def _membership(residents: pd.DataFrame) -> np.ndarray:
             & truthy(residents["statutory_duty"]),
             child & (study == "postgraduate").to_numpy(),
         ],
-        range(len(MEMBERSHIP) - 1),
         default=len(MEMBERSHIP) - 1,
     )
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ...law import Citation
-from ..columns import member_flag
+from ..columns import first_true, member_flag
 from ..outcome import NOT_APPLICABLE, Because, Outcome
 from ..parameters import load_parameter
 from . import household_rule
@@ -153,6 +153,9 @@ def _window(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np
     return _day(yo, mo, do), _day(yb, mb, db)
 
 
+_LATER = 9999_12_31  # a day after any window: "not yet"
+
+
 def _number(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
     return y * 10_000 + m * 100 + d
 
@@ -197,11 +200,15 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     open_ = decided & (not gap)
     young = open_ & local & (age < START_AGE)
     grown = open_ & local & (age >= START_AGE)
-    yo, mo, do, yb, mb, db = _window_ymd(y, m, d)
-    opens, birthday = _number(yo, mo, do), _number(yb, mb, db)
     today = on.year * 10_000 + on.month * 100 + on.day
+    # The window is worked out only where it can have opened: before 79 it opens more than nine
+    # months ahead (so after today), and so does the 80th birthday.
+    near = np.flatnonzero(dated & (exact >= START_AGE - 1))
+    opens, birthday = np.full(n, _LATER), np.full(n, _LATER)
+    yo, mo, do, yb, mb, db = _window_ymd(y[near], m[near], d[near])
+    opens[near], birthday[near] = _number(yo, mo, do), _number(yb, mb, db)
 
-    tier_code = np.select([age >= low for low, _ in TIERS[:-1]], list(range(len(TIERS) - 1)), len(TIERS) - 1)
+    tier_code = first_true([age >= low for low, _ in TIERS[:-1]], default=len(TIERS) - 1)
     tier = spread(figure_table([series for _, series in TIERS], on, "tier"), tier_code)
     tier_known = ~np.isnan(tier["tier"])
     hundred = grown & tier_known & (tier_code == 0)

@@ -29,7 +29,18 @@ import numpy as np
 import pandas as pd
 
 from ...law import Citation
-from ..columns import anyone, applicant_of, constant, figure_columns, per_household, position_in, texts, yes_no
+from ..columns import (
+    anyone,
+    applicant_of,
+    constant,
+    figure_columns,
+    first_true,
+    home_of,
+    per_household,
+    position_in,
+    texts,
+    yes_no,
+)
 from ..columns import step as steps
 from ..frames import FP_COLUMNS, frames_of
 from ..household import Household
@@ -175,7 +186,8 @@ def _figures(households: pd.DataFrame, plan: np.ndarray, on: dt.date) -> tuple[d
 
 def _woman_age(residents: pd.DataFrame, couple: np.ndarray, k: int) -> np.ndarray:
     """Per household: the age of the couple's first woman (NaN with none)."""
-    women = np.flatnonzero(couple & (residents["sex"] == "female").to_numpy(dtype=bool))
+    women = np.flatnonzero(couple)
+    women = women[(residents["sex"].iloc[women] == "female").to_numpy(dtype=bool)]
     home = residents["household_id"].to_numpy(dtype=np.int64)[women]
     order = np.lexsort((residents["member_no"].to_numpy(dtype=np.int64)[women], home))  # stable, as a sort is
     homes, first = np.unique(home[order], return_index=True)
@@ -195,12 +207,15 @@ def _frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
 def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
     """计划生育家庭特别扶助 for every household of a numbered register on ``on``."""
     k = len(households)
-    households = households.assign(**{c: None for c in FP_COLUMNS if c not in households})  # a register without them
+    absent = {c: None for c in FP_COLUMNS if c not in households}
+    if absent:  # a register without them (a copy only then: a register's frame is large)
+        households = households.assign(**absent)
     plan = households["fp_only_child"].notna().to_numpy()
     figures, unknown_area = _figures(households, plan, on)
     standard = figures["standard"]
 
-    couple = residents["relation"].isin(["applicant", "spouse"]).to_numpy()
+    # only the couples of households with a record are looked at: the others are not decided
+    couple = plan[home_of(residents)] & (position_in(residents["relation"], ["applicant", "spouse"]) >= 0)
     woman_age = _woman_age(residents, couple, k)
     no_woman = np.isnan(woman_age)
     no_sex = anyone(residents, couple & residents["sex"].isna().to_numpy(), k)
@@ -236,7 +251,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     whole = np.nan_to_num(grade, nan=0)
     grade_code = np.where(np.isin(whole, list(GRADE_TITLES)), whole - 1, -1).astype(np.int64)
     failing = ("young", "not_only", "child", "later", "certificate")
-    first_failed = np.select([young, ~only, ~child_ok, later, no_certificate], range(len(failing)), -1)
+    first_failed = first_true([young, ~only, ~child_ok, later, no_certificate], default=-1)
     asked = plan & ~sexless
     rows = _frame(
         {

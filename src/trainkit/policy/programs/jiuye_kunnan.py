@@ -205,12 +205,12 @@ def _retirement(residents: pd.DataFrame, on: dt.date) -> dict[str, np.ndarray | 
     """Per resident: the lowest and highest statutory retirement age for their sex (NaN before
     the series), whose bounds they are, and the parameter a reason cites."""
     ages = {key: (value_or_gap(low, on), value_or_gap(high, on)) for key, (low, high) in RETIREMENT.items()}
-    sex = member_column(residents, "sex")
-    female, male = (sex == "female").to_numpy(bool), (sex == "male").to_numpy(bool)
-    low = np.where(female, ages["female"][0], np.where(male, ages["male"][0], min(ages["female"][0], ages["male"][0])))
-    high = np.where(female, ages["female"][1], np.where(male, ages["male"][1], max(ages["female"][1], ages["male"][1])))
-    which = np.where(female, 0, np.where(male, 1, 2))  # whose bounds: a category, not a string per row
-    unsexed = RETIREMENT["female" if ages["female"][1] > ages["male"][1] else "male"][1]
+    which = position_in(member_column(residents, "sex"), ["female", "male"])
+    which[which < 0] = 2  # not recorded: both sexes' bounds
+    female, male = ages["female"], ages["male"]
+    low = np.array([female[0], male[0], min(female[0], male[0])])[which]  # whose bounds: a code, not a string per row
+    high = np.array([female[1], male[1], max(female[1], male[1])])[which]
+    unsexed = RETIREMENT["female" if female[1] > male[1] else "male"][1]
     return {
         "retire_low": low,
         "retire_high": high,
@@ -223,22 +223,16 @@ def _categories(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) 
     """Per resident and category step: 0 when not in the category, else 1 + the code's position."""
     k, n = len(households), len(residents)
     female_age, male_age, months = figure(FEMALE_AGE, on), figure(MALE_AGE, on), figure(LONG_UNEMPLOYED, on)
-    sex = member_column(residents, "sex")
-    female, male, unknown = (sex == "female").to_numpy(bool), (sex == "male").to_numpy(bool), sex.isna().to_numpy()
+    sex = position_in(member_column(residents, "sex"), ["female", "male"], blank=2)  # -1: another value
     age = residents["age"].to_numpy(dtype=float)
     employment = position_in(member_column(residents, "employment"), ["unemployed", "employed", "flexible"])
     unemployed, working = employment == 0, employment > 0
+    # 4050: 1 a woman from her age, 2 a man from his, 3 sex unrecorded past both ages, 4 past the lower only
+    reached = age >= np.array([female_age, male_age, max(female_age, male_age), np.inf])[sex]
+    c_4050 = np.where(reached, np.array([1, 2, 3, 0], dtype=np.int8)[sex], np.int8(0))
+    c_4050[(sex == 2) & ~reached & (age >= min(female_age, male_age))] = 4
     found = {
-        "c_4050": np.select(
-            [
-                female & (age >= female_age),
-                male & (age >= male_age),
-                unknown & (age >= max(female_age, male_age)),
-                unknown & (age >= min(female_age, male_age)),
-            ],
-            [1, 2, 3, 4],
-            default=0,
-        ),
+        "c_4050": c_4050,
         "c_disabled": residents["disability_kind"].notna().to_numpy(bool),
         "c_dibao": at_home(households, residents, receiving(households, "dibao")) if k else np.zeros(n, bool),
         "c_zero": unemployed & ~at_home(households, residents, anyone(residents, working, k)),
@@ -246,7 +240,7 @@ def _categories(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) 
         "c_landless": member_flag(residents, "landless_farmer"),
         "c_released": member_flag(residents, "released_from_custody"),
     }
-    return {step: found[step].astype(np.int8) for step, _ in CATEGORY_STEPS}
+    return {step: found[step].astype(np.int8, copy=False) for step, _ in CATEGORY_STEPS}
 
 
 def _titles(found: dict[str, np.ndarray]) -> pd.Categorical:
@@ -280,10 +274,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     past = ~(retired | employed) & (age >= retirement["retire_high"])  # NaN bounds (before 2025): never
     between = ~(retired | employed | past) & (age >= retirement["retire_low"])
     open_ = ~(retired | employed | past)
-    found = {
-        step: np.where(open_, codes, 0).astype(np.int8)
-        for step, codes in _categories(households, residents, on).items()
-    }
+    found = {step: codes * open_ for step, codes in _categories(households, residents, on).items()}
     some = np.zeros(n, dtype=bool)
     for codes in found.values():
         some |= codes > 0

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ...law import Citation
-from ..columns import PROPERTY, at_home, counted_income, member_column, position_in, truthy
+from ..columns import PROPERTY, at_home, counted_income, first_true, member_column, position_in, truthy
 from ..frames import frames_of
 from ..household import Household, Member, vocabulary
 from ..outcome import NOT_APPLICABLE, Because, Outcome
@@ -179,7 +179,7 @@ def _capacity(residents: pd.DataFrame, version: Version) -> tuple[np.ndarray, np
     age = residents["age"].to_numpy()
     disabled, kind, grade, card = cards(residents)
     lightest = np.array([version.grades.get(k, 0) for k in KIND_TITLES])[np.maximum(kind, 0)]
-    code = np.select([age >= OLD_AGE, age < MINOR_AGE, ~disabled, grade <= lightest], range(4), default=4)
+    code = first_true([age >= OLD_AGE, age < MINOR_AGE, ~disabled, grade <= lightest], default=4)
     return code, card
 
 
@@ -252,11 +252,9 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     amount = np.where(paid, np.round(standard["standard"], 2), np.nan)
 
     everyone = np.ones(n, dtype=bool)
+    kept = {f"income_{k.id}": _blank_zero(residents[f"income_{k.id}"]) for k in _UNCOUNTED}
     uncounted = {
-        f"uncounted_{k.id}": step(
-            n, (tested & (residents[f"income_{k.id}"].fillna(0).to_numpy(dtype=float) > 0), f"uncounted_{k.id}")
-        )
-        for k in _UNCOUNTED
+        f"uncounted_{k.id}": step(n, (tested & (kept[f"income_{k.id}"] > 0), f"uncounted_{k.id}")) for k in _UNCOUNTED
     }
     rows = pd.DataFrame(
         {
@@ -291,13 +289,19 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             "age": residents["age"].to_numpy(dtype=np.int64),
             "card": card,
             "income": income,
-            **{f"income_{k.id}": residents[f"income_{k.id}"].fillna(0).to_numpy(dtype=float) for k in _UNCOUNTED},
+            **kept,
             **dibao,
             **standard,
         },
         copy=False,
     )
     return Outcome(rows=rows, steps=STEPS, lazy={"label": lazy_labels(residents)})
+
+
+def _blank_zero(column: pd.Series) -> np.ndarray:
+    """A money column as floats, a blank as 0."""
+    values = column.to_numpy(dtype=float)
+    return np.where(np.isnan(values), 0.0, values)
 
 
 def _status(value: DatedValue) -> str:
