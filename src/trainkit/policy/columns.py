@@ -295,8 +295,9 @@ def frame(n: int, columns: dict[str, Any]) -> pd.DataFrame:
 def step(n: int, *pairs: tuple[np.ndarray, str]) -> pd.Categorical:
     """A column of reason codes: each ``(mask, code)`` in turn (later pairs win), missing elsewhere."""
     names = tuple(dict.fromkeys(name for _, name in pairs))
-    kind = np.int8 if len(names) < 127 else np.int16  # the categorical's own code type
-    codes = np.full(n, -1, dtype=kind)
+    codes: np.ndarray[Any, np.dtype[np.signedinteger[Any]]] = np.full(
+        n, -1, dtype=np.int8 if len(names) < 127 else np.int16
+    )  # the categorical's own code type
     for mask, name in pairs:  # codes := name where mask, as small-integer arithmetic (no index array)
-        codes -= np.asarray(mask, dtype=bool).astype(kind) * (codes - kind(names.index(name)))
+        codes -= np.asarray(mask, dtype=bool).astype(codes.dtype) * (codes - names.index(name))
     return categorical(codes, names)
