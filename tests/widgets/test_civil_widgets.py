@@ -58,3 +58,13 @@ def test_deadline_moves_past_the_listed_holidays_and_explains_a_bad_date():
     calc.holidays.value = "5月1日"
     calc.compute.click()
     assert "法定休假日第1项：应为日期" in calc.result.value
+
+
+def test_relatives_rows_share_their_looks():
+    calc = inheritance_calculator()
+    calc.add_person()
+    first, second = calc.rows.children[:2]
+    checks = [*first.flags.values(), *second.flags.values(), calc.will, calc.debts]
+    assert len({c.style.model_id for c in checks}) == 1  # one style model for every check box
+    assert len({c.layout.model_id for c in [*first.flags.values(), *second.flags.values()]}) == 1
+    assert first.name.style is second.through.style and first.relation.style is second.died.style

@@ -82,3 +82,12 @@ def test_a_yes_no_fact_that_may_be_unrecorded_has_three_answers():
         certificate.value = value
         widget.decide.click()
         assert VERDICT[verdict] in widget.result.value, value
+
+
+def test_fields_of_one_kind_share_one_layout_and_style():
+    fields = [f for program in ("linghuo_shebao_butie", "jisheng_tefu") for _p, f in decision_widget(program).fields]
+    by_kind: dict[str, set[str]] = {}
+    for field in fields:
+        by_kind.setdefault(field.kind, set()).update({field.widget.layout.model_id, field.widget.style.model_id})
+    assert len(fields) > 10 and len(by_kind) >= 4
+    assert all(len(ids) == 2 for ids in by_kind.values()), by_kind  # one layout, one style per kind

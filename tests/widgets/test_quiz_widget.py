@@ -107,11 +107,11 @@ def test_every_item_of_the_bank_gets_a_card():
     assert len(widget.cards) >= 8
 
 
-def test_a_long_bank_shows_ten_questions_at_a_time_and_pages_on(store, worker):
+def test_a_long_bank_shows_five_questions_at_a_time_and_pages_on(store, worker):
     from trainkit.quiz import load_bank
 
     bank = load_bank("elderly")
-    assert len(bank.items) > 20  # a bank long enough for three pages
+    assert len(bank.items) > 20  # a bank long enough for five pages
     first = bank.items[12]
     store.record(
         worker_id=worker.worker_id, item_id=first.items[0], domain="elderly", source="self_check",
@@ -120,16 +120,26 @@ def test_a_long_bank_shows_ten_questions_at_a_time_and_pages_on(store, worker):
     )  # fmt: skip
     widget = quiz(bank.id, worker=worker, store=store)
     shown = lambda: [c.number for c in widget.body.children]  # noqa: E731
-    assert shown() == list(range(1, 11)) and widget.previous.disabled and not widget.next.disabled
-    assert f"第 1–10 题（共 {len(bank.items)} 题" in widget.where.value
+    assert shown() == [1, 2, 3, 4, 5] and widget.previous.disabled and not widget.next.disabled
+    assert f"第 1–5 题（共 {len(bank.items)} 题" in widget.where.value
+    assert len(widget._built) == 5  # the other pages' cards are not built (nor sent to the browser) yet
     widget.next.click()
-    assert shown() == list(range(11, 21)) and not widget.previous.disabled
+    widget.next.click()
+    assert shown() == [11, 12, 13, 14, 15] and not widget.previous.disabled
     assert "上次作答" in widget.body.children[2].feedback.value  # question 13, answered before, restored
     for _ in range(widget.pages):
         widget.next.click()
     assert shown()[-1] == len(bank.items) and widget.next.disabled
+    assert sorted(c.number for page in range(widget.pages) for c in _page(widget, page)) == list(
+        range(1, len(bank.items) + 1)
+    )  # paging through, the learner meets every question of the bank once
     widget.previous.click()
-    assert shown()[0] == (widget.pages - 2) * 10 + 1
+    assert shown()[0] == (widget.pages - 2) * 5 + 1
+
+
+def _page(widget, page: int) -> list:
+    widget.show_page(page)
+    return list(widget.body.children)
 
 
 def test_only_template_items_carry_a_fresh_variant_button():

@@ -11,6 +11,7 @@ from ..policy import PROGRAMS, BeforeFirstDate, Household, Income, Member, dibao
 from ..policy.decision import Decision
 from ..policy.household import EXCLUSION_TITLES, RELATION_TITLES
 from ..quiz import as_number
+from .looks import look
 
 __all__ = ["DibaoCalculator", "dibao_calculator"]
 
@@ -28,17 +29,24 @@ class MemberRow(w.HBox):
     """One household member: relation, age, living together, study, exclusion, incomes."""
 
     def __init__(self, relation: str = "applicant"):
+        choice, number = look("choice"), look("number")
         self.relation = w.Dropdown(
-            options=[(t, k) for k, t in RELATION_TITLES.items()], value=relation, layout=w.Layout(width="130px")
+            options=[(t, k) for k, t in RELATION_TITLES.items()],
+            value=relation,
+            layout=w.Layout(width="130px"),
+            style=choice,
         )
-        self.age = w.Text(placeholder="年龄", layout=w.Layout(width="60px"))
-        self.together = w.Checkbox(value=True, description="长期共同居住", indent=False, layout=w.Layout(width="115px"))
-        self.study = w.Dropdown(options=STUDY, value="none", layout=w.Layout(width="125px"))
-        self.excluded = w.Dropdown(options=EXCLUDED, value=None, layout=w.Layout(width="150px"))
-        self.counted_income = w.Text(placeholder="计入收入/月", layout=w.Layout(width="100px"))
-        self.other_income = w.Text(placeholder="不计入收入/月", layout=w.Layout(width="110px"))
+        self.age = w.Text(placeholder="年龄", layout=w.Layout(width="60px"), style=number)
+        self.together = w.Checkbox(
+            value=True, description="长期共同居住", indent=False, layout=w.Layout(width="115px"), style=look("check")
+        )
+        self.study = w.Dropdown(options=STUDY, value="none", layout=w.Layout(width="125px"), style=choice)
+        self.excluded = w.Dropdown(options=EXCLUDED, value=None, layout=w.Layout(width="150px"), style=choice)
+        self.counted_income = w.Text(placeholder="计入收入/月", layout=w.Layout(width="100px"), style=number)
+        self.other_income = w.Text(placeholder="不计入收入/月", layout=w.Layout(width="110px"), style=number)
         super().__init__(
-            [self.relation, self.age, self.together, self.study, self.excluded, self.counted_income, self.other_income]
+            [self.relation, self.age, self.together, self.study, self.excluded, self.counted_income, self.other_income],
+            layout=look("plain"),
         )
 
     def member(self, number: int) -> Member:
@@ -73,7 +81,9 @@ class DibaoCalculator(w.VBox):
     """Up to eight members; 计算 shows the decision with its reasons and sources."""
 
     def __init__(self):
-        self.on = w.DatePicker(description="判断日期", value=dt.date.today())
+        self.on = w.DatePicker(
+            description="判断日期", value=dt.date.today(), layout=look("plain"), style=look("choice")
+        )
         self.rural = w.ToggleButtons(
             options=[("城市标准", False), ("农村标准（普兰店、瓦房店、庄河）", True)], value=False
         )
@@ -81,22 +91,27 @@ class DibaoCalculator(w.VBox):
             description="财产核查",
             options=[("符合本地规定", "passed"), ("不符合", "failed"), ("尚未核查", "unknown")],
             value="passed",
+            layout=look("plain"),
+            style=look("choice"),
         )
-        self.rows = w.VBox([MemberRow("applicant")])
-        add = w.Button(description="添加成员", icon="plus")
-        remove = w.Button(description="删除最后一位")
+        self.rows = w.VBox([MemberRow("applicant")], layout=look("plain"))
+        add = w.Button(description="添加成员", icon="plus", layout=look("plain"), style=look("button"))
+        remove = w.Button(description="删除最后一位", layout=look("plain"), style=look("button"))
         add.on_click(lambda _b: self.add_member())
         remove.on_click(lambda _b: self.remove_member())
-        self.compute = w.Button(description="计算", button_style="primary")
+        self.compute = w.Button(description="计算", button_style="primary", layout=look("plain"), style=look("button"))
         self.compute.on_click(lambda _b: self.show())
-        self.result = w.HTML()
+        self.result = w.HTML(layout=look("plain"), style=look("text"))
         header = w.HTML(
             f"{STYLE}<div class='tk tk-muted'>每行一位成员：关系 · 年龄 · 是否长期共同居住 · "
             "在校情况 · 不计入情形 · 计入的月收入（工资、经营、财产、转移性收入）· "
-            "不计入的月收入（如优待抚恤金）</div>"
+            "不计入的月收入（如优待抚恤金）</div>",
+            layout=look("plain"),
+            style=look("text"),
         )
+        buttons = w.HBox([add, remove, self.compute], layout=look("plain"))
         super().__init__(
-            [self.on, self.rural, self.property, header, self.rows, w.HBox([add, remove, self.compute]), self.result]
+            [self.on, self.rural, self.property, header, self.rows, buttons, self.result], layout=look("plain")
         )
 
     def add_member(self, relation: str = "spouse") -> MemberRow:

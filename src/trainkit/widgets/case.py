@@ -50,6 +50,11 @@ def last_finished_path(rows: Iterable[EvidenceRow], case_id: str) -> tuple[list[
     return [(str(step), str(key)) for step, key in path], last.recorded_at
 
 
+def _html(value: str) -> w.HTML:
+    """A block of text with the shared looks (one model, not three)."""
+    return w.HTML(value, layout=look("plain"), style=look("text"))
+
+
 def _intro(case: Case) -> str:
     parties = "".join(f"<li><b>{e(p.name)}</b>（{e(p.role)}）：{e(quoted(p.position))}</li>" for p in case.parties)
     level = {1: "入门", 2: "进阶", 3: "复杂"}[case.difficulty]
@@ -94,19 +99,32 @@ class CaseWalkthrough(w.VBox):
         self.path: list[tuple[str, str, float]] = []
         self.step: Step | None = self.case.steps[0]
         self.restored_at: datetime | None = None
-        self.history = w.VBox()
+        self.history = w.VBox(layout=look("plain"))
         self.history.add_class("tk-case-history")
-        self.current = w.VBox()
+        self.current = w.VBox(layout=look("plain"))
         self.current.add_class("tk-case-current")
-        self.restart = w.Button(description="重新演练", icon="refresh", tooltip="从第一步重新开始演练")
-        self.restart.add_class("tk-restart")
-        self.restart.on_click(lambda _b: self.reset())
+        self._restart: w.Button | None = None
         intro = _intro(self.case) + (f"<div class='tk tk-wait'>{e(problem)}</div>" if problem else "")
-        super().__init__([w.HTML(intro), self.history, self.current])
+        super().__init__([_html(intro), self.history, self.current], layout=look("plain"))
         self.add_class("tk-case")
         found = last_finished_path(session_rows(self.session, source="case_walkthrough"), self.case.id)
         if found is None or not self._replay(*found):
             self._show_step()
+
+    @property
+    def restart(self) -> w.Button:
+        """重新演练, built when a walk is first finished (an unfinished walk never shows it)."""
+        if self._restart is None:
+            self._restart = w.Button(
+                description="重新演练",
+                icon="refresh",
+                tooltip="从第一步重新开始演练",
+                layout=look("plain"),
+                style=look("button"),
+            )
+            self._restart.add_class("tk-restart")
+            self._restart.on_click(lambda _b: self.reset())
+        return self._restart
 
     @property
     def finished(self) -> bool:
@@ -124,10 +142,8 @@ class CaseWalkthrough(w.VBox):
     def _show_step(self) -> None:
         step = self.step
         situation = f"<p class='tk-muted'>{e(step.situation)}</p>" if step.situation else ""
-        head = w.HTML(
-            f"{STYLE}<div class='tk'><b>第 {len(self.path) + 1} 步</b>{situation}<p>{e(step.prompt)}</p></div>",
-            layout=look("plain"),
-            style=look("text"),
+        head = _html(
+            f"{STYLE}<div class='tk'><b>第 {len(self.path) + 1} 步</b>{situation}<p>{e(step.prompt)}</p></div>"
         )
         buttons = []
         for option in step.options:
@@ -145,17 +161,15 @@ class CaseWalkthrough(w.VBox):
 
     def _history_card(self, step: Step, option, note: str = "") -> w.HTML:  # noqa: ANN001
         mark = "tk-ok" if option.score >= 0.8 else "tk-wait" if option.score >= 0.4 else "tk-bad"
-        return w.HTML(
+        return _html(
             f"{STYLE}<div class='tk'><div class='tk-card'><b>第 {len(self.path)} 步</b> {e(step.prompt)}<br>"
-            f"你的选择：{e(option.key)}. {e(option.text)}<div class='{mark}'>{e(option.feedback)}</div>{note}</div></div>",
-            layout=look("plain"),
-            style=look("text"),
+            f"你的选择：{e(option.key)}. {e(option.text)}<div class='{mark}'>{e(option.feedback)}</div>{note}</div></div>"
         )
 
     def _finish(self) -> None:
         self.step = None
         self.buttons = []
-        self.current.children = [w.HTML(_debrief(self.case, self.score, restored=self.restored_at)), self.restart]
+        self.current.children = [_html(_debrief(self.case, self.score, restored=self.restored_at)), self.restart]
 
     def _replay(self, path: list[tuple[str, str]], when: datetime) -> bool:
         """Show a recorded finished path; False (nothing shown) when the case has changed since."""
@@ -187,7 +201,7 @@ class CaseWalkthrough(w.VBox):
             keys = "、".join(o.key for o in step.options)
             self.current.children = [
                 *self.current.children[:2],
-                w.HTML(f"{STYLE}<div class='tk tk-wait'>没有选项 {e(key)}：请从 {keys} 中选择。</div>"),
+                _html(f"{STYLE}<div class='tk tk-wait'>没有选项 {e(key)}：请从 {keys} 中选择。</div>"),
             ]
             return
         self.path.append((step.id, key, option.score))

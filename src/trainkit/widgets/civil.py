@@ -13,6 +13,7 @@ from ..civil import Finding, deadline, inheritance, vote
 from ..content import ContentError, parse
 from ..markup import STYLE, e
 from ..quiz import as_number
+from .looks import look
 
 __all__ = [
     "DeadlineCalculator",
@@ -155,15 +156,18 @@ class PersonRow(w.VBox):
     """One relative: name, relation, whom he or she represents, when died, and the facts that matter."""
 
     def __init__(self, relation: str = "spouse"):
-        self.name = w.Text(placeholder="姓名或称呼", layout=NARROW)
+        self.name = w.Text(placeholder="姓名或称呼", layout=NARROW, style=look("number"))
         self.relation = w.Dropdown(
             options=[(t, k) for k, t in inheritance.RELATION_TITLES.items()],
             value=relation,
             layout=w.Layout(width="200px"),
+            style=look("choice"),
         )
-        self.through = w.Text(placeholder="代位：被代位人姓名", layout=w.Layout(width="150px"))
-        self.died = w.Dropdown(options=DIED, value=None, layout=w.Layout(width="150px"))
-        self.flags = {k: w.Checkbox(description=t, indent=False, layout=w.Layout(width="auto")) for k, t in FLAGS}
+        self.through = w.Text(placeholder="代位：被代位人姓名", layout=w.Layout(width="150px"), style=look("number"))
+        self.died = w.Dropdown(options=DIED, value=None, layout=w.Layout(width="150px"), style=look("choice"))
+        self.flags = {
+            k: w.Checkbox(description=t, indent=False, layout=look("wide"), style=look("check")) for k, t in FLAGS
+        }
         super().__init__(
             [
                 w.HBox([self.name, self.relation, self.died, self.through]),
@@ -189,10 +193,12 @@ class InheritanceCalculator(_Calculator):
     module = inheritance
 
     def __init__(self):
-        self.decedent = w.Text(description="被继承人", value="被继承人")
-        self.will = w.Checkbox(description="有遗嘱", indent=False)
-        self.debts = w.Checkbox(description="有遗产债务", indent=False)
-        self.agreed = w.Checkbox(description="继承人协商同意不均等", indent=False)
+        self.decedent = w.Text(description="被继承人", value="被继承人", layout=look("plain"), style=look("number"))
+        self.will = w.Checkbox(description="有遗嘱", indent=False, layout=look("plain"), style=look("check"))
+        self.debts = w.Checkbox(description="有遗产债务", indent=False, layout=look("plain"), style=look("check"))
+        self.agreed = w.Checkbox(
+            description="继承人协商同意不均等", indent=False, layout=look("plain"), style=look("check")
+        )
         self.rows = w.VBox([PersonRow("spouse")])
         add = w.Button(description="添加亲属", icon="plus")
         remove = w.Button(description="删除最后一位")

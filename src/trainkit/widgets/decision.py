@@ -18,6 +18,7 @@ from ..policy.household import EXCLUSION_TITLES, RELATION_TITLES
 from ..policy.scenarios import load_scenarios
 from ..quiz import as_number
 from .calculator import render_decision
+from .looks import look
 
 __all__ = ["DecisionWidget", "decision_widget"]
 
@@ -126,17 +127,26 @@ class _Field:
         self.name, (self.kind, self.detail) = name, _kind(annotation)
         label = LABELS.get(name, name)
         if self.kind == "bool":
-            self.widget = w.Checkbox(value=bool(value), description=label, indent=False)
+            self.widget = w.Checkbox(
+                value=bool(value), description=label, indent=False, layout=look("plain"), style=look("check")
+            )
         elif self.kind == "date":
-            self.widget = w.DatePicker(value=value, description=label)
+            self.widget = w.DatePicker(value=value, description=label, layout=look("plain"), style=look("choice"))
         elif self.kind == "choice":
             options, optional = self.detail
             pairs = [(YES_NO[o] if isinstance(o, bool) else CHOICES.get(o, o), o) for o in options]
             if optional:
                 pairs.append(("未登记" if isinstance(options[0], bool) else "—", None))
-            self.widget = w.Dropdown(options=pairs, value=value, description=label)
+            self.widget = w.Dropdown(
+                options=pairs, value=value, description=label, layout=look("plain"), style=look("choice")
+            )
         else:
-            self.widget = w.Text(value="" if value is None else str(value), description=label)
+            self.widget = w.Text(
+                value="" if value is None else str(value),
+                description=label,
+                layout=look("plain"),
+                style=look("number"),
+            )
 
     def read(self) -> Any:
         if self.kind in ("int", "decimal"):
@@ -163,18 +173,21 @@ class DecisionWidget(w.VBox):
             value=0,
             description="情景",
             layout=w.Layout(width="95%"),
+            style=look("choice"),
         )
-        self.on = w.DatePicker(description="判断日期")
-        self.form = w.VBox()
-        self.decide = w.Button(description="判断", button_style="primary")
-        self.result = w.HTML()
+        self.on = w.DatePicker(description="判断日期", layout=look("plain"), style=look("choice"))
+        self.form = w.VBox(layout=look("plain"))
+        self.decide = w.Button(description="判断", button_style="primary", layout=look("plain"), style=look("button"))
+        self.result = w.HTML(layout=look("plain"), style=look("text"))
         self.picker.observe(lambda _c: self.load(self.picker.value), "value")
         self.decide.on_click(lambda _b: self.show())
         title = w.HTML(
             f"{STYLE}<div class='tk'><b>{e(self.program.TITLE)}</b>：先选一个已经手工算过的情景，"
-            "再改动下面的事实（年龄、收入、日期……），看看结论怎么变。</div>"
+            "再改动下面的事实（年龄、收入、日期……），看看结论怎么变。</div>",
+            layout=look("plain"),
+            style=look("text"),
         )
-        super().__init__([title, self.picker, self.on, self.form, self.decide, self.result])
+        super().__init__([title, self.picker, self.on, self.form, self.decide, self.result], layout=look("plain"))
         self.load(0)
 
     def load(self, index: int) -> None:
@@ -216,8 +229,7 @@ class DecisionWidget(w.VBox):
             self.fields.append(((*path, name), field))
             rows.append(field.widget)
         return w.VBox(
-            [w.HTML(f"<b>{e(title)}</b>"), *rows],
-            layout=w.Layout(border="1px solid #d0d7de", padding="4px", margin="4px 0"),
+            [w.HTML(f"<b>{e(title)}</b>", layout=look("plain"), style=look("text")), *rows], layout=look("group")
         )
 
     def household(self) -> Household:

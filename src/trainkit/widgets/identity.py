@@ -8,6 +8,7 @@ import ipywidgets as w
 
 from ..markup import STYLE, e
 from ..roster import Worker, current_worker, load_roster, set_identity
+from .looks import look
 
 __all__ = ["whoami"]
 
@@ -24,7 +25,7 @@ def whoami(*, on_pick: Callable[[Worker], None] | None = None) -> w.Widget:
     calls ``on_pick`` with the worker (the learning map draws itself then)."""
     worker = current_worker()
     if worker is not None:
-        return w.HTML(_greeting(worker))
+        return w.HTML(_greeting(worker), layout=look("plain"), style=look("text"))
     roster = load_roster()
     picker = w.Dropdown(
         options=[(f"{x.worker_id} {x.display_name}（{x.community}）", x.worker_id) for x in roster.values()],

@@ -7,16 +7,31 @@ import ipywidgets as w
 from ..law import LawError, laws
 from ..markup import STYLE, e
 from .display import law_article
+from .looks import look
 
 __all__ = ["law_lookup"]
 
 
 def law_lookup(law: str = "civil_code", number: int = 1) -> w.VBox:
     """A small search box over the shipped statute texts."""
-    choice = w.Dropdown(options=[(title, slug) for slug, title in laws().items()], value=law, description="法律")
-    box = w.Text(value=str(number), description="第几条", placeholder="如 1067", continuous_update=False)
-    go = w.Button(description="查询", button_style="primary")
-    out = w.HTML()
+    choice = w.Dropdown(
+        options=[(title, slug) for slug, title in laws().items()],
+        value=law,
+        description="法律",
+        layout=look("plain"),
+        style=look("choice"),
+    )
+    box = w.Text(
+        value=str(number),
+        description="第几条",
+        placeholder="如 1067",
+        continuous_update=False,
+        layout=look("plain"),
+        style=look("number"),
+    )
+    # as wide as its word, never squeezed to "…"
+    go = w.Button(description="查询", button_style="primary", layout=w.Layout(width="auto"), style=look("button"))
+    out = w.HTML(layout=look("plain"), style=look("text"))
 
     def _look(_b=None) -> None:  # noqa: ANN001
         text = box.value.strip().removeprefix("第").removesuffix("条")
@@ -33,5 +48,4 @@ def law_lookup(law: str = "civil_code", number: int = 1) -> w.VBox:
     choice.observe(lambda _change: _look(), "value")
     _look()
     row = w.HBox([choice, box, go], layout=w.Layout(flex_flow="row wrap"))  # on a phone the fields stack
-    go.layout.width = "auto"  # as wide as its word, never squeezed to "…"
-    return w.VBox([row, out])
+    return w.VBox([row, out], layout=look("plain"))

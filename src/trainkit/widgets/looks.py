@@ -21,9 +21,11 @@ __all__ = ["look"]
 
 _LOOK_MAKERS: dict[str, Callable[[], w.Widget]] = {
     "card": lambda: w.Layout(border="1px solid #d0d7de", padding="8px", margin="6px 0"),
+    "group": lambda: w.Layout(border="1px solid #d0d7de", padding="4px", margin="4px 0"),
     "wide": lambda: w.Layout(width="auto"),
     "option": lambda: w.Layout(width="auto", height="auto"),
     "plain": w.Layout,
+    "row": lambda: w.Layout(flex_flow="row wrap", align_items="center"),
     "text": HTMLStyle,
     "button": w.ButtonStyle,
     "choice": DescriptionStyle,

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..district.explore import select_residents, service_gap, visit_plan
 from ..markup import STYLE, card, e
+from .looks import look
 
 __all__ = ["gap_planner", "resident_filter", "visit_planner"]
 
@@ -81,7 +82,10 @@ def gap_planner(need_percent: pd.Series, *, households: int, capacity: Mapping[s
 def visit_planner(outreach: pd.DataFrame, *, home_visit: Iterable[str], per_afternoon: int = 4) -> w.VBox:
     """Tick the programmes visited at home and set households per afternoon; see the contact split and each 网格's plan."""
     home = set(home_visit)
-    ticks = {p: w.Checkbox(value=p in home, description=p, indent=False) for p in sorted(outreach["项目"].unique())}
+    ticks = {
+        p: w.Checkbox(value=p in home, description=p, indent=False, layout=look("plain"), style=look("check"))
+        for p in sorted(outreach["项目"].unique())
+    }
     pace = w.IntSlider(value=per_afternoon, min=1, max=10, description="每个下午走访几户", style=_WIDE)
     out = w.HTML()
 

@@ -444,10 +444,11 @@ class QuizWidget(w.VBox):
 
     Cards are built when their page is first shown: a bank of fifty questions is about a
     thousand widget models, and the browser draws none of the lesson until it has built every
-    model it was sent (the lesson's first widget then took several seconds to appear).
+    model it was sent (the lesson's first widget then took several seconds to appear). Five a
+    page keeps the first page to some forty models, and to one screenful on a phone.
     """
 
-    PAGE = 10
+    PAGE = 5
 
     def __init__(self, bank_id: str, *, worker: Worker | None = None, store: EvidenceStore | None = None):
         bank = load_bank(bank_id)
@@ -467,22 +468,22 @@ class QuizWidget(w.VBox):
         problem = f"<div class='tk-wait'>{e(problem)}</div>" if problem else ""
         head = w.HTML(
             f"{STYLE}<div class='tk'><h3>{e(bank.title)}（{len(bank.items)} 题）</h3>"
-            f"<div class='tk-muted'>{again}</div>{problem}</div>"
+            f"<div class='tk-muted'>{again}</div>{problem}</div>",
+            layout=look("plain"),
+            style=look("text"),
         )
-        self.body = w.VBox()
+        self.body = w.VBox(layout=look("plain"))
         self.pages = max(1, -(-len(bank.items) // self.PAGE))
-        self.previous = w.Button(description="上一组", icon="arrow-left")
-        self.next = w.Button(description="下一组", icon="arrow-right")
-        self.where = w.HTML()
+        self.previous = w.Button(description="上一组", icon="arrow-left", layout=look("plain"), style=look("button"))
+        self.next = w.Button(description="下一组", icon="arrow-right", layout=look("plain"), style=look("button"))
+        self.where = w.HTML(layout=look("plain"), style=look("text"))
         self.previous.on_click(lambda _b: self.show_page(self.page - 1))
         self.next.on_click(lambda _b: self.show_page(self.page + 1))
-        pager = w.HBox(
-            [self.previous, self.where, self.next], layout=w.Layout(flex_flow="row wrap", align_items="center")
-        )
+        pager = w.HBox([self.previous, self.where, self.next], layout=look("row"))
         pager.add_class("tk-pager")
         self.page = 0
         self.show_page(0)
-        super().__init__([head, self.body, *([pager] if self.pages > 1 else [])])
+        super().__init__([head, self.body, *([pager] if self.pages > 1 else [])], layout=look("plain"))
         self.add_class("tk-quiz")
 
     def card(self, index: int) -> ItemCard:
