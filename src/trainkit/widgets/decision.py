@@ -198,7 +198,11 @@ class DecisionWidget(w.VBox):
         for i, member in enumerate(scenario.household.members):
             title = f"{member.name or RELATION_TITLES[member.relation]}（{RELATION_TITLES[member.relation]}）"
             boxes.append(self._box(member, ("members", i), title))
-        self.form.children = boxes
+        shown, self.form.children = self.form.children, boxes
+        for box in shown:  # the last scenario's fields: closed, so a long session does not pile up models
+            for widget in box.children:
+                widget.close()
+            box.close()
         self.base = scenario.household.model_dump()
         self.result.value = f"{STYLE}<div class='tk tk-muted'>手工算法：{e(scenario.why)}</div>"
 
