@@ -17,6 +17,7 @@ from ..policy import PROGRAMS, BeforeFirstDate, Household
 from ..policy.household import EXCLUSION_TITLES, RELATION_TITLES
 from ..policy.scenarios import load_scenarios
 from ..quiz import as_number
+from ._tree import show
 from .calculator import render_decision
 from .looks import look
 
@@ -198,11 +199,7 @@ class DecisionWidget(w.VBox):
         for i, member in enumerate(scenario.household.members):
             title = f"{member.name or RELATION_TITLES[member.relation]}（{RELATION_TITLES[member.relation]}）"
             boxes.append(self._box(member, ("members", i), title))
-        shown, self.form.children = self.form.children, boxes
-        for box in shown:  # the last scenario's fields: closed, so a long session does not pile up models
-            for widget in box.children:
-                widget.close()
-            box.close()
+        show(self.form, boxes)  # the last scenario's fields are closed
         self.base = scenario.household.model_dump()
         self.result.value = f"{STYLE}<div class='tk tk-muted'>手工算法：{e(scenario.why)}</div>"
 
