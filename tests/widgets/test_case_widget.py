@@ -8,6 +8,7 @@ import pytest
 from trainkit.evidence import open_store
 from trainkit.roster import load_roster
 from trainkit.widgets import case_walkthrough, law_lookup
+from trainkit.widgets._tree import model_ids
 
 FIXTURE = Path(__file__).parents[1] / "data" / "test-water-cutoff.yaml"
 
@@ -80,28 +81,14 @@ def test_every_case_reads_without_doubled_quotes_or_folded_line_spaces():
     assert "tk-option" in style and "white-space:normal" in style
 
 
-def _models(widget) -> set[str]:
-    """The model ids the browser is sent for ``widget``: itself, its layout and style, its children's."""
-    seen: set[str] = set()
-    todo = [widget]
-    while todo:
-        part = todo.pop()
-        if part.model_id in seen:
-            continue
-        seen.add(part.model_id)
-        todo += [x for x in (getattr(part, "layout", None), getattr(part, "style", None)) if x is not None]
-        todo += list(getattr(part, "children", ()))
-    return seen
-
-
 def test_an_open_walk_is_few_models_and_its_looks_are_shared(walk):
     widget, _store = walk
     again = case_walkthrough("test-water-cutoff")
-    shared = _models(widget) & _models(again)
+    shared = model_ids(widget) & model_ids(again)
     # each text block, step box and option button would bring its own layout and style: shared,
     # a step is one model per option plus the boxes and texts around them
     assert widget.history.layout is again.current.layout and len(shared) >= 3, shared
-    assert len(_models(widget) - shared) <= len(widget.buttons) + 6, len(_models(widget))
+    assert len(model_ids(widget) - shared) <= len(widget.buttons) + 6, len(model_ids(widget))
     assert widget._restart is None  # 重新演练 is built only when a walk is finished
     while not widget.finished:
         widget.buttons[0].click()

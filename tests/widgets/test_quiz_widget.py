@@ -5,6 +5,7 @@ import pytest
 from trainkit.evidence import open_store
 from trainkit.roster import load_roster
 from trainkit.widgets import quiz
+from trainkit.widgets._tree import model_ids
 from trainkit.widgets.quiz import ItemCard
 
 
@@ -170,27 +171,13 @@ def test_a_wrong_answer_on_a_template_item_offers_a_fresh_variant_with_new_figur
     assert [r.score for r in rows] == [0.0, 1.0]
 
 
-def _models(widget) -> set[str]:
-    """The model ids the browser is sent for ``widget``: itself, its layout and style, its children's."""
-    seen: set[str] = set()
-    todo = [widget]
-    while todo:
-        part = todo.pop()
-        if part.model_id in seen:
-            continue
-        seen.add(part.model_id)
-        todo += [x for x in (getattr(part, "layout", None), getattr(part, "style", None)) if x is not None]
-        todo += list(getattr(part, "children", ()))
-    return seen
-
-
-def test_cards_share_their_looks_so_a_page_of_questions_is_few_models():
+def test_cards_share_their_looks_so_a_page_of_questions_is_fewmodel_ids():
     widget = quiz("social-assistance-dibao", store=open_store("sqlite://"))
     first, second = widget.cards[0], widget.cards[1]
     assert first.prompt.layout is second.feedback.layout and first.prompt.style is second.prompt.style
     shown = widget.body.children
-    own = [len(_models(card)) for card in shown]
-    together = len(set().union(*(_models(card) for card in shown)))
+    own = [len(model_ids(card)) for card in shown]
+    together = len(set().union(*(model_ids(card) for card in shown)))
     assert together < 0.7 * sum(own), (together, own)  # counted alone, each card would repeat the looks
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 import ipywidgets as w
 
-__all__ = ["show"]
+__all__ = ["model_ids", "show"]
 
 
 def show(box: w.Box, children: Sequence[w.Widget], *, keep: Iterable[w.Widget | None] = ()) -> None:
@@ -29,3 +29,17 @@ def _close(widget: w.Widget, kept: set[int]) -> None:
     for child in getattr(widget, "children", ()):
         _close(child, kept)
     widget.close()
+
+
+def model_ids(widget: w.Widget) -> set[str]:
+    """The ids of the models the page is sent for ``widget``: itself, its layout and style, its children's."""
+    seen: set[str] = set()
+    todo = [widget]
+    while todo:
+        part = todo.pop()
+        if part.model_id in seen:
+            continue
+        seen.add(part.model_id)
+        todo += [x for x in (getattr(part, "layout", None), getattr(part, "style", None)) if x is not None]
+        todo += list(getattr(part, "children", ()))
+    return seen
