@@ -8,7 +8,7 @@ import pytest
 from trainkit.evidence import open_store
 from trainkit.roster import load_roster
 from trainkit.widgets import case_walkthrough, law_lookup
-from trainkit.widgets._tree import model_ids
+from trainkit.widgets._models import model_ids
 
 FIXTURE = Path(__file__).parents[1] / "data" / "test-water-cutoff.yaml"
 
@@ -95,20 +95,3 @@ def test_an_open_walk_is_few_models_and_its_looks_are_shared(walk):
     assert widget.restart in widget.current.children
     widget.restart.click()
     assert widget.step.id == "s1" and widget.history.children == ()
-
-
-def test_walking_again_and_again_closes_each_past_step_and_keeps_one_restart_button(walk):
-    widget, _store = walk
-    restart, past = None, []
-    for _ in range(3):
-        while not widget.finished:
-            past += [*widget.buttons, *widget.current.children]
-            widget.buttons[0].click()
-        past += list(widget.history.children)
-        assert restart in (None, widget.restart)  # one 重新演练 for every walk
-        restart = widget.restart
-        restart.click()
-    assert past and all(x.comm is None for x in past)  # closed: gone from the kernel and the page
-    assert restart.comm is not None and all(x.comm is not None for x in [*widget.buttons, *widget.current.children])
-    widget.buttons[0].click()
-    assert len(widget.path) == 1

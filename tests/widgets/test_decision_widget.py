@@ -91,19 +91,3 @@ def test_fields_of_one_kind_share_one_layout_and_style():
         by_kind.setdefault(field.kind, set()).update({field.widget.layout.model_id, field.widget.style.model_id})
     assert len(fields) > 10 and len(by_kind) >= 4
     assert all(len(ids) == 2 for ids in by_kind.values()), by_kind  # one layout, one style per kind
-
-
-def test_choosing_another_scenario_closes_the_last_ones_fields_but_not_the_shared_looks():
-    widget = decision_widget("dibao")
-    widget.picker.value = 0
-    old = [box for box in widget.form.children]
-    fields = [child for box in old for child in box.children]
-    looks = {id(f.layout) for f in fields}
-    widget.picker.value = 1
-    assert all(x.comm is None for x in [*old, *fields])  # closed: gone from the kernel and the page
-    new = [child for box in widget.form.children for child in box.children]
-    assert new and all(x.comm is not None for x in new)
-    shared = [x for x in new if id(x.layout) in looks]
-    assert shared and all(x.layout.comm is not None for x in shared)  # shared layouts live on
-    widget.decide.click()
-    assert "判断结果" in widget.result.value

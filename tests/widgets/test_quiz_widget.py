@@ -5,7 +5,7 @@ import pytest
 from trainkit.evidence import open_store
 from trainkit.roster import load_roster
 from trainkit.widgets import quiz
-from trainkit.widgets._tree import model_ids
+from trainkit.widgets._models import model_ids
 from trainkit.widgets.quiz import ItemCard
 
 

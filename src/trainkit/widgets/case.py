@@ -19,7 +19,6 @@ from ..law import article
 from ..markup import STYLE, card, e, quoted
 from ..roster import Worker
 from ._session import NO_LEARNER
-from ._tree import show
 from .looks import look
 from .quiz import local_time, resolve_session, session_rows
 
@@ -137,7 +136,7 @@ class CaseWalkthrough(w.VBox):
 
     def reset(self) -> None:
         self.path, self.step, self.restored_at = [], self.case.steps[0], None
-        show(self.history, [])
+        self.history.children = []
         self._show_step()
 
     def _show_step(self) -> None:
@@ -158,7 +157,7 @@ class CaseWalkthrough(w.VBox):
             button.on_click(lambda _b, key=option.key: self.choose(key))
             buttons.append(button)
         self.buttons = buttons
-        show(self.current, [head, w.VBox(buttons, layout=look("plain"))], keep=[self._restart])
+        self.current.children = [head, w.VBox(buttons, layout=look("plain"))]
 
     def _history_card(self, step: Step, option, note: str = "") -> w.HTML:  # noqa: ANN001
         mark = "tk-ok" if option.score >= 0.8 else "tk-wait" if option.score >= 0.4 else "tk-bad"
@@ -170,7 +169,7 @@ class CaseWalkthrough(w.VBox):
     def _finish(self) -> None:
         self.step = None
         self.buttons = []
-        show(self.current, [_html(_debrief(self.case, self.score, restored=self.restored_at)), self.restart])
+        self.current.children = [_html(_debrief(self.case, self.score, restored=self.restored_at)), self.restart]
 
     def _replay(self, path: list[tuple[str, str]], when: datetime) -> bool:
         """Show a recorded finished path; False (nothing shown) when the case has changed since."""
@@ -200,13 +199,10 @@ class CaseWalkthrough(w.VBox):
         option = next((o for o in step.options if o.key == key), None)
         if option is None:
             keys = "、".join(o.key for o in step.options)
-            show(
-                self.current,
-                [
-                    *self.current.children[:2],
-                    _html(f"{STYLE}<div class='tk tk-wait'>没有选项 {e(key)}：请从 {keys} 中选择。</div>"),
-                ],
-            )
+            self.current.children = [
+                *self.current.children[:2],
+                _html(f"{STYLE}<div class='tk tk-wait'>没有选项 {e(key)}：请从 {keys} 中选择。</div>"),
+            ]
             return
         self.path.append((step.id, key, option.score))
         final = option.next == END

@@ -17,7 +17,6 @@ from ..policy import PROGRAMS, BeforeFirstDate, Household
 from ..policy.household import EXCLUSION_TITLES, RELATION_TITLES
 from ..policy.scenarios import load_scenarios
 from ..quiz import as_number
-from ._tree import show
 from .calculator import render_decision
 from .looks import look
 
@@ -199,7 +198,7 @@ class DecisionWidget(w.VBox):
         for i, member in enumerate(scenario.household.members):
             title = f"{member.name or RELATION_TITLES[member.relation]}（{RELATION_TITLES[member.relation]}）"
             boxes.append(self._box(member, ("members", i), title))
-        show(self.form, boxes)  # the last scenario's fields are closed
+        self.form.children = boxes
         self.base = scenario.household.model_dump()
         self.result.value = f"{STYLE}<div class='tk tk-muted'>手工算法：{e(scenario.why)}</div>"
 
