@@ -1,9 +1,10 @@
 """The province's 全岗通 summary: per 区/县, how many workers reach 全岗通 and why the others do not.
 
-Fifty thousand workers and ten million evidence rows do not fit one read. The summary rates
-one group (a 区/县) at a time with the report's own computation (:func:`trainkit.aggregate.aggregate`,
-on PostgreSQL reading only that group's rows), so memory follows the largest group and every
-rating follows the kit's rules (``casebank/rating-rules.yaml``) exactly as a report shows it.
+Fifty thousand workers and ten million evidence rows do not fit one read. On PostgreSQL the
+summary rates one group (a 区/县) at a time with the report's own computation
+(:func:`trainkit.aggregate.aggregate`, reading only that group's rows), so memory follows the
+largest group; every rating follows the kit's rules (``casebank/rating-rules.yaml``) exactly as a
+report shows it.
 """
 
 from __future__ import annotations
@@ -79,15 +80,26 @@ def province_summary(
     """
     rules, framework = rules or load_rating_rules(), framework or load_framework()
     as_of = utc_naive(as_of)
-    counts = {}
-    for name, members in groups.items():
-        workers = list(dict.fromkeys(members))
-        if not workers:
-            raise ValueError(f"“{name}”没有工作人员：请核对花名册")
+    members = {name: list(dict.fromkeys(ids)) for name, ids in groups.items()}
+    if empty := next((name for name, ids in members.items() if not ids), None):
+        raise ValueError(f"“{empty}”没有工作人员：请核对花名册")
+
+    def statuses(workers: list[str]) -> pd.Series:
         agg = aggregate(store, workers=workers, as_of=as_of, rules=rules, framework=framework, team_figures=False)
-        status = worker_status(rating_matrix(agg.ratings, workers, framework), framework=framework)
-        found = status.value_counts()
-        counts[name] = {"workers": len(workers), **{key: int(found.get(key, 0)) for key in STATUS_TITLES}}
+        return worker_status(rating_matrix(agg.ratings, workers, framework), framework=framework)
+
+    # PostgreSQL reads only a group's rows, so memory follows the largest group; SQLite reads the
+    # whole table whatever is asked, so there every worker is rated from one read (a worker's
+    # ratings depend on that worker's evidence alone).
+    if store.engine.dialect.name == "postgresql":
+        found = {name: statuses(ids) for name, ids in members.items()}
+    else:
+        everyone = statuses(list(dict.fromkeys(w for ids in members.values() for w in ids)))
+        found = {name: everyone.loc[ids] for name, ids in members.items()}
+    counts = {
+        name: {"workers": len(members[name]), **{key: int((status == key).sum()) for key in STATUS_TITLES}}
+        for name, status in found.items()
+    }
     table = pd.DataFrame.from_dict(counts, orient="index", columns=["workers", *STATUS_TITLES])
     table.index.name = "group"
     return table
