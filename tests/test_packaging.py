@@ -49,7 +49,21 @@ def _modules():
 
 def test_public_api_matches_all_both_ways():
     """What the package offers is exactly its ``__all__``: nothing listed is missing, nothing public unlisted."""
+    for name in trainkit.__all__:
+        getattr(trainkit, name)  # the package loads each name's module on first use
     assert set(trainkit.__all__) == _public(trainkit)
+
+
+def test_the_command_starts_without_the_data_libraries():
+    """``trainkit --help`` and the small commands do not wait for pandas, SQLAlchemy or the rules."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, trainkit.cli; print(*sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert "trainkit.cli" in loaded
+    assert not {"pandas", "sqlalchemy", "trainkit.policy", "trainkit.evidence"} & set(loaded)
 
 
 def test_every_name_a_module_lists_in_all_exists():

@@ -6,13 +6,16 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 from .atomic import check_target, write_bytes
 from .cli_types import PERIOD_END
 from .console_table import table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["summary", "summary_csv", "summary_lines"]
 
