@@ -154,6 +154,8 @@ def _halves(store: EvidenceStore, query: sa.Select, split: sa.ColumnElement | No
 _MISFIT = 3
 _CHILD = """
 import base64, sys
+# numpy is not needed here: left out, pyarrow and ADBC start in 0.1 s instead of 0.27 s
+sys.modules["numpy"] = None
 from concurrent.futures import ThreadPoolExecutor
 import adbc_driver_manager as adbc
 import adbc_driver_sqlite
