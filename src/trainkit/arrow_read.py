@@ -200,6 +200,7 @@ def _read_in_child(target: str, sqls: list[str], schema):  # noqa: ANN001, ANN20
     wanted = base64.b64encode(schema.serialize().to_pybytes()).decode()
     # no name on Linux (O_TMPFILE): nothing of the rows is left on disk if this process dies
     spill = tempfile.TemporaryFile(prefix="trainkit-read-") if _SPILL else None
+    child = None
     try:
         child = subprocess.Popen(  # noqa: S603 - this interpreter, fixed code, the database's own address
             [sys.executable, "-I", "-c", _CHILD, target, wanted, str(_MISFIT), str(spill.fileno()) if spill else "-"],
@@ -213,6 +214,11 @@ def _read_in_child(target: str, sqls: list[str], schema):  # noqa: ANN001, ANN20
         else:
             problem = child.communicate("\0".join(sqls).encode())[1]
             table = _mapped(spill) if child.returncode == 0 else None
+    except BaseException:
+        if child is not None and child.poll() is None:  # interrupted here: nobody wants the rows now
+            child.kill()
+            child.wait()
+        raise
     finally:
         if spill is not None:
             spill.close()  # a mapping of it lives on with the table
