@@ -216,8 +216,13 @@ def test_reading_leaves_the_store_whole_for_the_writes_that_follow(tmp_path):
         assert conn.execute("SELECT count(*) FROM evidence WHERE worker_id = 'W003'").fetchone() == (0,)
 
 
-def test_a_large_read_in_two_halves_gives_the_same_rows_in_the_same_order(tmp_path):
+@pytest.mark.parametrize("spill", [True, False], ids=["through a temporary file", "through the pipe"])
+def test_a_large_read_in_two_halves_gives_the_same_rows_in_the_same_order(tmp_path, monkeypatch, spill):
     import pyarrow as pa
+
+    from trainkit import arrow_read
+
+    monkeypatch.setattr(arrow_read, "_SPILL", spill)  # the pipe is how Windows gets the columns
 
     store = open_store(f"sqlite:///{tmp_path / 'evidence.db'}")
     _fill(store)
@@ -242,8 +247,32 @@ def test_names_read_as_codes_by_the_two_reading_processes_decode_to_the_same_tex
     text = read_columns(store, query, plain)
     halves = read_columns(store, query, coded, split=evidence_table.c.id, split_above=10)
     assert halves.schema.field("worker_id").type == pa.dictionary(pa.int32(), pa.string())
-    assert halves.column("worker_id").num_chunks == 2  # one per reading process, one dictionary for both
+    assert halves.column("worker_id").num_chunks == 2  # one per half, one dictionary for both
     assert halves.column("worker_id").to_pylist() == text.column("worker_id").to_pylist()
     assert halves.column("recorded_at").equals(text.column("recorded_at"))
     with pytest.raises(ArrowUnavailable, match="列类型不符"):  # the types the caller asked for, or a clear no
         read_columns(store, query, {**plain, "worker_id": pa.int64()}, split=evidence_table.c.id, split_above=10)
+
+
+def test_the_two_halves_are_read_by_one_reading_process(tmp_path, monkeypatch):
+    # the interpreter and pyarrow start once per read, not once per half (about 0.1 s each)
+    import subprocess
+
+    import pyarrow as pa
+
+    store = open_store(f"sqlite:///{tmp_path / 'evidence.db'}")
+    _fill(store)
+    started = []
+    popen = subprocess.Popen
+
+    def counted(*args, **kwargs):
+        started.append(args)
+        return popen(*args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", counted)
+    query = sa.select(evidence_table.c.id, evidence_table.c.worker_id)
+    types = {"id": pa.int64(), "worker_id": pa.dictionary(pa.int32(), pa.string())}
+    halves = read_columns(store, query, types, split=evidence_table.c.id, split_above=10)
+    assert halves.column("worker_id").num_chunks == 2 and len(started) == 1
+    with sqlite3.connect(tmp_path / "evidence.db") as conn:
+        assert halves.column("id").to_pylist() == [i for (i,) in conn.execute("SELECT id FROM evidence ORDER BY id")]

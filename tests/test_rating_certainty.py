@@ -101,3 +101,35 @@ def test_answers_to_settle_equal_trying_one_more_answer_at_a_time():
     expected = [by_hand(*case) for case in zip(score.tolist(), weight.tolist(), weight2.tolist(), strict=True)]
     assert _answers_to_settle(score, weight, weight2, RULES).tolist() == expected
     assert expected.count(0) > 100 and len(set(expected)) > 30  # groups nothing settles, and many that settle
+
+
+def test_answers_to_settle_equal_trying_all_sixty_for_many_groups(monkeypatch):
+    """The few tries around the parabola's root give what trying every count from 1 to 60 gives,
+    for groups on the line, a hair off it, far from it, with light and heavy weights."""
+    import numpy as np
+
+    from trainkit import ratings
+    from trainkit.ratings import _answers_to_settle, _intervals
+
+    tried = []  # (groups, counts tried) of each call of the Wilson check: watched, not changed
+    check = ratings._settled
+    monkeypatch.setattr(
+        ratings, "_settled", lambda *args: tried.append((len(args[0]), args[3].shape[1])) or check(*args)
+    )
+
+    rng = np.random.default_rng(17)
+    bar, n = RULES.thresholds.competent, 20_000
+    near = bar + rng.choice([-1, 1], n) * 10.0 ** rng.uniform(-12, -1, n)
+    score = np.concatenate([rng.random(n), near, np.full(50, bar), [0.0, 1.0, bar - 1e-9, bar + 1e-9]])
+    weight = 10.0 ** rng.uniform(-2, 3, len(score))
+    weight2 = weight * 10.0 ** rng.uniform(-3, 0, len(score))
+    more = np.arange(1, 61, dtype=float)[None, :]
+    low, high = _intervals(score[:, None], (weight[:, None] + more) ** 2 / (weight2[:, None] + more), certainty=0.9)
+    reached = score[:, None] + 1e-9 >= bar
+    settled = np.where(reached, low >= bar - 1e-9, high < bar - 1e-9)
+    expected = np.where(settled.any(axis=1), settled.argmax(axis=1) + 1, 0)
+    got = _answers_to_settle(score, weight, weight2, RULES)
+    assert RULES.certainty == 0.9 and np.array_equal(got, expected)
+    # the few tries settle nearly every group: all sixty counts are tried for a handful only
+    assert tried[0] == (len(score), 4) and (len(tried) == 1 or tried[1][0] < len(score) // 1000)
+    assert (expected == 0).sum() > 1000 and (expected == 1).sum() > 1000 and len(set(expected.tolist())) == 61

@@ -122,7 +122,8 @@ def _fetch_arrow(store: EvidenceStore, query: sa.Select | None = None) -> pd.Dat
         "id": pa.int64(),
         "supersedes": pa.int64(),
     }
-    # two reading processes for a large store, each encoding and parsing its half
+    # a large store is read in two halves side by side (one reading process, a thread per half),
+    # each half's names encoded and dates parsed there
     frame = read_columns(store, _query() if query is None else query, types, split=t.c.id).to_pandas()
     for name in _NAMES:  # categories as the reference path has them: str, sorted (groupby follows their order)
         frame[name] = frame[name].cat.set_categories(frame[name].cat.categories.astype(str).sort_values())

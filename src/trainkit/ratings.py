@@ -505,23 +505,38 @@ def _answers_to_settle(score: np.ndarray, weight: np.ndarray, weight2: np.ndarra
     """Per group, how many more graded answers at the same rate would take the interval off the
     合格 line (1–60), or 0 when even 60 would not; all groups at once."""
     bar = rules.thresholds.competent
-    found = np.zeros(len(score), dtype=np.int64)
-    # A Wilson bound crosses the line b only where n_effective ≥ z²·b(1−b)/(p−b)² (the bounds are the
-    # roots of (p−b)² = z²·b(1−b)/n). No 1–60 more answers take n_effective past (w+60)²/(w2+1), so
-    # a group short of that by more than rounding is left at 0 without the table below: in a
-    # district half the undecided groups sit so close to the line that nothing settles them.
     line, z = bar - _TOLERANCE, _z(rules.certainty)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # A Wilson bound crosses the line b only where n_effective ≥ need = z²·b(1−b)/(p−b)² (the bounds
+    # are the roots of (p−b)² = z²·b(1−b)/n). With m more answers n_effective is (w+m)²/(w2+m), so
+    # the condition is a parabola in m: m² + (2w−need)·m + w² − need·w2 ≥ 0. The first m where it
+    # holds is 1 or the first whole number past its larger root; the Wilson bounds themselves are
+    # tried only there (1, and that number ±1) instead of at all 60 (a district: 30,000 groups,
+    # 0.13 s → 0.02 s). Every m between 1 and that number lies at least 1 inside the roots, where
+    # rounding cannot reach; a group none of the few tries settles that way is tried at every m.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         need = z * z * line * (1 - line) / (np.clip(score, 0.0, 1.0) - line) ** 2
-        reach = (weight + _MOST_MORE) ** 2 / (weight2 + 1)
-    open_ = np.flatnonzero(~(reach * (1 + 1e-6) < need))
-    more = np.arange(1, _MOST_MORE + 1, dtype=float)[None, :]
-    score, weight, weight2 = score[open_, None], weight[open_, None], weight2[open_, None]
+        slope, rest = 2 * weight - need, weight * weight - need * weight2
+        past = np.ceil((-slope + np.sqrt(slope * slope - 4 * rest)) / 2)
+        first = np.where(1 + slope + rest >= 0, 1.0, past)
+    tries = np.stack([np.ones_like(first), first - 1, first, first + 1], axis=1)
+    tries = np.where(np.isfinite(tries), np.clip(tries, 1, _MOST_MORE), _MOST_MORE)
+    settled = _settled(score[:, None], weight[:, None], weight2[:, None], tries, rules)
+    found = np.where(settled, tries, np.inf).min(axis=1)
+    beyond = (first >= _MOST_MORE + 2) & ~settled.any(axis=1)  # past the last try by a whole answer
+    found = np.where(beyond, 0, found)
+    unsure = np.flatnonzero(~np.isfinite(found))
+    if len(unsure):  # near a root by rounding, or no number at all: every m from 1 to 60
+        more = np.arange(1, _MOST_MORE + 1, dtype=float)[None, :]
+        every = _settled(score[unsure, None], weight[unsure, None], weight2[unsure, None], more, rules)
+        found[unsure] = np.where(every.any(axis=1), every.argmax(axis=1) + 1, 0)
+    return found.astype(np.int64)
+
+
+def _settled(score: np.ndarray, weight: np.ndarray, weight2: np.ndarray, more: np.ndarray, rules: RatingRules):  # noqa: ANN202
+    """Whether ``more`` graded answers at the same rate take each interval off the 合格 line."""
+    bar = rules.thresholds.competent
     low, high = _intervals(score, (weight + more) ** 2 / (weight2 + more), certainty=rules.certainty)
-    reached = score + _TOLERANCE >= bar
-    settled = np.where(reached, low >= line, high < line)
-    found[open_] = np.where(settled.any(axis=1), settled.argmax(axis=1) + 1, 0)
-    return found
+    return np.where(score + _TOLERANCE >= bar, low >= bar - _TOLERANCE, high < bar - _TOLERANCE)
 
 
 def _what_settles(more: int) -> str:
