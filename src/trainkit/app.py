@@ -19,7 +19,8 @@ How it is put together:
   notebook at start-up (about twenty kernels on a 2-core machine). Here a small shared pool instead
   keeps kernels started with the kit already imported (the slow part), and the lesson itself
   runs when it is opened. Kernels idle past ``idle_minutes`` are culled; closing the tab shuts
-  its kernel down (Voilà).
+  its kernel down (Voilà). The server's kernel client (``lesson_client``) starts a lesson as soon
+  as its kernel is idle, without jupyter_client's 0.2 s wait for silence.
 
 Voilà does not refuse to run as root, so no ``--allow-root`` is needed.
 """
@@ -90,6 +91,7 @@ def app_argv(
         f"--LessonKernelManager.cull_idle_timeout={idle_minutes * 60}",
         f"--LessonKernelManager.cull_interval={max(30, min(300, idle_minutes * 15))}",
         "--LessonKernelManager.cull_connected=True",
+        "--ServerKernelManager.client_class=trainkit.lesson_client.LessonKernelClient",
         *(f"--VoilaConfiguration.extension_denylist={name}" for name in NOT_IN_LESSONS),
     ]
     if port is not None:
