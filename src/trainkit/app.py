@@ -13,6 +13,10 @@ How it is put together:
 - Every page is ``lang="zh-CN"`` (Chromium then draws Simplified Chinese glyph forms): the home
   page, the lesson pages (our Voilà template) and the error pages (``error.html``, ``404.html``
   beside it, for Voilà's handlers and the server's alike).
+- Progressive rendering: the page (the lesson's text) is sent at once and Voilà's page script
+  runs the lesson's cells through the kernel, drawing each cell's widgets as they come, so a
+  learner sees the first widget without waiting for the last cell (the server no longer runs
+  the whole lesson before sending the page).
 - Kernels: Voilà starts one per page and runs the whole lesson. Voilà's own ``preheat_kernel``
   runs each lesson *ahead* of the visit, so what the lesson reads from the evidence store
   (progress, earlier answers) would be as old as the pool, and it fills a pool for every
@@ -86,6 +90,7 @@ def app_argv(
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.preheat_kernel=False",
+        "--VoilaConfiguration.progressive_rendering=True",
         "--VoilaConfiguration.multi_kernel_manager_class=trainkit.app.LessonKernelManager",
         f"--LessonKernelManager.pool_size={pool_size}",
         f"--LessonKernelManager.cull_idle_timeout={idle_minutes * 60}",
