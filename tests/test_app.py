@@ -21,6 +21,7 @@ def test_lessons_are_served_without_code_by_our_template_and_a_small_pool():
     argv = app_argv(port=8899, open_browser=False)
     assert "--VoilaConfiguration.strip_sources=True" in argv
     assert "--VoilaConfiguration.show_tracebacks=False" in argv
+    assert "--VoilaConfiguration.progressive_rendering=True" in argv  # the first widget before the last cell
     assert f"--VoilaConfiguration.template={APP_TEMPLATE}" in argv
     assert "--VoilaConfiguration.multi_kernel_manager_class=trainkit.app.LessonKernelManager" in argv
     assert "--LessonKernelManager.pool_size=1" in argv

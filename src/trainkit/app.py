@@ -13,13 +13,18 @@ How it is put together:
 - Every page is ``lang="zh-CN"`` (Chromium then draws Simplified Chinese glyph forms): the home
   page, the lesson pages (our Voilà template) and the error pages (``error.html``, ``404.html``
   beside it, for Voilà's handlers and the server's alike).
+- Progressive rendering: the page (the lesson's text) is sent at once and Voilà's page script
+  runs the lesson's cells through the kernel, drawing each cell's widgets as they come, so a
+  learner sees the first widget without waiting for the last cell (the server no longer runs
+  the whole lesson before sending the page).
 - Kernels: Voilà starts one per page and runs the whole lesson. Voilà's own ``preheat_kernel``
   runs each lesson *ahead* of the visit, so what the lesson reads from the evidence store
   (progress, earlier answers) would be as old as the pool, and it fills a pool for every
   notebook at start-up (about twenty kernels on a 2-core machine). Here a small shared pool instead
   keeps kernels started with the kit already imported (the slow part), and the lesson itself
   runs when it is opened. Kernels idle past ``idle_minutes`` are culled; closing the tab shuts
-  its kernel down (Voilà).
+  its kernel down (Voilà). The server's kernel client (``lesson_client``) starts a lesson as soon
+  as its kernel is idle, without jupyter_client's 0.2 s wait for silence.
 
 Voilà does not refuse to run as root, so no ``--allow-root`` is needed.
 """
@@ -85,11 +90,13 @@ def app_argv(
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.preheat_kernel=False",
+        "--VoilaConfiguration.progressive_rendering=True",
         "--VoilaConfiguration.multi_kernel_manager_class=trainkit.app.LessonKernelManager",
         f"--LessonKernelManager.pool_size={pool_size}",
         f"--LessonKernelManager.cull_idle_timeout={idle_minutes * 60}",
         f"--LessonKernelManager.cull_interval={max(30, min(300, idle_minutes * 15))}",
         "--LessonKernelManager.cull_connected=True",
+        "--ServerKernelManager.client_class=trainkit.lesson_client.LessonKernelClient",
         *(f"--VoilaConfiguration.extension_denylist={name}" for name in NOT_IN_LESSONS),
     ]
     if port is not None:
