@@ -231,7 +231,8 @@ def aggregate(
     if team_figures:
         outside = (_count_in_period(store, as_of=as_of, since=since) if scope else len(period)) - len(theirs)
     return Aggregates(
-        ratings=ratings.astype({"worker_id": str, "domain": str}),  # grouped as categories, named as text
+        # grouped as categories, named as text: plain objects, as rate_sums gives its words (ratings._text)
+        ratings=ratings.astype({"worker_id": object, "domain": object}),
         trend=trend,
         worker_trend=worker_trend,
         questions=questions,

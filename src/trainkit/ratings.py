@@ -327,13 +327,13 @@ def rate_sums(
     assessed = level_ids != NOT_ASSESSED
     frame = index.to_frame(index=False, name=by) if isinstance(index, pd.MultiIndex) else pd.DataFrame({by[0]: index})
     return frame.assign(
-        level=level_ids,
-        level_title=[levels[level_id].title for level_id in level_ids.tolist()],
+        level=_text(level_ids),
+        level_title=_text([levels[level_id].title for level_id in level_ids.tolist()]),
         proficient=np.array([bool(levels[level_id].proficient) for level_id in level_ids.tolist()], dtype=bool),
         score=np.where(assessed, scores, np.nan),
         n_evidence=n,
-        sources=[kinds_text[m] for m in kinds_mask.tolist()],
-        reason=[reason + note for reason, note in zip(reasons.tolist(), feedback["note"], strict=True)],
+        sources=_text([kinds_text[m] for m in kinds_mask.tolist()]),
+        reason=_text([reason + note for reason, note in zip(reasons.tolist(), feedback["note"], strict=True)]),
         needs_trainer_evidence=untested,
         low=np.where(assessed, lows, np.nan),
         high=np.where(assessed, highs, np.nan),
@@ -342,6 +342,15 @@ def rate_sums(
         feedback_mean=feedback["mean"],
         feedback_share=feedback["share"],
     )[[*by, *RATING_COLUMNS]]
+
+
+def _text(values: Sequence[str] | np.ndarray) -> pd.Series:
+    """Words per group as a plain object column, as the report reads them back (``tolist``).
+
+    pandas 3 would store a list of str in Arrow, a copy of each of a district's 60,000 words
+    there and another back out for the page (0.1 s of its report); the values are the same.
+    """
+    return pd.Series(np.asarray(values, dtype=object), dtype=object)
 
 
 def _once_per_case(keys: dict[str, np.ndarray], make: Callable[[int], Any]) -> list[Any]:
