@@ -357,12 +357,15 @@ def _once_per_case(keys: dict[str, np.ndarray], make: Callable[[int], Any]) -> l
     """``make(i)`` for every row ``i`` of the equal-length ``keys``, called once per distinct
     combination of them (its first row) and repeated for the other rows of that combination."""
     case = np.zeros(len(next(iter(keys.values()))), dtype=np.int64)
-    for values in keys.values():  # numbered case by case: a handful of sorts, cheap for 12 rows or 60,000
-        distinct, code = np.unique(values, return_inverse=True)  # NaN is one value here
-        case = np.unique(case * len(distinct) + code.ravel(), return_inverse=True)[1].ravel()
-    _, first, case = np.unique(case, return_index=True, return_inverse=True)
+    # numbered key by key, in order of first appearance: hashing, not sorting (numpy's unique
+    # sorted 60,000 values twice per key, 26 ms of a district's report; this takes 9 ms)
+    for values in keys.values():
+        code, distinct = pd.factorize(values, use_na_sentinel=False)  # NaN is one value here
+        case = pd.factorize(case * len(distinct) + code)[0]
+    # cases are numbered as they first appear: the running highest number steps up at each one's first row
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(case), prepend=-1) > 0)
     made = [make(i) for i in first.tolist()]
-    return [made[c] for c in case.ravel().tolist()]
+    return [made[c] for c in case.tolist()]
 
 
 def feedback_counted(rows: pd.DataFrame, *, rules: RatingRules, when: pd.Series, date: pd.Series) -> np.ndarray:
