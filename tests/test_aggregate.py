@@ -139,3 +139,13 @@ def test_per_source_sums_equal_pandas_grouping(names):
     )
     assert 9000 * 300 * 7 > 2**24 and len(got) > 4000
     pd.testing.assert_frame_equal(got, expected, check_dtype=False, check_exact=False, rtol=1e-12)
+
+
+def test_the_ratings_words_are_plain_python_text(store):
+    """The report reads the ratings' words back cell by cell: they stay Python str in object
+    columns (pandas 3 would otherwise copy each of a district's 60,000 into Arrow and back)."""
+    workers = [f"W{n:03d}" for n in range(7)]
+    agg = aggregate(store, workers=workers, as_of=AS_OF, rules=load_rating_rules(), framework=load_framework())
+    for column in ("worker_id", "domain", "level", "level_title", "sources", "reason"):
+        assert agg.ratings[column].dtype == object, column
+        assert {type(value) for value in agg.ratings[column]} == {str}, column
