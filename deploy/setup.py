@@ -479,9 +479,15 @@ c.Authenticator.plugin_class = JupyterHubAuthPlugin
                 "template": "trainkit",
                 "strip_sources": True,
                 "show_tracebacks": False,
+                "progressive_rendering": True,  # the lesson's text at once, each widget as its cell ends
                 "extension_denylist": list(NOT_IN_LESSONS),
             }
-            write(base / "jupyter_server_config.json", json.dumps({"VoilaConfiguration": voila}, indent=2))
+            # as `trainkit app`: a lesson starts once its kernel is idle, not after 0.2 s of silence
+            client = {"client_class": "trainkit.lesson_client.LessonKernelClient"}
+            write(
+                base / "jupyter_server_config.json",
+                json.dumps({"VoilaConfiguration": voila, "ServerKernelManager": client}, indent=2),
+            )
         write(
             base / "jupyter_server_config.d" / f"trainkit-{role}.json",
             json.dumps({"ServerApp": {"jpserver_extensions": extensions}}, indent=2),

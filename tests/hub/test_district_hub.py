@@ -845,6 +845,10 @@ def test_the_servers_settings_are_in_force(hub, tmp_path):
     assert re.search(r"MappingKernelManager.*?\.cull_idle_timeout = 600\b", shown, re.S), shown
     assert re.search(r"VoilaConfiguration.*?\.template = 'trainkit'", shown, re.S), shown
     assert re.search(r"\.strip_sources = True", shown), shown
+    assert re.search(r"\.progressive_rendering = True", shown), shown
+    assert re.search(
+        r"ServerKernelManager.*?\.client_class = 'trainkit\.lesson_client\.LessonKernelClient'", shown, re.S
+    ), shown
 
 
 def _update_lessons(bare: Path, name: str, text: str) -> None:
