@@ -17,6 +17,7 @@ from .parameters import STATUS_TITLES, BeforeFirstDate, load_parameter
 
 __all__ = [
     "PROPERTY",
+    "Step",
     "constant",
     "frame",
     "step",
@@ -276,28 +277,41 @@ def constant(n: int, value: object) -> pd.Categorical:
     return categorical(np.zeros(n, dtype=np.int8), (str(value),))
 
 
-def frame(n: int, columns: dict[str, Any]) -> pd.DataFrame:
-    """Outcome rows from columns: a plain text is the same on every row (:func:`constant`),
-    text arrays stay objects (no per-row string conversion), the rest as given."""
-    return pd.DataFrame(
-        {
-            key: constant(n, value)
-            if isinstance(value, str)
-            else pd.Series(value, dtype=object)
-            if isinstance(value, np.ndarray) and value.dtype.kind in "OU"
-            else value
-            for key, value in columns.items()
-        },
-        copy=False,
-    )
+def frame(n: int, columns: dict[str, Any]) -> dict[str, Any]:
+    """Outcome rows from columns: a plain text is the same on every row (:func:`constant`), the
+    rest as given (an :class:`~trainkit.policy.outcome.Outcome` takes them as they are read)."""
+    return {key: constant(n, value) if isinstance(value, str) else value for key, value in columns.items()}
 
 
-def step(n: int, *pairs: tuple[np.ndarray, str]) -> pd.Categorical:
-    """A column of reason codes: each ``(mask, code)`` in turn (later pairs win), missing elsewhere."""
-    names = tuple(dict.fromkeys(name for _, name in pairs))
-    codes: np.ndarray[Any, np.dtype[np.signedinteger[Any]]] = np.full(
-        n, -1, dtype=np.int8 if len(names) < 127 else np.int16
-    )  # the categorical's own code type
-    for mask, name in pairs:  # codes := name where mask, as small-integer arithmetic (no index array)
-        codes -= np.asarray(mask, dtype=bool).astype(codes.dtype) * (codes - names.index(name))
-    return categorical(codes, names)
+class Step:
+    """A column of reason codes not yet filled: ``(mask, code)`` pairs kept as given, filled for
+    the rows a reason is read for (:meth:`take`). A register's screen words the few rows it
+    lists; filling every step for 300,000 rows would be work nobody reads."""
+
+    __slots__ = ("n", "names", "pairs")
+
+    def __init__(self, n: int, pairs: tuple[tuple[np.ndarray, str], ...]) -> None:
+        self.n = n
+        self.pairs = pairs
+        self.names = tuple(dict.fromkeys(name for _, name in pairs))
+
+    def __len__(self) -> int:
+        return self.n
+
+    def take(self, at: np.ndarray | None = None) -> pd.Categorical:
+        """The codes of the rows at ``at`` (every row without it), as a categorical column."""
+        size = self.n if at is None else len(at)
+        codes: np.ndarray[Any, np.dtype[np.signedinteger[Any]]] = np.full(
+            size, -1, dtype=np.int8 if len(self.names) < 127 else np.int16
+        )  # the categorical's own code type
+        for mask, name in self.pairs:  # codes := name where mask, as small-integer arithmetic
+            hit = np.broadcast_to(np.asarray(mask, dtype=bool), (self.n,))
+            hit = hit if at is None else hit[at]
+            codes -= hit.astype(codes.dtype) * (codes - self.names.index(name))
+        return categorical(codes, self.names)
+
+
+def step(n: int, *pairs: tuple[np.ndarray, str]) -> Step:
+    """A column of reason codes: each ``(mask, code)`` in turn (later pairs win), missing elsewhere;
+    filled when read (:meth:`Step.take`)."""
+    return Step(n, pairs)

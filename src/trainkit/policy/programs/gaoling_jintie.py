@@ -19,7 +19,7 @@ import pandas as pd
 
 from ...law import Citation
 from ..columns import first_true, member_flag
-from ..outcome import NOT_APPLICABLE, Because, Outcome
+from ..outcome import NO, NOT_APPLIES, PENDING, YES, Because, Outcome
 from ..parameters import load_parameter
 from . import household_rule
 from ._person import constant, figure_table, lazy_labels, spread, step
@@ -215,10 +215,10 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     dibao = spread(figure_table([DIBAO_URBAN], on, "dibao"), zero)
     dibao_known = ~np.isnan(dibao["dibao"])
 
-    eligible = np.full(n, None, dtype=object)
-    eligible[open_ & (~local | young)] = False
-    eligible[grown & tier_known] = True
-    eligible[refused] = NOT_APPLICABLE
+    eligible = np.full(n, PENDING, dtype=np.int8)
+    eligible[open_ & (~local | young)] = NO
+    eligible[grown & tier_known] = YES
+    eligible[refused] = NOT_APPLIES
     amount = np.full(n, np.nan)
     ordinary = grown & tier_known & (tier_code != 0)
     amount[ordinary] = np.round(tier["tier"][ordinary], 2)
@@ -226,36 +226,31 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     amount[centenarian_paid] = np.round(dibao["dibao"][centenarian_paid] * tier["tier"][centenarian_paid], 2)
 
     windowed = young | (grown & dated)
-    rows = pd.DataFrame(
-        {
-            "household_id": residents["household_id"].to_numpy(),
-            "member_no": residents["member_no"].to_numpy(dtype=np.int64),
-            "eligible": eligible,
-            "amount": amount,
-            "refused_step": step(n, (refused, "refused")),
-            "subject_step": step(n, (decided & gap, "subject_gap"), (open_, "subject")),
-            "rules_step": step(n, (decided & gap, "rules_unknown"), (open_, "rules")),
-            "hukou": step(n, (open_ & ~local, "outsider"), (open_ & local, "local")),
-            "age_step": step(n, (young, "young")),
-            "early_window": step(
-                n, (young & ~dated, "window_undated"), (young & dated & (today < opens), "window_before")
-            ),
-            "window": step(
-                n,
-                (windowed & dated & (today >= birthday), "window_past"),
-                (windowed & dated & (today < birthday) & (today >= opens), "window_open"),
-            ),
-            "tier_step": step(n, (grown & ~tier_known, "tier_unknown"), (ordinary, "tier"), (hundred, "centenarian")),
-            "dibao_step": step(n, (hundred & ~dibao_known, "dibao_unknown"), (centenarian_paid, "dibao")),
-            "on": constant(n, on),
-            "age": age,
-            "exact": exact,
-            **rules,
-            **tier,
-            **dibao,
-        },
-        copy=False,
-    )
+    rows = {
+        "household_id": residents["household_id"].to_numpy(),
+        "member_no": residents["member_no"].to_numpy(dtype=np.int64),
+        "verdict": eligible,
+        "amount": amount,
+        "refused_step": step(n, (refused, "refused")),
+        "subject_step": step(n, (decided & gap, "subject_gap"), (open_, "subject")),
+        "rules_step": step(n, (decided & gap, "rules_unknown"), (open_, "rules")),
+        "hukou": step(n, (open_ & ~local, "outsider"), (open_ & local, "local")),
+        "age_step": step(n, (young, "young")),
+        "early_window": step(n, (young & ~dated, "window_undated"), (young & dated & (today < opens), "window_before")),
+        "window": step(
+            n,
+            (windowed & dated & (today >= birthday), "window_past"),
+            (windowed & dated & (today < birthday) & (today >= opens), "window_open"),
+        ),
+        "tier_step": step(n, (grown & ~tier_known, "tier_unknown"), (ordinary, "tier"), (hundred, "centenarian")),
+        "dibao_step": step(n, (hundred & ~dibao_known, "dibao_unknown"), (centenarian_paid, "dibao")),
+        "on": constant(n, on),
+        "age": age,
+        "exact": exact,
+        **rules,
+        **tier,
+        **dibao,
+    }
     lazy = {  # worded only for the rows whose reasons quote them
         "label": lazy_labels(residents),
         "birth_date": lambda at: _text(_day(y[at], m[at], d[at])),
