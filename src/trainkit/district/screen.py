@@ -25,6 +25,7 @@ from ..framework import load_framework
 from ..policy import PROGRAMS, BeforeFirstDate
 from ..policy.frames import numbered
 from ..policy.outcome import PENDING, YES, Outcome, eligible, reason_column, screened
+from ..policy.shared import with_shared
 from .register import positions, register_problems, residents_on
 
 __all__ = [
@@ -101,6 +102,7 @@ def screen_register(
         at = at[at >= 0]
     residents = _coded(residents_on(residents.assign(household_id=at), on))
     numbered = _coded(households.assign(household_id=np.arange(len(homes))))
+    numbered, residents = with_shared(numbered, residents)  # values several programs read, once
     receiving = _receiving(households["receives"])
     personal = _receiving(residents["receives"] if "receives" in residents else pd.Series("", index=residents.index))
     resident_key = _keys(residents["household_id"].to_numpy(), residents["member_no"])

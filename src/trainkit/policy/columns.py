@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .household import Member, vocabulary
+from .household import Member
 from .parameters import STATUS_TITLES, BeforeFirstDate, load_parameter
+from .shared import APPLICANT, INCOME, applicant_numbers, income_counted
 
 __all__ = [
     "PROPERTY",
@@ -123,13 +124,11 @@ def _factorized(values: list[object]) -> tuple[np.ndarray, tuple[str, ...]]:
 
 
 def counted_income(residents: pd.DataFrame) -> np.ndarray:
-    """Each resident's monthly income of the kinds that count, rounded to the cent."""
-    total = np.zeros(len(residents))
-    for kind in vocabulary().income_kinds:  # added in the vocabulary's order, a blank as 0
-        if kind.counted:
-            monthly = residents[f"income_{kind.id}"].to_numpy(dtype=float)
-            total += np.where(np.isnan(monthly), 0.0, monthly)
-    return np.round(total, 2)
+    """Each resident's monthly income of the kinds that count, rounded to the cent (as the
+    prepared register carries it; worked out for a frame without it)."""
+    if INCOME in residents.columns:
+        return residents[INCOME].to_numpy(dtype=float)
+    return income_counted(residents)
 
 
 def home_of(residents: pd.DataFrame) -> np.ndarray:
@@ -237,16 +236,11 @@ def receiving(households: pd.DataFrame, program: str) -> np.ndarray:
 
 
 def applicant_of(households: pd.DataFrame, residents: pd.DataFrame) -> np.ndarray:
-    """Each household's applicant ``member_no`` (the first applicant; with none, the first member)."""
-    k = len(households)
-    home = home_of(residents)
-    member = residents["member_no"].to_numpy(dtype=np.int64)
-    first = np.full(k, np.iinfo(np.int64).max)
-    np.minimum.at(first, home, member)
-    chosen = np.full(k, np.iinfo(np.int64).max)
-    applicant = (residents["relation"] == "applicant").to_numpy()
-    np.minimum.at(chosen, home[applicant], member[applicant])
-    return np.where(chosen == np.iinfo(np.int64).max, first, chosen)
+    """Each household's applicant ``member_no`` (the first applicant; with none, the first member),
+    as the prepared register carries it (worked out for a frame without it)."""
+    if APPLICANT in households.columns:
+        return households[APPLICANT].to_numpy(dtype=np.int64)
+    return applicant_numbers(households, residents)
 
 
 @functools.lru_cache(maxsize=4096)

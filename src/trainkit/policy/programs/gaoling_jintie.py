@@ -21,6 +21,7 @@ from ...law import Citation
 from ..columns import first_true, member_flag
 from ..outcome import NO, NOT_APPLIES, PENDING, YES, Because, Outcome
 from ..parameters import load_parameter
+from ..shared import birth_fields
 from . import household_rule
 from ._person import constant, figure_table, lazy_labels, spread, step
 
@@ -103,21 +104,6 @@ STEPS = (
 )
 
 
-def _ymd(dates: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Year, month, day (1970-01-01 where missing) and whether a date is registered."""
-    when = dates if pd.api.types.is_datetime64_any_dtype(dates) else pd.to_datetime(dates, errors="coerce")
-    stamps = pd.DatetimeIndex(when)  # its calendar fields are read straight from the timestamps
-    known = ~np.asarray(stamps.isna())
-    if not known.all():
-        stamps = stamps.where(known, pd.Timestamp("1970-01-01"))
-    return (
-        np.asarray(stamps.year, dtype=np.int64),
-        np.asarray(stamps.month, dtype=np.int64),
-        np.asarray(stamps.day, dtype=np.int64),
-        known,
-    )
-
-
 def _ages(y: np.ndarray, m: np.ndarray, d: np.ndarray, on: dt.date) -> np.ndarray:
     """周岁 on ``on``: a year is complete on the birthday (29 February: on 1 March in common years)."""
     return on.year - y - ((on.month * 100 + on.day) < (m * 100 + d)).astype(np.int64)
@@ -192,7 +178,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     rules = spread(figure_table([FIRST_TIER], on, "rules"), zero)
     gap = in_force.value is None
     age = residents["age"].to_numpy(dtype=np.int64)
-    y, m, d, dated = _ymd(residents["birth_date"])
+    y, m, d, dated = birth_fields(residents)
     exact = _ages(y, m, d, on)
     refused = dated & (exact != age)
     decided = ~refused
