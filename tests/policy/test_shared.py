@@ -1,6 +1,5 @@
 """Values several programs share, worked out once for a register: the prepared register's
-columns against hand-worked rows, and a screen's verdicts the same with the register prepared
-or each program working them out itself."""
+columns against hand-worked rows, and the helpers alike with and without them."""
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from trainkit.policy.columns import applicant_of, counted_income
 from trainkit.policy.frames import frames_of, numbered
 from trainkit.policy.household import Disability, Household, Income, Member
 from trainkit.policy.programs._person import cards
-from trainkit.policy.shared import APPLICANT, BIRTH, CARD, INCOME, birth_fields
+from trainkit.policy.shared import APPLICANT, BIRTH, CARD, INCOME, birth_fields, with_shared
 
 CASEBANK = Path(__file__).resolve().parents[2] / "casebank"
 
@@ -51,7 +50,7 @@ def _register() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def test_the_prepared_register_carries_the_shared_values_as_worked_by_hand():
-    households, residents, _ = numbered(*_register())
+    households, residents = with_shared(*numbered(*_register())[:2])
     assert households[APPLICANT].tolist() == [2, 1]  # the applicant; with none, the first member
     assert residents[INCOME].tolist() == [0.0, 1200.75, 0.0, 0.0]  # wages + business; 优待抚恤金 is not counted
     assert residents[CARD[0]].tolist() == [False, True, False, False]
@@ -68,7 +67,7 @@ def test_the_prepared_register_carries_the_shared_values_as_worked_by_hand():
 
 
 def test_helpers_read_the_prepared_values_and_work_them_out_alike_without_them():
-    households, residents, _ = numbered(*_register())
+    households, residents = with_shared(*numbered(*_register())[:2])
     plain_homes = households.drop(columns=[APPLICANT])
     plain = residents.drop(columns=[INCOME, *CARD, *BIRTH])
     assert applicant_of(households, residents).tolist() == applicant_of(plain_homes, plain).tolist() == [2, 1]

@@ -210,6 +210,7 @@ def screen_program(program: str, households: pd.DataFrame, residents: pd.DataFra
     """One program over a register as it is stored (ids, ages on the day it was written):
     ``household_id``, ``member_no``, ``eligible``, ``amount``, ``reason`` per decided row."""
     homes, people, ids = numbered(households, residents_on(residents, on))
+    homes, people = with_shared(homes, people)
     rule = PROGRAMS[program]
     out = screened(rule, rule.decide(homes, people, on))
     return out.assign(household_id=ids[out["household_id"].to_numpy()])

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 
 from .household import FamilyPlanning, Household, Member, vocabulary
-from .shared import with_shared
 
 __all__ = ["FP_COLUMNS", "HOUSEHOLD_COLUMNS", "MEMBER_COLUMNS", "frames_of", "numbered"]
 
@@ -44,15 +43,11 @@ def frames_of(household: Household) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def numbered(households: pd.DataFrame, residents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.Index]:
-    """The register with households numbered by row (what programs read), with the values several
-    programs share (:func:`~trainkit.policy.shared.with_shared`), and the ids to map back.
+    """The register with households numbered by row (what programs read), and the ids to map back.
 
     Residents of a household not in ``households`` are left out.
     """
     homes = pd.Index(households["household_id"])
     at = homes.get_indexer(residents["household_id"])
     residents = residents.loc[at >= 0].assign(household_id=at[at >= 0])
-    households, residents = with_shared(
-        households.assign(household_id=np.arange(len(homes))), residents.reset_index(drop=True)
-    )
-    return households, residents, homes
+    return households.assign(household_id=np.arange(len(homes))), residents.reset_index(drop=True), homes

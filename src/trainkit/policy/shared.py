@@ -1,12 +1,13 @@
-"""Values several programs read of one register, worked out once when the register is prepared
-(:func:`~trainkit.policy.frames.numbered`, ``trainkit screen``) and handed to every program as
-columns: each resident's birth date as calendar fields, counted income and 残疾人证, each
-household's applicant.
+"""Values several programs read of one register, worked out once when a register is prepared
+for screening (``trainkit screen``, :func:`~trainkit.district.screen.screen_program`) and handed
+to every program as columns: each resident's birth date as calendar fields, counted income and
+残疾人证, each household's applicant.
 
 The helpers that programs call (:func:`~trainkit.policy.columns.counted_income`,
-:func:`~trainkit.policy.columns.applicant_of`, :func:`~trainkit.policy.programs._person.cards`)
-read these columns when a register carries them and work the value out otherwise (a frame
-built by hand): one computation either way, here.
+:func:`~trainkit.policy.columns.applicant_of`, :func:`~trainkit.policy.programs._person.cards`,
+:func:`birth_fields`) read these columns when a register carries them and work the value out
+when it does not — one household decided alone, where adding the columns costs more than
+working each value out for the program that asks: one computation either way, here.
 """
 
 from __future__ import annotations
