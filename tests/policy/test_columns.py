@@ -13,7 +13,7 @@ from trainkit.policy.programs._person import spread
 def test_step_later_pairs_win_and_unreached_rows_are_missing():
     a = np.array([True, True, False, False, True])
     b = np.array([False, True, False, True, True])
-    codes = step(5, (a, "first"), (b, "second"))
+    codes = step(5, (a, "first"), (b, "second")).take()
     assert list(pd.Series(codes).astype(object).where(pd.notna(codes), None)) == [
         "first",
         "second",
@@ -24,9 +24,16 @@ def test_step_later_pairs_win_and_unreached_rows_are_missing():
 
 
 def test_step_a_name_given_twice_is_one_code():
-    codes = step(3, (np.array([True, False, False]), "x"), (np.array([False, False, True]), "x"))
+    codes = step(3, (np.array([True, False, False]), "x"), (np.array([False, False, True]), "x")).take()
     assert list(codes.categories) == ["x"]
     assert list(codes.codes) == [0, -1, 0]
+
+
+def test_step_filled_for_some_rows_only_gives_those_rows_in_the_order_asked():
+    a = np.array([True, True, False, False, True])
+    b = np.array([False, True, False, True, True])
+    codes = step(5, (a, "first"), (b, "second")).take(np.array([3, 0, 2]))
+    assert list(pd.Series(codes).astype(object).where(pd.notna(codes), None)) == ["second", "first", None]
 
 
 def test_first_true_is_the_first_condition_that_holds():

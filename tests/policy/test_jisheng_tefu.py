@@ -263,6 +263,7 @@ def test_a_csv_register_tells_recorded_no_from_not_recorded():
     import pandas as pd
 
     from trainkit.policy.frames import frames_of, numbered
+    from trainkit.policy.outcome import eligible
 
     one, residents = frames_of(family(husband=False))
     homes = pd.concat([one] * 3, ignore_index=True).assign(
@@ -270,4 +271,4 @@ def test_a_csv_register_tells_recorded_no_from_not_recorded():
     )  # as read from a CSV
     people = pd.concat([residents] * 3, ignore_index=True).assign(household_id=["held", "recorded-no", "blank"])
     outcome = jisheng_tefu.decide(*numbered(homes, people)[:2], AUG_2025)
-    assert outcome.rows["eligible"].tolist() == [True, False, None]
+    assert eligible(outcome.rows["verdict"].to_numpy()).tolist() == [True, False, None]

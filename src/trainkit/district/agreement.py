@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..policy import PROGRAMS, Household
 from ..policy.frames import frames_of, numbered
+from ..policy.outcome import eligible
 from .register import households_from_register, register_problems, residents_on
 from .screen import screen_program
 
@@ -62,7 +63,7 @@ def _against_each_alone(
         numbers = born[born["household_id"] == home].sort_values("member_no")["member_no"].tolist()
         theirs = {
             numbers[int(m) - 1]: (_verdict(e), _money(a))
-            for m, e, a in zip(alone["member_no"], alone["eligible"], alone["amount"], strict=True)
+            for m, e, a in zip(alone["member_no"], eligible(alone["verdict"].to_numpy()), alone["amount"], strict=True)
         }
         for row in rows.itertuples(index=False):
             mine = (_verdict(row.eligible), _money(row.amount))

@@ -15,6 +15,7 @@ from ..content import ContentError
 from ..policy import Household
 from ..policy.frames import FP_COLUMNS, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
 from ..policy.household import vocabulary
+from ..policy.shared import BIRTH, birth_fields
 
 __all__ = [
     "FP_COLUMNS",
@@ -123,14 +124,13 @@ def residents_on(residents: pd.DataFrame, on) -> pd.DataFrame:  # noqa: ANN001
     """
     if "birth_date" not in residents:
         return residents
-    born = pd.DatetimeIndex(pd.to_datetime(residents["birth_date"], errors="coerce"))
-    dated = ~np.asarray(born.isna())
-    year, month, day = (np.asarray(field, dtype=float) for field in (born.year, born.month, born.day))
+    year, month, day, dated = fields = birth_fields(residents)  # kept: the programs read them too
     computed = on.year - year - ((month > on.month) | ((month == on.month) & (day > on.day)))
     given = residents["age"].to_numpy(dtype=float)
     age = np.where(dated, computed, given)  # no date: as given
     age = np.where(np.isnan(age), -1, age).astype(int)  # neither: -1, left for register_problems to name
-    return residents.assign(age=age)[(age >= 0) | (~dated & np.isnan(given))]  # not yet born: not there
+    kept = (age >= 0) | (~dated & np.isnan(given))  # not yet born: not there
+    return residents.assign(age=age, **dict(zip(BIRTH, fields, strict=True)))[kept]
 
 
 def _value(value: object) -> object:

@@ -24,7 +24,8 @@ from ..atomic import replacing
 from ..framework import load_framework
 from ..policy import PROGRAMS, BeforeFirstDate
 from ..policy.frames import numbered
-from ..policy.outcome import NOT_APPLICABLE, reason_column, screened
+from ..policy.outcome import PENDING, YES, Outcome, eligible, reason_column, screened
+from ..policy.shared import with_shared
 from .register import positions, register_problems, residents_on
 
 __all__ = [
@@ -101,6 +102,7 @@ def screen_register(
         at = at[at >= 0]
     residents = _coded(residents_on(residents.assign(household_id=at), on))
     numbered = _coded(households.assign(household_id=np.arange(len(homes))))
+    numbered, residents = with_shared(numbered, residents)  # values several programs read, once
     receiving = _receiving(households["receives"])
     personal = _receiving(residents["receives"] if "receives" in residents else pd.Series("", index=residents.index))
     resident_key = _keys(residents["household_id"].to_numpy(), residents["member_no"])
@@ -111,12 +113,11 @@ def screen_register(
         except BeforeFirstDate as err:
             not_in_force[program] = str(err)
             continue
-        part = screened(rule, outcome, reasons=False)
-        part["program"] = np.full(len(part), number, dtype=np.int8)
+        part = _part(outcome, number)
         if decisions:
             parts.append(part)
-        verdict = part["eligible"].to_numpy(dtype=object)
-        open_case = _open(verdict)
+        verdict = part["verdict"].to_numpy()
+        open_case = (verdict == YES) | (verdict == PENDING)  # qualifies or 待核实
         home = part["household_id"].to_numpy()
         key = _keys(home, part["member_no"])
         if rule.PER == "person":  # paid to the person: only their own receipt counts
@@ -132,13 +133,13 @@ def screen_register(
     outreach = (
         _stack(open_parts)
         if open_parts
-        else pd.DataFrame(columns=["household_id", "member_no", "eligible", "amount", "reason", "program"])
+        else pd.DataFrame(columns=["household_id", "member_no", "verdict", "amount", "reason", "program"])
     )
     outreach = _with_ids(_with_people(outreach, residents, resident_key), homes, names)
     outreach = outreach.assign(
         program_title=outreach["program"].map({p: m.TITLE for p, m in PROGRAMS.items()}),
         service_item=outreach["program"].map({p: m.ITEMS[0] for p, m in PROGRAMS.items()}),
-        verdict=np.where(outreach["eligible"].to_numpy(dtype=object) == True, "符合条件", "待核实"),  # noqa: E712
+        verdict=np.where(outreach["verdict"].to_numpy(dtype=np.int64) == YES, "符合条件", "待核实"),  # code → words
     )[
         [
             "grid",
@@ -179,15 +180,37 @@ def _with_people(outreach: pd.DataFrame, residents: pd.DataFrame, resident_key: 
     )
 
 
+def _part(outcome: Outcome, number: int) -> pd.DataFrame:
+    """One program's decided rows as the screen keeps them: verdicts as codes, the program by number."""
+    rows = outcome.rows
+    return pd.DataFrame(
+        {
+            "household_id": rows["household_id"].to_numpy(),
+            "member_no": rows["member_no"].to_numpy(dtype=np.int64),
+            "verdict": rows["verdict"].to_numpy(dtype=np.int8),
+            "amount": rows["amount"].to_numpy(dtype=float),
+            "program": np.full(len(rows), number, dtype=np.int8),
+        },
+        copy=False,
+    )
+
+
 def _decisions(parts: list[pd.DataFrame], homes: pd.Index, names: pd.Index) -> pd.DataFrame:
-    """The screens' decided rows one under another, with their ids."""
-    return _with_ids(_stack(parts), homes, names) if parts else pd.DataFrame()
+    """The screens' decided rows one under another, with their ids and verdicts as decisions say
+    them (True, False, None for 待核实, ``NOT_APPLICABLE``)."""
+    if not parts:
+        return pd.DataFrame()
+    stacked = _with_ids(_stack(parts), homes, names)
+    verdict = pd.Series(eligible(stacked.pop("verdict").to_numpy()), index=stacked.index, dtype=object)
+    stacked.insert(2, "eligible", verdict)
+    return stacked
 
 
 def screen_program(program: str, households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> pd.DataFrame:
     """One program over a register as it is stored (ids, ages on the day it was written):
     ``household_id``, ``member_no``, ``eligible``, ``amount``, ``reason`` per decided row."""
     homes, people, ids = numbered(households, residents_on(residents, on))
+    homes, people = with_shared(homes, people)
     rule = PROGRAMS[program]
     out = screened(rule, rule.decide(homes, people, on))
     return out.assign(household_id=ids[out["household_id"].to_numpy()])
@@ -244,15 +267,6 @@ def _sorted(codes: np.ndarray | pd.Categorical, words: list[object] | None = Non
     return pd.Categorical.from_codes(
         rank.take(codes), dtype=pd.CategoricalDtype(pd.Index(text[order], dtype="str")), validate=False
     )
-
-
-def _open(verdict: np.ndarray) -> np.ndarray:
-    """Rows that qualify (True) or are 待核实 (None or NaN): neither False nor not applicable —
-    most rows are False, so the second comparison reads only the few others."""
-    open_case = verdict != False  # noqa: E712
-    rest = np.flatnonzero(open_case)
-    open_case[rest] = verdict[rest] != NOT_APPLICABLE
-    return open_case
 
 
 def _resident_flag(key: np.ndarray, resident_key: np.ndarray, flag: np.ndarray) -> np.ndarray:

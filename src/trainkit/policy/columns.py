@@ -12,11 +12,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .household import Member, vocabulary
+from .household import Member
 from .parameters import STATUS_TITLES, BeforeFirstDate, load_parameter
+from .shared import APPLICANT, INCOME, applicant_numbers, income_counted
 
 __all__ = [
     "PROPERTY",
+    "Step",
     "constant",
     "frame",
     "step",
@@ -122,13 +124,11 @@ def _factorized(values: list[object]) -> tuple[np.ndarray, tuple[str, ...]]:
 
 
 def counted_income(residents: pd.DataFrame) -> np.ndarray:
-    """Each resident's monthly income of the kinds that count, rounded to the cent."""
-    total = np.zeros(len(residents))
-    for kind in vocabulary().income_kinds:  # added in the vocabulary's order, a blank as 0
-        if kind.counted:
-            monthly = residents[f"income_{kind.id}"].to_numpy(dtype=float)
-            total += np.where(np.isnan(monthly), 0.0, monthly)
-    return np.round(total, 2)
+    """Each resident's monthly income of the kinds that count, rounded to the cent (as the
+    prepared register carries it; worked out for a frame without it)."""
+    if INCOME in residents.columns:
+        return residents[INCOME].to_numpy(dtype=float)
+    return income_counted(residents)
 
 
 def home_of(residents: pd.DataFrame) -> np.ndarray:
@@ -236,16 +236,11 @@ def receiving(households: pd.DataFrame, program: str) -> np.ndarray:
 
 
 def applicant_of(households: pd.DataFrame, residents: pd.DataFrame) -> np.ndarray:
-    """Each household's applicant ``member_no`` (the first applicant; with none, the first member)."""
-    k = len(households)
-    home = home_of(residents)
-    member = residents["member_no"].to_numpy(dtype=np.int64)
-    first = np.full(k, np.iinfo(np.int64).max)
-    np.minimum.at(first, home, member)
-    chosen = np.full(k, np.iinfo(np.int64).max)
-    applicant = (residents["relation"] == "applicant").to_numpy()
-    np.minimum.at(chosen, home[applicant], member[applicant])
-    return np.where(chosen == np.iinfo(np.int64).max, first, chosen)
+    """Each household's applicant ``member_no`` (the first applicant; with none, the first member),
+    as the prepared register carries it (worked out for a frame without it)."""
+    if APPLICANT in households.columns:
+        return households[APPLICANT].to_numpy(dtype=np.int64)
+    return applicant_numbers(households, residents)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -276,28 +271,41 @@ def constant(n: int, value: object) -> pd.Categorical:
     return categorical(np.zeros(n, dtype=np.int8), (str(value),))
 
 
-def frame(n: int, columns: dict[str, Any]) -> pd.DataFrame:
-    """Outcome rows from columns: a plain text is the same on every row (:func:`constant`),
-    text arrays stay objects (no per-row string conversion), the rest as given."""
-    return pd.DataFrame(
-        {
-            key: constant(n, value)
-            if isinstance(value, str)
-            else pd.Series(value, dtype=object)
-            if isinstance(value, np.ndarray) and value.dtype.kind in "OU"
-            else value
-            for key, value in columns.items()
-        },
-        copy=False,
-    )
+def frame(n: int, columns: dict[str, Any]) -> dict[str, Any]:
+    """Outcome rows from columns: a plain text is the same on every row (:func:`constant`), the
+    rest as given (an :class:`~trainkit.policy.outcome.Outcome` takes them as they are read)."""
+    return {key: constant(n, value) if isinstance(value, str) else value for key, value in columns.items()}
 
 
-def step(n: int, *pairs: tuple[np.ndarray, str]) -> pd.Categorical:
-    """A column of reason codes: each ``(mask, code)`` in turn (later pairs win), missing elsewhere."""
-    names = tuple(dict.fromkeys(name for _, name in pairs))
-    codes: np.ndarray[Any, np.dtype[np.signedinteger[Any]]] = np.full(
-        n, -1, dtype=np.int8 if len(names) < 127 else np.int16
-    )  # the categorical's own code type
-    for mask, name in pairs:  # codes := name where mask, as small-integer arithmetic (no index array)
-        codes -= np.asarray(mask, dtype=bool).astype(codes.dtype) * (codes - names.index(name))
-    return categorical(codes, names)
+class Step:
+    """A column of reason codes not yet filled: ``(mask, code)`` pairs kept as given, filled for
+    the rows a reason is read for (:meth:`take`). A register's screen words the few rows it
+    lists; filling every step for 300,000 rows would be work nobody reads."""
+
+    __slots__ = ("n", "names", "pairs")
+
+    def __init__(self, n: int, pairs: tuple[tuple[np.ndarray, str], ...]) -> None:
+        self.n = n
+        self.pairs = pairs
+        self.names = tuple(dict.fromkeys(name for _, name in pairs))
+
+    def __len__(self) -> int:
+        return self.n
+
+    def take(self, at: np.ndarray | None = None) -> pd.Categorical:
+        """The codes of the rows at ``at`` (every row without it), as a categorical column."""
+        size = self.n if at is None else len(at)
+        codes: np.ndarray[Any, np.dtype[np.signedinteger[Any]]] = np.full(
+            size, -1, dtype=np.int8 if len(self.names) < 127 else np.int16
+        )  # the categorical's own code type
+        for mask, name in self.pairs:  # codes := name where mask, as small-integer arithmetic
+            hit = np.broadcast_to(np.asarray(mask, dtype=bool), (self.n,))
+            hit = hit if at is None else hit[at]
+            codes -= hit.astype(codes.dtype) * (codes - self.names.index(name))
+        return categorical(codes, self.names)
+
+
+def step(n: int, *pairs: tuple[np.ndarray, str]) -> Step:
+    """A column of reason codes: each ``(mask, code)`` in turn (later pairs win), missing elsewhere;
+    filled when read (:meth:`Step.take`)."""
+    return Step(n, pairs)

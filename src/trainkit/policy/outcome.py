@@ -24,13 +24,37 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..law import Citation
+from .columns import Step
 from .decision import Decision, Reason, cents
 from .household import member_label
 from .parameters import Reference, load_parameter
 
-__all__ = ["NOT_APPLICABLE", "Because", "Outcome", "explain", "money", "reason_column", "screened"]
+__all__ = [
+    "NO",
+    "NOT_APPLICABLE",
+    "NOT_APPLIES",
+    "PENDING",
+    "YES",
+    "Because",
+    "Outcome",
+    "eligible",
+    "explain",
+    "money",
+    "reason_column",
+    "screened",
+]
 
 NOT_APPLICABLE = "n/a"  # the rule does not apply to this row (nobody counts, no one to decide for)
+
+# A verdict as a small integer (an Outcome's ``verdict`` column) until it is shown: comparing
+# and counting codes costs nothing next to Python objects for 300,000 rows.
+NO, YES, PENDING, NOT_APPLIES = 0, 1, 2, 3  # PENDING: 待核实; NOT_APPLIES: the rule does not apply
+VERDICTS = np.array([False, True, None, NOT_APPLICABLE], dtype=object)  # code → what a decision says
+
+
+def eligible(codes: np.ndarray) -> np.ndarray:
+    """Verdict codes as a decision says them: True, False, None (待核实) or ``NOT_APPLICABLE``."""
+    return VERDICTS[np.asarray(codes, dtype=np.int64)]
 
 
 @dataclass(frozen=True)
@@ -52,24 +76,44 @@ class Because:
         return [name for _, name, _, _ in string.Formatter().parse(self.text) if name]
 
 
+CORE = ("household_id", "member_no", "verdict", "amount")  # what a screen reads of every row
+
+
 @dataclass
 class Outcome:
     """Decisions for many rows: one per household, or one per resident for personal programs.
 
-    ``rows`` has ``household_id``, ``member_no`` (the person decided for), ``eligible``
-    (True / False / None for 待核实 / ``NOT_APPLICABLE``), ``amount`` (NaN when none), one column
-    of reason codes per name in ``steps`` (None where the step was not reached) and the figures
-    the reasons quote. ``members`` (household programs that look at members) has
-    ``household_id``, ``member_no``, ``counted`` and ``code``, and the figures its reasons quote;
-    it may be given as a function of the household numbers wanted, so that a whole register does
-    not pay for reasons nobody reads. Likewise ``lazy`` holds figure columns made only for the
+    ``rows`` has ``household_id``, ``member_no`` (the person decided for), ``verdict`` (a code:
+    ``YES``, ``NO``, ``PENDING`` for 待核实, ``NOT_APPLIES``; :func:`eligible` says it) and
+    ``amount`` (NaN when none). A program gives them with one column of reason codes per name in
+    ``steps`` (a :class:`~trainkit.policy.columns.Step`, filled when read) and the figures the
+    reasons quote, as a dict: those are kept in ``columns`` as given and taken only for the rows
+    whose reasons are read (:meth:`table`) — a screen of 300,000 rows words the few it lists.
+    ``members`` (household programs that look at members) has ``household_id``, ``member_no``,
+    ``counted`` and ``code``, and the figures its reasons quote; it may be given as a function of
+    the household numbers wanted. Likewise ``lazy`` holds costly figure columns made only for the
     rows whose reasons quote them: name → function of the row positions.
     """
 
-    rows: pd.DataFrame
+    rows: pd.DataFrame  # a program gives a dict of columns: the core is made a frame, the rest kept
     steps: tuple[str, ...]
     members: pd.DataFrame | Callable[[np.ndarray], pd.DataFrame] | None = None
     lazy: dict[str, Callable[[np.ndarray], np.ndarray]] = field(default_factory=dict)
+    columns: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.rows, pd.DataFrame):  # a program's columns: the core now, the rest when read
+            given = dict(self.rows)
+            self.columns = {name: value for name, value in given.items() if name not in CORE}
+            self.rows = pd.DataFrame({name: _plain(given[name]) for name in CORE}, copy=False)
+
+    def table(self, at: np.ndarray) -> pd.DataFrame:
+        """Every column — reason codes and figures too — for the rows at positions ``at`` only
+        (numbered from 0 in that order; ``lazy`` columns are not in it)."""
+        at = np.asarray(at, dtype=np.int64)
+        taken = {name: _at(self.rows[name], at) for name in self.rows.columns}
+        taken.update({name: _at(value, at) for name, value in self.columns.items()})
+        return pd.DataFrame(taken, index=pd.RangeIndex(len(at)), copy=False)
 
     def member_reasons(self, household: object) -> pd.DataFrame | None:
         """The member reasons of one household, in order."""
@@ -81,10 +125,30 @@ class Outcome:
 
     def figures(self, index: int) -> dict[str, object]:
         """Every figure of row ``index``, lazy ones included."""
-        found = self.rows.iloc[index].to_dict()
+        found = self.table(np.array([index])).iloc[0].to_dict()
         for name, make in self.lazy.items():
             found[name] = make(np.array([index]))[0]
         return found
+
+
+def _plain(value: Any) -> Any:
+    """A column as an array (a Series by its values: its index is not the rows' numbers)."""
+    if isinstance(value, pd.Series):
+        return value.array if isinstance(value.dtype, pd.api.extensions.ExtensionDtype) else value.to_numpy()
+    return value
+
+
+def _at(value: Any, at: np.ndarray) -> Any:
+    """The rows at ``at`` of one column as given (a scalar is the same on every row)."""
+    value = _plain(value)
+    if isinstance(value, Step):
+        return value.take(at)
+    if isinstance(value, np.ndarray):
+        taken = value[at]
+        return pd.Series(taken, dtype=object, copy=False) if taken.dtype.kind in "OU" else taken  # no str per cell
+    if isinstance(value, (pd.Categorical, pd.api.extensions.ExtensionArray)):
+        return value.take(at)
+    return value
 
 
 def money(value: float | Decimal) -> str:
@@ -133,15 +197,15 @@ def explain(program: Any, outcome: Outcome, index: int, on: dt.date) -> Decision
         because = table[code]
         reason = _reason(because, row, on)
         (missing.append(reason.text) if because.missing else reasons.append(reason))
-    verdict = row["eligible"]
-    if verdict is NOT_APPLICABLE or (isinstance(verdict, str) and verdict == NOT_APPLICABLE):
+    verdict = int(np.asarray(row["verdict"]))
+    if verdict == NOT_APPLIES:
         raise ValueError("；".join(r.text for r in reasons[-1:]) or "该项目不适用于这一户")
     amount = row["amount"]
     paid = amount is not None and not (isinstance(amount, float) and np.isnan(amount))
     return Decision(
         program.PROGRAM,
         on,
-        None if verdict is None or (isinstance(verdict, float) and np.isnan(verdict)) else bool(verdict),
+        VERDICTS[verdict],
         amount=cents(float(amount)) if paid else None,  # type: ignore[arg-type]
         period=program.PERIOD if paid else None,
         reasons=tuple(reasons),
@@ -155,39 +219,39 @@ def reason_column(program: Any, outcome: Outcome, at: np.ndarray | None = None) 
     The sentences are filled per reason code over arrays and dictionary-encoded as they are
     made (no Python string per row), so a register of hundreds of thousands of residents is
     worded in a fraction of a second. ``at``: only these row positions (an outreach list words
-    the rows it lists, not every decision).
+    the rows it lists, not every decision; their reason columns are taken for them only).
     """
-    positions = np.arange(len(outcome.rows)) if at is None else np.asarray(at)
+    positions = np.arange(len(outcome.rows)) if at is None else np.asarray(at, dtype=np.int64)
     n = len(positions)
+    view = outcome.table(positions)  # row i of the view is row positions[i]
     which = np.full(n, -1, dtype=np.int64)  # the decisive code of each row, as a number into ``codes``
     codes: list[str] = []
     for step in outcome.steps:
-        reached, names = _step_codes(outcome.rows[step], positions)  # -1 where the step was not reached
+        reached, names = _step_codes(view[step])  # -1 where the step was not reached
         number = np.array([_number_of(str(name), codes) for name in names] + [-1], dtype=np.int64)
         which = np.where(reached >= 0, number[reached], which)
     parts: list[pa.Array] = [pa.array([""], type=pa.string())]
-    at = np.zeros(n, dtype=np.int64)
+    chosen = np.zeros(n, dtype=np.int64)
     offset = 1
     for k, code in enumerate(codes):
         where = np.flatnonzero(which == k)
         if not len(where):  # a code no listed row ends on
             continue
-        words, number = _fill(program.REASONS[code].text, outcome, positions[where])
-        at[where] = number + offset
+        words, number = _fill(program.REASONS[code].text, view, outcome.lazy, where, positions)
+        chosen[where] = number + offset
         parts.append(words)
         offset += len(words)
     encoded = pc.dictionary_encode(pa.concat_arrays(parts))  # once: two codes may word a row alike
     inverse = encoded.indices.to_numpy(zero_copy_only=False)
-    return pd.Categorical.from_codes(inverse[at], categories=pd.Index(encoded.dictionary.to_pandas(), dtype="str"))
+    return pd.Categorical.from_codes(inverse[chosen], categories=pd.Index(encoded.dictionary.to_pandas(), dtype="str"))
 
 
-def _step_codes(column: pd.Series, positions: np.ndarray) -> tuple[np.ndarray, pd.Index]:
-    """The reason codes of a step at ``positions``, as numbers into the codes named (-1: not
-    reached); a categorical step column (what :func:`~trainkit.policy.columns.step` makes) is
-    read by its codes, nothing hashed."""
+def _step_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """A step's reason codes as numbers into the codes named (-1: not reached); a categorical
+    step column (what a :class:`~trainkit.policy.columns.Step` fills) is read by its codes."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.array.codes[positions].astype(np.int64), column.array.categories  # no Series of codes
-    return pd.factorize(column.iloc[positions])
+        return column.array.codes.astype(np.int64), column.array.categories  # no Series of codes
+    return pd.factorize(column)
 
 
 def _number_of(code: str, codes: list[str]) -> int:
@@ -196,31 +260,38 @@ def _number_of(code: str, codes: list[str]) -> int:
     return codes.index(code)
 
 
-def _fill(template: str, outcome: Outcome, where: np.ndarray) -> tuple[pa.Array, np.ndarray]:
-    """``template.format(**row)`` for the rows at ``where`` at once (money as :func:`money` writes it):
-    the sentences, and each row's number into them.
+def _fill(
+    template: str,
+    view: pd.DataFrame,
+    lazy: dict[str, Callable[[np.ndarray], np.ndarray]],
+    where: np.ndarray,
+    positions: np.ndarray,
+) -> tuple[pa.Array, np.ndarray]:
+    """``template.format(**row)`` for the view's rows at ``where`` at once (money as :func:`money`
+    writes it): the sentences, and each row's number into them. ``positions``: each view row's
+    row in the outcome (what ``lazy`` columns are made for).
 
     Most sentences quote a few figures shared by many rows: the rows are grouped by the values
     they quote and each group is worded once (by :func:`_fill_rows`, on one row of it)."""
     fields = [name for _, name, _, _ in string.Formatter().parse(template) if name]
     if not fields:  # the same sentence on every row
-        return _fill_rows(template, outcome, where[:1]), np.zeros(len(where), dtype=np.int64)
+        return _fill_rows(template, view, lazy, where[:1], positions), np.zeros(len(where), dtype=np.int64)
     each = np.arange(len(where))
-    if len(where) < 1_000 or any(name in outcome.lazy for name in fields):
-        return _fill_rows(template, outcome, where), each
+    if len(where) < 1_000 or any(name in lazy for name in fields):
+        return _fill_rows(template, view, lazy, where, positions), each
     key = np.zeros(len(where), dtype=np.int64)
     span = 1
     for name in fields:
-        codes = _codes(outcome.rows[name], where)
+        codes = _codes(view[name], where)
         size = int(codes.max()) + 2 if len(codes) else 1
         span *= size
         if span > 2**62:  # too many combinations to number: word every row
-            return _fill_rows(template, outcome, where), each
+            return _fill_rows(template, view, lazy, where, positions), each
         key = key * size + codes + 1
     distinct, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     if len(distinct) * 4 > len(where):
-        return _fill_rows(template, outcome, where), each
-    return _fill_rows(template, outcome, where[first]), inverse.reshape(-1)
+        return _fill_rows(template, view, lazy, where, positions), each
+    return _fill_rows(template, view, lazy, where[first], positions), inverse.reshape(-1)
 
 
 def _codes(column: pd.Series, where: np.ndarray) -> np.ndarray:
@@ -231,17 +302,23 @@ def _codes(column: pd.Series, where: np.ndarray) -> np.ndarray:
     return pd.factorize(values)[0].astype(np.int64)
 
 
-def _fill_rows(template: str, outcome: Outcome, where: np.ndarray) -> pa.Array:
-    """``template.format(**row)`` for each row at ``where``, as Arrow text."""
+def _fill_rows(
+    template: str,
+    view: pd.DataFrame,
+    lazy: dict[str, Callable[[np.ndarray], np.ndarray]],
+    where: np.ndarray,
+    positions: np.ndarray,
+) -> pa.Array:
+    """``template.format(**row)`` for each view row at ``where``, as Arrow text."""
     parts: list[pa.Array | str] = []
     for literal, name, _, _ in string.Formatter().parse(template):
         if literal:
             parts.append(literal)
         if name:
-            if name in outcome.lazy:
-                parts.append(_column_text(np.asarray(outcome.lazy[name](where))))
+            if name in lazy:
+                parts.append(_column_text(np.asarray(lazy[name](positions[where]))))
             else:
-                parts.append(_column_text(_take(outcome.rows[name], where)))
+                parts.append(_column_text(_take(view[name], where)))
     if not any(isinstance(p, pa.Array) for p in parts):
         return pa.array(["".join(p for p in parts if isinstance(p, str))] * len(where), type=pa.string())
     return pc.binary_join_element_wise(*parts, "")
@@ -290,7 +367,7 @@ def screened(program: Any, outcome: Outcome, *, reasons: bool = True) -> pd.Data
         {
             "household_id": rows["household_id"].to_numpy(),
             "member_no": rows["member_no"].to_numpy(dtype=np.int64),
-            "eligible": pd.Series(rows["eligible"].to_numpy(dtype=object), dtype=object),
+            "eligible": pd.Series(eligible(rows["verdict"].to_numpy()), dtype=object),
             "amount": rows["amount"].to_numpy(dtype=float),
         },
         copy=False,

@@ -13,8 +13,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..columns import categorical, constant, figure_columns, position_in, step, texts
+from ..columns import categorical, constant, figure_columns, step, texts
 from ..household import RELATION_TITLES
+from ..shared import CARD, GRADE_TITLES, KIND_TITLES, card_columns
 
 __all__ = [
     "GRADE_TITLES",
@@ -30,17 +31,6 @@ __all__ = [
     "step",
     "texts",
 ]
-
-KIND_TITLES = {
-    "physical": "肢体",
-    "intellectual": "智力",
-    "psychiatric": "精神",
-    "visual": "视力",
-    "hearing": "听力",
-    "speech": "言语",
-    "multiple": "多重",
-}
-GRADE_TITLES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
 
 
 def _arrow_text(column: pd.Series) -> pa.Array:
@@ -90,17 +80,12 @@ def named(residents: pd.DataFrame) -> np.ndarray:
 
 def cards(residents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Categorical]:
     """Each resident's 残疾人证: (has one, kind index into ``KIND_TITLES`` (-1: none), grade
-    (NaN: none), its title such as 智力残疾三级 (missing without a card))."""
-    kinds = list(KIND_TITLES)
-    kind = position_in(residents["disability_kind"], kinds)
-    grade = pd.to_numeric(residents["disability_grade"], errors="coerce").to_numpy(dtype=float)
-    disabled = (kind >= 0) & ~np.isnan(grade)
-    names = [f"{KIND_TITLES[k]}残疾{GRADE_TITLES[g]}" for k in kinds for g in GRADE_TITLES]
-    held = np.flatnonzero(disabled)  # the few card holders: the rest keep "none"
-    card_kind, card_grade, code = np.full(len(kind), -1), np.full(len(kind), np.nan), np.full(len(kind), -1)
-    card_kind[held], card_grade[held] = kind[held], grade[held]
-    code[held] = kind[held] * len(GRADE_TITLES) + np.clip(grade[held], 1, 4).astype(int) - 1
-    return disabled, card_kind, card_grade, texts(code, names)
+    (NaN: none), its title such as 智力残疾三级 (missing without a card)), as the prepared
+    register carries them (worked out for a frame without them)."""
+    if CARD[0] in residents.columns:
+        held, kind, grade, title = (residents[name] for name in CARD)
+        return held.to_numpy(dtype=bool), kind.to_numpy(), grade.to_numpy(dtype=float), title.array
+    return card_columns(residents)
 
 
 def figure_table(

@@ -21,7 +21,7 @@ import pandas as pd
 from ..columns import at_home, figure_columns, receiving
 from ..frames import frames_of
 from ..household import Household, Member
-from ..outcome import Because, Outcome, money
+from ..outcome import NO, PENDING, YES, Because, Outcome, money
 from ..parameters import Reference, load_parameter
 from . import household_rule
 from ._person import GRADE_TITLES, KIND_TITLES, cards, lazy_labels, step, texts
@@ -148,40 +148,35 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     severe_grade = np.where(care, route["grade"], 1).astype(int) - 1
     paid = living | care
 
-    eligible = np.full(n, False, dtype=object)
-    eligible[extension] = None
-    eligible[paid] = True
+    eligible = np.full(n, NO, dtype=np.int8)
+    eligible[extension] = PENDING
+    eligible[paid] = YES
 
-    rows = pd.DataFrame(
-        {
-            "household_id": residents["household_id"].to_numpy(),
-            "member_no": residents["member_no"].to_numpy(dtype=np.int64),
-            "eligible": eligible,
-            "amount": np.full(n, np.nan),
-            "card_step": step(n, (~disabled, "no_card"), (disabled, "card")),
-            "living_step": step(n, (disabled & living, "living"), (disabled & ~living, "no_living")),
-            "living_gap_step": step(n, (living, "living_gap")),
-            "care_step": step(
-                n, (care, "care"), (extension, "care_extension"), (disabled & ~care & ~extension, "no_care")
-            ),
-            "care_gap_step": step(n, (care, "care_gap")),
-            "example_step": step(n, (disabled, "example")),
-            "extension_step": step(n, (extension & paid, "extension_too"), (extension & ~paid, "extension_only")),
-            "conclusion": step(
-                n,
-                (living & care, "both"),
-                (living & ~care, "living_only"),
-                (care & ~living, "care_only"),
-                (disabled & ~paid & ~extension, "neither"),
-                (~disabled, "no_card_neither"),
-            ),
-            "card": route["card"],
-            "grade": texts(np.where(care, severe_grade, -1), list(GRADE_TITLES.values())),
-            "living_gap": _gaps([LIVING], np.zeros(n, dtype=np.int64), on, "living"),
-            "care_gap": _gaps([CARE[g] for g in SEVERE_GRADES], np.clip(severe_grade, 0, 1), on, "care"),
-        },
-        copy=False,
-    )
+    rows = {
+        "household_id": residents["household_id"].to_numpy(),
+        "member_no": residents["member_no"].to_numpy(dtype=np.int64),
+        "verdict": eligible,
+        "amount": np.full(n, np.nan),
+        "card_step": step(n, (~disabled, "no_card"), (disabled, "card")),
+        "living_step": step(n, (disabled & living, "living"), (disabled & ~living, "no_living")),
+        "living_gap_step": step(n, (living, "living_gap")),
+        "care_step": step(n, (care, "care"), (extension, "care_extension"), (disabled & ~care & ~extension, "no_care")),
+        "care_gap_step": step(n, (care, "care_gap")),
+        "example_step": step(n, (disabled, "example")),
+        "extension_step": step(n, (extension & paid, "extension_too"), (extension & ~paid, "extension_only")),
+        "conclusion": step(
+            n,
+            (living & care, "both"),
+            (living & ~care, "living_only"),
+            (care & ~living, "care_only"),
+            (disabled & ~paid & ~extension, "neither"),
+            (~disabled, "no_card_neither"),
+        ),
+        "card": route["card"],
+        "grade": texts(np.where(care, severe_grade, -1), list(GRADE_TITLES.values())),
+        "living_gap": _gaps([LIVING], np.zeros(n, dtype=np.int64), on, "living"),
+        "care_gap": _gaps([CARE[g] for g in SEVERE_GRADES], np.clip(severe_grade, 0, 1), on, "care"),
+    }
     return Outcome(rows=rows, steps=STEPS, lazy={"label": lazy_labels(residents)})
 
 

@@ -27,7 +27,7 @@ from ..columns import (
     truthy,
 )
 from ..household import EXCLUSION_TITLES, vocabulary
-from ..outcome import NOT_APPLICABLE, Because, Outcome
+from ..outcome import NO, NOT_APPLIES, PENDING, YES, Because, Outcome
 from . import household_rule
 
 __all__ = ["decide", "evaluate"]
@@ -155,11 +155,11 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     over = known & (income >= line)
     under = known & ~over
 
-    eligible = np.full(k, None, dtype=object)
-    eligible[(~known & (prop == 1)) | over | (under & (prop == 1))] = False
+    eligible = np.full(k, PENDING, dtype=np.int8)
+    eligible[(~known & (prop == 1)) | over | (under & (prop == 1))] = NO
     paid = under & (prop == 0)
-    eligible[paid] = True
-    eligible[nobody] = NOT_APPLICABLE
+    eligible[paid] = YES
+    eligible[nobody] = NOT_APPLIES
     amount = np.where(paid & ~nobody, np.round(line - income, 2), np.nan)
 
     def reached(*pairs: tuple[np.ndarray, str]) -> pd.Categorical:
@@ -169,31 +169,28 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     homes, first = np.unique(home_of(residents)[applicant], return_index=True)  # the household's first applicant
     member_no = np.ones(k, dtype=np.int64)  # no applicant: member 1
     member_no[homes] = residents["member_no"].to_numpy(dtype=np.int64)[applicant][first]
-    rows = pd.DataFrame(
-        {
-            "household_id": households["household_id"].to_numpy(),
-            "member_no": member_no,
-            "eligible": eligible,
-            "amount": amount,
-            "total": step(k, (~nobody, "total"), (nobody, "nobody")),
-            "standard_step": reached(
-                (known, "standard"),
-                (~known & (prop == 1), "property_failed_anyway"),
-                (~known & (prop != 1), "standard_unknown"),
-            ),
-            "income_step": reached((over, "over"), (under, "under")),
-            "property_step": reached(
-                (under & (prop == 1), "property_failed"),
-                (under & (prop == 2), "property_unchecked"),
-                (paid, "paid"),
-            ),
-            "n": n,
-            "income": income,
-            "line": line,
-            **figures,
-        },
-        copy=False,
-    )
+    rows = {
+        "household_id": households["household_id"].to_numpy(),
+        "member_no": member_no,
+        "verdict": eligible,
+        "amount": amount,
+        "total": step(k, (~nobody, "total"), (nobody, "nobody")),
+        "standard_step": reached(
+            (known, "standard"),
+            (~known & (prop == 1), "property_failed_anyway"),
+            (~known & (prop != 1), "standard_unknown"),
+        ),
+        "income_step": reached((over, "over"), (under, "under")),
+        "property_step": reached(
+            (under & (prop == 1), "property_failed"),
+            (under & (prop == 2), "property_unchecked"),
+            (paid, "paid"),
+        ),
+        "n": n,
+        "income": income,
+        "line": line,
+        **figures,
+    }
     return Outcome(
         rows=rows,
         steps=("total", "standard_step", "income_step", "property_step"),

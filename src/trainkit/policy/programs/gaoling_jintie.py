@@ -19,8 +19,9 @@ import pandas as pd
 
 from ...law import Citation
 from ..columns import first_true, member_flag
-from ..outcome import NOT_APPLICABLE, Because, Outcome
+from ..outcome import NO, NOT_APPLIES, PENDING, YES, Because, Outcome
 from ..parameters import load_parameter
+from ..shared import birth_fields
 from . import household_rule
 from ._person import constant, figure_table, lazy_labels, spread, step
 
@@ -103,21 +104,6 @@ STEPS = (
 )
 
 
-def _ymd(dates: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Year, month, day (1970-01-01 where missing) and whether a date is registered."""
-    when = dates if pd.api.types.is_datetime64_any_dtype(dates) else pd.to_datetime(dates, errors="coerce")
-    stamps = pd.DatetimeIndex(when)  # its calendar fields are read straight from the timestamps
-    known = ~np.asarray(stamps.isna())
-    if not known.all():
-        stamps = stamps.where(known, pd.Timestamp("1970-01-01"))
-    return (
-        np.asarray(stamps.year, dtype=np.int64),
-        np.asarray(stamps.month, dtype=np.int64),
-        np.asarray(stamps.day, dtype=np.int64),
-        known,
-    )
-
-
 def _ages(y: np.ndarray, m: np.ndarray, d: np.ndarray, on: dt.date) -> np.ndarray:
     """周岁 on ``on``: a year is complete on the birthday (29 February: on 1 March in common years)."""
     return on.year - y - ((on.month * 100 + on.day) < (m * 100 + d)).astype(np.int64)
@@ -192,7 +178,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     rules = spread(figure_table([FIRST_TIER], on, "rules"), zero)
     gap = in_force.value is None
     age = residents["age"].to_numpy(dtype=np.int64)
-    y, m, d, dated = _ymd(residents["birth_date"])
+    y, m, d, dated = birth_fields(residents)
     exact = _ages(y, m, d, on)
     refused = dated & (exact != age)
     decided = ~refused
@@ -215,10 +201,10 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     dibao = spread(figure_table([DIBAO_URBAN], on, "dibao"), zero)
     dibao_known = ~np.isnan(dibao["dibao"])
 
-    eligible = np.full(n, None, dtype=object)
-    eligible[open_ & (~local | young)] = False
-    eligible[grown & tier_known] = True
-    eligible[refused] = NOT_APPLICABLE
+    eligible = np.full(n, PENDING, dtype=np.int8)
+    eligible[open_ & (~local | young)] = NO
+    eligible[grown & tier_known] = YES
+    eligible[refused] = NOT_APPLIES
     amount = np.full(n, np.nan)
     ordinary = grown & tier_known & (tier_code != 0)
     amount[ordinary] = np.round(tier["tier"][ordinary], 2)
@@ -226,36 +212,31 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     amount[centenarian_paid] = np.round(dibao["dibao"][centenarian_paid] * tier["tier"][centenarian_paid], 2)
 
     windowed = young | (grown & dated)
-    rows = pd.DataFrame(
-        {
-            "household_id": residents["household_id"].to_numpy(),
-            "member_no": residents["member_no"].to_numpy(dtype=np.int64),
-            "eligible": eligible,
-            "amount": amount,
-            "refused_step": step(n, (refused, "refused")),
-            "subject_step": step(n, (decided & gap, "subject_gap"), (open_, "subject")),
-            "rules_step": step(n, (decided & gap, "rules_unknown"), (open_, "rules")),
-            "hukou": step(n, (open_ & ~local, "outsider"), (open_ & local, "local")),
-            "age_step": step(n, (young, "young")),
-            "early_window": step(
-                n, (young & ~dated, "window_undated"), (young & dated & (today < opens), "window_before")
-            ),
-            "window": step(
-                n,
-                (windowed & dated & (today >= birthday), "window_past"),
-                (windowed & dated & (today < birthday) & (today >= opens), "window_open"),
-            ),
-            "tier_step": step(n, (grown & ~tier_known, "tier_unknown"), (ordinary, "tier"), (hundred, "centenarian")),
-            "dibao_step": step(n, (hundred & ~dibao_known, "dibao_unknown"), (centenarian_paid, "dibao")),
-            "on": constant(n, on),
-            "age": age,
-            "exact": exact,
-            **rules,
-            **tier,
-            **dibao,
-        },
-        copy=False,
-    )
+    rows = {
+        "household_id": residents["household_id"].to_numpy(),
+        "member_no": residents["member_no"].to_numpy(dtype=np.int64),
+        "verdict": eligible,
+        "amount": amount,
+        "refused_step": step(n, (refused, "refused")),
+        "subject_step": step(n, (decided & gap, "subject_gap"), (open_, "subject")),
+        "rules_step": step(n, (decided & gap, "rules_unknown"), (open_, "rules")),
+        "hukou": step(n, (open_ & ~local, "outsider"), (open_ & local, "local")),
+        "age_step": step(n, (young, "young")),
+        "early_window": step(n, (young & ~dated, "window_undated"), (young & dated & (today < opens), "window_before")),
+        "window": step(
+            n,
+            (windowed & dated & (today >= birthday), "window_past"),
+            (windowed & dated & (today < birthday) & (today >= opens), "window_open"),
+        ),
+        "tier_step": step(n, (grown & ~tier_known, "tier_unknown"), (ordinary, "tier"), (hundred, "centenarian")),
+        "dibao_step": step(n, (hundred & ~dibao_known, "dibao_unknown"), (centenarian_paid, "dibao")),
+        "on": constant(n, on),
+        "age": age,
+        "exact": exact,
+        **rules,
+        **tier,
+        **dibao,
+    }
     lazy = {  # worded only for the rows whose reasons quote them
         "label": lazy_labels(residents),
         "birth_date": lambda at: _text(_day(y[at], m[at], d[at])),

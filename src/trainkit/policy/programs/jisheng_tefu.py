@@ -44,7 +44,7 @@ from ..columns import (
 from ..columns import step as steps
 from ..frames import FP_COLUMNS, frames_of
 from ..household import Household
-from ..outcome import NOT_APPLICABLE, Because, Outcome
+from ..outcome import NO, NOT_APPLIES, PENDING, YES, Because, Outcome
 from ..parameters import Parameter, Reference, load_parameter
 from . import household_rule
 
@@ -196,14 +196,6 @@ def _woman_age(residents: pd.DataFrame, couple: np.ndarray, k: int) -> np.ndarra
     return age
 
 
-def _frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
-    """The rows as given: text columns stay objects (pandas would convert every cell to its string type)."""
-    return pd.DataFrame(
-        {name: pd.Series(v, dtype=object, copy=False) if v.dtype == object else v for name, v in columns.items()},
-        copy=False,
-    )
-
-
 def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
     """计划生育家庭特别扶助 for every household of a numbered register on ``on``."""
     k = len(households)
@@ -240,10 +232,10 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     pending = open_ & (no_woman | unrecorded | gap | unknown_area)
     paid = open_ & ~pending
 
-    eligible = np.full(k, None, dtype=object)
-    eligible[failed] = False
-    eligible[paid] = True
-    eligible[~decided] = NOT_APPLICABLE
+    eligible = np.full(k, PENDING, dtype=np.int8)
+    eligible[failed] = NO
+    eligible[paid] = YES
+    eligible[~decided] = NOT_APPLIES
 
     def step(*pairs: tuple[np.ndarray, str]) -> pd.Categorical:
         return steps(k, *pairs)
@@ -253,46 +245,44 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     failing = ("young", "not_only", "child", "later", "certificate")
     first_failed = first_true([young, ~only, ~child_ok, later, no_certificate], default=-1)
     asked = plan & ~sexless
-    rows = _frame(
-        {
-            "household_id": households["household_id"].to_numpy(),
-            "member_no": applicant_of(households, residents),
-            "eligible": eligible,
-            "amount": np.where(paid, np.round(standard, 2), np.nan),
-            "plan_step": step((~plan, "no_plan"), (plan, "intro")),
-            "woman_step": step(
-                (sexless, "no_sex"), (asked & ~no_woman & ~young, "woman_ok"), (asked & young, "woman_young")
-            ),
-            "only_step": step((asked & only, "only"), (asked & ~only, "not_only")),
-            "child_step": step(
-                (asked & died, "died"),
-                (asked & disabled & (grade <= WORST_GRADE), "grade_ok"),
-                (asked & disabled & (grade > WORST_GRADE), "grade_low"),
-                (ungraded, "grade_unknown"),
-                (asked & ~died & ~disabled, "living"),
-            ),
-            "later_step": step((decided & later, "later"), (decided & ~later, "no_later")),
-            "certificate_step": step(
-                (decided & certificate, "certificate"),
-                (decided & no_certificate, "no_certificate"),
-                (decided & unrecorded, "certificate_unrecorded"),
-            ),
-            "refused_step": step((failed, "refused")),
-            "woman_gap": step((open_ & no_woman, "no_woman")),
-            "certificate_gap": step((open_ & unrecorded, "certificate_unknown")),
-            "standard_gap": step((open_ & gap, "standard_unknown")),
-            "area_gap": step((open_ & unknown_area, "area_unknown")),
-            "standard_step": step((paid, "standard")),
-            "total_step": step((paid, "total")),
-            "woman_age": woman_age,
-            "grade_title": texts(grade_code, list(GRADE_TITLES.values())),
-            "failed": texts(first_failed, [FAILED[name] for name in failing]),
-            "on_date": constant(k, str(on)),
-            "couple": n_couple,
-            "total": np.round(standard * n_couple, 2),
-            **figures,
-        }
-    )
+    rows = {
+        "household_id": households["household_id"].to_numpy(),
+        "member_no": applicant_of(households, residents),
+        "verdict": eligible,
+        "amount": np.where(paid, np.round(standard, 2), np.nan),
+        "plan_step": step((~plan, "no_plan"), (plan, "intro")),
+        "woman_step": step(
+            (sexless, "no_sex"), (asked & ~no_woman & ~young, "woman_ok"), (asked & young, "woman_young")
+        ),
+        "only_step": step((asked & only, "only"), (asked & ~only, "not_only")),
+        "child_step": step(
+            (asked & died, "died"),
+            (asked & disabled & (grade <= WORST_GRADE), "grade_ok"),
+            (asked & disabled & (grade > WORST_GRADE), "grade_low"),
+            (ungraded, "grade_unknown"),
+            (asked & ~died & ~disabled, "living"),
+        ),
+        "later_step": step((decided & later, "later"), (decided & ~later, "no_later")),
+        "certificate_step": step(
+            (decided & certificate, "certificate"),
+            (decided & no_certificate, "no_certificate"),
+            (decided & unrecorded, "certificate_unrecorded"),
+        ),
+        "refused_step": step((failed, "refused")),
+        "woman_gap": step((open_ & no_woman, "no_woman")),
+        "certificate_gap": step((open_ & unrecorded, "certificate_unknown")),
+        "standard_gap": step((open_ & gap, "standard_unknown")),
+        "area_gap": step((open_ & unknown_area, "area_unknown")),
+        "standard_step": step((paid, "standard")),
+        "total_step": step((paid, "total")),
+        "woman_age": woman_age,
+        "grade_title": texts(grade_code, list(GRADE_TITLES.values())),
+        "failed": texts(first_failed, [FAILED[name] for name in failing]),
+        "on_date": constant(k, str(on)),
+        "couple": n_couple,
+        "total": np.round(standard * n_couple, 2),
+        **figures,
+    }
     return Outcome(
         rows=rows,
         steps=(

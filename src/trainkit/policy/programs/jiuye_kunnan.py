@@ -49,7 +49,7 @@ from ..columns import (
 )
 from ..frames import frames_of, numbered
 from ..household import Household, Member
-from ..outcome import Because, Outcome, money
+from ..outcome import NO, PENDING, Because, Outcome, money
 from ..parameters import STATUS_TITLES, Reference, load_parameter
 from . import household_rule
 from ._person import lazy_names, named
@@ -282,50 +282,47 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     months = member_number(residents, "registered_unemployed_months")
     c_4050 = found["c_4050"]
 
-    eligible = np.full(n, False, dtype=object)
-    eligible[pending | unlisted] = None
+    eligible = np.full(n, NO, dtype=np.int8)
+    eligible[pending | unlisted] = PENDING
     has_name = named(residents)
     gap = "local_gap" if np.isnan(local["local"][0]) else "local_known"
     status = pd.Categorical.from_codes(employment, categories=list(EMPLOYMENT_TITLES.values()))
-    rows = pd.DataFrame(
-        {
-            "household_id": residents["household_id"].to_numpy(),
-            "member_no": residents["member_no"].to_numpy(dtype=np.int64),
-            "eligible": pd.Series(eligible, dtype=object),
-            "amount": np.full(n, np.nan),
-            "subject": step(n, (has_name, "subject_named"), (~has_name, "subject")),
-            "stop": step(n, (retired, "retired"), (employed, "employed"), (past, "past_retirement")),
-            "retire_step": step(n, (between, "retire_between")),
-            **{
-                step: pd.Categorical.from_codes(found[step] - 1, categories=pd.Index(list(codes), dtype=object))
-                for step, codes in CATEGORY_STEPS
-            },
-            "short": step(n, (open_ & unemployed & (months < figure(LONG_UNEMPLOYED, on)), "short")),
-            "local_step": step(n, (pending | unlisted, gap)),
-            "window": step(n, (pending, "window_listed"), (unlisted, "window_other")),
-            "confirm_retire": step(n, (between & (pending | unlisted), "confirm_window")),
-            "confirm_4050": step(
-                n, ((c_4050 >= 1) & (c_4050 <= 3) & ~between, "confirm_retire"), (c_4050 == 4, "confirm_sex")
-            ),
-            "confirm_zero": step(n, (found["c_zero"] > 0, "confirm_zero")),
-            "confirm_long": step(n, (found["c_long"] > 0, "confirm_long")),
-            "not_unemployed": step(n, (pending & ~unemployed, "not_unemployed")),
-            "verdict": step(n, (pending, "pending"), (unlisted, "unlisted"), (open_ & ~some & ~unemployed, "outside")),
-            "age": residents["age"].to_numpy(dtype=np.int64),
-            "status": status,
-            "months": months,
-            "disability_grade": pd.to_numeric(residents["disability_grade"]).to_numpy(dtype=float),
-            "female_age": figure(FEMALE_AGE, on),
-            "male_age": figure(MALE_AGE, on),
-            "female_figure": constant(n, _shown(FEMALE_AGE, on)),
-            "male_figure": constant(n, _shown(MALE_AGE, on)),
-            "long_figure": constant(n, _shown(LONG_UNEMPLOYED, on)),
-            **retirement,
-            **{key: constant(n, values[0]) for key, values in local.items() if key != "local"},
-            "local": local["local"][0],
+    rows = {
+        "household_id": residents["household_id"].to_numpy(),
+        "member_no": residents["member_no"].to_numpy(dtype=np.int64),
+        "verdict": eligible,
+        "amount": np.full(n, np.nan),
+        "subject": step(n, (has_name, "subject_named"), (~has_name, "subject")),
+        "stop": step(n, (retired, "retired"), (employed, "employed"), (past, "past_retirement")),
+        "retire_step": step(n, (between, "retire_between")),
+        **{
+            step: pd.Categorical.from_codes(found[step] - 1, categories=pd.Index(list(codes), dtype=object))
+            for step, codes in CATEGORY_STEPS
         },
-        copy=False,
-    )
+        "short": step(n, (open_ & unemployed & (months < figure(LONG_UNEMPLOYED, on)), "short")),
+        "local_step": step(n, (pending | unlisted, gap)),
+        "window": step(n, (pending, "window_listed"), (unlisted, "window_other")),
+        "confirm_retire": step(n, (between & (pending | unlisted), "confirm_window")),
+        "confirm_4050": step(
+            n, ((c_4050 >= 1) & (c_4050 <= 3) & ~between, "confirm_retire"), (c_4050 == 4, "confirm_sex")
+        ),
+        "confirm_zero": step(n, (found["c_zero"] > 0, "confirm_zero")),
+        "confirm_long": step(n, (found["c_long"] > 0, "confirm_long")),
+        "not_unemployed": step(n, (pending & ~unemployed, "not_unemployed")),
+        "verdict_step": step(n, (pending, "pending"), (unlisted, "unlisted"), (open_ & ~some & ~unemployed, "outside")),
+        "age": residents["age"].to_numpy(dtype=np.int64),
+        "status": status,
+        "months": months,
+        "disability_grade": pd.to_numeric(residents["disability_grade"]).to_numpy(dtype=float),
+        "female_age": figure(FEMALE_AGE, on),
+        "male_age": figure(MALE_AGE, on),
+        "female_figure": constant(n, _shown(FEMALE_AGE, on)),
+        "male_figure": constant(n, _shown(MALE_AGE, on)),
+        "long_figure": constant(n, _shown(LONG_UNEMPLOYED, on)),
+        **retirement,
+        **{key: constant(n, values[0]) for key, values in local.items() if key != "local"},
+        "local": local["local"][0],
+    }
     steps = (
         "subject",
         "stop",
@@ -339,7 +336,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
         "confirm_zero",
         "confirm_long",
         "not_unemployed",
-        "verdict",
+        "verdict_step",
     )
     lazy = {
         "name": lazy_names(residents),

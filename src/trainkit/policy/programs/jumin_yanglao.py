@@ -17,7 +17,7 @@ import pandas as pd
 
 from ...law import Citation
 from ..columns import figure, figure_columns, frame, member_column, member_flag, member_number, step
-from ..outcome import Because, Outcome
+from ..outcome import NO, YES, Because, Outcome
 from ..parameters import STATUS_TITLES, load_parameter
 from . import household_rule
 from ._person import lazy_names, named
@@ -123,7 +123,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
         {
             "household_id": residents["household_id"].to_numpy(),
             "member_no": residents["member_no"].to_numpy(dtype=np.int64),
-            "eligible": (paid | enrol).astype(object),
+            "verdict": np.where(paid | enrol, YES, NO).astype(np.int8),
             "amount": np.full(n, np.nan),
             "subject": step(n, (has_name, "subject_named"), (~has_name, "subject")),
             "stop": step(n, (employee, "employee"), (outside, "outside")),

@@ -20,7 +20,7 @@ import pandas as pd
 from ...law import Citation
 from ..columns import at_home, member_flag, member_number, receiving, step, value_on
 from ..household import RELATION_TITLES
-from ..outcome import Because, Outcome, money
+from ..outcome import NO, YES, Because, Outcome, money
 from ..parameters import STATUS_TITLES, Reference, load_parameter
 from . import household_rule
 from ._person import lazy_names, named
@@ -126,14 +126,6 @@ def _same(n: int, text: str) -> pd.Categorical:
     return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[text])
 
 
-def _frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
-    """The rows as given: text columns stay objects (pandas would convert every cell to its string type)."""
-    return pd.DataFrame(
-        {name: pd.Series(v, dtype=object, copy=False) if v.dtype == object else v for name, v in columns.items()},
-        copy=False,
-    )
-
-
 def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
     """城乡居民医保 for every resident of a numbered register on ``on``, each as if they applied."""
     n = len(residents)
@@ -157,42 +149,40 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     relation = residents["relation"].astype("category")
     # how each came to wait, as a position in (WHY[False, True], WHY[True, False], WHY[True, True])
     why = np.select([late & (lapsed > 0), late], [2, 1], 0)
-    rows = _frame(
-        {
-            "household_id": residents["household_id"].to_numpy(),
-            "member_no": residents["member_no"].to_numpy(dtype=np.int64),
-            "eligible": np.where(employee, False, True).astype(object),
-            "amount": np.full(n, np.nan),
-            "subject_step": step(n, (has_name, "subject_named"), (~has_name, "subject")),
-            "employee_step": step(n, (employee, "employee"), (~employee, "may_enrol")),
-            "enrolled_step": step(n, (may & enrolled, "enrolled")),
-            "figures_step": step(n, (may, "figures")),
-            "individual_step": step(n, (may & bool(individual_missing), "individual_gap")),
-            "subsidy_step": step(n, (may & bool(subsidy_missing), "subsidy_gap")),
-            "local_step": step(n, (may, "local_standard")),
-            "assistance_step": step(n, (may & tekun, "tekun"), (may & dibao, "dibao")),
-            "dibao_step": step(n, (may & dibao, "dibao_amount")),
-            "wait_gap_step": step(n, (may & unknown, "wait_gap")),
-            "wait_step": step(
-                n, (may & (wait == 0), "no_wait"), (may & unknown, "wait_unknown"), (may & (wait > 0), "wait")
-            ),
-            "relation_title": relation.cat.rename_categories(lambda r: RELATION_TITLES.get(r, r)).array,
-            "age": residents["age"].to_numpy(dtype=np.int64),
-            "figures": _same(n, f"{individual}；{subsidy}"),
-            "individual_param": _same(n, INDIVIDUAL),
-            "individual_missing": _same(n, individual_missing),
-            "subsidy_missing": _same(n, subsidy_missing),
-            "wait_missing": _same(n, fixed_value.missing or ""),
-            "why": pd.Categorical.from_codes(why, categories=[WHY[False, True], WHY[True, False], WHY[True, True]]),
-            "fixed": np.full(n, fixed),
-            "per_year": np.full(n, per_year),
-            "lapsed": lapsed,
-            "wait": wait,
-            "fixed_title": _same(n, fixed_param.title),
-            "fixed_status": _same(n, f"{STATUS_TITLES[fixed_value.status]}·{fixed_value.status}"),
-        }
-    )
-    steps = tuple(c for c in rows.columns if c.endswith("_step"))
+    rows = {
+        "household_id": residents["household_id"].to_numpy(),
+        "member_no": residents["member_no"].to_numpy(dtype=np.int64),
+        "verdict": np.where(employee, NO, YES).astype(np.int8),
+        "amount": np.full(n, np.nan),
+        "subject_step": step(n, (has_name, "subject_named"), (~has_name, "subject")),
+        "employee_step": step(n, (employee, "employee"), (~employee, "may_enrol")),
+        "enrolled_step": step(n, (may & enrolled, "enrolled")),
+        "figures_step": step(n, (may, "figures")),
+        "individual_step": step(n, (may & bool(individual_missing), "individual_gap")),
+        "subsidy_step": step(n, (may & bool(subsidy_missing), "subsidy_gap")),
+        "local_step": step(n, (may, "local_standard")),
+        "assistance_step": step(n, (may & tekun, "tekun"), (may & dibao, "dibao")),
+        "dibao_step": step(n, (may & dibao, "dibao_amount")),
+        "wait_gap_step": step(n, (may & unknown, "wait_gap")),
+        "wait_step": step(
+            n, (may & (wait == 0), "no_wait"), (may & unknown, "wait_unknown"), (may & (wait > 0), "wait")
+        ),
+        "relation_title": relation.cat.rename_categories(lambda r: RELATION_TITLES.get(r, r)).array,
+        "age": residents["age"].to_numpy(dtype=np.int64),
+        "figures": _same(n, f"{individual}；{subsidy}"),
+        "individual_param": _same(n, INDIVIDUAL),
+        "individual_missing": _same(n, individual_missing),
+        "subsidy_missing": _same(n, subsidy_missing),
+        "wait_missing": _same(n, fixed_value.missing or ""),
+        "why": pd.Categorical.from_codes(why, categories=[WHY[False, True], WHY[True, False], WHY[True, True]]),
+        "fixed": np.full(n, fixed),
+        "per_year": np.full(n, per_year),
+        "lapsed": lapsed,
+        "wait": wait,
+        "fixed_title": _same(n, fixed_param.title),
+        "fixed_status": _same(n, f"{STATUS_TITLES[fixed_value.status]}·{fixed_value.status}"),
+    }
+    steps = tuple(c for c in rows if c.endswith("_step"))
     return Outcome(rows=rows, steps=steps, lazy={"name": lazy_names(residents)})
 
 

@@ -29,7 +29,7 @@ from ...law import Citation
 from ..columns import figure, frame, member_column, member_flag, member_number, step
 from ..frames import frames_of, numbered
 from ..household import Household, Member
-from ..outcome import NOT_APPLICABLE, Because, Outcome
+from ..outcome import NO, NOT_APPLIES, PENDING, YES, Because, Outcome
 from ..parameters import STATUS_TITLES, DatedValue, load_parameter
 from . import household_rule
 
@@ -215,14 +215,14 @@ def _pending(residents: pd.DataFrame, on: dt.date, gaps: str) -> Outcome:
     """Before the figures are known in force: the conditions are checked, the targets are 待核实."""
     n = len(residents)
     flexible, paying, target, _ = _targets(residents)
-    eligible = np.full(n, False, dtype=object)
-    eligible[target] = None
+    eligible = np.full(n, NO, dtype=np.int8)
+    eligible[target] = PENDING
     rows = frame(
         n,
         {
             "household_id": residents["household_id"].to_numpy(),
             "member_no": residents["member_no"].to_numpy(dtype=np.int64),
-            "eligible": eligible,
+            "verdict": eligible,
             "amount": np.full(n, np.nan),
             "share_step": step(n, (np.ones(n, dtype=bool), "share_gap")),
             "stop": _stop(n, flexible, paying, target),
@@ -272,10 +272,10 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     unsure = rec & ~retired & ~on_time & ~surely_far
     granted = (grad & ~grad_over) | on_time
 
-    eligible = np.full(n, False, dtype=object)
-    eligible[granted] = True
-    eligible[unsure] = None
-    eligible[late] = NOT_APPLICABLE
+    eligible = np.full(n, NO, dtype=np.int8)
+    eligible[granted] = YES
+    eligible[unsure] = PENDING
+    eligible[late] = NOT_APPLIES
     amount = np.full(n, np.nan)
     amount[granted] = ceiling(np.asarray(paid)[granted], share)  # the few granted rows only
 
@@ -303,7 +303,7 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
         {
             "household_id": residents["household_id"].to_numpy(),
             "member_no": residents["member_no"].to_numpy(dtype=np.int64),
-            "eligible": eligible,
+            "verdict": eligible,
             "amount": amount,
             "share_step": step(n, (np.ones(n, dtype=bool), "share")),
             "stop": _stop(n, flexible, paying, target),

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ...law import Citation
 from ..columns import applicant_of, constant, figure_columns, position_in, receiving, texts, yes_no
-from ..outcome import NOT_APPLICABLE, Because, Outcome
+from ..outcome import NO, NOT_APPLIES, PENDING, YES, Because, Outcome
 from . import household_rule
 
 __all__ = ["EMERGENCY_TITLES", "decide", "evaluate"]
@@ -105,14 +105,6 @@ REASONS = {
 }
 
 
-def _frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
-    """The rows as given: text columns stay objects (pandas would convert every cell to its string type)."""
-    return pd.DataFrame(
-        {name: pd.Series(v, dtype=object, copy=False) if v.dtype == object else v for name, v in columns.items()},
-        copy=False,
-    )
-
-
 def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Outcome:
     """临时救助 for every household of a numbered register on ``on``."""
     k = len(households)
@@ -137,10 +129,10 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     rate = figures["rate"]
     known = ~np.isnan(rate)
 
-    eligible = np.full(k, None, dtype=object)
-    eligible[none | (surge & ~dibao) | refused] = False
-    eligible[yes] = True
-    eligible[unknown] = NOT_APPLICABLE
+    eligible = np.full(k, PENDING, dtype=np.int8)
+    eligible[none | (surge & ~dibao) | refused] = NO
+    eligible[yes] = YES
+    eligible[unknown] = NOT_APPLIES
 
     def step(*pairs: tuple[np.ndarray, str]) -> np.ndarray:
         out = np.full(k, None, dtype=object)
@@ -148,31 +140,29 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
             out[mask] = name
         return out
 
-    rows = _frame(
-        {
-            "household_id": households["household_id"].to_numpy(),
-            "member_no": applicant_of(households, residents),
-            "eligible": eligible,
-            "amount": np.where(yes & known, np.round(rate, 2), np.nan),
-            "kind_step": step(
-                (none, "none"),
-                (accident, "accident"),
-                (surge & ~dibao, "surge_not_dibao"),
-                (surge & dibao, "surge"),
-                (other, "other"),
-                (unknown, "unknown_kind"),
-            ),
-            "refused_step": step((refused & ~surge, "no_hardship"), (refused & surge, "no_hardship_surge")),
-            "other_step": step((pending & other, "other_unlisted")),
-            "unchecked_step": step((pending & unchecked, "unchecked")),
-            "hardship_step": step((yes & ~surge, "hardship"), (yes & surge, "hardship_surge")),
-            "apply_step": step((yes, "apply")),
-            "rate_missing_step": step((yes & ~known, "rate_missing")),
-            "rate_step": step((yes & ~known, "rate_unknown"), (yes & known, "paid")),
-            "title": texts(kind, list(EMERGENCY_TITLES.values())),
-            **figures,
-        }
-    )
+    rows = {
+        "household_id": households["household_id"].to_numpy(),
+        "member_no": applicant_of(households, residents),
+        "verdict": eligible,
+        "amount": np.where(yes & known, np.round(rate, 2), np.nan),
+        "kind_step": step(
+            (none, "none"),
+            (accident, "accident"),
+            (surge & ~dibao, "surge_not_dibao"),
+            (surge & dibao, "surge"),
+            (other, "other"),
+            (unknown, "unknown_kind"),
+        ),
+        "refused_step": step((refused & ~surge, "no_hardship"), (refused & surge, "no_hardship_surge")),
+        "other_step": step((pending & other, "other_unlisted")),
+        "unchecked_step": step((pending & unchecked, "unchecked")),
+        "hardship_step": step((yes & ~surge, "hardship"), (yes & surge, "hardship_surge")),
+        "apply_step": step((yes, "apply")),
+        "rate_missing_step": step((yes & ~known, "rate_missing")),
+        "rate_step": step((yes & ~known, "rate_unknown"), (yes & known, "paid")),
+        "title": texts(kind, list(EMERGENCY_TITLES.values())),
+        **figures,
+    }
     return Outcome(
         rows=rows,
         steps=(

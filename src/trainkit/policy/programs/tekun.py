@@ -23,7 +23,7 @@ from ...law import Citation
 from ..columns import PROPERTY, at_home, counted_income, first_true, member_column, position_in, truthy
 from ..frames import frames_of
 from ..household import Household, Member, vocabulary
-from ..outcome import NOT_APPLICABLE, Because, Outcome
+from ..outcome import NO, NOT_APPLIES, PENDING, YES, Because, Outcome
 from ..parameters import STATUS_TITLES, DatedValue, Parameter, load_parameter
 from . import household_rule
 from ._person import GRADE_TITLES, KIND_TITLES, cards, constant, figure_table, lazy_labels, spread, step, texts
@@ -209,16 +209,11 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
         "year": np.full(n, -1 if year is None else year, dtype=np.int64),
     }
     if version is None:  # the rule does not apply to anyone on this date
-        rows = pd.DataFrame(
-            {
-                **common,
-                "eligible": np.full(n, NOT_APPLICABLE, dtype=object),
-                "version_step": step(
-                    n, (np.ones(n, dtype=bool), "version_missing" if year is None else "version_unknown")
-                ),
-            },
-            copy=False,
-        )
+        rows = {
+            **common,
+            "verdict": np.full(n, NOT_APPLIES, dtype=np.int8),
+            "version_step": step(n, (np.ones(n, dtype=bool), "version_missing" if year is None else "version_unknown")),
+        }
         return Outcome(rows=rows, steps=("version_step",))
 
     rural = at_home(households, residents, truthy(households["rural_standard"]))
@@ -246,9 +241,9 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     )
     paid = reached & ~np.isnan(standard["standard"])
 
-    eligible = np.full(n, None, dtype=object)
-    eligible[~tested | over | (tested & failed)] = False
-    eligible[paid] = True
+    eligible = np.full(n, PENDING, dtype=np.int8)
+    eligible[~tested | over | (tested & failed)] = NO
+    eligible[paid] = YES
     amount = np.where(paid, np.round(standard["standard"], 2), np.nan)
 
     everyone = np.ones(n, dtype=bool)
@@ -256,45 +251,42 @@ def decide(households: pd.DataFrame, residents: pd.DataFrame, on: dt.date) -> Ou
     uncounted = {
         f"uncounted_{k.id}": step(n, (tested & (kept[f"income_{k.id}"] > 0), f"uncounted_{k.id}")) for k in _UNCOUNTED
     }
-    rows = pd.DataFrame(
-        {
-            **common,
-            "eligible": eligible,
-            "amount": amount,
-            "version_step": step(n, (everyone, "version")),
-            "capacity": texts(capacity, list(CAPACITY)),
-            "supporters_step": step(n, (everyone, "able"), (supporters == 0, "none"), (supporters == 1, "unable")),
-            "joint": step(n, (~tested, "not_both")),
-            **uncounted,
-            "income_step": step(n, (tested, "own_income")),
-            "dibao_step": step(
-                n,
-                (tested & known, "dibao"),
-                (tested & ~known & failed, "property_failed_anyway"),
-                (tested & ~known & ~failed, "dibao_unknown"),
-            ),
-            "threshold": step(n, (over, "over"), (under, "under")),
-            "property_step": step(
-                n,
-                (under & failed, "property_failed"),
-                (under & unknown, "property_unchecked"),
-                (reached, "property_passed"),
-            ),
-            "standard_step": step(n, (paid, "standard"), (reached & ~paid, "standard_unknown")),
-            "apply_step": step(n, (paid, "apply")),
-            "paid_step": step(n, (paid, "paid")),
-            "on": constant(n, on),
-            "version_status": constant(n, _status(in_force)),
-            "scope": constant(n, version.scope),
-            "age": residents["age"].to_numpy(dtype=np.int64),
-            "card": card,
-            "income": income,
-            **kept,
-            **dibao,
-            **standard,
-        },
-        copy=False,
-    )
+    rows = {
+        **common,
+        "verdict": eligible,
+        "amount": amount,
+        "version_step": step(n, (everyone, "version")),
+        "capacity": texts(capacity, list(CAPACITY)),
+        "supporters_step": step(n, (everyone, "able"), (supporters == 0, "none"), (supporters == 1, "unable")),
+        "joint": step(n, (~tested, "not_both")),
+        **uncounted,
+        "income_step": step(n, (tested, "own_income")),
+        "dibao_step": step(
+            n,
+            (tested & known, "dibao"),
+            (tested & ~known & failed, "property_failed_anyway"),
+            (tested & ~known & ~failed, "dibao_unknown"),
+        ),
+        "threshold": step(n, (over, "over"), (under, "under")),
+        "property_step": step(
+            n,
+            (under & failed, "property_failed"),
+            (under & unknown, "property_unchecked"),
+            (reached, "property_passed"),
+        ),
+        "standard_step": step(n, (paid, "standard"), (reached & ~paid, "standard_unknown")),
+        "apply_step": step(n, (paid, "apply")),
+        "paid_step": step(n, (paid, "paid")),
+        "on": constant(n, on),
+        "version_status": constant(n, _status(in_force)),
+        "scope": constant(n, version.scope),
+        "age": residents["age"].to_numpy(dtype=np.int64),
+        "card": card,
+        "income": income,
+        **kept,
+        **dibao,
+        **standard,
+    }
     return Outcome(rows=rows, steps=STEPS, lazy={"label": lazy_labels(residents)})
 
 
