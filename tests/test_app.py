@@ -177,3 +177,19 @@ def test_error_pages_are_chinese_with_the_way_home(status, title):
     assert page.startswith('<!DOCTYPE html>\n<html lang="zh-CN">')
     assert f"<h1>{title}</h1>" in page and '<a href="/user/w001/">← 返回学习地图</a>' in page
     assert "Not Found" not in page
+
+
+def test_a_warmed_kernel_holds_no_widget_before_the_page_connects():
+    """Lessons are drawn progressively: the page connects to a pooled kernel and then the cells run.
+    A widget made during the warm-up (a module-level layout) would be one the page may not yet know
+    when a lesson's widget refers to it, and that widget would not be drawn."""
+    import subprocess
+    import sys
+
+    from trainkit.app import WARM_CODE
+
+    count = "import ipywidgets\nprint(len(ipywidgets.Widget.widgets))\n"
+    shown = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", WARM_CODE + count], capture_output=True, text=True, check=True
+    )
+    assert shown.stdout.split()[-1] == "0", shown.stdout

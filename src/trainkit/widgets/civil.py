@@ -26,7 +26,6 @@ __all__ = [
 ]
 
 VERDICT_CLASS: dict[Any, str] = {True: "tk-ok", False: "tk-bad"}
-NARROW = w.Layout(width="120px")
 
 
 def render_finding(f: Finding) -> str:
@@ -123,8 +122,8 @@ class VoteCalculator(_Calculator):
         self.boxes = {}
         rows = []
         for key, title in (("total", "全体业主"), ("participating", "参与表决"), ("agreeing", "同意")):
-            area = w.Text(placeholder="面积（平方米）", layout=NARROW)
-            owners = w.Text(placeholder="人数", layout=NARROW)
+            area = w.Text(placeholder="面积（平方米）", layout=look("narrow"))
+            owners = w.Text(placeholder="人数", layout=look("narrow"))
             self.boxes[key] = (area, owners)
             rows.append(w.HBox([w.Label(title, layout=w.Layout(width="80px")), area, owners]))
         self._finish([self.matter, *rows])
@@ -156,7 +155,7 @@ class PersonRow(w.VBox):
     """One relative: name, relation, whom he or she represents, when died, and the facts that matter."""
 
     def __init__(self, relation: str = "spouse"):
-        self.name = w.Text(placeholder="姓名或称呼", layout=NARROW, style=look("number"))
+        self.name = w.Text(placeholder="姓名或称呼", layout=look("narrow"), style=look("number"))
         self.relation = w.Dropdown(
             options=[(t, k) for k, t in inheritance.RELATION_TITLES.items()],
             value=relation,

@@ -5,6 +5,10 @@ builds every model of a lesson before it draws any of it: a self-check card was 
 models, half of them its parts' identical layouts and styles. Shared, they are built once.
 So a shared look is never changed afterwards: a widget whose layout changes (hidden, shown)
 keeps a layout of its own.
+
+A look is made on first use, never at import: the app's pooled kernels import the widgets before
+a page connects, and a lesson page drawn progressively (trainkit.app) may not yet know a model
+made before it connected when a new widget refers to it ("widget model not found").
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ _LOOK_MAKERS: dict[str, Callable[[], w.Widget]] = {
     "group": lambda: w.Layout(border="1px solid #d0d7de", padding="4px", margin="4px 0"),
     "wide": lambda: w.Layout(width="auto"),
     "option": lambda: w.Layout(width="auto", height="auto"),
+    "narrow": lambda: w.Layout(width="120px"),
     "plain": w.Layout,
     "row": lambda: w.Layout(flex_flow="row wrap", align_items="center"),
     "text": HTMLStyle,
