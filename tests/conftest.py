@@ -20,6 +20,27 @@ def casebank(tmp_path, monkeypatch):
     return root
 
 
+# On a lesson page in the app, Voilà's page script puts a grey placeholder in each cell and
+# removes it when that cell has run (progressive rendering, trainkit.app). The first widget is
+# drawn before the last cell runs: a test that reads or checks the whole page waits for all.
+# (tests/test_lesson_pages.py checks that Voilà's script still uses this class.)
+LESSON_PLACEHOLDER = "#rendered_cells .voila-skeleton-container"
+
+
+@pytest.fixture
+def lesson_run():
+    """A function that waits until a lesson page in the app has run every cell."""
+
+    def wait(page, timeout: float = 120_000) -> None:  # noqa: ANN001
+        from playwright.sync_api import expect
+
+        expect(page.locator("#rendered_cells [cell-index]").first).to_be_attached(timeout=timeout)
+        expect(page.locator(LESSON_PLACEHOLDER)).to_have_count(0, timeout=timeout)
+
+    wait.placeholder = LESSON_PLACEHOLDER
+    return wait
+
+
 def missing_service(what: str, hint: str) -> None:
     """Skip locally; fail under CI, where .ci/run must provide every service the tests need."""
     if os.environ.get("CI") == "true":

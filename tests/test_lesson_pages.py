@@ -80,3 +80,14 @@ def test_voila_pages_get_the_shared_cache_once(monkeypatch):
     assert first.environment is not second.environment
     assert first.environment.bytecode_cache is second.environment.bytecode_cache
     assert isinstance(first.environment.bytecode_cache, CompiledTemplates)
+
+
+def test_the_placeholder_browser_tests_wait_on_is_voilas(lesson_run):
+    """``lesson_run`` (tests/conftest.py) waits until no cell placeholder is left: the class must be
+    the one Voilà's page script adds to each cell and removes when the cell has run."""
+    import sys
+    from pathlib import Path
+
+    scripts = Path(sys.prefix, "share", "jupyter", "voila", "templates", "base", "static").glob("*.voila.js")
+    made = lesson_run.placeholder.rsplit(".", 1)[1]
+    assert any(f'className="{made}"' in script.read_text(encoding="utf-8") for script in scripts), made

@@ -103,11 +103,13 @@ NARROWEST_CELL = """() => Array.from(document.querySelectorAll('#rendered_cells 
   .sort((a, b) => a[0] - b[0])[0] || null"""
 
 
-def _open(page, server, notebook: str, ready: str):  # noqa: ANN001, ANN202
+def _open(page, server, notebook: str, ready: str, lesson_run):  # noqa: ANN001, ANN202
+    """The lesson, with ``ready`` drawn and every cell run: the checks read the whole page."""
     from playwright.sync_api import expect
 
     page.goto(f"{server.base}voila/render/{notebook}")
     expect(page.locator(ready).first).to_be_visible(timeout=120_000)
+    lesson_run(page)
 
 
 def test_home_page_on_a_phone(app_server, view, dibao, shoot):
@@ -127,11 +129,11 @@ def test_home_page_on_a_phone(app_server, view, dibao, shoot):
     expect(page).to_have_url(f"{app_server.base}voila/render/{dibao.notebook}")
 
 
-def test_lesson_self_check_on_a_phone(app_server, view, dibao, shoot):
+def test_lesson_self_check_on_a_phone(app_server, view, dibao, shoot, lesson_run):
     from playwright.sync_api import expect
 
     name, page = view
-    _open(page, app_server, dibao.notebook, ".tk-quiz")
+    _open(page, app_server, dibao.notebook, ".tk-quiz", lesson_run)
     card = dibao.card(page)
     card.scroll_into_view_if_needed()
     assert_fits(page, card, f"{name} 低保课程自测")
@@ -142,11 +144,17 @@ def test_lesson_self_check_on_a_phone(app_server, view, dibao, shoot):
     expect(card).to_contain_text("回答正确")
 
 
-def test_wide_lesson_table_scrolls_on_a_phone(app_server, view, shoot):
+def test_wide_lesson_table_scrolls_on_a_phone(app_server, view, shoot, lesson_run):
     """The lesson with the widest table (six columns): on a phone the table scrolls sideways
     inside the lesson instead of being squeezed to a character or two a line."""
     name, page = view
-    _open(page, app_server, "121-governance-residents-committee.ipynb", "#rendered_cells .jp-RenderedMarkdown table")
+    _open(
+        page,
+        app_server,
+        "121-governance-residents-committee.ipynb",
+        "#rendered_cells .jp-RenderedMarkdown table",
+        lesson_run,
+    )
     narrowest = page.evaluate(NARROWEST_CELL)
     assert narrowest[0] >= 56, f"{name} 居委会课程：表格被挤窄，一格只有 {narrowest[0]} px：{narrowest[1]}"
     width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
@@ -155,12 +163,12 @@ def test_wide_lesson_table_scrolls_on_a_phone(app_server, view, shoot):
     shoot(page, f"{name}-lesson-table")
 
 
-def test_charts_fit_a_phone(app_server, view, shoot):
+def test_charts_fit_a_phone(app_server, view, shoot, lesson_run):
     """The needs-analysis lesson's bar charts shrink to the screen instead of running off it."""
     from playwright.sync_api import expect
 
     name, page = view
-    _open(page, app_server, "111-needs-analysis-register.ipynb", "svg.tk-chart")
+    _open(page, app_server, "111-needs-analysis-register.ipynb", "svg.tk-chart", lesson_run)
     expect(page.locator("#loading")).to_be_hidden(timeout=120_000)
     charts = page.evaluate(
         "Array.from(document.querySelectorAll('svg.tk-chart')).map((s) => [s.getBoundingClientRect().right,"
@@ -180,11 +188,11 @@ def test_charts_fit_a_phone(app_server, view, shoot):
     shoot(page, f"{name}-chart")
 
 
-def test_case_walkthrough_on_a_phone(app_server, view, shoot):
+def test_case_walkthrough_on_a_phone(app_server, view, shoot, lesson_run):
     from playwright.sync_api import expect
 
     name, page = view
-    _open(page, app_server, "091-mediation-property-service.ipynb", ".tk-case .tk-option")
+    _open(page, app_server, "091-mediation-property-service.ipynb", ".tk-case .tk-option", lesson_run)
     case = page.locator(".tk-case").filter(has=page.locator(".tk-option")).first
     case.scroll_into_view_if_needed()
     options = assert_fits(page, case, f"{name} 案例演练")
@@ -198,11 +206,11 @@ def test_case_walkthrough_on_a_phone(app_server, view, shoot):
     expect(case).to_contain_text(chosen)
 
 
-def test_daily_practice_on_a_phone(app_server, view, shoot):
+def test_daily_practice_on_a_phone(app_server, view, shoot, lesson_run):
     from playwright.sync_api import expect
 
     name, page = view
-    _open(page, app_server, "01-daily-practice.ipynb", ".tk-practice")
+    _open(page, app_server, "01-daily-practice.ipynb", ".tk-practice", lesson_run)
     start = page.locator(".tk-practice .tk-start")
     if start.is_visible():
         tap(name, start)
@@ -216,11 +224,11 @@ def test_daily_practice_on_a_phone(app_server, view, shoot):
     expect(label.locator("input")).to_be_checked()
 
 
-def test_contest_on_a_phone(app_server, view, shoot):
+def test_contest_on_a_phone(app_server, view, shoot, lesson_run):
     from playwright.sync_api import expect
 
     name, page = view
-    _open(page, app_server, "02-contest.ipynb", ".tk-contest-setup")
+    _open(page, app_server, "02-contest.ipynb", ".tk-contest-setup", lesson_run)
     width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert width[0] <= width[1] + 1, f"{name} 练兵比武设置：页面比屏幕宽 {width}"
     assert_inside(page.locator(".tk-contest-setup"), f"{name} 练兵比武设置")

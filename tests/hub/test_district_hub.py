@@ -791,7 +791,7 @@ def _readable_on_a_phone(tab, what: str) -> None:  # noqa: ANN001
     assert tab.evaluate("document.documentElement.lang") == "zh-CN", what
 
 
-def test_on_a_phone_a_worker_studies_from_the_hub(hub, browser, shoot):
+def test_on_a_phone_a_worker_studies_from_the_hub(hub, browser, shoot, lesson_run):
     """Issue 20's walk at phone width: hub sign-in → learning map → a lesson → a self-check answer →
     a case walk-through step → 每日15分钟, every page readable on the phone."""
     from playwright.sync_api import expect
@@ -804,6 +804,7 @@ def test_on_a_phone_a_worker_studies_from_the_hub(hub, browser, shoot):
     tab.locator("#tk-lessons a", has_text="相邻关系").first.tap()
     item = tab.locator(".tk-item").first
     expect(item).to_be_visible(timeout=120_000)
+    lesson_run(tab)
     _readable_on_a_phone(tab, "课程页")
     item.scroll_into_view_if_needed()
     item.locator(".widget-radio-box label:visible, .widget-checkbox label:visible").first.tap()
