@@ -46,3 +46,19 @@ def test_an_unchanged_file_is_read_once(tmp_path):
     assert len(reads) == 1
     path.write_text("二三", encoding="utf-8")
     assert load(path) == "二三" and len(reads) == 2
+
+
+def test_corrected_rating_rules_are_read_again(tmp_path, monkeypatch):
+    from trainkit.ratings import load_rating_rules
+
+    root = tmp_path / "casebank"
+    shutil.copytree(CASEBANK, root)
+    monkeypatch.setenv("TRAINKIT_CASEBANK", str(root))
+    path = root / "rating-rules.yaml"
+    before = int(load_rating_rules().window_days)
+    text = path.read_text(encoding="utf-8")
+    assert f"\nwindow_days: {before}\n" in text
+    path.write_text(text.replace(f"\nwindow_days: {before}\n", f"\nwindow_days: {before + 1}\n"), encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert load_rating_rules().window_days == before + 1

@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from pathlib import Path
 from statistics import NormalDist
 from typing import Any
 
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from .content import casebank_root, parse, read_yaml
 from .evidence import FEEDBACK_SOURCE, SOURCES, SUPERSEDE_IDENTITY, utc_naive
+from .filecache import by_file
 from .framework import Framework, load_framework
 from .item_quality import ItemQualityRules
 
@@ -142,8 +144,12 @@ class RatingRules(BaseModel):
 
 
 def load_rating_rules() -> RatingRules:
-    """Load and validate ``casebank/rating-rules.yaml``."""
-    path = casebank_root() / "rating-rules.yaml"
+    """Load and validate ``casebank/rating-rules.yaml`` (read again only when the file changes)."""
+    return _rules_in(casebank_root() / "rating-rules.yaml")
+
+
+@by_file  # a worker's query reads the rules each time: parsing the YAML was a twentieth of it
+def _rules_in(path: Path) -> RatingRules:
     return parse(RatingRules, read_yaml(path), path)
 
 
