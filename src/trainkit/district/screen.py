@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -222,6 +223,7 @@ def _coded(table: pd.DataFrame) -> pd.DataFrame:
     categorical that compares small integer codes, not 300,000 strings) and number columns
     stored as objects (a blank cell makes them so) as floats. Names and id numbers stay text."""
     columns: dict[str, object] = {}
+    texts: list[str] = []
     for name in table.columns:
         column = table[name]
         if name in ("name", "id_number", "household_id"):
@@ -236,7 +238,10 @@ def _coded(table: pd.DataFrame) -> pd.DataFrame:
                 numbers[filled] = values[filled].astype(float)
                 columns[name] = numbers
         elif pd.api.types.is_string_dtype(column.dtype):
-            columns[name] = _categories(column)
+            texts.append(name)
+    # Arrow encodes a column without holding the interpreter lock: the columns go two at a time
+    with ThreadPoolExecutor(2) as pool:
+        columns.update(zip(texts, pool.map(lambda name: _categories(table[name]), texts), strict=True))
     return table.assign(**columns)
 
 
