@@ -16,6 +16,7 @@ from ..markup import STYLE, e
 from ..policy import PROGRAMS, BeforeFirstDate, Household
 from ..policy.household import EXCLUSION_TITLES, RELATION_TITLES
 from ..policy.scenarios import load_scenarios
+from ..policy.shared import KIND_TITLES
 from ..quiz import as_number
 from .calculator import render_decision
 from .looks import look
@@ -90,13 +91,7 @@ CHOICES = {
     "living": "健在",
     "died": "死亡",
     "disabled": "伤残",
-    "physical": "肢体",
-    "intellectual": "智力",
-    "psychiatric": "精神",
-    "visual": "视力",
-    "hearing": "听力",
-    "speech": "言语",
-    "multiple": "多重",
+    **KIND_TITLES,  # 残疾类别
     **EXCLUSION_TITLES,
 }
 
